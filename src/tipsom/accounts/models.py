@@ -1,0 +1,126 @@
+"""Users, the roles they hold and the permissions (as data) that roles grant."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.core.fields import EncryptedTextField
+from tipsom.core.permissions import ACTIONS, SCOPES, RestrictedQuerySet
+
+
+class ObjectPermission(models.Model):
+    """Allows `actions` on records of `object_types` within `scope` (own records, my organization, national)."""
+
+    class Scope(models.TextChoices):
+        OWN = "own", _("Own records")
+        ORGANIZATION = "organization", _("My organization")
+        NATIONAL = "national", _("National")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    object_types = models.JSONField(_("object types"), help_text=_("Model labels, such as organizations.organization."))
+    actions = models.JSONField(_("actions"))
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("permission")
+        verbose_name_plural = _("permissions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.apps import apps
+
+        if not isinstance(self.actions, list) or not self.actions or set(self.actions) - set(ACTIONS):
+            raise ValidationError({"actions": _("Choose one or more of: %s.") % ", ".join(ACTIONS)})
+        if not isinstance(self.object_types, list) or not self.object_types:
+            raise ValidationError({"object_types": _("Name at least one object type.")})
+        known = {model._meta.label_lower for model in apps.get_models()}
+        unknown = [label for label in self.object_types if label not in known]
+        if unknown:
+            raise ValidationError({"object_types": _("Unknown object types: %s.") % ", ".join(unknown)})
+        if self.scope not in SCOPES:
+            raise ValidationError({"scope": _("Unknown scope.")})
+
+
+class Role(models.Model):
+    slug = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    permissions = models.ManyToManyField(ObjectPermission, related_name="roles", blank=True)
+    requires_2fa = models.BooleanField(
+        _("requires two-factor authentication"),
+        default=False,
+        help_text=_("Roles that may reveal identifying data always require it."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class UserManager(BaseUserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(username__iexact=username)
+
+
+class User(AbstractBaseUser):
+    """A person who works in tipsom for one organization. Staff accounts, not the victims in the registry."""
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = EncryptedTextField(_("phone"))
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+    )
+    roles = models.ManyToManyField(Role, related_name="users", blank=True, verbose_name=_("roles"))
+    is_active = models.BooleanField(_("active"), default=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    failed_login_count = models.PositiveIntegerField(default=0, editable=False)
+    last_failed_login = models.DateTimeField(null=True, blank=True, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    permission_scopes = {
+        "own": "pk",
+        "organization": "organization",
+        "national": "organization__country",
+    }
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def country(self) -> str | None:
+        return self.organization.country if self.organization_id else None
+
+    def role_slugs(self) -> list[str]:
+        return [role.slug for role in self.roles.all()]

@@ -1,0 +1,18 @@
+"""Reads for users, always narrowed to what the viewer may see."""
+
+from typing import Any
+
+from tipsom.accounts.models import Role, User
+from tipsom.core.permissions import access_by_id
+
+
+def user_list(*, user: Any, action: str = "view") -> Any:
+    return User.objects.restrict(user, action).select_related("organization").prefetch_related("roles")
+
+
+def access_user_by_id(user: Any, user_id: Any, action: str = "view") -> User:
+    return access_by_id(User, user, user_id, action, queryset=User.objects.select_related("organization"))
+
+
+def role_list() -> Any:
+    return Role.objects.prefetch_related("permissions")

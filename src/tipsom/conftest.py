@@ -1,0 +1,34 @@
+"""Test session set-up: a throw-away keyring outside the database, and helpers as fixtures."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from tipsom.core import crypto
+from tipsom.core.testing import make_organization, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("keys") / "keyring.json"
+    with override_settings(TIPSOM_KEYRING_FILE=path, TIPSOM_KEYRING=""):
+        crypto.keyring_init()
+        yield path
+
+
+@pytest.fixture
+def organization(db: Any) -> Any:
+    return make_organization("BR", name="Abrigo Esperança", type="NGO", functions=["shelter"])
+
+
+@pytest.fixture
+def user_factory(db: Any) -> Any:
+    return make_user
+
+
+@pytest.fixture
+def org_factory(db: Any) -> Any:
+    return make_organization

@@ -1,0 +1,6 @@
+"""The API root: every app registers its viewsets on this router."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+urlpatterns = router.urls

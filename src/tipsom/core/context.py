@@ -1,0 +1,40 @@
+"""Who is acting, from where, under which request id: set by the web middleware or by a command."""
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    request_id: str
+    ip: str | None = None
+    channel: str = "web"  # web, api, command, job
+
+
+_current: ContextVar[ActionContext | None] = ContextVar("tipsom_action_context", default=None)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def current_context() -> ActionContext:
+    ctx = _current.get()
+    if ctx is None:
+        # Code that runs outside a request or a command (a shell, a test) still gets a traceable id.
+        ctx = ActionContext(request_id=new_request_id(), channel="process")
+        _current.set(ctx)
+    return ctx
+
+
+@contextlib.contextmanager
+def action_context(*, request_id: str | None = None, ip: str | None = None, channel: str) -> Iterator[ActionContext]:
+    ctx = ActionContext(request_id=request_id or new_request_id(), ip=ip, channel=channel)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

@@ -1,0 +1,130 @@
+"""The permission engine: permissions are data (object types + actions + a scope), held through roles.
+
+A protected model declares `permission_scopes`, the lookup path that each scope filters on:
+
+    permission_scopes = {"own": "created_by", "organization": "owner_organization",
+                         "national": "owner_organization__country"}
+
+`Model.objects.restrict(user, action)` keeps only the rows one of the user's permissions reaches;
+`access_by_id` fetches one such row or answers NotFound, the same for missing and forbidden.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+from tipsom.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
+
+ACTIONS = ("view", "add", "change", "delete", "reveal", "export", "approve")
+SCOPE_OWN = "own"
+SCOPE_ORGANIZATION = "organization"
+SCOPE_NATIONAL = "national"
+SCOPES = (SCOPE_OWN, SCOPE_ORGANIZATION, SCOPE_NATIONAL)
+# The widest scope first: a user holding it needs no narrower filter.
+_SCOPE_ORDER = {SCOPE_NATIONAL: 0, SCOPE_ORGANIZATION: 1, SCOPE_OWN: 2}
+
+M = TypeVar("M", bound=models.Model)
+
+
+def object_type(model: type[models.Model] | models.Model) -> str:
+    return model._meta.label_lower
+
+
+def _grants(user: Any) -> dict[tuple[str, str], set[str]]:
+    """{(object type, action): {scopes}} for the user, computed once per user object (one query)."""
+    cache = getattr(user, "_tipsom_grants", None)
+    if cache is not None:
+        return cache
+    grants: dict[tuple[str, str], set[str]] = {}
+    if user is not None and user.is_authenticated and user.is_active:
+        permission_model = apps.get_model("accounts", "ObjectPermission")
+        rows = permission_model.objects.filter(enabled=True, roles__users=user).values_list(
+            "object_types", "actions", "scope"
+        )
+        for object_types, actions, scope in rows:
+            for type_label in object_types:
+                for action in actions:
+                    grants.setdefault((type_label, action), set()).add(scope)
+    user._tipsom_grants = grants
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, "_tipsom_grants"):
+        del user._tipsom_grants
+
+
+def user_scopes(user: Any, action: str, model: type[models.Model]) -> list[str]:
+    return sorted(_grants(user).get((object_type(model), action), set()), key=_SCOPE_ORDER.__getitem__)
+
+
+def user_can(user: Any, action: str, model: type[models.Model]) -> bool:
+    """Whether any of the user's permissions allows `action` on some record of `model`."""
+    return bool(user_scopes(user, action, model))
+
+
+def _scope_value(user: User, scope: str) -> Any:
+    if scope == SCOPE_OWN:
+        return user.pk
+    if user.organization_id is None:
+        return None
+    if scope == SCOPE_ORGANIZATION:
+        return user.organization_id
+    return user.organization.country
+
+
+def scope_filter(user: Any, action: str, model: type[models.Model]) -> Q | None:
+    """The Q that narrows `model` to what the user may `action`; None when nothing is allowed."""
+    paths: dict[str, str] = getattr(model, "permission_scopes", {})
+    condition: Q | None = None
+    for scope in user_scopes(user, action, model):
+        path = paths.get(scope)
+        value = _scope_value(user, scope)
+        if path is None or value is None:
+            continue
+        clause = Q(**{path: value})
+        condition = clause if condition is None else condition | clause
+    return condition
+
+
+def scope_allows_organization(user: Any, action: str, model: type[models.Model], organization: Any) -> bool:
+    """For records not written yet: may the user `action` a record that `organization` would own?"""
+    for scope in user_scopes(user, action, model):
+        if scope == SCOPE_NATIONAL and user.organization_id and organization.country == user.organization.country:
+            return True
+        if scope in (SCOPE_ORGANIZATION, SCOPE_OWN) and organization.pk == user.organization_id:
+            return True
+    return False
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        condition = scope_filter(user, action, self.model)
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+
+RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+def access_by_id(model: type[M], user: Any, pk: Any, action: str = "view", queryset: Any = None) -> M:
+    """Fetch one record the user may `action`, or NotFound whether it is missing or out of scope."""
+    base = queryset if queryset is not None else model._default_manager.all()
+    try:
+        return base.restrict(user, action).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def require_permission(user: Any, action: str, model: type[models.Model]) -> None:
+    """For screens and endpoints without a single record: no permission answers NotFound too."""
+    if not user_can(user, action, model):
+        raise NotFound()

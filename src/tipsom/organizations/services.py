@@ -1,0 +1,148 @@
+"""Writes for organizations. Each checks permission and audits in its transaction."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tipsom.audit.services import audit_record, describe_changes
+from tipsom.core.errors import ApplicationError, Conflict
+from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.organizations import geography
+from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
+
+ORGANIZATION_FIELDS = (
+    "name", "type", "functions", "country", "region", "city", "street_address",
+    "postal_code", "phone", "email", "website", "is_active",
+)  # fmt: skip
+_TEXT_FIELDS = ("name", "city", "street_address", "postal_code", "phone", "email", "website")
+
+
+def _validate(data: dict[str, Any]) -> dict[str, Any]:
+    """Normalise and check organization data; raises ApplicationError naming every bad field."""
+    errors: dict[str, str] = {}
+    clean = dict(data)
+    for name in _TEXT_FIELDS:
+        if name in clean:
+            value = unicodedata.normalize("NFC", str(clean[name] or "")).strip()
+            if any(unicodedata.category(char) == "Cc" for char in value):
+                errors[name] = _("Contains control characters.")
+            clean[name] = value
+    if "name" in clean and not clean["name"]:
+        errors["name"] = _("A name is required.")
+    if "type" in clean and clean["type"] not in OrganizationType.values:
+        errors["type"] = _("Unknown organization type.")
+    if "functions" in clean:
+        functions = clean["functions"] or []
+        if not isinstance(functions, list) or set(functions) - set(OrganizationFunction.values):
+            errors["functions"] = _("Unknown function.")
+        else:
+            clean["functions"] = sorted(set(functions))
+    if "country" in clean:
+        clean["country"] = str(clean["country"] or "").upper()
+        if not geography.is_country(clean["country"]):
+            errors["country"] = _("Unknown country code (use ISO 3166-1 alpha-2).")
+    if clean.get("region") and "country" in clean and not geography.is_region(clean["country"], clean["region"]):
+        errors["region"] = _("Unknown region for this country (use ISO 3166-2).")
+    if clean.get("phone"):
+        digits = clean["phone"].replace(" ", "")
+        if not (digits.startswith("+") and digits[1:].isdigit() and 2 <= len(digits) - 1 <= 15):
+            errors["phone"] = _("Use the international format, such as +551199998888 (E.164).")
+        clean["phone"] = digits
+    if errors:
+        raise ApplicationError("invalid", _("Some fields are not valid."), {"fields": errors})
+    return clean
+
+
+def _unique_code(name: str, country: str) -> str:
+    base = slugify(f"{country}-{name}")[:50] or country.lower()
+    code, counter = base, 2
+    while Organization.objects.filter(code=code).exists():
+        code, counter = f"{base}-{counter}", counter + 1
+    return code
+
+
+def _model_errors(organization: Organization) -> None:
+    try:
+        organization.full_clean()
+    except ValidationError as exc:
+        fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
+        raise ApplicationError("invalid", _("Some fields are not valid."), {"fields": fields}) from exc
+
+
+@transaction.atomic
+def organization_create(*, actor: Any, code: str = "", **data: Any) -> Organization:
+    """Register an organization. `actor=None` is an operator's command on the server."""
+    unknown = set(data) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise ApplicationError("invalid", _("Unknown fields: %s.") % ", ".join(sorted(unknown)))
+    for required in ("name", "type", "country"):
+        data.setdefault(required, "")
+    clean = _validate(data)
+    organization = Organization(**clean)
+    if actor is not None:
+        require_permission(actor, "add", Organization)
+        if not scope_allows_organization(actor, "add", Organization, organization):
+            raise ApplicationError(
+                "forbidden_country", _("You cannot register organizations in that country."), status=403
+            )
+    organization.code = code or _unique_code(clean["name"], clean["country"])
+    if Organization.objects.filter(code=organization.code).exists():
+        raise ApplicationError("duplicate", _("That code is taken."), {"fields": {"code": _("That code is taken.")}})
+    _model_errors(organization)
+    organization.save()
+    audit_record(
+        actor=actor,
+        action="organization.create",
+        target=organization,
+        organization=organization,
+        changes=describe_changes(organization, ["code", *clean]),
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, actor: Any, organization_id: Any, version: int | None, **data: Any) -> Organization:
+    """Change an organization. A `version` older than the stored one is a stale edit: 409, nothing written."""
+    organization = access_by_id(
+        Organization, actor, organization_id, "change", queryset=Organization.objects.select_for_update()
+    )
+    if version is not None and version != organization.version:
+        raise Conflict(
+            _("Someone else changed this organization after you opened it. Reload and apply your change again."),
+            {"current_version": organization.version},
+        )
+    unknown = set(data) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise ApplicationError("invalid", _("Unknown fields: %s.") % ", ".join(sorted(unknown)))
+    if "region" in data and "country" not in data:
+        data["country"] = organization.country
+    clean = _validate(data)
+    if clean.get("country", organization.country) != organization.country:
+        probe = Organization(country=clean["country"])
+        if not scope_allows_organization(actor, "change", Organization, probe):
+            raise ApplicationError(
+                "forbidden_country", _("You cannot move organizations to that country."), status=403
+            )
+    before = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
+    for name, value in clean.items():
+        setattr(organization, name, value)
+    changed = [name for name in clean if before[name] != getattr(organization, name)]
+    if not changed:
+        return organization
+    _model_errors(organization)
+    organization.version += 1
+    organization.save()
+    audit_record(
+        actor=actor,
+        action="organization.update",
+        target=organization,
+        organization=organization,
+        changes=describe_changes(organization, changed, before),
+    )
+    return organization
