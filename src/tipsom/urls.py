@@ -1,9 +1,10 @@
 """URL map: pages per app, the API under /api/v1/, its schema and docs, health and language switching."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from tipsom.core import views as core_views
+from tipsom.core.api import views as api_views
 
 api_v1 = [
     path("", include("tipsom.core.api.urls")),
@@ -18,5 +19,10 @@ urlpatterns = [
     path("audit/", include("tipsom.audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_views.api_docs_view, name="api-docs"),
 ]
+
+# Pages keep Django's templated error pages; under /api/ the same errors answer {"code", "message", "extra"}.
+handler400 = api_views.bad_request
+handler404 = api_views.not_found
+handler500 = api_views.server_error

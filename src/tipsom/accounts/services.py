@@ -67,8 +67,12 @@ def login_attempt(*, username: str, password: str, request: Any = None) -> User:
         minutes = max(1, int((candidate.locked_until - now).total_seconds() // 60) + 1)
         with transaction.atomic():
             audit_record(
-                actor=None, action="auth.login_refused", target=candidate, organization=candidate.organization_id,
-                changes={"reason": "locked"}, actor_label=candidate.username,
+                actor=None,
+                action="auth.login_refused",
+                target=candidate,
+                organization=candidate.organization_id,
+                changes={"reason": "locked"},
+                actor_label=candidate.username,
             )
         raise ApplicationError(
             "locked",
@@ -77,10 +81,13 @@ def login_attempt(*, username: str, password: str, request: Any = None) -> User:
             status=429,
         )
     user = authenticate(request, username=username, password=password)
-    with transaction.atomic():
-        if user is None:
+    if user is None:
+        # The failure is recorded and committed before the error is raised (raising inside the block would
+        # roll the count and the audit event back).
+        with transaction.atomic():
             if candidate is not None:
-                failures = candidate.failed_login_count + 1
+                current = User.objects.select_for_update().only("failed_login_count").get(pk=candidate.pk)
+                failures = current.failed_login_count + 1
                 wait = _wait_after_failures(failures)
                 User.objects.filter(pk=candidate.pk).update(
                     failed_login_count=failures,
@@ -95,7 +102,8 @@ def login_attempt(*, username: str, password: str, request: Any = None) -> User:
                 organization=candidate.organization_id if candidate else None,
                 actor_label=username if candidate else "unknown user",
             )
-            raise ApplicationError("invalid_credentials", _("The username or password is not correct."), status=400)
+        raise ApplicationError("invalid_credentials", _("The username or password is not correct."), status=400)
+    with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     return user
 
@@ -123,27 +131,38 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
 def totp_verify(*, user: User, token: str, enrolment: bool) -> TOTPDevice:
+    """Checks a code. A failure (and the device's throttling of guesses) is committed before the error."""
     token = (token or "").strip().replace(" ", "")
-    device = TOTPDevice.objects.filter(user=user, confirmed=not enrolment).first()
-    if device is None or not token.isdigit() or not device.verify_token(token):
-        audit_record(actor=None, action="auth.2fa_failed", target=user, organization=user.organization_id,
-                     actor_label=user.username)
-        raise ApplicationError("invalid_token", _("The code is not correct or has expired."))
-    if enrolment:
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_record(actor=user, action="auth.2fa_enrolled", target=user)
-    return device
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=not enrolment).first()
+        if device is not None and token.isdigit() and device.verify_token(token):
+            if enrolment:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_record(actor=user, action="auth.2fa_enrolled", target=user)
+            return device
+        audit_record(
+            actor=None,
+            action="auth.2fa_failed",
+            target=user,
+            organization=user.organization_id,
+            actor_label=user.username,
+        )
+    raise ApplicationError("invalid_token", _("The code is not correct or has expired."))
 
 
 @transaction.atomic
 def user_reset_2fa(*, actor: User, user_id: Any) -> None:
     user = access_by_id(User, actor, user_id, "change")
     removed, _details = TOTPDevice.objects.filter(user=user).delete()
-    audit_record(actor=actor, action="user.2fa_reset", target=user, organization=user.organization_id,
-                 changes={"devices_removed": removed})
+    audit_record(
+        actor=actor,
+        action="user.2fa_reset",
+        target=user,
+        organization=user.organization_id,
+        changes={"devices_removed": removed},
+    )
 
 
 # --- Users --------------------------------------------------------------------------------------------------
@@ -282,3 +301,19 @@ def api_token_revoke(*, actor: User, token_key: str) -> None:
 
         raise NotFound()
     audit_record(actor=actor, action="api_token.revoke", object_type="knox.authtoken", object_id=token_key)
+
+
+@transaction.atomic
+def user_set_preferred_language(*, actor: User, language: str) -> None:
+    """One's own interface language, applied at each sign-in. Empty means "as the browser asks"."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ApplicationError("invalid", _("That language is not available."), {"field": "preferred_language"})
+    if actor.preferred_language == language:
+        return
+    before = {"preferred_language": actor.preferred_language}
+    actor.preferred_language = language
+    actor.save(update_fields=["preferred_language"])
+    audit_record(
+        actor=actor, action="user.update", target=actor, organization=actor.organization_id,
+        changes=describe_changes(actor, ["preferred_language"], before),
+    )  # fmt: skip

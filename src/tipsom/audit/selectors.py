@@ -48,7 +48,5 @@ def audit_chain_verify(*, batch_size: int = 5000) -> ChainReport:
     head = AuditChainHead.objects.filter(id=1).first()
     head_sequence, head_hash = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
     if head_sequence != checked or head_hash != expected_prev:
-        return ChainReport(
-            checked, checked + 1, f"the chain ends at #{checked} but its head records #{head_sequence}"
-        )
+        return ChainReport(checked, checked + 1, f"the chain ends at #{checked} but its head records #{head_sequence}")
     return ChainReport(checked)

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-TOKEN_PREFIX = "enc1"
+TOKEN_PREFIX = "enc1"  # noqa: S105 (a format marker, not a secret)
 NONCE_BYTES = 12
 
 

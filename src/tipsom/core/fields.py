@@ -45,8 +45,7 @@ class EncryptedTextField(models.TextField):
         # A random nonce makes equal values differ in the database: only emptiness can be asked.
         if lookup_name not in {"isnull"}:
             raise FieldError(
-                f"{self.crypto_context} is encrypted and cannot be filtered with '{lookup_name}'; "
-                "use its blind index."
+                f"{self.crypto_context} is encrypted and cannot be filtered with '{lookup_name}'; use its blind index."
             )
         return super().get_lookup(lookup_name)
 

@@ -126,9 +126,7 @@ def organization_update(*, actor: Any, organization_id: Any, version: int | None
     if clean.get("country", organization.country) != organization.country:
         probe = Organization(country=clean["country"])
         if not scope_allows_organization(actor, "change", Organization, probe):
-            raise ApplicationError(
-                "forbidden_country", _("You cannot move organizations to that country."), status=403
-            )
+            raise ApplicationError("forbidden_country", _("You cannot move organizations to that country."), status=403)
     before = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
     for name, value in clean.items():
         setattr(organization, name, value)

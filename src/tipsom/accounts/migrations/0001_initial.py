@@ -2,79 +2,114 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.db import migrations, models
+
 import tipsom.accounts.models
 import tipsom.core.fields
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ObjectPermission',
+            name="ObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('object_types', models.JSONField(help_text='Model labels, such as organizations.organization.', verbose_name='object types')),
-                ('actions', models.JSONField(verbose_name='actions')),
-                ('scope', models.CharField(choices=[('own', 'Own records'), ('organization', 'My organization'), ('national', 'National')], max_length=20, verbose_name='scope')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="description")),
+                (
+                    "object_types",
+                    models.JSONField(
+                        help_text="Model labels, such as organizations.organization.", verbose_name="object types"
+                    ),
+                ),
+                ("actions", models.JSONField(verbose_name="actions")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("own", "Own records"), ("organization", "My organization"), ("national", "National")],
+                        max_length=20,
+                        verbose_name="scope",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
             ],
             options={
-                'verbose_name': 'permission',
-                'verbose_name_plural': 'permissions',
-                'ordering': ['name'],
+                "verbose_name": "permission",
+                "verbose_name_plural": "permissions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('requires_2fa', models.BooleanField(default=False, help_text='Roles that may reveal identifying data always require it.', verbose_name='requires two-factor authentication')),
-                ('permissions', models.ManyToManyField(blank=True, related_name='roles', to='accounts.objectpermission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("slug", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "requires_2fa",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Roles that may reveal identifying data always require it.",
+                        verbose_name="requires two-factor authentication",
+                    ),
+                ),
+                (
+                    "permissions",
+                    models.ManyToManyField(blank=True, related_name="roles", to="accounts.objectpermission"),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'ordering': ['name'],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('username', models.CharField(max_length=150, unique=True, verbose_name='username')),
-                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', tipsom.core.fields.EncryptedTextField(verbose_name='phone')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('preferred_language', models.CharField(blank=True, max_length=10, verbose_name='preferred language')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('failed_login_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('last_failed_login', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('locked_until', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='organizations.organization', verbose_name='organization')),
-                ('roles', models.ManyToManyField(blank=True, related_name='users', to='accounts.role', verbose_name='roles')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                ("username", models.CharField(max_length=150, unique=True, verbose_name="username")),
+                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", tipsom.core.fields.EncryptedTextField(verbose_name="phone")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("preferred_language", models.CharField(blank=True, max_length=10, verbose_name="preferred language")),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("failed_login_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("last_failed_login", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("locked_until", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="organizations.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "roles",
+                    models.ManyToManyField(blank=True, related_name="users", to="accounts.role", verbose_name="roles"),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'ordering': ['username'],
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', tipsom.accounts.models.UserManager()),
+                ("objects", tipsom.accounts.models.UserManager()),
             ],
         ),
     ]

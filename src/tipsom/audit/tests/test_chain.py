@@ -31,7 +31,11 @@ def test_event_records_context_actor_and_organization():
         event = audit_record(actor=user, action="thing.do", target=user, changes={"a": 1}, reason="because")
     event.refresh_from_db()
     assert (event.actor, event.organization_id, event.request_id, event.ip, event.channel) == (
-        user, user.organization_id, "req-12345678", "10.1.2.3", "api"
+        user,
+        user.organization_id,
+        "req-12345678",
+        "10.1.2.3",
+        "api",
     )
     assert (event.object_type, event.object_id, event.reason) == ("accounts.user", str(user.pk), "because")
 
@@ -105,8 +109,8 @@ def test_verify_command_exit_codes(capsys):
 
 
 def test_identifying_values_never_reach_the_log():
-    from tipsom.accounts.services import user_create
     from tipsom.accounts.models import Role
+    from tipsom.accounts.services import user_create
 
     organization = make_organization("BR")
     user = user_create(

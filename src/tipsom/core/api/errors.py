@@ -30,6 +30,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # A session request without its CSRF token: about the request, not a record, so it may say so.
+        message = gettext("The CSRF check failed: send the X-CSRFToken header, or use an API token.")
+        return Response({"code": "csrf_failed", "message": message, "extra": {}}, status=403)
     if isinstance(exc, (Http404, exceptions.NotFound, PermissionDenied, exceptions.PermissionDenied)):
         # Forbidden looks like missing: a record's existence is not revealed.
         return Response({"code": "not_found", "message": gettext("Not found."), "extra": {}}, status=404)

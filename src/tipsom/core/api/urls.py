@@ -1,6 +1,28 @@
-"""The API root: every app registers its viewsets on this router."""
+"""The API root: every app's endpoints are registered on this router, mounted at /api/v1/ as namespace "api"."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-router = DefaultRouter()
-urlpatterns = router.urls
+from tipsom.accounts.api.views import MeView, RoleViewSet, TokenLogoutView, TokenObtainView, UserViewSet
+from tipsom.audit.api.views import AuditEventViewSet
+from tipsom.core.api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+from tipsom.organizations.api.views import OrganizationViewSet
+
+
+class ApiRouter(DefaultRouter):
+    # JSON is the only format, so the ".json" suffix routes would only duplicate every URL.
+    include_format_suffixes = False
+
+
+router = ApiRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("users", UserViewSet, basename="user")
+router.register("roles", RoleViewSet, basename="role")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="auth-logout"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

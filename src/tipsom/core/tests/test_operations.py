@@ -137,3 +137,24 @@ def test_production_refuses_a_missing_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "TIPSOM_SECRET_KEY" in result.stderr
+
+
+def test_createorganization_command_validates_and_audits():
+    call_command(
+        "createorganization", "--name", "Comitê Nacional", "--type", "CentralGovernmentOrganisation",
+        "--country", "BR", "--region", "BR-MT", "--function", "national_coordination", "--code", "br-conatrap",
+        stdout=io.StringIO(),
+    )  # fmt: skip
+    from tipsom.organizations.models import Organization
+
+    organization = Organization.objects.get(code="br-conatrap")
+    assert organization.functions == ["national_coordination"]
+    assert AuditEvent.objects.filter(action="organization.create", channel="command").exists()
+    with pytest.raises(CommandError, match="country"):
+        call_command("createorganization", "--name", "X", "--type", "NGO", "--country", "ZZ", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="region"):
+        call_command(
+            "createorganization", "--name", "Y", "--type", "NGO", "--country", "BR", "--region", "CO-ANT",
+            stdout=io.StringIO(),
+        )  # fmt: skip
+    assert Organization.objects.count() == 1

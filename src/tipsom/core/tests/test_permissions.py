@@ -42,7 +42,7 @@ def test_organization_scope_sees_colleagues_only():
 
 def test_own_scope_and_no_permission():
     identifier = make_user(make_organization("BR"), roles=("frontline_identifier",))
-    colleague = make_user(identifier.organization)
+    make_user(identifier.organization)
     assert list(User.objects.restrict(identifier, "view")) == [identifier]
     assert not User.objects.restrict(identifier, "change").exists()
     assert not user_can(identifier, "change", User)

@@ -19,7 +19,7 @@ class Command(TipsomCommand):
         rotate = sub.add_parser("rotate", help="Add a new active key and re-encrypt every value under it.")
         rotate.add_argument(
             "--reencrypt-only", action="store_true",
-            help="Do not add a key; re-encrypt under the keyring's current active key (e.g. after a secret store change).",
+            help="Do not add a key; re-encrypt under the current active key (after a secret store change).",
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,7 +30,9 @@ class Command(TipsomCommand):
                 self.stdout.write(f"{verb} keyring at {keyring.source} (active key {keyring.active}).")
             elif options["subcommand"] == "status":
                 keyring = crypto.get_keyring(reload=True)
-                self.stdout.write(f"source: {keyring.source}\nactive: {keyring.active}\nkeys: {', '.join(keyring.keys)}")
+                self.stdout.write(
+                    f"source: {keyring.source}\nactive: {keyring.active}\nkeys: {', '.join(keyring.keys)}"
+                )
             else:
                 report = keys_reencrypt() if options["reencrypt_only"] else keys_rotate()
                 self.stdout.write(

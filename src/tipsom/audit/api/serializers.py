@@ -1,0 +1,19 @@
+"""Audit event payloads (read-only: nothing edits the log)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tipsom.audit.models import AuditEvent
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id", "sequence", "created_at", "actor", "actor_label", "organization", "action", "object_type",
+            "object_id", "changes", "reason", "request_id", "channel", "ip", "prev_hash", "hash",
+        ]  # fmt: skip
+        read_only_fields = fields

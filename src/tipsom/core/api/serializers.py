@@ -1,0 +1,30 @@
+"""Serializer pieces every app's API shares: strict payloads and the one error shape, for the schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a misspelt field is an error rather than a silent no-op."""
+
+    unknown_field_message = _("This field is not accepted here.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        initial = self.initial_data if isinstance(self.initial_data, dict) else {}
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        unknown = sorted(set(initial) - writable)
+        if unknown:
+            raise serializers.ValidationError({name: [self.unknown_field_message] for name in unknown})
+        return super().validate(attrs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """{"code", "message", "extra"}: the body of every 4xx answer (documentation only)."""
+
+    code = serializers.CharField(help_text=_("Stable, for programs: not_found, invalid, conflict, ..."))
+    message = serializers.CharField(help_text=_("Translated, for people."))
+    extra = serializers.DictField(help_text=_("Details; `fields` maps invalid fields to their messages."))

@@ -1,0 +1,1 @@
+"""Template tags of tipsom: form rendering with Bootstrap classes and accessible descriptions."""

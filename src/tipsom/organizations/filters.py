@@ -1,0 +1,40 @@
+"""Filters for the organization directory (shared by the screen and, later, the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.organizations import geography
+from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=geography.country_choices)
+    region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=OrganizationType.choices)
+    function = django_filters.ChoiceFilter(
+        label=_("Function"), choices=OrganizationFunction.choices, method="filter_function"
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def filter_region(self, queryset: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
+        value = (value or "").strip().upper()
+        return queryset.filter(region=value) if value else queryset
+
+    def filter_function(self, queryset: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
+        if not value:
+            return queryset
+        if connection.features.supports_json_field_contains:
+            return queryset.filter(functions__contains=[value])
+        # SQLite keeps the list as JSON text: match the quoted code, so "police" never matches "police_x".
+        return queryset.filter(functions__icontains=f'"{value}"')

@@ -1,0 +1,47 @@
+// tipsom's small behaviours, loaded on every page. No inline scripts: the Content-Security-Policy forbids them.
+(function () {
+  "use strict";
+
+  // htmx requests carry the CSRF token from <meta name="csrf-token"> (the cookie is HttpOnly).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) {
+      event.detail.headers["X-CSRFToken"] = meta.getAttribute("content");
+    }
+  });
+
+  // <form data-confirm="Question?">: asks before sending (revoking a token, deactivating a user).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // <button data-copy-target="element-id">: copies that element's text.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy-target]") : null;
+    if (!button || !navigator.clipboard) {
+      return;
+    }
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!source) {
+      return;
+    }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      var done = button.getAttribute("data-copied-text");
+      if (done) {
+        button.textContent = done;
+      }
+    });
+  });
+
+  // An error summary or a one-time notice takes the focus, so screen readers announce it first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var target = document.querySelector("[data-focus-on-load]");
+    if (target) {
+      target.focus();
+    }
+  });
+})();
