@@ -65,7 +65,19 @@ class Role(models.Model):
         verbose_name_plural = _("roles")
 
     def __str__(self) -> str:
-        return str(self.name)
+        return str(self.display_name)
+
+    @property
+    def display_name(self) -> str:
+        from tipsom.accounts.roles import SEEDED_ROLE_TEXT
+
+        return str(SEEDED_ROLE_TEXT[self.slug][0]) if self.slug in SEEDED_ROLE_TEXT else self.name
+
+    @property
+    def display_description(self) -> str:
+        from tipsom.accounts.roles import SEEDED_ROLE_TEXT
+
+        return str(SEEDED_ROLE_TEXT[self.slug][1]) if self.slug in SEEDED_ROLE_TEXT else self.description
 
 
 class UserManager(BaseUserManager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 SEED_FILE = Path(__file__).parent / "data" / "roles.json"
 
 
@@ -36,3 +38,49 @@ def sync_seeded_roles(apps: Any, schema_editor: Any = None) -> None:
             defaults={"name": item["name"], "description": item["description"], "requires_2fa": item["requires_2fa"]},
         )
         role.permissions.set([permissions[name] for name in item["permissions"]])
+
+
+# Translated labels of the seeded roles (their rows hold the English text; a role an administrator created shows
+# its own name).
+SEEDED_ROLE_TEXT = {
+    "system_administrator": (
+        _("System administrator"),
+        _("Manages users, roles and organizations."),
+    ),
+    "national_coordinator": (
+        _("National coordinator"),
+        _("Coordinates the national response; sees national statistics and pseudonymised lists."),
+    ),
+    "case_manager": (
+        _("Case manager"),
+        _("Manages victims' cases, support plans and referrals for their organization."),
+    ),
+    "frontline_identifier": (
+        _("Frontline identifier"),
+        _("Screens and registers presumed victims (labour inspectors, police, border guards, health workers)."),
+    ),
+    "child_protection_officer": (
+        _("Child protection officer"),
+        _("Leads the child-victim track: guardianship, best-interests assessment, family tracing."),
+    ),
+    "helpline_operator": (
+        _("Helpline operator"),
+        _("Takes helpline contacts and tips and passes them on."),
+    ),
+    "investigator": (
+        _("Investigator"),
+        _("Records offences, investigations, suspects and smuggling incidents."),
+    ),
+    "prosecutor": (
+        _("Prosecutor"),
+        _("Records prosecutions and court decisions."),
+    ),
+    "me_officer": (
+        _("M&E officer"),
+        _("Monitors the programme: trainings, campaigns, indicators and grants."),
+    ),
+    "auditor": (
+        _("Auditor"),
+        _("Checks who did what: searches the audit log and verifies its chain."),
+    ),
+}
