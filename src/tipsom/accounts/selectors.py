@@ -16,3 +16,9 @@ def access_user_by_id(user: Any, user_id: Any, action: str = "view") -> User:
 
 def role_list() -> Any:
     return Role.objects.prefetch_related("permissions")
+
+
+def user_pending_sign_in(user_id: Any) -> User | None:
+    """The active user a sign-in in progress names. The id comes from the server-side session, set after the
+    password was checked, never from the request, so no permission narrows this read."""
+    return User.objects.filter(pk=user_id, is_active=True).select_related("organization").first()

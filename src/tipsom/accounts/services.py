@@ -113,9 +113,9 @@ def login_completed(*, user: User, method: str) -> None:
         audit_record(actor=user, action="auth.login", target=user, changes={"method": method})
 
 
-def logout_recorded(*, user: User) -> None:
+def logout_recorded(*, user: User, reason: str = "") -> None:
     with transaction.atomic():
-        audit_record(actor=user, action="auth.logout", target=user)
+        audit_record(actor=user, action="auth.logout", target=user, reason=reason)
 
 
 # --- Second factor ------------------------------------------------------------------------------------------

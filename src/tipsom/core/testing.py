@@ -53,6 +53,23 @@ def make_user(organization: Organization | None = None, roles: tuple[str, ...] =
     return user
 
 
+def sign_in(client: Client, user: User) -> Client:
+    """Sign `user` in as the login screens would, with a verified second factor when their roles need one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tipsom.accounts.services import user_requires_2fa
+
+    client.force_login(user)
+    if user_requires_2fa(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 class AccessCase:
     """Describe one URL; the four access tests come from here."""
 
@@ -108,7 +125,7 @@ class AccessCase:
     def _client_for(self, user: User | None) -> Client:
         client = Client()
         if user is not None:
-            client.force_login(user)
+            sign_in(client, user)
         return client
 
     def test_anonymous(self, home_org: Organization) -> None:

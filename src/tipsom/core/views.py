@@ -15,11 +15,18 @@ logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    from tipsom.organizations.geography import country_name
+
     user = request.user
+    organization = user.organization
     return render(
         request,
         "core/home.html",
-        {"organization": user.organization, "roles": list(user.roles.all())},
+        {
+            "organization": organization,
+            "country": country_name(organization.country) if organization else "",
+            "roles": list(user.roles.all()),
+        },
     )
 
 

@@ -16,7 +16,7 @@ from knox.models import AuthToken
 
 from tipsom.accounts.models import Role, User
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user
+from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
 
 PASSWORD = "correct horse battery staple"  # make_user's password
@@ -32,7 +32,7 @@ def _fresh_throttles() -> None:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tipsom.accounts.models import User
 from tipsom.accounts.views.auth import PENDING_MAX_CODE_TRIES, PENDING_SINCE_KEY, PENDING_USER_KEY
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import make_user
+from tipsom.core.testing import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_login_follows_a_local_next_but_not_another_site(client, operator):
 
 
 def test_signed_in_user_opening_login_goes_home(client, operator):
-    client.force_login(operator)
+    sign_in(client, operator)
     assert client.get(LOGIN)["Location"] == "/"
 
 
@@ -277,7 +277,7 @@ def test_second_factor_can_be_turned_off_for_demos(client, case_manager):
 
 # --- signing out, sessions ----------------------------------------------------------------------------------
 def test_logout_needs_post_and_audits(client, operator):
-    client.force_login(operator)
+    sign_in(client, operator)
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert _signed_in_user_id(client) == str(operator.pk)
     response = client.post(reverse("accounts:logout"), follow=True)
@@ -339,7 +339,7 @@ def test_csrf_is_enforced_on_login_and_logout(operator):
 @pytest.mark.parametrize("path", [LOGIN, "/"])
 def test_security_headers(client, operator, path):
     if path == "/":
-        client.force_login(operator)
+        sign_in(client, operator)
     response = client.get(path)
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy and "style-src 'self'" in policy
@@ -370,7 +370,7 @@ def test_other_languages_are_left_to_right(client):
 
 
 def test_language_switcher_lists_the_languages_and_switches(client, operator):
-    client.force_login(operator)
+    sign_in(client, operator)
     html = client.get("/").content.decode()
     assert f'action="{reverse("set_language")}"' in html
     for code, _name in settings.LANGUAGES:

@@ -13,14 +13,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from tipsom.accounts import services
 from tipsom.accounts.models import User
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import make_organization, make_user
+from tipsom.core.testing import make_organization, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def member(organization: Any) -> User:
 @pytest.fixture
 def member_client(member: User) -> Client:
     client = Client()
-    client.force_login(member)
+    sign_in(client, member)
     return client
 
 
@@ -69,12 +68,10 @@ def test_profile_shows_own_account(member_client, member, organization):
 
 
 def test_profile_shows_two_step_state(organization):
-    user = make_user(organization, roles=("case_manager",))
-    client = Client()
-    client.force_login(user)
-    assert "Two-step sign-in needed" in client.get(reverse("accounts:profile")).content.decode()
-    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    assert "Two-step sign-in is on" in client.get(reverse("accounts:profile")).content.decode()
+    manager = make_user(organization, roles=("case_manager",))
+    assert "Two-step sign-in is on" in sign_in(Client(), manager).get(reverse("accounts:profile")).content.decode()
+    operator = make_user(organization, roles=("helpline_operator",))
+    assert "Password only" in sign_in(Client(), operator).get(reverse("accounts:profile")).content.decode()
 
 
 # --- API tokens ---------------------------------------------------------------------------------------------
@@ -178,3 +175,22 @@ def test_unknown_preferred_language_is_refused(member_client, member):
     assert member.preferred_language == ""
     with pytest.raises(ApplicationError):
         services.user_set_preferred_language(actor=member, language="xx")
+
+
+def test_a_session_without_a_required_second_factor_is_ended(organization):
+    """A role that needs two-step sign-in, gained after a password-only sign-in, ends that session."""
+    from tipsom.accounts.models import Role
+    from tipsom.audit.models import AuditEvent
+
+    user = make_user(organization, roles=("helpline_operator",))
+    client = sign_in(Client(), user)
+    assert client.get(reverse("home")).status_code == 200
+    user.roles.add(Role.objects.get(slug="case_manager"))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert client.get(reverse("home")).status_code == 302, "the session is gone"
+    assert AuditEvent.objects.filter(action="auth.logout", object_id=str(user.pk), reason__contains="second").exists()
+    api = sign_in(Client(), user)  # verified now: the API answers
+    assert api.get("/api/v1/me/").status_code == 200

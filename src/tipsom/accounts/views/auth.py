@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from tipsom.accounts import services
+from tipsom.accounts import selectors, services
 from tipsom.accounts.forms import LoginForm, PasswordChangeForm, PreferredLanguageForm, TOTPCodeForm
 from tipsom.accounts.models import User
 from tipsom.core.errors import ApplicationError
@@ -102,7 +102,7 @@ def _pending_user(request: HttpRequest) -> User | None:
         _pending_clear(request)
         return None
     # The id comes from the server-side session, set after the password was checked, never from the request.
-    return User.objects.filter(pk=user_id, is_active=True).select_related("organization").first()
+    return selectors.user_pending_sign_in(user_id)
 
 
 def _restart_sign_in(request: HttpRequest, message: str) -> HttpResponse:
@@ -248,7 +248,6 @@ def _profile_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     context = {
         "account": user,
         "roles": list(user.roles.all()),
-        "requires_2fa": services.user_requires_2fa(user),
         "has_2fa": services.totp_device_for(user) is not None,
         "tokens": _own_tokens(user),
         "now": timezone.now(),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tipsom.accounts.models import User
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.services import audit_record
-from tipsom.core.testing import AccessCase, make_organization, make_user
+from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
 
 
@@ -27,7 +27,7 @@ def _fresh_throttles() -> None:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -17,7 +17,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from tipsom.accounts.models import User
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import make_organization, make_user
+from tipsom.core.testing import make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
 
 ERROR_KEYS = {"code", "message", "extra"}
@@ -35,7 +35,7 @@ def admin(db: Any) -> User:
 
 def _client(user: User, **defaults: Any) -> Client:
     client = Client(**defaults)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

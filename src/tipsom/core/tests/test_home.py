@@ -12,14 +12,14 @@ from django.urls import reverse
 
 from tipsom.core.errors import ApplicationError
 from tipsom.core.middleware import error_response
-from tipsom.core.testing import make_user
+from tipsom.core.testing import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tipsom.accounts.models import User
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user
+from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
 
 SHELTER_ADDRESS = "Rua das Flores 123, casa 4"
@@ -27,7 +27,7 @@ def _fresh_throttles() -> None:
 
 def _client(user: User) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
