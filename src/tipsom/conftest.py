@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 from tipsom.core import crypto
@@ -17,6 +18,12 @@ def _test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with override_settings(TIPSOM_KEYRING_FILE=path, TIPSOM_KEYRING=""):
         crypto.keyring_init()
         yield path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters and other cached state never carry from one test to the next."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,17 +22,6 @@ PASSWORD = "correct horse battery staple"  # make_user's password
 STRONG_PASSWORD = "violet-harbour-lantern-42"
 PHONE = "+5511987654389"
 NO_ROLE = "-"  # every seeded role sees some users; "unpermitted" means no role at all
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    cache.clear()
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
 
 
 def _token_for(user: User, **extra: Any) -> Any:
@@ -204,7 +192,7 @@ def test_token_sign_in_use_and_logout(db: Any) -> None:
 
 
 def test_only_a_token_request_can_log_a_token_out(db: Any) -> None:
-    response = _client(make_user(roles=("national_coordinator",))).post(reverse("api:auth-logout"))
+    response = sign_in(Client(), make_user(roles=("national_coordinator",))).post(reverse("api:auth-logout"))
     assert response.status_code == 400 and response.json()["code"] == "not_token_authenticated"
 
 
@@ -324,7 +312,7 @@ def test_create_user_refuses_a_weak_password_and_writes_nothing(db: Any) -> None
     admin = make_user(roles=("system_administrator",))
     before = _counts()
     payload = {"username": "weak.one", "full_name": "Weak", "password": "123", "organization": admin.organization_id}
-    response = _client(admin).post(reverse("api:user-list"), payload, content_type="application/json")
+    response = sign_in(Client(), admin).post(reverse("api:user-list"), payload, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "weak_password"
     assert _counts() == before
 
@@ -334,7 +322,7 @@ def test_create_user_refuses_a_taken_username(db: Any) -> None:
     before = _counts()
     payload = {"username": admin.username.upper(), "full_name": "Dup", "password": STRONG_PASSWORD,
                "organization": admin.organization_id}  # fmt: skip
-    response = _client(admin).post(reverse("api:user-list"), payload, content_type="application/json")
+    response = sign_in(Client(), admin).post(reverse("api:user-list"), payload, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "duplicate"
     assert _counts() == before
 
@@ -356,7 +344,7 @@ def test_update_user_with_wrong_input_changes_nothing(db: Any, data: dict[str, A
     target = _colleague(admin.organization)
     before = (_counts(), target.full_name, target.role_slugs(), target.is_active)
     url = reverse("api:user-detail", kwargs={"pk": target.pk})
-    response = _client(admin).patch(url, {"full_name": "Changed", **data}, content_type="application/json")
+    response = sign_in(Client(), admin).patch(url, {"full_name": "Changed", **data}, content_type="application/json")
     assert response.status_code == 400, response.content
     assert field in response.json()["extra"]["fields"]
     target.refresh_from_db()
@@ -371,7 +359,7 @@ def test_only_a_system_administrator_grants_that_role(db: Any) -> None:
     target = _colleague(admin.organization)
     before = _counts()
     url = reverse("api:user-detail", kwargs={"pk": target.pk})
-    response = _client(actor).patch(url, {"roles": ["system_administrator"]}, content_type="application/json")
+    response = sign_in(Client(), actor).patch(url, {"roles": ["system_administrator"]}, content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] == "forbidden_role"
     assert target.role_slugs() == ["case_manager"] and _counts() == before
 
@@ -380,7 +368,7 @@ def test_put_and_delete_are_not_offered_for_users(db: Any) -> None:
     admin = make_user(roles=("system_administrator",))
     target = _colleague(admin.organization)
     url = reverse("api:user-detail", kwargs={"pk": target.pk})
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     assert client.put(url, {"full_name": "X"}, content_type="application/json").status_code == 405
     assert client.delete(url).status_code == 405
     assert User.objects.filter(pk=target.pk, full_name="Maria Colleague").exists()
@@ -391,7 +379,7 @@ def test_user_list_filters(db: Any) -> None:
     other = make_organization("BR")
     make_user(other, username="ana.inspector", roles=("frontline_identifier",))
     make_user(other, username="old.account", is_active=False)
-    client = _client(coordinator)
+    client = sign_in(Client(), coordinator)
 
     def usernames(**params: Any) -> set[str]:
         response = client.get(reverse("api:user-list"), params)
@@ -406,7 +394,7 @@ def test_user_list_filters(db: Any) -> None:
 
 def test_user_list_queries_do_not_grow_with_the_rows(db: Any, django_assert_num_queries: Any) -> None:
     coordinator = make_user(roles=("national_coordinator",))
-    client = _client(coordinator)
+    client = sign_in(Client(), coordinator)
     url = reverse("api:user-list")
     client.get(url)  # warm the session
     for _ in range(3):

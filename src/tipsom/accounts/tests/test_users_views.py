@@ -19,12 +19,6 @@ PHONE = "+5511987654389"
 STRONG_PASSWORD = "violet-harbour-lantern-42"
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
-
-
 def _target(organization: Organization) -> User:
     return make_user(organization, roles=("case_manager",), phone=PHONE, full_name="Maria Target")
 
@@ -175,7 +169,7 @@ def test_case_manager_gets_404_on_every_administration_screen(method: str, url_n
     colleague = _target(organization)  # same organization: users.view.organization still does not make an admin
     url = reverse(url_name, kwargs={"pk": colleague.pk} if needs_pk else {})
     data = {"reason": "just looking", "full_name": "X", "organization": organization.pk}
-    response = getattr(_client(case_manager), method)(url, data)
+    response = getattr(sign_in(Client(), case_manager), method)(url, data)
     assert response.status_code == 404
     colleague.refresh_from_db()
     assert colleague.full_name == "Maria Target"
@@ -204,7 +198,7 @@ def _create_payload(organization: Organization, **overrides: Any) -> dict[str, A
 
 def test_admin_creates_a_user_and_the_act_is_audited(admin: User):
     shelter = make_organization("BR", name="Casa Abrigo")
-    response = _client(admin).post(reverse("accounts:user_create"), _create_payload(shelter))
+    response = sign_in(Client(), admin).post(reverse("accounts:user_create"), _create_payload(shelter))
     assert response.status_code == 302
     created = User.objects.get(username="new.worker")
     assert response["Location"] == reverse("accounts:user_detail", kwargs={"pk": created.pk})
@@ -227,7 +221,9 @@ def test_admin_creates_a_user_and_the_act_is_audited(admin: User):
 )
 def test_bad_user_input_answers_400_and_creates_nothing(admin: User, overrides, field, message):
     before = AuditEvent.objects.count()
-    response = _client(admin).post(reverse("accounts:user_create"), _create_payload(admin.organization, **overrides))
+    response = sign_in(Client(), admin).post(
+        reverse("accounts:user_create"), _create_payload(admin.organization, **overrides)
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     if field:
@@ -238,7 +234,7 @@ def test_bad_user_input_answers_400_and_creates_nothing(admin: User, overrides, 
 
 def test_duplicate_username_is_refused(admin: User):
     make_user(admin.organization, username="Taken.Name")
-    response = _client(admin).post(
+    response = sign_in(Client(), admin).post(
         reverse("accounts:user_create"), _create_payload(admin.organization, username="taken.name")
     )
     assert response.status_code == 400
@@ -249,10 +245,10 @@ def test_duplicate_username_is_refused(admin: User):
 def test_organization_choices_are_those_the_admin_may_add_users_to(admin: User):
     home = make_organization("BR", name="Polícia Federal")
     abroad = make_organization("CO", name="Fiscalía Colombia")
-    response = _client(admin).get(reverse("accounts:user_create"))
+    response = sign_in(Client(), admin).get(reverse("accounts:user_create"))
     content = response.content.decode()
     assert home.name in content and abroad.name not in content
-    refused = _client(admin).post(reverse("accounts:user_create"), _create_payload(abroad))
+    refused = sign_in(Client(), admin).post(reverse("accounts:user_create"), _create_payload(abroad))
     assert refused.status_code == 400
     assert "organization" in refused.context["form"].errors
     assert not User.objects.filter(username="new.worker").exists()
@@ -264,7 +260,7 @@ def test_only_a_system_administrator_grants_that_role(db: Any):
     admins.permissions.set(Role.objects.get(slug="system_administrator").permissions.all())
     actor = make_user(organization, roles=("user_admin",))
     payload = _create_payload(organization, roles=[Role.objects.get(slug="system_administrator").pk])
-    response = _client(actor).post(reverse("accounts:user_create"), payload)
+    response = sign_in(Client(), actor).post(reverse("accounts:user_create"), payload)
     assert response.status_code == 403
     assert "cannot grant the system administrator role" in response.content.decode()
     assert not User.objects.filter(username="new.worker").exists()
@@ -279,7 +275,7 @@ def test_edit_with_new_phone_and_deactivation_is_audited_without_the_value(admin
         "roles": [Role.objects.get(slug="case_manager").pk],
         "phone": "+5511900000001",
     }
-    response = _client(admin).post(reverse("accounts:user_edit", kwargs={"pk": target.pk}), payload)
+    response = sign_in(Client(), admin).post(reverse("accounts:user_edit", kwargs={"pk": target.pk}), payload)
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.phone == "+5511900000001" and target.is_active is False
@@ -292,7 +288,7 @@ def test_edit_with_new_phone_and_deactivation_is_audited_without_the_value(admin
 def test_admin_cannot_deactivate_themself(admin: User):
     payload = {"full_name": admin.full_name, "organization": admin.organization_id,
                "roles": [Role.objects.get(slug="system_administrator").pk]}  # fmt: skip
-    response = _client(admin).post(reverse("accounts:user_edit", kwargs={"pk": admin.pk}), payload)
+    response = sign_in(Client(), admin).post(reverse("accounts:user_edit", kwargs={"pk": admin.pk}), payload)
     assert response.status_code == 400
     assert "cannot deactivate your own account" in response.content.decode()
     admin.refresh_from_db()
@@ -302,7 +298,7 @@ def test_admin_cannot_deactivate_themself(admin: User):
 def test_reset_2fa_answers_405_to_get(admin: User):
     target = _target(admin.organization)
     TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
-    response = _client(admin).get(reverse("accounts:user_reset_2fa", kwargs={"pk": target.pk}))
+    response = sign_in(Client(), admin).get(reverse("accounts:user_reset_2fa", kwargs={"pk": target.pk}))
     assert response.status_code == 405
     assert TOTPDevice.objects.filter(user=target).exists()
 
@@ -311,7 +307,7 @@ def test_reset_2fa_answers_405_to_get(admin: User):
 def test_detail_shows_roles_organization_and_second_factor_state(admin: User):
     target = _target(admin.organization)
     TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
-    content = _client(admin).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
+    content = sign_in(Client(), admin).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
     assert "Case manager" in content and admin.organization.name in content
     assert 'data-second-factor="enrolled"' in content
     assert reverse("accounts:user_reveal", kwargs={"pk": target.pk}) in content
@@ -320,16 +316,20 @@ def test_detail_shows_roles_organization_and_second_factor_state(admin: User):
 def test_detail_lists_recent_audit_events_for_a_viewer_who_may_read_the_log(admin: User):
     viewer = make_user(admin.organization, roles=("system_administrator", "auditor"))
     target = _target(admin.organization)
-    _client(admin).post(reverse("accounts:user_reset_2fa", kwargs={"pk": target.pk}))
-    content = _client(viewer).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
+    sign_in(Client(), admin).post(reverse("accounts:user_reset_2fa", kwargs={"pk": target.pk}))
+    content = sign_in(Client(), viewer).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
     assert "user.2fa_reset" in content
-    plain_admin = _client(admin).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
+    plain_admin = (
+        sign_in(Client(), admin).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
+    )
     assert "user.2fa_reset" not in plain_admin
 
 
 def test_reveal_requires_a_reason_and_reveals_nothing_without_one(admin: User):
     target = _target(admin.organization)
-    response = _client(admin).post(reverse("accounts:user_reveal", kwargs={"pk": target.pk}), {"reason": " hm "})
+    response = sign_in(Client(), admin).post(
+        reverse("accounts:user_reveal", kwargs={"pk": target.pk}), {"reason": " hm "}
+    )
     assert response.status_code == 400
     content = response.content.decode()
     assert "Say why you need to see this" in content
@@ -340,7 +340,7 @@ def test_reveal_requires_a_reason_and_reveals_nothing_without_one(admin: User):
 def test_reveal_is_audited_with_the_reason_and_without_the_value(admin: User):
     target = _target(admin.organization)
     url = reverse("accounts:user_reveal", kwargs={"pk": target.pk})
-    response = _client(admin).post(url, {"reason": "Verifying identity by phone"})
+    response = sign_in(Client(), admin).post(url, {"reason": "Verifying identity by phone"})
     assert response.status_code == 200
     assert PHONE in response.content.decode()
     event = AuditEvent.objects.get(action="reveal")
@@ -354,7 +354,7 @@ def test_reveal_is_audited_with_the_reason_and_without_the_value(admin: User):
 def test_reveal_over_htmx_answers_a_fragment(admin: User):
     target = _target(admin.organization)
     url = reverse("accounts:user_reveal", kwargs={"pk": target.pk})
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     shown = client.post(url, {"reason": "Verifying identity by phone"}, headers={"HX-Request": "true"})
     assert shown.status_code == 200
     assert PHONE in shown.content.decode() and "<html" not in shown.content.decode()
@@ -366,8 +366,10 @@ def test_reveal_over_htmx_answers_a_fragment(admin: User):
 def test_user_in_another_country_is_not_found_even_for_reveal(admin: User):
     abroad = _target(make_organization("CO"))
     for name in ("accounts:user_detail", "accounts:user_edit"):
-        assert _client(admin).get(reverse(name, kwargs={"pk": abroad.pk})).status_code == 404
-    response = _client(admin).post(reverse("accounts:user_reveal", kwargs={"pk": abroad.pk}), {"reason": "curious!"})
+        assert sign_in(Client(), admin).get(reverse(name, kwargs={"pk": abroad.pk})).status_code == 404
+    response = sign_in(Client(), admin).post(
+        reverse("accounts:user_reveal", kwargs={"pk": abroad.pk}), {"reason": "curious!"}
+    )
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="reveal").exists()
 
@@ -378,7 +380,7 @@ def test_list_filters_by_organization_role_active_and_search(admin: User):
     make_user(shelter, username="ana.shelter", full_name="Ana Souza", roles=("case_manager",))
     make_user(shelter, username="bruno.shelter", full_name="Bruno Lima", roles=("helpline_operator",))
     make_user(admin.organization, username="carla.ministry", full_name="Carla Dias", is_active=False)
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     url = reverse("accounts:user_list")
 
     def usernames(**params: Any) -> set[str]:
@@ -394,7 +396,7 @@ def test_list_filters_by_organization_role_active_and_search(admin: User):
 
 
 def test_list_rejects_an_unknown_filter_value_with_400(admin: User):
-    response = _client(admin).get(reverse("accounts:user_list"), {"organization": "99999"})
+    response = sign_in(Client(), admin).get(reverse("accounts:user_list"), {"organization": "99999"})
     assert response.status_code == 400
     assert list(response.context["users"]) == []
 
@@ -402,7 +404,7 @@ def test_list_rejects_an_unknown_filter_value_with_400(admin: User):
 def test_list_pages_and_keeps_the_filters(admin: User):
     for number in range(55):
         make_user(admin.organization, username=f"pager{number:02d}", full_name="Pager")
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     first = client.get(reverse("accounts:user_list"), {"q": "pager"})
     assert len(first.context["users"]) == 50
     next_url = first.context["page"].next_url
@@ -418,7 +420,7 @@ def test_list_does_not_query_per_row(admin: User, django_assert_max_num_queries:
     for number in range(30):
         user = make_user(shelter if number % 2 else admin.organization, username=f"row{number:02d}")
         user.roles.set(roles)
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     client.get(reverse("accounts:user_list"))  # warm the session
     with django_assert_max_num_queries(13):
         response = client.get(reverse("accounts:user_list"))

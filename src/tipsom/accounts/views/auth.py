@@ -121,6 +121,23 @@ def _code_refused(request: HttpRequest, form: TOTPCodeForm, error: ApplicationEr
     return None
 
 
+def _confirm_code(request: HttpRequest, user: User, form: TOTPCodeForm, *, enrolment: bool) -> HttpResponse | int:
+    """The TOTP step shared by verification and enrolment: a response when it is over, else the form's status."""
+    if request.method != "POST":
+        return 200
+    if not form.is_valid():
+        return 400
+    try:
+        device = services.totp_verify(user=user, token=form.cleaned_data["code"], enrolment=enrolment)
+    except ApplicationError as error:
+        return _code_refused(request, form, error) or 400
+    next_url = _safe_next(request, request.session.get(PENDING_NEXT_KEY, ""))
+    _pending_clear(request)
+    if enrolment:
+        messages.success(request, _("Your authenticator app is set up. Use it each time you sign in."))
+    return _sign_in(request, user, method="totp", next_url=next_url, device=device)
+
+
 # --- signing in and out -------------------------------------------------------------------------------------
 @login_not_required
 @sensitive_post_parameters("password")
@@ -166,21 +183,10 @@ def login_verify_view(request: HttpRequest) -> HttpResponse:
     if services.totp_device_for(user) is None:
         return redirect("accounts:login_enrol")
     form = TOTPCodeForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                device = services.totp_verify(user=user, token=form.cleaned_data["code"], enrolment=False)
-            except ApplicationError as error:
-                restarted = _code_refused(request, form, error)
-                if restarted is not None:
-                    return restarted
-            else:
-                next_url = _safe_next(request, request.session.get(PENDING_NEXT_KEY, ""))
-                _pending_clear(request)
-                return _sign_in(request, user, method="totp", next_url=next_url, device=device)
-    return render(request, "accounts/login_verify.html", {"form": form, "pending_user": user}, status=status)
+    done = _confirm_code(request, user, form, enrolment=False)
+    if isinstance(done, HttpResponse):
+        return done
+    return render(request, "accounts/login_verify.html", {"form": form, "pending_user": user}, status=done)
 
 
 def _qr_code_svg(device: TOTPDevice) -> str:
@@ -206,28 +212,16 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login_verify")
     device = services.totp_enrolment_start(user=user)
     form = TOTPCodeForm(request.POST if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                device = services.totp_verify(user=user, token=form.cleaned_data["code"], enrolment=True)
-            except ApplicationError as error:
-                restarted = _code_refused(request, form, error)
-                if restarted is not None:
-                    return restarted
-            else:
-                next_url = _safe_next(request, request.session.get(PENDING_NEXT_KEY, ""))
-                _pending_clear(request)
-                messages.success(request, _("Your authenticator app is set up. Use it each time you sign in."))
-                return _sign_in(request, user, method="totp", next_url=next_url, device=device)
+    done = _confirm_code(request, user, form, enrolment=True)
+    if isinstance(done, HttpResponse):
+        return done
     context = {
         "form": form,
         "pending_user": user,
         "qr_svg": _qr_code_svg(device),
         "secret": _grouped_secret(device),
     }
-    return render(request, "accounts/login_enrol.html", context, status=status)
+    return render(request, "accounts/login_enrol.html", context, status=done)
 
 
 @require_POST

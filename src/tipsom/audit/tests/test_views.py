@@ -17,12 +17,6 @@ from tipsom.core.testing import AccessCase, make_organization, make_user, sign_i
 from tipsom.organizations.models import Organization
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
-
-
 def _event(organization: Organization, action: str = "case.update", **fields: Any) -> AuditEvent:
     actor = fields.pop("actor", None) or make_user(organization, username=f"actor{AuditEvent.objects.count()}")
     return audit_record(
@@ -71,7 +65,7 @@ class TestAuditEventDetail(AccessCase):
 def test_only_auditors_open_the_log(role: str):
     organization = make_organization("BR")
     event = _event(organization)
-    client = _client(make_user(organization, roles=(role,)))
+    client = sign_in(Client(), make_user(organization, roles=(role,)))
     assert client.get(reverse("audit:event_list")).status_code == 404
     assert client.get(reverse("audit:event_detail", kwargs={"pk": event.pk})).status_code == 404
 
@@ -94,7 +88,7 @@ def test_search_by_user_object_action_and_date(auditor: User):
     by_maria = _event(organization, actor=maria, action="user.update", object_type="accounts.user", object_id=42)
     other = _event(organization, action="organization.update", object_type="organizations.organization")
     failed = audit_record(actor=None, action="auth.login_failed", organization=organization, actor_label="maria.silva")
-    client = _client(auditor)
+    client = sign_in(Client(), auditor)
     assert _sequences(client, user="MARIA.SILVA") == [failed.sequence, by_maria.sequence]
     assert _sequences(client, object_type="accounts.user", object_id="42") == [by_maria.sequence]
     assert _sequences(client, action="organization.update") == [other.sequence]
@@ -115,7 +109,7 @@ def test_search_by_user_object_action_and_date(auditor: User):
 )
 def test_bad_dates_are_a_form_error_not_a_crash(auditor: User, params: dict[str, str], field: str):
     _event(auditor.organization)
-    response = _client(auditor).get(reverse("audit:event_list"), params)
+    response = sign_in(Client(), auditor).get(reverse("audit:event_list"), params)
     assert response.status_code == 400
     assert field in response.context["filter"].form.errors
     assert response.context["events"] == []
@@ -124,7 +118,7 @@ def test_bad_dates_are_a_form_error_not_a_crash(auditor: User, params: dict[str,
 
 def test_events_of_another_country_are_not_listed_or_shown(auditor: User):
     abroad = _event(make_organization("CO", name="Defensoría Bogotá"), action="case.abroad")
-    client = _client(auditor)
+    client = sign_in(Client(), auditor)
     assert abroad.sequence not in _sequences(client)
     assert "case.abroad" not in client.get(reverse("audit:event_list")).content.decode()
     assert client.get(reverse("audit:event_detail", kwargs={"pk": abroad.pk})).status_code == 404
@@ -135,7 +129,7 @@ def test_keyset_pages_walk_newest_first_and_back(auditor: User):
     actor = make_user(auditor.organization)
     events = [_event(auditor.organization, actor=actor, action=f"test.e{n}") for n in range(120)]
     newest_first = sorted((e.sequence for e in events), reverse=True)
-    client = _client(auditor)
+    client = sign_in(Client(), auditor)
     url = reverse("audit:event_list")
     first = client.get(url, {"action": "test."})
     page1 = [e.sequence for e in first.context["events"]]
@@ -154,7 +148,7 @@ def test_keyset_pages_walk_newest_first_and_back(auditor: User):
 
 
 def test_a_bad_page_link_answers_400(auditor: User):
-    response = _client(auditor).get(reverse("audit:event_list"), {"before": "abc"})
+    response = sign_in(Client(), auditor).get(reverse("audit:event_list"), {"before": "abc"})
     assert response.status_code == 400
     assert "The page link is not valid." in response.content.decode()
 
@@ -164,7 +158,7 @@ def test_list_does_not_query_per_row(auditor: User, django_assert_max_num_querie
     others = [make_organization("BR") for _ in range(3)]
     for number in range(30):
         _event(others[number % 3], actor=actors[number % 3], action=f"test.q{number}")
-    client = _client(auditor)
+    client = sign_in(Client(), auditor)
     client.get(reverse("audit:event_list"))
     with django_assert_max_num_queries(9):
         response = client.get(reverse("audit:event_list"))

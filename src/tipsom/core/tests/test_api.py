@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -21,11 +20,6 @@ from tipsom.core.testing import make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
 
 ERROR_KEYS = {"code", "message", "extra"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    cache.clear()
 
 
 @pytest.fixture

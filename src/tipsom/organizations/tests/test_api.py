@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -18,17 +17,6 @@ from tipsom.organizations.models import Organization
 SHELTER_ADDRESS = "Rua das Flores 123, casa 4"
 # A user without any role: every seeded role sees the directory, so "unpermitted" means no role at all.
 NO_ROLE = "-"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    cache.clear()
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
 
 
 def _admin(organization: Organization) -> User:
@@ -132,9 +120,9 @@ def test_street_address_only_for_those_who_may_change_it(db: Any) -> None:
     shelter = make_organization("BR", street_address=SHELTER_ADDRESS, functions=["shelter"])
     url = reverse("api:organization-detail", kwargs={"pk": shelter.pk})
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
-    assert "street_address" not in _client(coordinator).get(url).json()
-    assert _client(_admin(make_organization("BR"))).get(url).json()["street_address"] == SHELTER_ADDRESS
-    listing = _client(_admin(make_organization("BR"))).get(reverse("api:organization-list")).content.decode()
+    assert "street_address" not in sign_in(Client(), coordinator).get(url).json()
+    assert sign_in(Client(), _admin(make_organization("BR"))).get(url).json()["street_address"] == SHELTER_ADDRESS
+    listing = sign_in(Client(), _admin(make_organization("BR"))).get(reverse("api:organization-list")).content.decode()
     assert SHELTER_ADDRESS not in listing and "street_address" not in listing
 
 
@@ -143,7 +131,7 @@ def test_filters_narrow_the_list(db: Any) -> None:
     make_organization("BR", name="Polícia Federal SP", type="LawEnforcement", region="BR-SP")
     make_organization("BR", name="Abrigo Luz", type="NGO", region="BR-RJ", is_active=False)
     make_organization("CO", name="Fiscalía Bogotá", type="LawEnforcement")
-    client = _client(viewer)
+    client = sign_in(Client(), viewer)
 
     def names(**params: Any) -> set[str]:
         response = client.get(reverse("api:organization-list"), params)
@@ -159,7 +147,7 @@ def test_filters_narrow_the_list(db: Any) -> None:
 
 def test_invalid_filter_value_is_a_400_with_the_field(db: Any) -> None:
     viewer = make_user(make_organization("BR"), roles=("case_manager",))
-    response = _client(viewer).get(reverse("api:organization-list"), {"type": "Circus"})
+    response = sign_in(Client(), viewer).get(reverse("api:organization-list"), {"type": "Circus"})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid" and "type" in body["extra"]["fields"]
@@ -169,7 +157,7 @@ def test_list_pages_with_a_cursor(db: Any) -> None:
     viewer = make_user(make_organization("BR"), roles=("case_manager",))
     for _ in range(4):
         make_organization("BR")
-    client = _client(viewer)
+    client = sign_in(Client(), viewer)
     first = client.get(reverse("api:organization-list"), {"page_size": 3}).json()
     assert len(first["results"]) == 3 and first["next"]
     second = client.get(first["next"]).json()
@@ -193,7 +181,7 @@ def _snapshot(organization: Organization) -> tuple[Any, ...]:
 
 def test_stale_version_is_a_409_and_changes_nothing(db: Any) -> None:
     organization = make_organization("BR", name="Abrigo Sol")
-    client = _client(_admin(make_organization("BR")))
+    client = sign_in(Client(), _admin(make_organization("BR")))
     assert _patch(client, organization, {"version": 1, "city": "Natal"}).status_code == 200
     before = _snapshot(organization)
     response = _patch(client, organization, {"version": 1, "city": "Olinda"})
@@ -220,7 +208,7 @@ def test_stale_version_is_a_409_and_changes_nothing(db: Any) -> None:
 )
 def test_wrong_types_are_a_400_naming_the_field_and_change_nothing(db: Any, data: dict[str, Any], field: str) -> None:
     organization = make_organization("BR", name="Abrigo Sol")
-    client = _client(_admin(make_organization("BR")))
+    client = sign_in(Client(), _admin(make_organization("BR")))
     before = _snapshot(organization)
     response = _patch(client, organization, data)
     assert response.status_code == 400, response.content
@@ -232,7 +220,7 @@ def test_wrong_types_are_a_400_naming_the_field_and_change_nothing(db: Any, data
 
 def test_service_rules_answer_with_their_code_and_change_nothing(db: Any) -> None:
     organization = make_organization("BR", name="Abrigo Sol")
-    client = _client(_admin(make_organization("BR")))
+    client = sign_in(Client(), _admin(make_organization("BR")))
     before = _snapshot(organization)
     response = _patch(client, organization, {"version": 1, "region": "XX-99", "phone": "12"})
     assert response.status_code == 400
@@ -253,7 +241,7 @@ def test_unreadable_bodies_are_refused_and_change_nothing(
     db: Any, body: str, content_type: str, status: int, code: str
 ) -> None:
     organization = make_organization("BR", name="Abrigo Sol")
-    client = _client(_admin(make_organization("BR")))
+    client = sign_in(Client(), _admin(make_organization("BR")))
     before = _snapshot(organization)
     response = _patch(client, organization, body, content_type=content_type)
     assert response.status_code == status, response.content
@@ -263,7 +251,7 @@ def test_unreadable_bodies_are_refused_and_change_nothing(
 
 
 def test_create_refuses_bad_input_and_writes_nothing(db: Any) -> None:
-    client = _client(_admin(make_organization("BR")))
+    client = sign_in(Client(), _admin(make_organization("BR")))
     counts = (Organization.objects.count(), AuditEvent.objects.count())
     url = reverse("api:organization-list")
     missing = client.post(url, {"name": "No type"}, content_type="application/json")
@@ -275,7 +263,7 @@ def test_create_refuses_bad_input_and_writes_nothing(db: Any) -> None:
 
 def test_create_with_a_taken_code_is_refused(db: Any) -> None:
     make_organization("BR", code="br-abrigo")
-    client = _client(_admin(make_organization("BR")))
+    client = sign_in(Client(), _admin(make_organization("BR")))
     count = Organization.objects.count()
     payload = {"name": "Abrigo", "type": "NGO", "country": "BR", "code": "br-abrigo"}
     response = client.post(reverse("api:organization-list"), payload, content_type="application/json")
@@ -285,7 +273,9 @@ def test_create_with_a_taken_code_is_refused(db: Any) -> None:
 
 def test_delete_is_not_offered(db: Any) -> None:
     organization = make_organization("BR")
-    response = _client(_admin(organization)).delete(reverse("api:organization-detail", kwargs={"pk": organization.pk}))
+    response = sign_in(Client(), _admin(organization)).delete(
+        reverse("api:organization-detail", kwargs={"pk": organization.pk})
+    )
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
     assert Organization.objects.filter(pk=organization.pk).exists()

@@ -18,12 +18,6 @@ ADDRESS = "Rua Secreta 123, Vila Protegida"
 NO_ROLE = ""
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    sign_in(client, user)
-    return client
-
-
 def _shelter(organization: Organization) -> Organization:
     organization.street_address = ADDRESS
     organization.region = "BR-SP"
@@ -160,7 +154,7 @@ def _create_payload(**overrides: Any) -> dict[str, Any]:
 
 
 def test_admin_registers_an_organization_and_the_act_is_audited(admin: User):
-    response = _client(admin).post(reverse("organizations:create"), _create_payload())
+    response = sign_in(Client(), admin).post(reverse("organizations:create"), _create_payload())
     assert response.status_code == 302
     created = Organization.objects.get(name="Casa Nova Esperança")
     assert response["Location"] == reverse("organizations:detail", kwargs={"pk": created.pk})
@@ -185,7 +179,7 @@ def test_admin_registers_an_organization_and_the_act_is_audited(admin: User):
 )
 def test_bad_organization_input_answers_400_and_creates_nothing(admin: User, overrides, field, message):
     count, events = Organization.objects.count(), AuditEvent.objects.count()
-    response = _client(admin).post(reverse("organizations:create"), _create_payload(**overrides))
+    response = sign_in(Client(), admin).post(reverse("organizations:create"), _create_payload(**overrides))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert message in response.content.decode()
@@ -193,7 +187,7 @@ def test_bad_organization_input_answers_400_and_creates_nothing(admin: User, ove
 
 
 def test_admin_cannot_register_an_organization_abroad(admin: User):
-    response = _client(admin).post(reverse("organizations:create"), _create_payload(country="CO", region=""))
+    response = sign_in(Client(), admin).post(reverse("organizations:create"), _create_payload(country="CO", region=""))
     assert response.status_code == 403
     assert "cannot register organizations in that country" in response.content.decode()
     assert not Organization.objects.filter(name="Casa Nova Esperança").exists()
@@ -201,7 +195,7 @@ def test_admin_cannot_register_an_organization_abroad(admin: User):
 
 def test_stale_edit_answers_409_and_overwrites_nothing(admin: User):
     shelter = _shelter(make_organization("BR", name="Abrigo Original"))
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     url = reverse("organizations:edit", kwargs={"pk": shelter.pk})
     opened_by_first, opened_by_second = _payload(shelter), _payload(shelter)
     first = client.post(url, {**opened_by_first, "name": "First editor's name"})
@@ -216,7 +210,7 @@ def test_stale_edit_answers_409_and_overwrites_nothing(admin: User):
 
 def test_edit_in_another_country_is_not_found(admin: User):
     abroad = make_organization("CO", name="Fiscalía")
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     url = reverse("organizations:edit", kwargs={"pk": abroad.pk})
     assert client.get(url).status_code == 404
     assert client.post(url, _payload(abroad, name="Hijacked")).status_code == 404
@@ -226,7 +220,7 @@ def test_edit_in_another_country_is_not_found(admin: User):
 
 def test_edit_with_bad_region_answers_400_and_changes_nothing(admin: User):
     shelter = _shelter(make_organization("BR"))
-    response = _client(admin).post(
+    response = sign_in(Client(), admin).post(
         reverse("organizations:edit", kwargs={"pk": shelter.pk}), _payload(shelter, region="BR-XX", city="Santos")
     )
     assert response.status_code == 400
@@ -238,7 +232,7 @@ def test_edit_with_bad_region_answers_400_and_changes_nothing(admin: User):
 def test_edit_form_offers_the_regions_of_the_chosen_country(admin: User):
     shelter = _shelter(make_organization("BR"))
     url = reverse("organizations:edit", kwargs={"pk": shelter.pk})
-    content = _client(admin).get(url).content.decode()
+    content = sign_in(Client(), admin).get(url).content.decode()
     assert 'value="BR-SP" selected' in content and "Rio de Janeiro" in content
     assert f'hx-get="{url}"' in content
 
@@ -246,7 +240,7 @@ def test_edit_form_offers_the_regions_of_the_chosen_country(admin: User):
 # --- Reading ----------------------------------------------------------------------------------------------------
 def test_detail_shows_the_address_to_those_who_may_change_it(admin: User):
     shelter = _shelter(make_organization("BR"))
-    content = _client(admin).get(reverse("organizations:detail", kwargs={"pk": shelter.pk})).content.decode()
+    content = sign_in(Client(), admin).get(reverse("organizations:detail", kwargs={"pk": shelter.pk})).content.decode()
     assert ADDRESS in content
     assert reverse("organizations:edit", kwargs={"pk": shelter.pk}) in content
 
@@ -257,7 +251,7 @@ def test_list_filters(db: Any):
     police = make_organization("BR", name="Polícia Civil", type="LawEnforcement", functions=["police"], region="BR-RJ")
     closed = make_organization("BR", name="Abrigo Fechado", is_active=False, functions=["shelter"])
     make_organization("CO", name="Refugio Bogotá", functions=["shelter"])
-    client = _client(coordinator)
+    client = sign_in(Client(), coordinator)
 
     def names(**params: Any) -> set[str]:
         response = client.get(reverse("organizations:list"), params)
@@ -273,20 +267,20 @@ def test_list_filters(db: Any):
 
 
 def test_list_rejects_an_unknown_filter_value_with_400(admin: User):
-    response = _client(admin).get(reverse("organizations:list"), {"function": "magic"})
+    response = sign_in(Client(), admin).get(reverse("organizations:list"), {"function": "magic"})
     assert response.status_code == 400
     assert response.context["rows"] == []
 
 
 def test_list_shows_the_country_name_in_the_user_language(admin: User):
-    response = _client(admin).get(reverse("organizations:list"), headers={"Accept-Language": "fr"})
+    response = sign_in(Client(), admin).get(reverse("organizations:list"), headers={"Accept-Language": "fr"})
     assert "Brésil" in response.content.decode()
 
 
 def test_list_does_not_query_per_row(admin: User, django_assert_max_num_queries: Any):
     for number in range(30):
         make_organization("BR", name=f"Org {number:02d}", region="BR-SP", functions=["shelter"])
-    client = _client(admin)
+    client = sign_in(Client(), admin)
     client.get(reverse("organizations:list"))
     with django_assert_max_num_queries(10):
         response = client.get(reverse("organizations:list"))
