@@ -33,6 +33,12 @@ class ObjectPermission(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_description(self) -> str:
+        from tipsom.accounts.roles import SEEDED_PERMISSION_TEXT
+
+        return str(SEEDED_PERMISSION_TEXT.get(self.name, self.description))
+
     def clean(self) -> None:
         from django.apps import apps
 

@@ -84,3 +84,14 @@ SEEDED_ROLE_TEXT = {
         _("Checks who did what: searches the audit log and verifies its chain."),
     ),
 }
+
+# Translated descriptions of the seeded permissions.
+SEEDED_PERMISSION_TEXT = {
+    "directory.view.national": _("See the organizations of the country"),
+    "organizations.admin.national": _("Register and change the country's organizations"),
+    "users.admin.national": _("Create, change and deactivate the country's users"),
+    "users.view.national": _("See the country's users"),
+    "users.view.organization": _("See colleagues in my organization"),
+    "users.view.own": _("See my own account"),
+    "audit.view.national": _("Search the country's audit log"),
+}

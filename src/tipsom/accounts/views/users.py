@@ -151,7 +151,7 @@ def role_list_view(request: HttpRequest) -> HttpResponse:
 def _permission_row(permission: ObjectPermission) -> dict[str, Any]:
     return {
         "name": permission.name,
-        "description": permission.description,
+        "description": permission.display_description,
         "object_types": [_object_type_label(label) for label in permission.object_types],
         "actions": permission.actions,
         "scope": permission.get_scope_display(),
