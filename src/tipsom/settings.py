@@ -114,6 +114,8 @@ TEMPLATES = [
 # embedded default. Tests use TIPSOM_TEST_DATABASE_URL when it is set, so CI can run the suite on both.
 _default_db_url = f"sqlite:///{VAR_DIR / 'tipsom.sqlite3'}"
 _db_url = os.environ.get("TIPSOM_DATABASE_URL", _default_db_url)
+if _db_url == _default_db_url:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/ yet
 if TESTING and os.environ.get("TIPSOM_TEST_DATABASE_URL"):
     _db_url = os.environ["TIPSOM_TEST_DATABASE_URL"]
 DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=env_int("TIPSOM_DB_CONN_MAX_AGE", 60))}
