@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tipsom.audit",
     "tipsom.organizations",
     "tipsom.accounts",
+    "tipsom.people",
     "tipsom.demo",
 ]
 
