@@ -5,8 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 from tipsom.core import crypto
 from tipsom.core.testing import make_organization, make_user
@@ -21,9 +23,10 @@ def _test_keyring(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    """Throttle counters and other cached state never carry from one test to the next."""
+def _fresh_state() -> None:
+    """Throttle counters, cached state and the active language never carry from one test to the next."""
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -94,4 +94,6 @@ SEEDED_PERMISSION_TEXT = {
     "users.view.organization": _("See colleagues in my organization"),
     "users.view.own": _("See my own account"),
     "audit.view.national": _("Search the country's audit log"),
+    "people.manage.organization": _("Register, change and reveal the persons of my organization"),
+    "people.view.national": _("See the country's persons"),
 }

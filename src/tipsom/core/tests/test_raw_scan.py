@@ -7,8 +7,21 @@ from django.db import connection
 
 from tipsom.accounts.models import User
 from tipsom.organizations.models import Organization
+from tipsom.people.services import person_create
 
 SECRETS = ["Rua Segredo 4321, Cuiabá", "ул. Тайная 17", "شارع السرية ٩", "+5565988776655"]
+# Person names in the registry's scripts, their transliterations, a document number and a birth date.
+PERSON_SECRETS = [
+    "Fatimazahra Benyoussef",
+    "فاطمة الزهراء",
+    "Ярославна Кравчук",
+    "Yaroslavna Kravchuk",
+    "अनुराधा श्रेष्ठ",
+    "ບຸນທະວີ ພົມມະຈັນ",
+    "Bountaviphommachanh",
+    "ZK90417733",
+    "1987-11-23",
+]
 
 
 def _database_bytes(tmp_path) -> bytes:
@@ -34,11 +47,25 @@ def test_no_plaintext_identifying_value_in_the_database(tmp_path):
     Organization.objects.create(name="Другой", code="other", type="NGO", country="UA", street_address=SECRETS[1])
     Organization.objects.create(name="آخر", code="other-eg", type="NGO", country="EG", street_address=SECRETS[2])
     User.objects.create(username="scan", full_name="Scan Test", organization=organization, phone=SECRETS[3])
+    person_create(
+        actor=None,
+        organization=organization,
+        names=[
+            {"name": PERSON_SECRETS[0]},
+            {"name": PERSON_SECRETS[1], "kind": "alias"},
+            {"name": PERSON_SECRETS[2], "kind": "alias"},
+            {"name": PERSON_SECRETS[4], "kind": "alias"},
+            {"name": PERSON_SECRETS[5], "name_latin": PERSON_SECRETS[6], "kind": "alias"},
+        ],
+        birth_date=PERSON_SECRETS[8],
+        birth_date_precision="exact",
+        documents=[{"doc_type": "passport", "number": PERSON_SECRETS[7], "issuing_country": "BR"}],
+    )
 
     raw = _database_bytes(tmp_path)
 
     assert "Abrigo Visível".encode() in raw, "the scan must see plain columns, or it proves nothing"
-    for secret in SECRETS:
+    for secret in SECRETS + PERSON_SECRETS:
         assert secret.encode("utf-8") not in raw, secret
         longest_word = max(secret.split(), key=len)
         assert longest_word.encode("utf-8") not in raw, secret
