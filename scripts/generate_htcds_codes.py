@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CSV = REPO.parent / "shared" / "reference" / "htcds" / "HTCDS_Field_Standards_2.0.csv"
+DEFAULT_CSV = REPO / "data" / "htcds" / "HTCDS_Field_Standards_2.0.csv"
 DEFAULT_OUTPUT = REPO / "src" / "tipsom" / "core" / "htcds_codes.py"
 MODULE_PATH_IN_REPO = "src/tipsom/core/htcds_codes.py"
 HTCDS_VERSION = "2.0"
