@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tipsom.organizations",
     "tipsom.accounts",
     "tipsom.people",
+    "tipsom.cases",
     "tipsom.demo",
 ]
 
@@ -195,6 +196,12 @@ CONTENT_SECURITY_POLICY = {
 # Requests larger than this are refused with 413 before anything reads them.
 TIPSOM_MAX_REQUEST_BYTES = env_int("TIPSOM_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TIPSOM_MAX_REQUEST_BYTES
+
+# Cases (issue 4). Which case decisions wait for a supervisor: "actual_victim", "closure", both or neither.
+TIPSOM_CASE_APPROVALS = env_list("TIPSOM_CASE_APPROVALS", ["actual_victim", "closure"])
+# Attachments: the largest file accepted, and the types accepted (checked against the file's own bytes).
+TIPSOM_ATTACHMENT_MAX_BYTES = env_int("TIPSOM_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+TIPSOM_ATTACHMENT_TYPES = env_list("TIPSOM_ATTACHMENT_TYPES", ["application/pdf", "image/jpeg", "image/png"])
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- Encryption keys ----------------------------------------------------------------------------------------

@@ -63,6 +63,10 @@ SEEDED_ROLE_TEXT = {
         _("Child protection officer"),
         _("Leads the child-victim track: guardianship, best-interests assessment, family tracing."),
     ),
+    "case_supervisor": (
+        _("Case supervisor"),
+        _("Supervises case work: approves victim status decisions and case closures."),
+    ),
     "helpline_operator": (
         _("Helpline operator"),
         _("Takes helpline contacts and tips and passes them on."),
@@ -96,4 +100,9 @@ SEEDED_PERMISSION_TEXT = {
     "audit.view.national": _("Search the country's audit log"),
     "people.manage.organization": _("Register, change and reveal the persons of my organization"),
     "people.view.national": _("See the country's persons"),
+    "cases.manage.organization": _(
+        "Register and work on the cases of my organization and of cases it is on the team of"
+    ),
+    "cases.approve.organization": _("Approve status decisions and closures of my organization's cases"),
+    "cases.view.national": _("See the country's cases, without identities"),
 }

@@ -5,6 +5,9 @@ A protected model declares `permission_scopes`, the lookup path that each scope 
     permission_scopes = {"own": "created_by", "organization": "owner_organization",
                          "national": "owner_organization__country"}
 
+A scope may instead map to a function of the scope's value that returns a Q, for records that more than
+one organization works on (a case and the organizations on its team).
+
 `Model.objects.restrict(user, action)` keeps only the rows one of the user's permissions reaches;
 `access_by_id` fetches one such row or answers NotFound, the same for missing and forbidden.
 """
@@ -82,14 +85,14 @@ def _scope_value(user: User, scope: str) -> Any:
 
 def scope_filter(user: Any, action: str, model: type[models.Model]) -> Q | None:
     """The Q that narrows `model` to what the user may `action`; None when nothing is allowed."""
-    paths: dict[str, str] = getattr(model, "permission_scopes", {})
+    paths: dict[str, Any] = getattr(model, "permission_scopes", {})
     condition: Q | None = None
     for scope in user_scopes(user, action, model):
         path = paths.get(scope)
         value = _scope_value(user, scope)
         if path is None or value is None:
             continue
-        clause = Q(**{path: value})
+        clause = path(value) if callable(path) else Q(**{path: value})
         condition = clause if condition is None else condition | clause
     return condition
 

@@ -30,6 +30,14 @@ class BirthDatePrecision(models.TextChoices):
     ESTIMATED = "estimated", _("Estimated year")
 
 
+def _organization_scope(organization_id: int) -> models.Q:
+    """Persons the organization registered, and persons of cases it works on (a notified child protection agency)."""
+    from tipsom.cases.models import CaseOrganization
+
+    shared = CaseOrganization.objects.filter(organization_id=organization_id).values("case__person_id")
+    return models.Q(owner_organization_id=organization_id) | models.Q(pk__in=shared)
+
+
 class Person(models.Model):
     owner_organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="persons", verbose_name=_("organization")
@@ -61,7 +69,7 @@ class Person(models.Model):
 
     permission_scopes = {
         "own": "created_by",
-        "organization": "owner_organization",
+        "organization": _organization_scope,
         "national": "owner_organization__country",
     }
 
@@ -82,7 +90,9 @@ class Person(models.Model):
 
 _PERSON_SCOPES = {
     "own": "person__created_by",
-    "organization": "person__owner_organization",
+    "organization": lambda organization_id: models.Q(
+        person__in=Person.objects.filter(_organization_scope(organization_id))
+    ),
     "national": "person__owner_organization__country",
 }
 

@@ -1,0 +1,84 @@
+"""Reads for victim cases, always narrowed to what the user may see. Lists never decrypt the registry."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+
+from tipsom.cases.models import (
+    Attachment,
+    Case,
+    ClosureRequest,
+    JournalEntry,
+    StatusDecision,
+)
+from tipsom.core.permissions import access_by_id, user_can
+from tipsom.people.keys import query_keys
+from tipsom.people.models import PersonName
+
+CASE_NUMBER = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,6}$")
+
+
+def json_list_has(field: str, code: str) -> Q:
+    """Rows whose JSON list `field` holds `code` (indexable containment on PostgreSQL, quoted text on SQLite)."""
+    if connection.features.supports_json_field_contains:
+        return Q(**{f"{field}__contains": [code]})
+    return Q(**{f"{field}__icontains": f'"{code}"'})
+
+
+def case_list(*, user: Any) -> QuerySet[Case]:
+    """The cases the user may see, with what a list row shows (no identifying value is read)."""
+    return Case.objects.restrict(user, "view").select_related("owner_organization", "person")
+
+
+def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """By case number, or by name through the blind-index keys (no name is decrypted to search)."""
+    query = " ".join((query or "").split())
+    if not query:
+        return queryset
+    if CASE_NUMBER.match(query):
+        return queryset.filter(case_number=query.upper())
+    condition = Q()
+    for field, key in query_keys(query):
+        condition |= Q(**{field: key})
+    if not condition:
+        return queryset.none()
+    return queryset.filter(person_id__in=PersonName.objects.filter(condition).values("person_id"))
+
+
+def access_case_by_id(user: Any, case_id: Any, action: str = "view") -> Case:
+    """One case with everything its page shows, or NotFound."""
+    queryset = Case.objects.select_related(
+        "owner_organization", "person", "case_owner", "child_protection",
+        "child_protection__notified_organization", "child_protection__guardian_organization",
+    ).prefetch_related(
+        "person__names", "team",
+        Prefetch("decisions", queryset=StatusDecision.objects.select_related("created_by", "approved_by")),
+        Prefetch("closure_requests", queryset=ClosureRequest.objects.select_related("created_by", "approved_by")),
+        "organizations__organization",
+    )  # fmt: skip
+    return access_by_id(Case, user, case_id, action, queryset=queryset)
+
+
+def case_journal(case: Case) -> QuerySet[JournalEntry]:
+    return JournalEntry.objects.filter(case=case).select_related("created_by").order_by("-created_at", "-pk")
+
+
+def case_attachments(case: Case) -> QuerySet[Attachment]:
+    """Attachments without their content (it is decrypted only to download one)."""
+    return Attachment.objects.filter(case=case).defer("content").select_related("created_by")
+
+
+def pending_approvals(*, user: Any) -> dict[str, QuerySet[Any]]:
+    """Decisions and closures waiting for a supervisor, among the cases the user may approve."""
+    if not user_can(user, "approve", Case):
+        return {"decisions": StatusDecision.objects.none(), "closures": ClosureRequest.objects.none()}
+    cases = Case.objects.restrict(user, "approve").values("pk")
+    pending = StatusDecision.Approval.PENDING
+    return {
+        "decisions": StatusDecision.objects.filter(case__in=cases, approval=pending).select_related("case"),
+        "closures": ClosureRequest.objects.filter(case__in=cases, approval=pending).select_related("case"),
+    }

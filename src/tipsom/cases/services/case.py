@@ -1,0 +1,594 @@
+"""Registering, changing, deciding on and closing victim cases. Each service checks permission and audits."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tipsom.audit.services import audit_record, describe_changes
+from tipsom.cases.models import (
+    ACTUAL_VICTIM,
+    CLOSED_STATUSES,
+    NOT_A_VICTIM,
+    POSSIBLE_VICTIM,
+    STATUS_ACTIVE,
+    STATUS_CLOSED,
+    STATUS_CLOSED_REFERRED,
+    STATUS_FOLLOW_UP,
+    Case,
+    CaseNumberCounter,
+    CaseType,
+    ChildProtection,
+    ClosureReason,
+    ClosureRequest,
+    Screening,
+    SomVulnerability,
+    StatusDecision,
+    TraffickingAct,
+)
+from tipsom.cases.services import _checks as check
+from tipsom.core.errors import ApplicationError, Conflict, NotFound
+from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.organizations import geography
+from tipsom.people.models import BirthDatePrecision, Person
+from tipsom.people.services import person_create
+
+STALE = "Someone else changed this case after you opened it. Reload it and apply your change again."
+ADULT_AGE = 18
+
+# What case_update may change, and the HTCDS code list of each list field.
+CASE_LIST_FIELDS = {
+    "exploitation_types": "vic_TypeOfExploitation",
+    "industries": "vic_ForcedLabourIndustry",
+    "sex_exploitation_types": "vic_TypeOfSexExploitation",
+    "means_of_control": "vic_MethodsOfControl",
+    "recruitment_methods": "vic_MethodOfRecruitment",
+    "relationship_to_recruiter": "vic_RelationshipToTrafficker",
+    "recruitment_websites": "vic_RecruitmentWebsitesAndApps",
+    "exploitation_websites": "vic_ExploitationWebsitesAndApps",
+    "vulnerabilities": "vic_Vulnerabilities",
+}
+CASE_FIELDS = (
+    "case_type",
+    "identified_on",
+    "region",
+    "origin_country",
+    "transit_countries",
+    "destination_country",
+    "case_owner",
+    *CASE_LIST_FIELDS,
+)
+
+
+def approval_required(kind: str) -> bool:
+    """Whether this country has supervisors approve `kind` ("actual_victim" or "closure")."""
+    return kind in settings.TIPSOM_CASE_APPROVALS
+
+
+def earliest_birth(person: Person) -> date | None:
+    """The first day the person can have been born, from the precision of what is known."""
+    if not person.birth_date:
+        return None
+    parts = [int(part) for part in person.birth_date.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def is_child_at(person: Person, on: date) -> bool:
+    """Under 18 on `on`, or possibly so: an uncertain age counts as a child until it is assessed."""
+    if person.is_presumed_minor:
+        return True
+    born = earliest_birth(person)
+    if born is None:
+        return False
+    if person.birth_date_precision == BirthDatePrecision.EXACT:
+        return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < ADULT_AGE
+    if person.birth_date_precision == BirthDatePrecision.YEAR_MONTH:
+        return (on.year - born.year - (on.month <= born.month)) < ADULT_AGE
+    # Year only or estimated: a child unless 18 whatever the day of birth.
+    return on.year - born.year <= ADULT_AGE
+
+
+def _case_fields(data: dict[str, Any], errors: check.Errors, *, country: str, person: Person | None) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    if "case_type" in data:
+        clean["case_type"] = check.choice(errors, "case_type", CaseType, data["case_type"])
+    if "identified_on" in data:
+        born = earliest_birth(person) if person is not None else None
+        clean["identified_on"] = check.a_date(
+            errors,
+            "identified_on",
+            data["identified_on"],
+            not_before=born,
+            not_before_message=_("The identification cannot be dated before the person's birth."),
+        )
+    if "region" in data:
+        region = str(data["region"] or "").strip().upper()
+        if region and not geography.is_region(country, region):
+            errors["region"] = _("Unknown region for this country (use ISO 3166-2).")
+        clean["region"] = region
+    for name in ("origin_country", "destination_country"):
+        if name in data:
+            clean[name] = check.country(errors, name, data[name])
+    if "transit_countries" in data:
+        clean["transit_countries"] = check.countries(errors, "transit_countries", data["transit_countries"])
+    for name, list_name in CASE_LIST_FIELDS.items():
+        if name in data:
+            clean[name] = check.codes(errors, name, list_name, data[name])
+    return clean
+
+
+def _case_owner(actor: Any, value: Any, organization_id: int, errors: check.Errors) -> Any:
+    from tipsom.accounts.models import User
+
+    if value in (None, ""):
+        return None
+    owner_id = getattr(value, "pk", value)
+    owner = User.objects.filter(pk=owner_id, organization_id=organization_id, is_active=True).first()
+    if owner is None:
+        errors["case_owner"] = _("The case owner must be an active user of the case's organization.")
+    return owner
+
+
+def _next_case_number(country: str, year: int) -> str:
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(country=country, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{country}-{year}-{counter.last:06d}"
+
+
+def screening_recommendation(
+    *, acts: list[str], means: list[str], purposes: list[str], som_vulnerabilities: list[str], is_child: bool
+) -> str:
+    """The interview's recommendation. It advises the identifier; the status decision stays a person's."""
+    if acts and purposes and (means or is_child):
+        return Screening.Recommendation.LIKELY_CHILD_VICTIM if is_child else Screening.Recommendation.LIKELY_VICTIM
+    if acts or means or purposes:
+        return Screening.Recommendation.POSSIBLE_VICTIM
+    if som_vulnerabilities:
+        return Screening.Recommendation.VULNERABLE_MIGRANT
+    return Screening.Recommendation.NO_INDICATORS
+
+
+def _screening_fields(data: dict[str, Any], errors: check.Errors, *, identified_on: date | None) -> dict[str, Any]:
+    check.reject_unknown(data, ("screened_on", "acts", "means", "purposes", "som_vulnerabilities", "notes"))
+    acts = data.get("acts") or []
+    if not isinstance(acts, (list, tuple)) or not all(item in TraffickingAct.values for item in acts):
+        errors["screening.acts"] = _("Unknown codes: %(codes)s.") % {"codes": ", ".join(map(str, acts))[:200]}
+        acts = []
+    som = data.get("som_vulnerabilities") or []
+    if not isinstance(som, (list, tuple)) or not all(item in SomVulnerability.values for item in som):
+        errors["screening.som_vulnerabilities"] = _("Unknown codes: %(codes)s.") % {
+            "codes": ", ".join(map(str, som))[:200]
+        }
+        som = []
+    return {
+        "screened_on": check.a_date(errors, "screening.screened_on", data.get("screened_on") or identified_on),
+        "acts": list(dict.fromkeys(acts)),
+        "means": check.codes(errors, "screening.means", "vic_MethodsOfControl", data.get("means")),
+        "purposes": check.codes(errors, "screening.purposes", "vic_TypeOfExploitation", data.get("purposes")),
+        "som_vulnerabilities": list(dict.fromkeys(som)),
+        "notes": check.text(errors, "screening.notes", data.get("notes")),
+    }
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: Any,
+    organization: Any,
+    person: dict[str, Any] | None = None,
+    person_id: int | None = None,
+    screening: dict[str, Any] | None = None,
+    **data: Any,
+) -> Case:
+    """Register a victim case for a new person (`person`: the person_create fields) or one already in the
+    registry (`person_id`), with the identification screening when one was held. The case starts Active and
+    "Possible victim"; a child (or a presumed one) starts the child track."""
+    if actor is not None:
+        require_permission(actor, "add", Case)
+        if not scope_allows_organization(actor, "add", Case, organization):
+            raise NotFound()
+    check.reject_unknown(data, CASE_FIELDS)
+    if (person is None) == (person_id is None):
+        raise ApplicationError("invalid", _("Give either a new person or an existing one."))
+    if person_id is not None:
+        registered = access_by_id(Person, actor, person_id, "change") if actor is not None else None
+        registered = registered or Person.objects.get(pk=person_id)
+    else:
+        registered = person_create(actor=actor, organization=organization, **person)
+    errors = check.Errors()
+    if "case_type" not in data:
+        errors["case_type"] = _("This field is required.")
+    if "identified_on" not in data:
+        errors["identified_on"] = _("This field is required.")
+    fields = _case_fields(data, errors, country=organization.country, person=registered)
+    owner = _case_owner(actor, data.get("case_owner", actor), organization.pk, errors) if actor else None
+    identified_on = fields.get("identified_on")
+    is_child = bool(identified_on) and is_child_at(registered, identified_on)
+    screening_data = _screening_fields(screening, errors, identified_on=identified_on) if screening else None
+    errors.raise_if_any()
+    case = Case.objects.create(
+        person=registered,
+        owner_organization=organization,
+        country=organization.country,
+        case_number=_next_case_number(organization.country, identified_on.year),
+        is_child=is_child,
+        case_owner=owner,
+        created_by=actor,
+        **fields,
+    )
+    StatusDecision.objects.create(
+        case=case,
+        created_by=actor,
+        status=POSSIBLE_VICTIM,
+        decided_on=identified_on,
+        deciding_organization_type=_deciding_type(organization),
+        basis="",
+        approval=StatusDecision.Approval.NOT_NEEDED,
+    )
+    if is_child:
+        ChildProtection.objects.create(
+            case=case,
+            age_assessment=(
+                ChildProtection.AgeAssessment.PENDING
+                if registered.is_presumed_minor
+                else ChildProtection.AgeAssessment.NOT_NEEDED
+            ),
+        )
+    changes = describe_changes(case, ["case_number", "person", "owner_organization", "is_child", *fields])
+    if screening_data:
+        recommendation = screening_recommendation(
+            is_child=is_child, **{k: screening_data[k] for k in ("acts", "means", "purposes", "som_vulnerabilities")}
+        )
+        Screening.objects.create(case=case, created_by=actor, recommendation=recommendation, **screening_data)
+        changes["screening"] = recommendation
+    audit_record(actor=actor, action="case.create", target=case, organization=organization, changes=changes)
+    return case
+
+
+def _deciding_type(organization: Any) -> str:
+    """The HTCDS type of deciding organization that best fits an organization's functions."""
+    functions = set(organization.functions or [])
+    if functions & {"police", "border_guard"}:
+        return "Police"
+    if functions & {"prosecution", "judiciary"}:
+        return "CourtOrProsecution"
+    if organization.type == "NGO":
+        return "NGO"
+    return "NonPoliceGovernmentalOrganization"
+
+
+def access_case(actor: Any, case_id: Any, action: str = "change", *, lock: bool = True) -> Case:
+    queryset = Case.objects.select_related("owner_organization", "person")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    return access_by_id(Case, actor, case_id, action, queryset=queryset)
+
+
+def require_open(case: Case) -> None:
+    if case.is_closed:
+        raise ApplicationError("case_closed", _("This case is closed. Reopen it before changing it."), status=409)
+
+
+@transaction.atomic
+def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -> Case:
+    """Change the case's facts (type, dates, route, exploitation). A stale `version` answers 409."""
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    check.reject_unknown(data, CASE_FIELDS)
+    errors = check.Errors()
+    fields = _case_fields(data, errors, country=case.country, person=case.person)
+    if "case_owner" in data:
+        fields["case_owner"] = _case_owner(actor, data["case_owner"], case.owner_organization_id, errors)
+    errors.raise_if_any()
+    before = {name: getattr(case, name) for name in fields}
+    for name, value in fields.items():
+        setattr(case, name, value)
+    changed = [name for name in fields if before[name] != getattr(case, name)]
+    if not changed:
+        return case
+    case.version += 1
+    case.save()
+    changes = describe_changes(case, changed, before)
+    audit_record(
+        actor=actor, action="case.update", target=case, organization=case.owner_organization_id, changes=changes
+    )
+    return case
+
+
+def _touch(case: Case) -> None:
+    """Every change to a case's parts moves its version on, so a form opened before it is stale."""
+    case.version += 1
+    case.save(update_fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def case_team_set(*, actor: Any, case_id: Any, version: int | None, user_ids: list[int]) -> Case:
+    """The case's team: users of the owner organization or of an organization working on the case."""
+    from tipsom.accounts.models import User
+
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    allowed_orgs = {case.owner_organization_id, *case.organizations.values_list("organization_id", flat=True)}
+    if not isinstance(user_ids, (list, tuple)):
+        raise ApplicationError("invalid", _("Give a list of users."), {"fields": {"team": _("Give a list of users.")}})
+    users = list(User.objects.filter(pk__in=user_ids, organization_id__in=allowed_orgs, is_active=True))
+    if len(users) != len(set(user_ids)):
+        message = _("Team members must be active users of an organization working on the case.")
+        raise ApplicationError("invalid", message, {"fields": {"team": message}})
+    case.team.set(users)
+    _touch(case)
+    audit_record(
+        actor=actor,
+        action="case.team",
+        target=case,
+        organization=case.owner_organization_id,
+        changes={"team": sorted(user.pk for user in users)},
+    )
+    return case
+
+
+@transaction.atomic
+def case_decide_status(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    status: str,
+    decided_on: Any,
+    deciding_organization_type: str,
+    basis: str = "",
+) -> StatusDecision:
+    """Record a status decision (Possible, Actual or Not a victim). Where the country asks for it, an
+    "Actual victim" decision waits for a supervisor before it becomes the case's status."""
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    require_open(case)
+    errors = check.Errors()
+    status = check.code(errors, "status", "vic_TraffickingStatus", status)
+    decided = check.a_date(
+        errors,
+        "decided_on",
+        decided_on,
+        not_before=case.identified_on,
+        not_before_message=_("A decision cannot be dated before the identification."),
+    )
+    org_type = check.code(
+        errors, "deciding_organization_type", "vic_TraffickingStatusDecisionMakingOrg", deciding_organization_type
+    )
+    basis = check.text(errors, "basis", basis, required=status in (ACTUAL_VICTIM, NOT_A_VICTIM))
+    errors.raise_if_any()
+    if case.decisions.filter(approval=StatusDecision.Approval.PENDING).exists():
+        raise Conflict(_("A status decision on this case is waiting for approval. Approve or reject it first."))
+    pending = status == ACTUAL_VICTIM and approval_required("actual_victim")
+    decision = StatusDecision.objects.create(
+        case=case,
+        created_by=actor,
+        status=status,
+        decided_on=decided,
+        deciding_organization_type=org_type,
+        basis=basis,
+        approval=StatusDecision.Approval.PENDING if pending else StatusDecision.Approval.NOT_NEEDED,
+    )
+    if not pending:
+        case.trafficking_status = status
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action="case.status_decision",
+        target=case,
+        organization=case.owner_organization_id,
+        changes={
+            "status": status,
+            "decided_on": decided.isoformat(),
+            "deciding_organization_type": org_type,
+            "approval": decision.approval,
+            "basis": "[identifying]" if basis else "",
+        },
+    )
+    return decision
+
+
+def _supervisor_case(actor: Any, case_id: int) -> Case:
+    return access_case(actor, case_id, "approve")
+
+
+def _check_not_own(actor: Any, record: Any) -> None:
+    if actor is not None and record.created_by_id == actor.pk:
+        raise ApplicationError(
+            "four_eyes", _("A supervisor other than the person who made the request must approve it."), status=409
+        )
+
+
+@transaction.atomic
+def decision_review(*, actor: Any, decision_id: Any, approve: bool, comment: str = "") -> StatusDecision:
+    """A supervisor approves or rejects a pending status decision. Approval makes it the case's status."""
+    decision = StatusDecision.objects.filter(pk=decision_id).select_related("case").first()
+    if decision is None:
+        raise NotFound()
+    case = _supervisor_case(actor, decision.case_id)
+    if decision.approval != StatusDecision.Approval.PENDING:
+        raise Conflict(_("This decision is not waiting for approval."))
+    _check_not_own(actor, decision)
+    errors = check.Errors()
+    comment = check.line(errors, "comment", comment, required=not approve)
+    errors.raise_if_any()
+    decision.approval = StatusDecision.Approval.APPROVED if approve else StatusDecision.Approval.REJECTED
+    decision.approved_by = actor
+    decision.approved_at = timezone.now()
+    decision.approval_comment = comment
+    decision.save()
+    if approve:
+        case.trafficking_status = decision.status
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action="case.status_decision_review",
+        target=case,
+        organization=case.owner_organization_id,
+        changes={"decision": decision.pk, "status": decision.status, "approval": decision.approval},
+    )
+    return decision
+
+
+def child_closure_problems(case: Case, *, for_return: bool = False) -> list[str]:
+    """What the child track still lacks before the case may close (or the child return)."""
+    if not case.is_child:
+        return []
+    track = ChildProtection.objects.filter(case=case).first()
+    if track is None:
+        return [_("The child track has not been started.")]
+    problems = []
+    if track.age_assessment == ChildProtection.AgeAssessment.ADULT:
+        return []
+    if not track.notified_at:
+        problems.append(_("The child protection agency has not been notified."))
+    if not track.has_guardian:
+        problems.append(_("No guardian has been appointed."))
+    if track.best_interests != ChildProtection.Assessment.COMPLETED:
+        problems.append(_("The best-interests assessment is not complete."))
+    if not track.tracing_concluded:
+        problems.append(_("Family tracing has not concluded."))
+    if for_return and track.family_tracing != ChildProtection.Tracing.FAMILY_FOUND:
+        problems.append(_("A child returns only to a family that tracing has found."))
+    return problems
+
+
+def _require_child_steps(case: Case) -> None:
+    problems = child_closure_problems(case)
+    if problems:
+        raise ApplicationError(
+            "child_steps_incomplete",
+            _("A child's case cannot close yet: %(problems)s") % {"problems": " ".join(problems)},
+            {"problems": problems},
+        )
+
+
+def _apply_closure(case: Case, request: ClosureRequest) -> None:
+    case.status = request.status
+    case.closure_reason = request.reason
+    case.closed_on = request.closed_on
+    case.version += 1
+    case.save()
+
+
+@transaction.atomic
+def case_close(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    status: str = STATUS_CLOSED,
+    reason: str,
+    closed_on: Any,
+) -> ClosureRequest:
+    """Close a case (Closed, or ClosedReferred when another organization takes over). A child's case needs
+    its child track complete. Where the country asks for it, a supervisor approves the closure first."""
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    require_open(case)
+    errors = check.Errors()
+    if status not in (STATUS_CLOSED, STATUS_CLOSED_REFERRED):
+        errors["status"] = _("A case closes as Closed or ClosedReferred.")
+    reason = check.choice(errors, "reason", ClosureReason, reason)
+    closed = check.a_date(
+        errors,
+        "closed_on",
+        closed_on,
+        not_before=case.identified_on,
+        not_before_message=_("A case cannot close before it was identified."),
+    )
+    errors.raise_if_any()
+    _require_child_steps(case)
+    if case.closure_requests.filter(approval=StatusDecision.Approval.PENDING).exists():
+        raise Conflict(_("A closure of this case is already waiting for approval."))
+    pending = approval_required("closure")
+    request = ClosureRequest.objects.create(
+        case=case,
+        created_by=actor,
+        status=status,
+        reason=reason,
+        closed_on=closed,
+        approval=StatusDecision.Approval.PENDING if pending else StatusDecision.Approval.NOT_NEEDED,
+    )
+    if pending:
+        _touch(case)
+    else:
+        _apply_closure(case, request)
+    audit_record(
+        actor=actor,
+        action="case.close_request" if pending else "case.close",
+        target=case,
+        organization=case.owner_organization_id,
+        changes={"status": status, "reason": reason, "closed_on": closed.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def closure_review(*, actor: Any, request_id: Any, approve: bool, comment: str = "") -> ClosureRequest:
+    """A supervisor approves (the case closes) or rejects a pending closure."""
+    request = ClosureRequest.objects.filter(pk=request_id).first()
+    if request is None:
+        raise NotFound()
+    case = _supervisor_case(actor, request.case_id)
+    if request.approval != StatusDecision.Approval.PENDING:
+        raise Conflict(_("This closure is not waiting for approval."))
+    _check_not_own(actor, request)
+    errors = check.Errors()
+    comment = check.line(errors, "comment", comment, required=not approve)
+    errors.raise_if_any()
+    if approve:
+        _require_child_steps(case)
+    request.approval = StatusDecision.Approval.APPROVED if approve else StatusDecision.Approval.REJECTED
+    request.approved_by = actor
+    request.approved_at = timezone.now()
+    request.approval_comment = comment
+    request.save()
+    if approve:
+        _apply_closure(case, request)
+    else:
+        _touch(case)
+    audit_record(
+        actor=actor,
+        action="case.close_review",
+        target=case,
+        organization=case.owner_organization_id,
+        changes={"request": request.pk, "approval": request.approval},
+    )
+    return request
+
+
+@transaction.atomic
+def case_set_status(*, actor: Any, case_id: Any, version: int | None = None, status: str) -> Case:
+    """Move a case between Active and FollowUp, or reopen a closed one (it becomes Active)."""
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    if status not in (STATUS_ACTIVE, STATUS_FOLLOW_UP):
+        message = _("Use the closure to close a case.") if status in CLOSED_STATUSES else _("Unknown case status.")
+        raise ApplicationError("invalid", message, {"fields": {"status": message}})
+    if status == case.status:
+        return case
+    before = case.status
+    reopened = case.is_closed
+    case.status = status
+    if reopened:
+        case.closure_reason = ""
+        case.closed_on = None
+    case.version += 1
+    case.save()
+    audit_record(
+        actor=actor,
+        action="case.reopen" if reopened else "case.status",
+        target=case,
+        organization=case.owner_organization_id,
+        changes={"status": [before, status]},
+    )
+    return case

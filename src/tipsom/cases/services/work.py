@@ -1,0 +1,439 @@
+"""Case work: consent, assessments, support plan, services delivered, tasks, journal and attachments."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tipsom.audit.services import audit_record
+from tipsom.cases.models import (
+    Assessment,
+    Attachment,
+    Case,
+    Consent,
+    JournalEntry,
+    ServiceDelivery,
+    SupportPlanItem,
+    Task,
+    TraffickingEvent,
+)
+from tipsom.cases.services import _checks as check
+from tipsom.cases.services.case import STALE, _touch, access_case, child_closure_problems, require_open
+from tipsom.core.errors import ApplicationError, NotFound
+from tipsom.core.permissions import access_by_id
+from tipsom.organizations.models import Organization
+
+RETURN_SERVICE = "Return"
+
+
+def _open_case(actor: Any, case_id: Any, version: int | None) -> Case:
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    require_open(case)
+    return case
+
+
+def _audit(actor: Any, action: str, case: Case, changes: dict[str, Any]) -> None:
+    audit_record(actor=actor, action=action, target=case, organization=case.owner_organization_id, changes=changes)
+
+
+# Consent ------------------------------------------------------------------------------------------------------
+
+
+def consent_current(case: Case) -> dict[str, Consent | None]:
+    """The consent in force per purpose: the latest given or withdrawn, or None if never asked."""
+    current: dict[str, Consent | None] = dict.fromkeys(Consent.Purpose.values)
+    for consent in Consent.objects.filter(case=case).order_by("-recorded_on", "-pk"):
+        if current[consent.purpose] is None:
+            current[consent.purpose] = consent
+    return current
+
+
+def consent_allows(case: Case, purpose: str, service_type: str = "") -> bool:
+    consent = consent_current(case)[purpose]
+    if consent is None or not consent.given:
+        return False
+    return not service_type or service_type in consent.service_types
+
+
+def consent_require(case: Case, purpose: str, service_type: str = "") -> None:
+    """For every act that needs consent (a referral, a follow-up call): refuse clearly when it is missing."""
+    if consent_allows(case, purpose, service_type):
+        return
+    consent = consent_current(case)[purpose]
+    if consent is not None and not consent.given:
+        raise ApplicationError(
+            "consent_withdrawn",
+            _("Consent for this was withdrawn on %(date)s; nothing was sent or saved.")
+            % {"date": consent.recorded_on.isoformat()},
+            status=409,
+        )
+    if consent is not None and service_type:
+        raise ApplicationError(
+            "consent_missing",
+            _("The person has not agreed to sharing with this type of service."),
+            {"service_type": service_type},
+            status=409,
+        )
+    raise ApplicationError("consent_missing", _("No consent has been recorded for this."), status=409)
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    purpose: str,
+    given: bool,
+    recorded_on: Any,
+    given_by: str,
+    service_types: list[str] | None = None,
+) -> Consent:
+    """Record consent given or withdrawn for one purpose. It takes effect at once; rows are never changed.
+    A child's consent is given or withdrawn by a guardian or parent."""
+    case = access_case(actor, case_id)
+    check.check_version(case, version, _(STALE))
+    errors = check.Errors()
+    purpose = check.choice(errors, "purpose", Consent.Purpose, purpose)
+    given_by = check.choice(errors, "given_by", Consent.GivenBy, given_by)
+    if not isinstance(given, bool):
+        errors["given"] = _("Say whether consent is given or withdrawn.")
+    recorded = check.a_date(
+        errors,
+        "recorded_on",
+        recorded_on,
+        not_before=case.identified_on,
+        not_before_message=_("Consent cannot be dated before the identification."),
+    )
+    types = check.codes(errors, "service_types", "spl_Type", service_types)
+    if purpose == Consent.Purpose.REFERRAL and given is True and not types and "service_types" not in errors:
+        errors["service_types"] = _("Name the types of service the person agreed to share with.")
+    if purpose != Consent.Purpose.REFERRAL and types:
+        errors["service_types"] = _("Types of service apply to consent for referral only.")
+    if case.is_child and given_by == Consent.GivenBy.PERSON:
+        errors["given_by"] = _("For a child, a guardian or parent gives or withdraws consent.")
+    errors.raise_if_any()
+    consent = Consent.objects.create(
+        case=case,
+        created_by=actor,
+        purpose=purpose,
+        given=given,
+        recorded_on=recorded,
+        given_by=given_by,
+        service_types=types if given else [],
+    )
+    _touch(case)
+    _audit(
+        actor,
+        "case.consent",
+        case,
+        {"purpose": purpose, "given": given, "given_by": given_by, "service_types": consent.service_types},
+    )
+    return consent
+
+
+# Trafficking events -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_add(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    event_type: str,
+    country: str,
+    place: str = "",
+    start_date: Any = None,
+    end_date: Any = None,
+) -> TraffickingEvent:
+    """A recruitment, transit or exploitation event with its country, place and dates."""
+    case = _open_case(actor, case_id, version)
+    errors = check.Errors()
+    event_type = check.code(errors, "event_type", "hte_Type", event_type)
+    country = check.country(errors, "country", country, required=True)
+    place = check.line(errors, "place", place)
+    start = check.a_date(errors, "start_date", start_date, required=False)
+    end = check.a_date(errors, "end_date", end_date, required=False)
+    if start and end and end < start:
+        errors["end_date"] = _("The end cannot come before the start.")
+    errors.raise_if_any()
+    event = TraffickingEvent.objects.create(
+        case=case,
+        created_by=actor,
+        event_type=event_type,
+        country=country,
+        place=place,
+        start_date=start,
+        end_date=end,
+    )
+    _touch(case)
+    _audit(actor, "case.event_add", case, {"event": event.pk, "event_type": event_type, "country": country})
+    return event
+
+
+# Assessments, plan, services ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_add(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    kind: str,
+    assessed_on: Any,
+    level: str,
+    needs: list[str] | None = None,
+    notes: str = "",
+) -> Assessment:
+    case = _open_case(actor, case_id, version)
+    errors = check.Errors()
+    kind = check.choice(errors, "kind", Assessment.Kind, kind)
+    level = check.choice(errors, "level", Assessment.Level, level)
+    assessed = check.a_date(
+        errors,
+        "assessed_on",
+        assessed_on,
+        not_before=case.identified_on,
+        not_before_message=_("An assessment cannot be dated before the identification."),
+    )
+    needs = check.codes(errors, "needs", "spl_Type", needs)
+    notes = check.text(errors, "notes", notes)
+    errors.raise_if_any()
+    assessment = Assessment.objects.create(
+        case=case, created_by=actor, kind=kind, assessed_on=assessed, level=level, needs=needs, notes=notes
+    )
+    _touch(case)
+    _audit(actor, "case.assessment_add", case, {"assessment": assessment.pk, "kind": kind, "level": level})
+    return assessment
+
+
+@transaction.atomic
+def plan_item_add(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    support_type: str,
+    goal: str = "",
+    target_date: Any = None,
+) -> SupportPlanItem:
+    case = _open_case(actor, case_id, version)
+    errors = check.Errors()
+    support_type = check.code(errors, "support_type", "spl_Type", support_type)
+    goal = check.text(errors, "goal", goal, max_length=1000)
+    target = check.future_date(errors, "target_date", target_date)
+    errors.raise_if_any()
+    item = SupportPlanItem.objects.create(
+        case=case, created_by=actor, support_type=support_type, goal=goal, target_date=target
+    )
+    _touch(case)
+    _audit(actor, "case.plan_add", case, {"item": item.pk, "support_type": support_type})
+    return item
+
+
+@transaction.atomic
+def plan_item_set_status(*, actor: Any, item_id: Any, version: int | None = None, status: str) -> SupportPlanItem:
+    item = SupportPlanItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    case = _open_case(actor, item.case_id, version)
+    errors = check.Errors()
+    status = check.choice(errors, "status", SupportPlanItem.Status, status)
+    errors.raise_if_any()
+    before = item.status
+    item.status = status
+    item.save(update_fields=["status"])
+    _touch(case)
+    _audit(actor, "case.plan_status", case, {"item": item.pk, "status": [before, status]})
+    return item
+
+
+@transaction.atomic
+def service_add(
+    *,
+    actor: Any,
+    case_id: Any,
+    version: int | None = None,
+    support_type: str,
+    delivered_on: Any,
+    provider_id: Any,
+    outcome: str,
+    notes: str = "",
+) -> ServiceDelivery:
+    """A service delivered. A child's return needs the child track complete and the family found."""
+    case = _open_case(actor, case_id, version)
+    errors = check.Errors()
+    support_type = check.code(errors, "support_type", "spl_Type", support_type)
+    delivered = check.a_date(
+        errors,
+        "delivered_on",
+        delivered_on,
+        not_before=case.identified_on,
+        not_before_message=_("A service cannot be dated before the identification."),
+    )
+    provider = Organization.objects.filter(pk=getattr(provider_id, "pk", provider_id), country=case.country).first()
+    if provider is None:
+        errors["provider"] = _("Choose an organization of this country.")
+    outcome = check.choice(errors, "outcome", ServiceDelivery.Outcome, outcome)
+    notes = check.text(errors, "notes", notes)
+    errors.raise_if_any()
+    if support_type == RETURN_SERVICE:
+        problems = child_closure_problems(case, for_return=True)
+        if problems:
+            raise ApplicationError(
+                "child_steps_incomplete",
+                _("A child cannot be returned yet: %(problems)s") % {"problems": " ".join(problems)},
+                {"problems": problems},
+            )
+    service = ServiceDelivery.objects.create(
+        case=case,
+        created_by=actor,
+        support_type=support_type,
+        delivered_on=delivered,
+        provider=provider,
+        outcome=outcome,
+        notes=notes,
+    )
+    _touch(case)
+    _audit(
+        actor,
+        "case.service_add",
+        case,
+        {"service": service.pk, "support_type": support_type, "provider": provider.pk, "outcome": outcome},
+    )
+    return service
+
+
+# Tasks and journal ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_add(
+    *, actor: Any, case_id: Any, version: int | None = None, title: str, due_on: Any, assigned_to_id: Any = None
+) -> Task:
+    from tipsom.accounts.models import User
+
+    case = _open_case(actor, case_id, version)
+    errors = check.Errors()
+    title = check.line(errors, "title", title, required=True)
+    due = check.future_date(errors, "due_on", due_on, required=True)
+    assignee = None
+    if assigned_to_id not in (None, ""):
+        allowed = {case.owner_organization_id, *case.organizations.values_list("organization_id", flat=True)}
+        assignee = User.objects.filter(pk=assigned_to_id, organization_id__in=allowed, is_active=True).first()
+        if assignee is None:
+            errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
+    errors.raise_if_any()
+    task = Task.objects.create(case=case, created_by=actor, title=title, due_on=due, assigned_to=assignee)
+    _touch(case)
+    _audit(actor, "case.task_add", case, {"task": task.pk, "due_on": due.isoformat()})
+    return task
+
+
+@transaction.atomic
+def task_complete(*, actor: Any, task_id: Any, version: int | None = None) -> Task:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise NotFound()
+    case = _open_case(actor, task.case_id, version)
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        _touch(case)
+        _audit(actor, "case.task_done", case, {"task": task.pk})
+    return task
+
+
+@transaction.atomic
+def journal_add(*, actor: Any, case_id: Any, text: str) -> JournalEntry:
+    """Append a note. Notes are never edited or deleted; a correction is a new note. Closed cases take notes."""
+    case = access_case(actor, case_id)
+    errors = check.Errors()
+    text = check.text(errors, "text", text, required=True)
+    errors.raise_if_any()
+    entry = JournalEntry.objects.create(case=case, created_by=actor, text=text)
+    _audit(actor, "case.journal_add", case, {"entry": entry.pk, "text": "[identifying]"})
+    return entry
+
+
+# Attachments --------------------------------------------------------------------------------------------------
+
+# The first bytes of each accepted type: the file's own content decides its type, never its name.
+_SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+    "image/webp": (b"RIFF",),
+}
+
+
+def attachment_type(content: bytes) -> str:
+    for content_type, signatures in _SIGNATURES.items():
+        if any(content.startswith(signature) for signature in signatures):
+            if content_type == "image/webp" and content[8:12] != b"WEBP":
+                continue
+            return content_type
+    return ""
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, case_id: Any, filename: str, content: bytes) -> Attachment:
+    """Attach a file. Its type is read from its bytes and must be one the country accepts; its size is capped.
+    Name and content are encrypted at rest."""
+    case = access_case(actor, case_id)
+    errors = check.Errors()
+    filename = check.line(errors, "filename", filename, required=True, max_length=200)
+    if "/" in filename or "\\" in filename:
+        errors["filename"] = _("A file name cannot contain a path.")
+    limit = settings.TIPSOM_ATTACHMENT_MAX_BYTES
+    content_type = attachment_type(content)
+    if not content:
+        errors["file"] = _("The file is empty.")
+    elif len(content) > limit:
+        errors["file"] = _("The file is too big: %(size)d KB, at most %(limit)d KB.") % {
+            "size": len(content) // 1024,
+            "limit": limit // 1024,
+        }
+    elif content_type not in settings.TIPSOM_ATTACHMENT_TYPES:
+        errors["file"] = _("This type of file is not accepted. Accepted: %(types)s.") % {
+            "types": ", ".join(settings.TIPSOM_ATTACHMENT_TYPES)
+        }
+    errors.raise_if_any()
+    attachment = Attachment.objects.create(
+        case=case,
+        created_by=actor,
+        filename=filename,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=base64.b64encode(content).decode("ascii"),
+    )
+    _audit(
+        actor,
+        "case.attachment_add",
+        case,
+        {"attachment": attachment.pk, "content_type": content_type, "size": len(content), "filename": "[identifying]"},
+    )
+    return attachment
+
+
+def attachment_open(*, actor: Any, attachment_id: Any) -> tuple[Attachment, bytes]:
+    """The decrypted file, for someone who may reveal the case's identifying data. Every download is audited."""
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    case = access_by_id(Case, actor, attachment.case_id, "reveal")
+    content = base64.b64decode(attachment.content)
+    with transaction.atomic():
+        _audit(actor, "case.attachment_download", case, {"attachment": attachment.pk})
+    return attachment, content
