@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("tipsom.accounts.urls")),
     path("organizations/", include("tipsom.organizations.urls")),
     path("audit/", include("tipsom.audit.urls")),
+    path("cases/", include("tipsom.cases.urls")),
+    path("people/", include("tipsom.people.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_views.api_docs_view, name="api-docs"),

@@ -12,9 +12,14 @@ from tipsom.core.permissions import user_can
 def _menu(user: Any) -> list[dict[str, Any]]:
     from tipsom.accounts.models import User
     from tipsom.audit.models import AuditEvent
+    from tipsom.cases.models import Case
     from tipsom.organizations.models import Organization
+    from tipsom.people.models import Person
 
     entries = [
+        (_("Cases"), "cases:list", user_can(user, "view", Case)),
+        (_("Approvals"), "cases:approvals", user_can(user, "approve", Case)),
+        (_("Persons"), "people:list", user_can(user, "view", Person)),
         (_("Organizations"), "organizations:list", user_can(user, "view", Organization)),
         (_("Users"), "accounts:user_list", user_can(user, "change", User)),
         (_("Audit log"), "audit:event_list", user_can(user, "view", AuditEvent)),

@@ -59,6 +59,15 @@ def keys_rotate(*, actor: object = None) -> RotationReport:
     return keys_reencrypt(actor=actor)
 
 
+def _owning_organization(target: object) -> int | None:
+    """The organization a record belongs to, for filing its audit events: its own, or its person's."""
+    for path in ("organization_id", "owner_organization_id"):
+        if getattr(target, path, None):
+            return getattr(target, path)
+    person = getattr(target, "person", None)
+    return getattr(person, "owner_organization_id", None) if person is not None else None
+
+
 def identifying_reveal(*, actor: object, target: object, fields: list[str], reason: str) -> dict[str, str]:
     """Show IDENTIFYING values of a record the caller fetched with the "reveal" action. The reason is
     required and kept in the audit log (the values never are)."""
@@ -78,6 +87,6 @@ def identifying_reveal(*, actor: object, target: object, fields: list[str], reas
     with transaction.atomic():
         audit_record(
             actor=actor, action="reveal", target=target, changes={"fields": sorted(fields)}, reason=reason,
-            organization=getattr(target, "organization_id", None) or getattr(actor, "organization_id", None),
+            organization=_owning_organization(target) or getattr(actor, "organization_id", None),
         )  # fmt: skip
     return {name: getattr(target, name) for name in fields}

@@ -34,10 +34,6 @@ URL_EXEMPT = {
 MODEL_EXEMPT = {
     "audit.auditchainhead": "internal single row that anchors the chain; audit/tests/test_chain.py",
     "accounts.objectpermission": "shown only inside the role list; accounts:role_list",
-    "people.person": "screens and API arrive with issue 4 (UI/API); people/tests/test_scoping.py",
-    "people.personname": "screens and API arrive with issue 4 (UI/API); people/tests/test_scoping.py",
-    "people.personcontact": "screens and API arrive with issue 4 (UI/API); people/tests/test_scoping.py",
-    "people.persondocument": "screens and API arrive with issue 4 (UI/API); people/tests/test_scoping.py",
 }
 
 

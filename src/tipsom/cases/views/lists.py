@@ -1,0 +1,86 @@
+"""The case list (filters shared with the API, keyset paging, no identifying value shown or decrypted) and the
+supervisors' approvals queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from tipsom.cases import selectors
+from tipsom.cases.filters import CaseFilterSet
+from tipsom.cases.models import Case
+from tipsom.core.codes import code_label
+from tipsom.core.paging import PAGE_SIZE, keyset_page
+from tipsom.core.permissions import require_permission, user_can
+from tipsom.organizations import geography
+from tipsom.organizations.selectors import organization_list
+
+APPROVALS_LIMIT = 200
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, "view", Case)
+    # Only the list row's fields: the person's encrypted birth date is not read (nor decrypted) for a list.
+    cases = selectors.case_list(user=request.user).defer("person__birth_date")
+    filterset = CaseFilterSet(request.GET, queryset=cases)
+    _list_widgets(filterset.form, request.user, cases)
+    valid = filterset.is_valid()
+    page = keyset_page(request, filterset.qs if valid else cases.none(), "pk", per_page=PAGE_SIZE)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": [_row(case) for case in page.items],
+        "can_add": user_can(request.user, "add", Case),
+    }
+    return render(request, "cases/list.html", context, status=200 if valid else 400)
+
+
+def _list_widgets(form: forms.Form, user: Any, cases: Any) -> None:
+    """Organization and region are picked from lists: the organizations owning cases the user sees (so no other
+    organization's name shows), and the regions of the user's country."""
+    owners = organization_list(user=user).filter(pk__in=cases.values("owner_organization_id")).order_by("name")
+    form.fields["organization"].widget = forms.Select(
+        choices=[("", _("(any)")), *((str(org.pk), org.name) for org in owners)]
+    )
+    country = user.organization.country if user.organization_id else ""
+    form.fields["region"].widget = forms.Select(choices=[("", _("(any)")), *geography.region_choices(country)])
+    for name in ("identified_from", "identified_to"):
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+    form.fields["is_child"].widget = forms.Select(
+        choices=[("", _("(any)")), ("true", _("Children only")), ("false", _("Adults only"))]
+    )
+
+
+def _row(case: Case) -> dict[str, Any]:
+    return {
+        "case": case,
+        "exploitation": [code_label("vic_TypeOfExploitation", code) for code in case.exploitation_types],
+        "citizenships": [geography.country_name(code) for code in case.person.citizenships],
+    }
+
+
+@require_GET
+def approval_list(request: HttpRequest) -> HttpResponse:
+    require_permission(request.user, "approve", Case)
+    pending = selectors.pending_approvals(user=request.user)
+    context = {
+        # Oldest first: the longest waiting are handled first.
+        "decisions": list(
+            pending["decisions"]
+            .select_related("case__owner_organization", "created_by")
+            .order_by("created_at", "pk")[:APPROVALS_LIMIT]
+        ),
+        "closures": list(
+            pending["closures"]
+            .select_related("case__owner_organization", "created_by")
+            .order_by("created_at", "pk")[:APPROVALS_LIMIT]
+        ),
+        "limit": APPROVALS_LIMIT,
+    }
+    return render(request, "cases/approvals.html", context)

@@ -1,0 +1,115 @@
+"""Forms of the person registry screens. They parse input; people.services decides what is valid."""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from functools import cache
+from typing import Any
+
+import pycountry
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.organizations import geography
+from tipsom.people.models import Person, education_choices, gender_choices
+
+
+@cache
+def _language_translator(language: str) -> gettext_module.NullTranslations:
+    return gettext_module.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages with an ISO 639-1 code, as (ISO 639-2/3 code, name in the active language)."""
+    translator = _language_translator((get_language() or "en").split("-")[0])
+    pairs = [
+        (language.alpha_3, translator.gettext(language.name))
+        for language in pycountry.languages
+        if hasattr(language, "alpha_2")
+    ]
+    return sorted(pairs, key=lambda pair: pair[1])
+
+
+def language_name(code: str) -> str:
+    language = pycountry.languages.get(alpha_3=code)
+    if language is None:
+        return code
+    return _language_translator((get_language() or "en").split("-")[0]).gettext(language.name)
+
+
+class CodeListField(forms.MultipleChoiceField):
+    """A multiple choice whose codes the service checks, so an unknown code gets the service's clear message."""
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class CodeField(forms.ChoiceField):
+    """A single choice whose code the service checks."""
+
+    def validate(self, value: Any) -> None:
+        if self.required and value in self.empty_values:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+def person_statistics_fields() -> dict[str, forms.Field]:
+    """The person's plain (statistical) fields, shared by registration and the person edit form."""
+    return {
+        "gender": CodeField(label=_("Gender"), choices=gender_choices),
+        "citizenships": CodeListField(
+            label=_("Citizenships"), choices=geography.country_choices, required=False,
+            help_text=_("One or more; hold Ctrl (or Cmd) to choose several."),
+        ),
+        "languages": CodeListField(label=_("Languages"), choices=language_choices, required=False),
+        "is_presumed_minor": forms.BooleanField(
+            label=_("Presumed minor"), required=False,
+            help_text=_("The age is unknown but the person may be a child: the child track starts."),
+        ),
+    }  # fmt: skip
+
+
+class PersonFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    document = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    citizenship = forms.ChoiceField(label=_("Citizenship"), required=False)
+    gender = forms.ChoiceField(label=_("Gender"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["citizenship"].choices = [("", _("(any)")), *geography.country_choices()]
+        self.fields["gender"].choices = [("", _("(any)")), *gender_choices()]
+
+
+class PersonEditForm(forms.Form):
+    """The statistical fields of a person. Identifying values are changed only where they are revealed."""
+
+    education = CodeField(label=_("Highest level of education"), choices=education_choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = person_statistics_fields()
+        education, version = self.fields.pop("education"), self.fields.pop("version")
+        self.fields.update(fields)
+        self.fields["education"] = education
+        self.fields["version"] = version
+
+    @classmethod
+    def initial_for(cls, person: Person) -> dict[str, Any]:
+        names = ("gender", "citizenships", "languages", "is_presumed_minor", "education", "version")
+        return {name: getattr(person, name) for name in names}
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class RevealForm(forms.Form):
+    # The service checks the reason (so the rule lives in one place); the form only carries it.
+    reason = forms.CharField(
+        label=_("Why do you need to see the identity?"),
+        max_length=500,
+        required=False,
+        help_text=_("Your reason is kept in the audit log."),
+    )
