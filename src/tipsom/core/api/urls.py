@@ -5,8 +5,10 @@ from rest_framework.routers import DefaultRouter
 
 from tipsom.accounts.api.views import MeView, RoleViewSet, TokenLogoutView, TokenObtainView, UserViewSet
 from tipsom.audit.api.views import AuditEventViewSet
+from tipsom.cases.api.views import CaseViewSet
 from tipsom.core.api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
 from tipsom.organizations.api.views import OrganizationViewSet
+from tipsom.people.api.views import PersonViewSet
 
 
 class ApiRouter(DefaultRouter):
@@ -19,6 +21,8 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("users", UserViewSet, basename="user")
 router.register("roles", RoleViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("persons", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),

@@ -1,0 +1,43 @@
+"""Shared by the case API tests: cases made through the services, as a caseworker of the organization would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tipsom.cases import services
+from tipsom.cases.models import Case
+from tipsom.core.testing import make_user
+
+ADULT_PERSON: dict[str, Any] = {
+    "names": [{"name": "Maria Flores Condori"}],
+    "gender": "Feminine",
+    "citizenships": ["BO"],
+    "birth_date": "1990-03-17",
+    "birth_date_precision": "exact",
+    "contacts": [{"kind": "phone", "value": "+59171234567"}],
+    "documents": [{"doc_type": "passport", "number": "BO1234567", "issuing_country": "BO"}],
+}
+CHILD_PERSON: dict[str, Any] = {
+    "names": [{"name": "Juana Mamani Quispe"}],
+    "gender": "Feminine",
+    "citizenships": ["BO"],
+    "birth_date": "2011",
+    "birth_date_precision": "estimated",
+}
+CASE_FACTS: dict[str, Any] = {
+    "case_type": "tip",
+    "identified_on": "2026-10-02",
+    "origin_country": "BO",
+    "destination_country": "BR",
+    "exploitation_types": ["ForcedLabour"],
+    "means_of_control": ["DebtBondage"],
+}
+
+
+def make_case(organization: Any, *, child: bool = False, **facts: Any) -> Case:
+    """A case of `organization`, registered by one of its case managers (kept on the case as `_actor`)."""
+    actor = make_user(organization, roles=("case_manager",))
+    person = CHILD_PERSON if child else ADULT_PERSON
+    case = services.case_register(actor=actor, organization=organization, person={**person}, **{**CASE_FACTS, **facts})
+    case._actor = actor  # type: ignore[attr-defined]
+    return case

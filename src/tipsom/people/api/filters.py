@@ -1,0 +1,43 @@
+"""Filters of the person list in the API: statistical fields, and blind-index searches by name or document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.cases.selectors import json_list_has
+from tipsom.organizations import geography
+from tipsom.people import selectors
+from tipsom.people.models import Person, gender_choices
+
+
+class PersonApiFilterSet(django_filters.FilterSet):
+    citizenship = django_filters.ChoiceFilter(
+        label=_("Citizenship"), choices=geography.country_choices, method="filter_citizenship"
+    )
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=gender_choices)
+    name = django_filters.CharFilter(label=_("Name (exact, any script or its Latin form)"), method="filter_name")
+    document = django_filters.CharFilter(label=_("Identity document number"), method="filter_document")
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def filter_citizenship(self, queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Person]:
+        return queryset.filter(json_list_has("citizenships", value)) if value else queryset
+
+    def filter_name(self, queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Person]:
+        # Keyed hashes only: the registry is never decrypted to search it.
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return queryset.filter(pk__in=selectors.person_search_by_name(user=user, query=value).values("pk"))
+
+    def filter_document(self, queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Person]:
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        return queryset.filter(pk__in=selectors.person_search_by_document(user=user, number=value).values("pk"))

@@ -1,0 +1,96 @@
+"""Person endpoints: the registry within the user's scope, statistical fields only; identities by audited reveal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tipsom.core.api.schema import error_responses
+from tipsom.core.permissions import require_permission
+from tipsom.core.services import identifying_reveal
+from tipsom.people import selectors, services
+from tipsom.people.api import serializers
+from tipsom.people.api.filters import PersonApiFilterSet
+from tipsom.people.models import Person
+
+_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
+
+
+@transaction.atomic
+def _reveal_identity(*, actor: Any, person: Person, parts: list[str], reason: str) -> dict[str, Any]:
+    """The identity parts asked for. Every record shown goes through identifying_reveal, so each is audited
+    with the reason (one transaction: all or nothing)."""
+    identity: dict[str, Any] = {"id": person.pk}
+    if "birth_date" in parts:
+        identity.update(identifying_reveal(actor=actor, target=person, fields=["birth_date"], reason=reason))
+        identity["birth_date_precision"] = person.birth_date_precision
+    collections = {
+        "names": (["name", "name_latin"], lambda row: {"kind": row.kind, "script": row.script}),
+        "contacts": (["value"], lambda row: {"kind": row.kind}),
+        "documents": (["number"], lambda row: {"doc_type": row.doc_type, "issuing_country": row.issuing_country}),
+    }
+    for part, (fields, plain) in collections.items():
+        if part not in parts:
+            continue
+        identity[part] = [
+            {**plain(row), **identifying_reveal(actor=actor, target=row, fields=fields, reason=reason)}
+            for row in getattr(person, part).all()
+        ]
+    return identity
+
+
+@extend_schema(tags=["persons"])
+@extend_schema_view(
+    list=extend_schema(responses={200: serializers.PersonSerializer(many=True), **error_responses(400, 401, 404)}),
+)
+class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Persons the user may see. Persons are registered with their first case (POST /api/v1/cases/)."""
+
+    serializer_class = serializers.PersonSerializer
+    filterset_class = PersonApiFilterSet
+
+    def get_queryset(self) -> Any:
+        # A row shows no name: the prefetch of names that the selector offers other readers is dropped.
+        return selectors.person_list(user=self.request.user).prefetch_related(None)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_permission(request.user, "view", Person)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: serializers.PersonSerializer, **error_responses(401, 404)})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(self.get_serializer(selectors.access_person_by_id(request.user, pk)).data)
+
+    @extend_schema(request=serializers.PersonUpdateSerializer,
+                   responses={200: serializers.PersonSerializer, **_WRITE_ERRORS})  # fmt: skip
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        selectors.access_person_by_id(request.user, pk, "change")
+        payload = serializers.PersonUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        version = data.pop("version")
+        person = services.person_update(actor=request.user, person_id=pk, version=version, **data)
+        return Response(self.get_serializer(person).data)
+
+    @extend_schema(
+        request=serializers.RevealSerializer,
+        responses={200: serializers.PersonIdentitySerializer, **error_responses(400, 401, 404, 413, 415)},
+        description="The identifying parts asked for, for users who may reveal the person. The reason is "
+        "required and every revealed record is written to the audit log with it.",
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk: str | None = None) -> Response:
+        person = selectors.access_person_by_id(request.user, pk, "reveal")
+        payload = serializers.RevealSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        parts = payload.validated_data.get("fields") or list(serializers.IDENTITY_PARTS)
+        identity = _reveal_identity(
+            actor=request.user, person=person, parts=parts, reason=payload.validated_data["reason"]
+        )
+        return Response(serializers.PersonIdentitySerializer(identity).data)
