@@ -45,3 +45,23 @@
     }
   });
 })();
+
+// Case page forms (inside [data-swap-errors]): a refusal (400 invalid, 409 changed by someone else, 413 too large)
+// answers the form with its errors, retargeted onto the form; htmx swaps it as it would a success.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var status = event.detail.xhr.status;
+  var source = event.detail.elt || event.target;
+  if ((status === 400 || status === 409 || status === 413) && source && source.closest &&
+      source.closest("[data-swap-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// <button data-print>: prints the page (the printable case summary).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) {
+    window.print();
+  }
+});
