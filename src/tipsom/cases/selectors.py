@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Func, IntegerField, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan
 
 from tipsom.cases.models import (
     Attachment,
@@ -15,23 +18,44 @@ from tipsom.cases.models import (
     JournalEntry,
     StatusDecision,
 )
+from tipsom.core.fields import encrypted_fields
 from tipsom.core.permissions import access_by_id, user_can
+from tipsom.organizations.models import Organization
 from tipsom.people.keys import query_keys
-from tipsom.people.models import PersonName
+from tipsom.people.models import Person, PersonName
 
 CASE_NUMBER = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,6}$")
 
 
+class _Instr(Func):
+    function = "INSTR"
+    output_field = IntegerField()
+
+
 def json_list_has(field: str, code: str) -> Q:
-    """Rows whose JSON list `field` holds `code` (indexable containment on PostgreSQL, quoted text on SQLite)."""
+    """Rows whose JSON list `field` holds `code` (indexable containment on PostgreSQL, quoted text on SQLite).
+
+    On SQLite the stored JSON text is searched for the code as JSON writes it, quotes included, with INSTR:
+    case-sensitive, unlike LIKE, so "forcedlabour" or "Labour" never match "ForcedLabour"."""
     if connection.features.supports_json_field_contains:
         return Q(**{f"{field}__contains": [code]})
-    return Q(**{f"{field}__icontains": f'"{code}"'})
+    return Q(GreaterThan(_Instr(Cast(F(field), TextField()), Value(json.dumps(str(code)))), 0))
+
+
+def _identifying_columns() -> list[str]:
+    """The encrypted columns of what a list row joins: deferred, so a list never reads (or decrypts) them."""
+    return [f"person__{field.name}" for field in encrypted_fields(Person)] + [
+        f"owner_organization__{field.name}" for field in encrypted_fields(Organization)
+    ]
 
 
 def case_list(*, user: Any) -> QuerySet[Case]:
     """The cases the user may see, with what a list row shows (no identifying value is read)."""
-    return Case.objects.restrict(user, "view").select_related("owner_organization", "person")
+    return (
+        Case.objects.restrict(user, "view")
+        .select_related("owner_organization", "person")
+        .defer(*_identifying_columns())
+    )
 
 
 def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
@@ -39,8 +63,11 @@ def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
     query = " ".join((query or "").split())
     if not query:
         return queryset
-    if CASE_NUMBER.match(query):
-        return queryset.filter(case_number=query.upper())
+    number = CASE_NUMBER.match(query)
+    if number:
+        # "br-2026-42" is BR-2026-000042: the serial is stored with six digits.
+        country, year, serial = query.upper().split("-")
+        return queryset.filter(case_number=f"{country}-{year}-{int(serial):06d}")
     condition = Q()
     for field, key in query_keys(query):
         condition |= Q(**{field: key})

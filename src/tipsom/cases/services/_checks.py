@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -15,6 +16,9 @@ from tipsom.core.errors import ApplicationError, Conflict
 from tipsom.organizations import geography
 
 MAX_TEXT = 4000
+_BIDI_OVERRIDES = frozenset("\u202d\u202e")  # left-to-right and right-to-left override
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LINE_BREAKS = frozenset("\n\t\u2028\u2029")
 
 
 class Errors(dict[str, str]):
@@ -24,16 +28,37 @@ class Errors(dict[str, str]):
 
 
 def reject_unknown(data: dict[str, Any], allowed: set[str] | tuple[str, ...]) -> None:
-    unknown = set(data) - set(allowed)
+    unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise ApplicationError("invalid", _("Unknown fields: %s.") % ", ".join(sorted(unknown)))
+        raise ApplicationError(
+            "invalid",
+            _("Unknown fields: %s.") % ", ".join(unknown),
+            {"fields": dict.fromkeys(unknown, _("Unknown field."))},
+        )
+
+
+def pk_of(value: Any) -> int | None:
+    """A record's primary key from a record, a number or its text; None when it cannot be one."""
+    value = getattr(value, "pk", value)
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 def text(errors: Errors, field: str, value: Any, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
     """NFC text without outer spaces; control characters other than line breaks and tabs are refused."""
     result = unicodedata.normalize("NFC", str(value if value is not None else "")).strip()
     result = result.replace("\r\n", "\n")
-    if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in result):
+    # Control characters (NUL, ESC, BEL...) and lone surrogates are refused; so are bidirectional overrides,
+    # which make a text read differently from what is stored.
+    if any(
+        (unicodedata.category(char) in ("Cc", "Cs") and char not in "\n\t") or char in _BIDI_OVERRIDES
+        for char in result
+    ):
         errors[field] = _("Contains control characters.")
     elif len(result) > max_length:
         errors[field] = _("Too long (at most %(count)d characters).") % {"count": max_length}
@@ -45,9 +70,19 @@ def text(errors: Errors, field: str, value: Any, *, required: bool = False, max_
 def line(errors: Errors, field: str, value: Any, *, required: bool = False, max_length: int = 300) -> str:
     """One line of text: no line breaks either."""
     result = text(errors, field, value, required=required, max_length=max_length)
-    if field not in errors and ("\n" in result or "\t" in result):
+    if field not in errors and any(char in _LINE_BREAKS for char in result):
         errors[field] = _("Contains control characters.")
     return result
+
+
+def _parse(value: Any) -> date | None:
+    """A date written YYYY-MM-DD (the form the message asks for: no week dates, no bare numbers), or None."""
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value.strip()):
+        return None
+    try:
+        return parse_date(value.strip())
+    except ValueError:
+        return None
 
 
 def a_date(
@@ -64,13 +99,12 @@ def a_date(
         if required:
             errors[field] = _("This field is required.")
         return None
-    if isinstance(value, date):
+    if isinstance(value, datetime):
+        parsed = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    elif isinstance(value, date):
         parsed = value
     else:
-        try:
-            parsed = parse_date(str(value))
-        except ValueError:
-            parsed = None
+        parsed = _parse(value)
         if parsed is None:
             errors[field] = _("Enter a valid date (YYYY-MM-DD).")
             return None
@@ -87,12 +121,11 @@ def future_date(errors: Errors, field: str, value: Any, *, required: bool = Fals
         if required:
             errors[field] = _("This field is required.")
         return None
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     if isinstance(value, date):
         return value
-    try:
-        parsed = parse_date(str(value))
-    except ValueError:
-        parsed = None
+    parsed = _parse(value)
     if parsed is None:
         errors[field] = _("Enter a valid date (YYYY-MM-DD).")
     return parsed
@@ -157,5 +190,13 @@ def countries(errors: Errors, field: str, value: Any) -> list[str]:
 
 def check_version(record: Any, version: int | None, message: str) -> None:
     """A `version` older than the stored one is a stale edit: 409, nothing written."""
-    if version is not None and int(version) != record.version:
+    if version is None:
+        return
+    try:
+        given = int(version)
+    except (TypeError, ValueError):
+        raise ApplicationError(
+            "invalid", _("The version is not valid."), {"fields": {"version": _("Give the version as a number.")}}
+        ) from None
+    if given != record.version:
         raise Conflict(message, {"current_version": record.version})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from typing import Any
 
@@ -78,19 +79,29 @@ def earliest_birth(person: Person) -> date | None:
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+def latest_birth(person: Person) -> date | None:
+    """The last day the person can have been born, from the precision of what is known."""
+    if not person.birth_date:
+        return None
+    parts = [int(part) for part in person.birth_date.split("-")]
+    if person.birth_date_precision in (BirthDatePrecision.YEAR, BirthDatePrecision.ESTIMATED) or len(parts) == 1:
+        return date(parts[0], 12, 31)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], parts[1], parts[2])
+
+
 def is_child_at(person: Person, on: date) -> bool:
-    """Under 18 on `on`, or possibly so: an uncertain age counts as a child until it is assessed."""
+    """Under 18 on `on`, or possibly so: an uncertain age counts as a child until it is assessed. With a year
+    (or a month) only, the person is a child unless 18 whatever the day of birth: until the 18th anniversary of
+    the last day they can have been born. Raises ValueError for a birth date that does not exist."""
     if person.is_presumed_minor:
         return True
-    born = earliest_birth(person)
+    born = latest_birth(person)
     if born is None:
         return False
-    if person.birth_date_precision == BirthDatePrecision.EXACT:
-        return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < ADULT_AGE
-    if person.birth_date_precision == BirthDatePrecision.YEAR_MONTH:
-        return (on.year - born.year - (on.month <= born.month)) < ADULT_AGE
-    # Year only or estimated: a child unless 18 whatever the day of birth.
-    return on.year - born.year <= ADULT_AGE
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age < ADULT_AGE
 
 
 def _case_fields(data: dict[str, Any], errors: check.Errors, *, country: str, person: Person | None) -> dict[str, Any]:
@@ -154,7 +165,9 @@ def screening_recommendation(
     return Screening.Recommendation.NO_INDICATORS
 
 
-def _screening_fields(data: dict[str, Any], errors: check.Errors, *, identified_on: date | None) -> dict[str, Any]:
+def _screening_fields(
+    data: dict[str, Any], errors: check.Errors, *, identified_on: date | None, born: date | None = None
+) -> dict[str, Any]:
     check.reject_unknown(data, ("screened_on", "acts", "means", "purposes", "som_vulnerabilities", "notes"))
     acts = data.get("acts") or []
     if not isinstance(acts, (list, tuple)) or not all(item in TraffickingAct.values for item in acts):
@@ -167,7 +180,13 @@ def _screening_fields(data: dict[str, Any], errors: check.Errors, *, identified_
         }
         som = []
     return {
-        "screened_on": check.a_date(errors, "screening.screened_on", data.get("screened_on") or identified_on),
+        "screened_on": check.a_date(
+            errors,
+            "screening.screened_on",
+            data.get("screened_on") or identified_on,
+            not_before=born,
+            not_before_message=_("The screening cannot be dated before the person's birth."),
+        ),
         "acts": list(dict.fromkeys(acts)),
         "means": check.codes(errors, "screening.means", "vic_MethodsOfControl", data.get("means")),
         "purposes": check.codes(errors, "screening.purposes", "vic_TypeOfExploitation", data.get("purposes")),
@@ -195,23 +214,54 @@ def case_register(
             raise NotFound()
     check.reject_unknown(data, CASE_FIELDS)
     if (person is None) == (person_id is None):
-        raise ApplicationError("invalid", _("Give either a new person or an existing one."))
-    if person_id is not None:
-        registered = access_by_id(Person, actor, person_id, "change") if actor is not None else None
-        registered = registered or Person.objects.get(pk=person_id)
-    else:
-        registered = person_create(actor=actor, organization=organization, **person)
+        message = _("Give either a new person or an existing one.")
+        raise ApplicationError("invalid", message, {"fields": {"person": message}})
     errors = check.Errors()
+    registered: Person | None = None
+    if person_id is not None:
+        if actor is not None:
+            registered = access_by_id(Person, actor, person_id, "change")
+        else:
+            registered = Person.objects.filter(pk=check.pk_of(person_id)).first()
+            if registered is None:
+                raise NotFound()
+    elif not isinstance(person, dict):
+        message = _("Give the person's details.")
+        raise ApplicationError("invalid", message, {"fields": {"person": message}})
+    elif "names" not in person:
+        errors["names"] = _("At least one name is required.")
+    else:
+        try:
+            registered = person_create(actor=actor, organization=organization, **person)
+        except ApplicationError as error:
+            # Report the person's bad fields together with the case's (nothing of the person was saved).
+            if error.code != "invalid" or not error.extra.get("fields"):
+                raise
+            errors.update(error.extra["fields"])
     if "case_type" not in data:
         errors["case_type"] = _("This field is required.")
     if "identified_on" not in data:
         errors["identified_on"] = _("This field is required.")
     fields = _case_fields(data, errors, country=organization.country, person=registered)
-    owner = _case_owner(actor, data.get("case_owner", actor), organization.pk, errors) if actor else None
+    owner = None
+    if "case_owner" in data:
+        owner = _case_owner(actor, data["case_owner"], organization.pk, errors)
+    elif actor is not None and actor.organization_id == organization.pk and actor.is_active:
+        owner = actor  # by default the identifier owns the case they register in their own organization
     identified_on = fields.get("identified_on")
-    is_child = bool(identified_on) and is_child_at(registered, identified_on)
-    screening_data = _screening_fields(screening, errors, identified_on=identified_on) if screening else None
+    is_child = bool(identified_on) and registered is not None and is_child_at(registered, identified_on)
+    if screening is not None and not isinstance(screening, dict):
+        errors["screening"] = _("Give the screening's answers.")
+        screening = None
+    screening_data = (
+        _screening_fields(
+            screening, errors, identified_on=identified_on, born=earliest_birth(registered) if registered else None
+        )
+        if screening
+        else None
+    )
     errors.raise_if_any()
+    assert registered is not None and identified_on is not None  # noqa: S101 (both checked above)
     case = Case.objects.create(
         person=registered,
         owner_organization=organization,
@@ -234,11 +284,7 @@ def case_register(
     if is_child:
         ChildProtection.objects.create(
             case=case,
-            age_assessment=(
-                ChildProtection.AgeAssessment.PENDING
-                if registered.is_presumed_minor
-                else ChildProtection.AgeAssessment.NOT_NEEDED
-            ),
+            age_assessment=_age_assessment(registered),
         )
     changes = describe_changes(case, ["case_number", "person", "owner_organization", "is_child", *fields])
     if screening_data:
@@ -280,18 +326,24 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
     """Change the case's facts (type, dates, route, exploitation). A stale `version` answers 409."""
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
+    require_open(case)
     check.reject_unknown(data, CASE_FIELDS)
     errors = check.Errors()
     fields = _case_fields(data, errors, country=case.country, person=case.person)
     if "case_owner" in data:
         fields["case_owner"] = _case_owner(actor, data["case_owner"], case.owner_organization_id, errors)
     errors.raise_if_any()
+    if "identified_on" in fields:
+        fields["is_child"] = _child_on(case, fields["identified_on"])
     before = {name: getattr(case, name) for name in fields}
     for name, value in fields.items():
         setattr(case, name, value)
     changed = [name for name in fields if before[name] != getattr(case, name)]
     if not changed:
         return case
+    if case.is_child and not ChildProtection.objects.filter(case=case).exists():
+        # An earlier identification date can make the person a child then: the child track starts.
+        ChildProtection.objects.create(case=case, age_assessment=_age_assessment(case.person))
     case.version += 1
     case.save()
     changes = describe_changes(case, changed, before)
@@ -299,6 +351,22 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
         actor=actor, action="case.update", target=case, organization=case.owner_organization_id, changes=changes
     )
     return case
+
+
+def _age_assessment(person: Person) -> str:
+    if person.is_presumed_minor:
+        return ChildProtection.AgeAssessment.PENDING
+    return ChildProtection.AgeAssessment.NOT_NEEDED
+
+
+def _child_on(case: Case, identified_on: date) -> bool:
+    """Whether the case is a child's with this identification date; an age assessment has the last word."""
+    track = ChildProtection.objects.filter(case=case).first()
+    if track is not None and track.age_assessment == ChildProtection.AgeAssessment.ADULT:
+        return False
+    if track is not None and track.age_assessment == ChildProtection.AgeAssessment.MINOR:
+        return True
+    return is_child_at(case.person, identified_on)
 
 
 def _touch(case: Case) -> None:
@@ -314,11 +382,13 @@ def case_team_set(*, actor: Any, case_id: Any, version: int | None, user_ids: li
 
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
+    require_open(case)
     allowed_orgs = {case.owner_organization_id, *case.organizations.values_list("organization_id", flat=True)}
     if not isinstance(user_ids, (list, tuple)):
         raise ApplicationError("invalid", _("Give a list of users."), {"fields": {"team": _("Give a list of users.")}})
-    users = list(User.objects.filter(pk__in=user_ids, organization_id__in=allowed_orgs, is_active=True))
-    if len(users) != len(set(user_ids)):
+    ids = {check.pk_of(user_id) for user_id in user_ids}
+    users = list(User.objects.filter(pk__in=ids - {None}, organization_id__in=allowed_orgs, is_active=True))
+    if None in ids or len(users) != len(ids):
         message = _("Team members must be active users of an organization working on the case.")
         raise ApplicationError("invalid", message, {"fields": {"team": message}})
     case.team.set(users)
@@ -399,6 +469,12 @@ def _supervisor_case(actor: Any, case_id: int) -> Case:
     return access_case(actor, case_id, "approve")
 
 
+def _check_approve(approve: Any) -> None:
+    if not isinstance(approve, bool):
+        message = _("Say whether you approve or reject.")
+        raise ApplicationError("invalid", message, {"fields": {"approve": message}})
+
+
 def _check_not_own(actor: Any, record: Any) -> None:
     if actor is not None and record.created_by_id == actor.pk:
         raise ApplicationError(
@@ -409,10 +485,13 @@ def _check_not_own(actor: Any, record: Any) -> None:
 @transaction.atomic
 def decision_review(*, actor: Any, decision_id: Any, approve: bool, comment: str = "") -> StatusDecision:
     """A supervisor approves or rejects a pending status decision. Approval makes it the case's status."""
-    decision = StatusDecision.objects.filter(pk=decision_id).select_related("case").first()
-    if decision is None:
+    _check_approve(approve)
+    case_id = StatusDecision.objects.filter(pk=check.pk_of(decision_id)).values_list("case_id", flat=True).first()
+    if case_id is None:
         raise NotFound()
-    case = _supervisor_case(actor, decision.case_id)
+    case = _supervisor_case(actor, case_id)
+    # Read again under the case's lock: a second supervisor reviewing at the same time sees the first review.
+    decision = StatusDecision.objects.select_for_update().get(pk=check.pk_of(decision_id))
     if decision.approval != StatusDecision.Approval.PENDING:
         raise Conflict(_("This decision is not waiting for approval."))
     _check_not_own(actor, decision)
@@ -445,30 +524,46 @@ def child_closure_problems(case: Case, *, for_return: bool = False) -> list[str]
     track = ChildProtection.objects.filter(case=case).first()
     if track is None:
         return [_("The child track has not been started.")]
-    problems = []
     if track.age_assessment == ChildProtection.AgeAssessment.ADULT:
         return []
+    return list(child_step_problems(track, for_return=for_return).values())
+
+
+def child_step_problems(track: ChildProtection, *, for_return: bool = False) -> dict[str, str]:
+    """{child track field: what it lacks} before closure (or return), for forms to show by the field."""
+    problems: dict[str, str] = {}
     if not track.notified_at:
-        problems.append(_("The child protection agency has not been notified."))
+        problems["notified_organization"] = _("The child protection agency has not been notified.")
     if not track.has_guardian:
-        problems.append(_("No guardian has been appointed."))
+        problems["guardian_name"] = _("No guardian has been appointed.")
     if track.best_interests != ChildProtection.Assessment.COMPLETED:
-        problems.append(_("The best-interests assessment is not complete."))
+        problems["best_interests"] = _("The best-interests assessment is not complete.")
     if not track.tracing_concluded:
-        problems.append(_("Family tracing has not concluded."))
+        problems["family_tracing"] = _("Family tracing has not concluded.")
     if for_return and track.family_tracing != ChildProtection.Tracing.FAMILY_FOUND:
-        problems.append(_("A child returns only to a family that tracing has found."))
+        found = _("A child returns only to a family that tracing has found.")
+        problems["family_tracing"] = f"{problems['family_tracing']} {found}" if "family_tracing" in problems else found
     return problems
 
 
+def child_steps_error(case: Case, message: str, *, for_return: bool = False) -> ApplicationError | None:
+    """The error refusing a child's closure (or return) while the child track is incomplete, or None."""
+    problems = child_closure_problems(case, for_return=for_return)
+    if not problems:
+        return None
+    track = ChildProtection.objects.filter(case=case).first()
+    fields = child_step_problems(track, for_return=for_return) if track else {"child_protection": problems[0]}
+    return ApplicationError(
+        "child_steps_incomplete",
+        message % {"problems": " ".join(problems)},
+        {"problems": problems, "fields": fields},
+    )
+
+
 def _require_child_steps(case: Case) -> None:
-    problems = child_closure_problems(case)
-    if problems:
-        raise ApplicationError(
-            "child_steps_incomplete",
-            _("A child's case cannot close yet: %(problems)s") % {"problems": " ".join(problems)},
-            {"problems": problems},
-        )
+    error = child_steps_error(case, _("A child's case cannot close yet: %(problems)s"))
+    if error is not None:
+        raise error
 
 
 def _apply_closure(case: Case, request: ClosureRequest) -> None:
@@ -535,10 +630,13 @@ def case_close(
 @transaction.atomic
 def closure_review(*, actor: Any, request_id: Any, approve: bool, comment: str = "") -> ClosureRequest:
     """A supervisor approves (the case closes) or rejects a pending closure."""
-    request = ClosureRequest.objects.filter(pk=request_id).first()
-    if request is None:
+    _check_approve(approve)
+    case_id = ClosureRequest.objects.filter(pk=check.pk_of(request_id)).values_list("case_id", flat=True).first()
+    if case_id is None:
         raise NotFound()
-    case = _supervisor_case(actor, request.case_id)
+    case = _supervisor_case(actor, case_id)
+    # Read again under the case's lock: a second supervisor reviewing at the same time sees the first review.
+    request = ClosureRequest.objects.select_for_update().get(pk=check.pk_of(request_id))
     if request.approval != StatusDecision.Approval.PENDING:
         raise Conflict(_("This closure is not waiting for approval."))
     _check_not_own(actor, request)

@@ -40,9 +40,7 @@ def child_notify(*, actor: Any, case_id: Any, version: int | None = None, organi
     check.check_version(case, version, _(STALE))
     require_open(case)
     track = _track(case)
-    agency = Organization.objects.filter(
-        pk=getattr(organization_id, "pk", organization_id), country=case.country, is_active=True
-    ).first()
+    agency = Organization.objects.filter(pk=check.pk_of(organization_id), country=case.country, is_active=True).first()
     if agency is None or OrganizationFunction.CHILD_PROTECTION not in (agency.functions or []):
         message = _("Choose a child protection agency of this country.")
         raise ApplicationError("invalid", message, {"fields": {"organization": message}})
@@ -83,7 +81,7 @@ def child_update(*, actor: Any, case_id: Any, version: int | None = None, **data
         value = data["guardian_organization"]
         org = None
         if value not in (None, ""):
-            org = Organization.objects.filter(pk=getattr(value, "pk", value), country=case.country).first()
+            org = Organization.objects.filter(pk=check.pk_of(value), country=case.country, is_active=True).first()
             if org is None:
                 errors["guardian_organization"] = _("Choose an organization of this country.")
         clean["guardian_organization"] = org

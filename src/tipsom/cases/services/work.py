@@ -24,7 +24,7 @@ from tipsom.cases.models import (
     TraffickingEvent,
 )
 from tipsom.cases.services import _checks as check
-from tipsom.cases.services.case import STALE, _touch, access_case, child_closure_problems, require_open
+from tipsom.cases.services.case import STALE, _touch, access_case, child_steps_error, earliest_birth, require_open
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id
 from tipsom.organizations.models import Organization
@@ -50,13 +50,13 @@ def consent_current(case: Case) -> dict[str, Consent | None]:
     """The consent in force per purpose: the latest given or withdrawn, or None if never asked."""
     current: dict[str, Consent | None] = dict.fromkeys(Consent.Purpose.values)
     for consent in Consent.objects.filter(case=case).order_by("-recorded_on", "-pk"):
-        if current[consent.purpose] is None:
+        if current.get(consent.purpose) is None:
             current[consent.purpose] = consent
     return current
 
 
 def consent_allows(case: Case, purpose: str, service_type: str = "") -> bool:
-    consent = consent_current(case)[purpose]
+    consent = consent_current(case).get(purpose)
     if consent is None or not consent.given:
         return False
     return not service_type or service_type in consent.service_types
@@ -66,7 +66,7 @@ def consent_require(case: Case, purpose: str, service_type: str = "") -> None:
     """For every act that needs consent (a referral, a follow-up call): refuse clearly when it is missing."""
     if consent_allows(case, purpose, service_type):
         return
-    consent = consent_current(case)[purpose]
+    consent = consent_current(case).get(purpose)
     if consent is not None and not consent.given:
         raise ApplicationError(
             "consent_withdrawn",
@@ -112,6 +112,12 @@ def consent_record(
         not_before=case.identified_on,
         not_before_message=_("Consent cannot be dated before the identification."),
     )
+    if recorded is not None and "purpose" not in errors:
+        latest = Consent.objects.filter(case=case, purpose=purpose).order_by("-recorded_on", "-pk").first()
+        if latest is not None and recorded < latest.recorded_on:
+            # The latest date is in force: an earlier one would be overruled at once (a withdrawal ignored).
+            errors["recorded_on"] = _("The consent in force for this purpose is dated %(date)s; date this one on or "
+                                      "after it.") % {"date": latest.recorded_on.isoformat()}  # fmt: skip
     types = check.codes(errors, "service_types", "spl_Type", service_types)
     if purpose == Consent.Purpose.REFERRAL and given is True and not types and "service_types" not in errors:
         errors["service_types"] = _("Name the types of service the person agreed to share with.")
@@ -120,6 +126,8 @@ def consent_record(
     if case.is_child and given_by == Consent.GivenBy.PERSON:
         errors["given_by"] = _("For a child, a guardian or parent gives or withdraws consent.")
     errors.raise_if_any()
+    if given:
+        require_open(case)  # a withdrawal is always recorded, even on a closed case
     consent = Consent.objects.create(
         case=case,
         created_by=actor,
@@ -160,8 +168,12 @@ def event_add(
     event_type = check.code(errors, "event_type", "hte_Type", event_type)
     country = check.country(errors, "country", country, required=True)
     place = check.line(errors, "place", place)
-    start = check.a_date(errors, "start_date", start_date, required=False)
-    end = check.a_date(errors, "end_date", end_date, required=False)
+    born = earliest_birth(case.person)
+    before_birth = _("An event cannot be dated before the person's birth.")
+    start = check.a_date(
+        errors, "start_date", start_date, required=False, not_before=born, not_before_message=before_birth
+    )
+    end = check.a_date(errors, "end_date", end_date, required=False, not_before=born, not_before_message=before_birth)
     if start and end and end < start:
         errors["end_date"] = _("The end cannot come before the start.")
     errors.raise_if_any()
@@ -242,10 +254,11 @@ def plan_item_add(
 
 @transaction.atomic
 def plan_item_set_status(*, actor: Any, item_id: Any, version: int | None = None, status: str) -> SupportPlanItem:
-    item = SupportPlanItem.objects.filter(pk=item_id).first()
-    if item is None:
+    case_id = SupportPlanItem.objects.filter(pk=check.pk_of(item_id)).values_list("case_id", flat=True).first()
+    if case_id is None:
         raise NotFound()
-    case = _open_case(actor, item.case_id, version)
+    case = _open_case(actor, case_id, version)
+    item = SupportPlanItem.objects.get(pk=check.pk_of(item_id))
     errors = check.Errors()
     status = check.choice(errors, "status", SupportPlanItem.Status, status)
     errors.raise_if_any()
@@ -280,20 +293,16 @@ def service_add(
         not_before=case.identified_on,
         not_before_message=_("A service cannot be dated before the identification."),
     )
-    provider = Organization.objects.filter(pk=getattr(provider_id, "pk", provider_id), country=case.country).first()
+    provider = Organization.objects.filter(pk=check.pk_of(provider_id), country=case.country, is_active=True).first()
     if provider is None:
         errors["provider"] = _("Choose an organization of this country.")
     outcome = check.choice(errors, "outcome", ServiceDelivery.Outcome, outcome)
     notes = check.text(errors, "notes", notes)
     errors.raise_if_any()
     if support_type == RETURN_SERVICE:
-        problems = child_closure_problems(case, for_return=True)
-        if problems:
-            raise ApplicationError(
-                "child_steps_incomplete",
-                _("A child cannot be returned yet: %(problems)s") % {"problems": " ".join(problems)},
-                {"problems": problems},
-            )
+        error = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)
+        if error is not None:
+            raise error
     service = ServiceDelivery.objects.create(
         case=case,
         created_by=actor,
@@ -329,7 +338,9 @@ def task_add(
     assignee = None
     if assigned_to_id not in (None, ""):
         allowed = {case.owner_organization_id, *case.organizations.values_list("organization_id", flat=True)}
-        assignee = User.objects.filter(pk=assigned_to_id, organization_id__in=allowed, is_active=True).first()
+        assignee = User.objects.filter(
+            pk=check.pk_of(assigned_to_id), organization_id__in=allowed, is_active=True
+        ).first()
         if assignee is None:
             errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
     errors.raise_if_any()
@@ -341,10 +352,11 @@ def task_add(
 
 @transaction.atomic
 def task_complete(*, actor: Any, task_id: Any, version: int | None = None) -> Task:
-    task = Task.objects.filter(pk=task_id).first()
-    if task is None:
+    case_id = Task.objects.filter(pk=check.pk_of(task_id)).values_list("case_id", flat=True).first()
+    if case_id is None:
         raise NotFound()
-    case = _open_case(actor, task.case_id, version)
+    case = _open_case(actor, case_id, version)
+    task = Task.objects.get(pk=check.pk_of(task_id))  # read under the case's lock: completed once
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
@@ -391,11 +403,16 @@ def attachment_add(*, actor: Any, case_id: Any, filename: str, content: bytes) -
     """Attach a file. Its type is read from its bytes and must be one the country accepts; its size is capped.
     Name and content are encrypted at rest."""
     case = access_case(actor, case_id)
+    require_open(case)
     errors = check.Errors()
     filename = check.line(errors, "filename", filename, required=True, max_length=200)
     if "/" in filename or "\\" in filename:
         errors["filename"] = _("A file name cannot contain a path.")
     limit = settings.TIPSOM_ATTACHMENT_MAX_BYTES
+    if isinstance(content, (bytearray, memoryview)):
+        content = bytes(content)
+    if not isinstance(content, bytes):
+        content = b""
     content_type = attachment_type(content)
     if not content:
         errors["file"] = _("The file is empty.")
@@ -429,7 +446,7 @@ def attachment_add(*, actor: Any, case_id: Any, filename: str, content: bytes) -
 
 def attachment_open(*, actor: Any, attachment_id: Any) -> tuple[Attachment, bytes]:
     """The decrypted file, for someone who may reveal the case's identifying data. Every download is audited."""
-    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    attachment = Attachment.objects.filter(pk=check.pk_of(attachment_id)).first()
     if attachment is None:
         raise NotFound()
     case = access_by_id(Case, actor, attachment.case_id, "reveal")

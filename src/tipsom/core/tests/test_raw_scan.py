@@ -69,3 +69,70 @@ def test_no_plaintext_identifying_value_in_the_database(tmp_path):
         assert secret.encode("utf-8") not in raw, secret
         longest_word = max(secret.split(), key=len)
         assert longest_word.encode("utf-8") not in raw, secret
+
+
+# Everything a victim case holds that may identify someone: free text, the guardian, places, files.
+CASE_SECRETS = {
+    "person": "Wanderleia Quispecondori",
+    "guardian": "Gumercindo Vasconcelhos",
+    "screening": "Trabalhava trancada na oficina Cuiabazinha",
+    "basis": "Depoimento confirmado pelo fiscal Aristodemo",
+    "journal": "Ligou da casa da madrinha Clotildes",
+    "place": "Fazenda Esperancinha do Norte",
+    "filename": "declaracao-wanderleia.pdf",
+    "attachment": "Conteudo sigiloso Zebulonia",
+    "goal": "Matricula escolar Pirassununga",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_plaintext_case_value_in_the_database(tmp_path):
+    from django.apps import apps
+
+    from tipsom.accounts.roles import sync_seeded_roles
+    from tipsom.cases import services
+    from tipsom.core.testing import make_organization, make_user
+
+    sync_seeded_roles(apps)  # a transactional test before this one may have emptied the tables
+
+    ngo = make_organization("BR", name="Casa Visível", region="BR-MT")
+    agency = make_organization("BR", type="LocalGovernmentOrganisation", functions=["child_protection"])
+    identifier = make_user(ngo, roles=("frontline_identifier",))
+    officer = make_user(agency, roles=("child_protection_officer",))
+    supervisor = make_user(ngo, roles=("case_supervisor",))
+    case = services.case_register(
+        actor=identifier,
+        organization=ngo,
+        person={"names": [{"name": CASE_SECRETS["person"]}], "is_presumed_minor": True, "citizenships": ["BO"]},
+        screening={"acts": ["recruitment"], "purposes": ["ForcedLabour"], "notes": CASE_SECRETS["screening"]},
+        case_type="tip",
+        identified_on="2026-10-02",
+        exploitation_types=["ForcedLabour"],
+    )
+    services.child_notify(actor=identifier, case_id=case.pk, organization_id=agency.pk)
+    services.child_update(
+        actor=officer, case_id=case.pk, guardian_name=CASE_SECRETS["guardian"], guardian_appointed_on="2026-10-05"
+    )
+    decision = services.case_decide_status(
+        actor=identifier,
+        case_id=case.pk,
+        status="ActualVictimOfTrafficking",
+        decided_on="2026-10-06",
+        deciding_organization_type="Police",
+        basis=CASE_SECRETS["basis"],
+    )
+    services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True)
+    services.journal_add(actor=identifier, case_id=case.pk, text=CASE_SECRETS["journal"])
+    services.event_add(
+        actor=identifier, case_id=case.pk, event_type="Exploitation", country="BR", place=CASE_SECRETS["place"]
+    )
+    services.plan_item_add(actor=identifier, case_id=case.pk, support_type="Education", goal=CASE_SECRETS["goal"])
+    content = b"%PDF-1.4\n" + CASE_SECRETS["attachment"].encode() + b"\n%%EOF\n"
+    services.attachment_add(actor=identifier, case_id=case.pk, filename=CASE_SECRETS["filename"], content=content)
+
+    raw = _database_bytes(tmp_path)
+
+    assert b"Casa Vis" in raw and case.case_number.encode() in raw, "the scan must see plain columns"
+    for label, secret in CASE_SECRETS.items():
+        assert secret.encode("utf-8") not in raw, label
+        assert max(secret.split(), key=len).encode("utf-8") not in raw, label
