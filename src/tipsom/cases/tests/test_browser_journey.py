@@ -1,0 +1,163 @@
+"""The issue's journey in a real browser: a frontline identifier screens and registers a presumed child from
+Bolivia exploited in Brazil; the child protection officer is notified and appoints a guardian; another NGO gets
+404; the supervisor approves "Actual victim"; every step is audited and no name is stored in clear."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tipsom.core.tests.test_browser import (  # noqa: F401  (fixtures)
+    ARTIFACTS,
+    PASSWORD,
+    _assert_no_csp_violations,
+    browser,
+    page,
+    pytestmark,
+)
+
+pytestmark = pytestmark  # noqa: PLW0127  (the browser marks: skip without chromium, transactional database)
+
+
+@pytest.fixture
+def staff() -> dict[str, Any]:
+    from django.apps import apps
+
+    from tipsom.accounts.roles import sync_seeded_roles
+    from tipsom.core.testing import make_organization, make_user
+
+    sync_seeded_roles(apps)
+    ngo = make_organization("BR", name="Associação Rede Livre", type="NGO", functions=["victim_assistance"])
+    agency = make_organization("BR", name="Conselho Tutelar de Cuiabá", type="LocalGovernmentOrganisation",
+                               functions=["child_protection"])  # fmt: skip
+    other = make_organization("BR", name="Outra ONG", type="NGO", functions=["shelter"])
+    users = {
+        "identifier": make_user(ngo, roles=("frontline_identifier",), username="ana"),
+        "supervisor": make_user(ngo, roles=("case_supervisor",), username="sergio"),
+        "officer": make_user(agency, roles=("child_protection_officer",), username="clara"),
+        "stranger": make_user(other, roles=("case_manager",), username="otto"),
+    }
+    for user in users.values():
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return {"agency": agency, **users}
+
+
+def _sign_in(pg: Any, base_url: str, user: Any) -> None:
+    pg.context.clear_cookies()
+    pg.goto(f"{base_url}/accounts/login/")
+    pg.get_by_label("Username").fill(user.username)
+    pg.get_by_label("Password").fill(PASSWORD)
+    pg.get_by_role("button", name="Sign in").click()
+    device = TOTPDevice.objects.get(user=user)
+    pg.get_by_label("Six-digit code").fill(f"{totp(device.bin_key):06d}")
+    pg.get_by_role("button", name=re.compile("Verify|Sign in|Continue")).click()
+    pg.wait_for_load_state("load")
+    assert "/accounts/login" not in pg.url, pg.content()[:2000]
+
+
+def _open_tab(pg: Any, name: str) -> None:
+    pg.get_by_role("tab", name=name).or_(pg.get_by_role("link", name=name)).first.click()
+    pg.wait_for_load_state("networkidle")
+
+
+def _action(pg: Any, name: str) -> Any:
+    """The block of one case action, its collapsible card opened."""
+    block = pg.locator(f'[data-action="{name}"]')
+    details = block.locator("details")
+    details.wait_for()
+    if details.get_attribute("open") is None:
+        block.locator("summary").click()
+    block.locator("form").wait_for(state="visible")
+    return block
+
+
+def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_path):  # noqa: F811
+    from tipsom.audit.models import AuditEvent
+    from tipsom.cases.models import Case
+    from tipsom.core.tests.test_raw_scan import _database_bytes
+
+    base = live_server.url
+    # 1. The frontline identifier screens and registers the child.
+    _sign_in(page, base, staff["identifier"])
+    page.goto(f"{base}/cases/new/")
+    page.locator('input[name="acts"][value="recruitment"]').check()
+    page.locator('input[name="acts"][value="transportation"]').check()
+    page.locator('input[name="purposes"][value="ForcedLabour"]').check()
+    page.locator('input[name="means"][value="DebtBondage"]').check()
+    page.locator('[name="name"]').fill("Juana Mamani Quispe")
+    page.locator('[name="citizenships"]').select_option("BO")
+    page.locator('[name="is_presumed_minor"]').check()
+    page.locator('[name="case_type"][value="tip"]').check()
+    page.locator('[name="identified_on"]').fill("2026-10-02")
+    page.locator('[name="origin_country"]').select_option("BO")
+    page.locator('[name="destination_country"]').select_option("BR")
+    page.locator('input[name="exploitation_types"][value="ForcedLabour"]').check()
+    # The recommendation follows the indicators (HTMX); it advises, it does not decide.
+    page.get_by_text(re.compile("presumed victim")).first.wait_for()
+    page.get_by_role("button", name="Register the case").click()
+    page.wait_for_load_state("load")
+    case = Case.objects.get()
+    assert page.url.rstrip("/").endswith(f"/cases/{case.pk}"), page.url
+    assert case.is_child and case.case_number in page.content()
+    assert "Juana" not in page.content()  # the identity is masked
+    _assert_no_csp_violations(page)
+
+    # 2. The identifier notifies the child protection agency; its officer appoints a guardian.
+    _open_tab(page, "Child track")
+    notify = _action(page, "child_notify")
+    notify.locator('[name="organization"]').select_option(str(staff["agency"].pk))
+    notify.get_by_role("button", name="Notify").click()
+    page.locator("[data-tab=child]").get_by_text("Conselho Tutelar").first.wait_for()
+
+    # The identifier records "Actual victim": it waits for the supervisor (step 4).
+    _open_tab(page, "Identification")
+    decide = _action(page, "decide")
+    decide.locator('[name="status"]').select_option("ActualVictimOfTrafficking")
+    decide.locator('[name="decided_on"]').fill("2026-10-06")
+    decide.locator('[name="deciding_organization_type"]').select_option("NGO")
+    decide.locator('[name="basis"]').fill("Interview and labour inspection report.")
+    decide.get_by_role("button", name="Record the decision").click()
+    page.get_by_text("The decision was recorded.").first.wait_for()
+    assert case.decisions.filter(approval="pending").exists()
+
+    _sign_in(page, base, staff["officer"])
+    page.goto(f"{base}/cases/{case.pk}/")
+    assert case.case_number in page.content()
+    _open_tab(page, "Child track")
+    child = _action(page, "child")
+    child.locator('[name="guardian_name"]').fill("Dra. Helena Costa")
+    child.locator('[name="guardian_appointed_on"]').fill("2026-10-05")
+    child.get_by_role("button", name="Save").click()
+    page.locator("[data-tab=child]").get_by_text("Dra. Helena Costa").first.wait_for()
+    assert page.get_by_text("No guardian has been appointed").count() == 0
+
+    # 3. A case manager of another NGO does not find the case.
+    _sign_in(page, base, staff["stranger"])
+    response = page.goto(f"{base}/cases/{case.pk}/")
+    assert response.status == 404
+
+    # 4. The supervisor approves it.
+    _sign_in(page, base, staff["supervisor"])
+    page.goto(f"{base}/cases/approvals/")
+    page.get_by_role("link", name=case.case_number).first.click()
+    page.wait_for_load_state("load")
+    _open_tab(page, "Identification")
+    _action(page, "decision_review").get_by_role("button", name="Approve").click()
+    page.get_by_text("The review was saved.").first.wait_for()
+    case.refresh_from_db()
+    assert case.trafficking_status == "ActualVictimOfTrafficking"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "case-approved.png"), full_page=True)
+    _assert_no_csp_violations(page, expected_status=404)  # the other NGO's 404 above
+
+    # 5. Every step is audited, and the database holds no name in clear.
+    actions = set(AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
+    assert {"case.create", "case.child_notify", "case.child_update", "case.status_decision",
+            "case.status_decision_review"} <= actions, actions  # fmt: skip
+    stored = _database_bytes(tmp_path)
+    for secret in ("Juana Mamani Quispe", "Mamani", "Helena Costa", "labour inspection report"):
+        assert secret.encode() not in stored, secret
