@@ -1,8 +1,10 @@
-"""Synthetic organizations and users for the 13 GLO.ACT countries (`tipsom demo`), deterministic from a seed.
+"""Synthetic organizations, users and victim cases for the 13 GLO.ACT countries (`tipsom demo`), deterministic
+from a seed.
 
-The countries, their regions, organizations and staff name lists are data (demo/data/countries.json). A plan is
-computed from the seed alone, without the database, so the same seed always gives the same people; loading the
-plan goes through the ordinary services, so every row is validated and audited, and skips what already exists.
+The countries, their regions, organizations and staff name lists are data (demo/data/countries.json); the cases
+are planned by demo/cases.py from demo/data/cases.json. A plan is computed from the seed alone, without the
+database, so the same seed always gives the same people; loading the plan goes through the ordinary services, so
+every row is validated and audited, and skips what already exists.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from tipsom.accounts.models import Role, User
 from tipsom.accounts.services import user_create
 from tipsom.audit.services import audit_record
 from tipsom.core.errors import ApplicationError
+from tipsom.demo.cases import cases_load
 from tipsom.organizations.models import Organization
 from tipsom.organizations.services import organization_create
 
@@ -79,6 +82,8 @@ class DemoReport:
     organizations_existing: int
     users_created: int
     users_existing: int
+    cases_created: int = 0
+    cases_existing: int = 0
 
 
 @cache
@@ -174,9 +179,11 @@ def _existing_usernames(usernames: list[str]) -> set[str]:
 
 
 @transaction.atomic
-def demo_load(*, seed: int = DEFAULT_SEED) -> DemoReport:
-    """Create the demo organizations and users that do not exist yet (by code and username); never changes or
-    removes anything. Runs as a command (actor None), so every row is audited with the current channel."""
+def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None) -> DemoReport:
+    """Create the demo organizations and users that do not exist yet (by code and username), then the demo cases
+    each country does not have yet (about 2,000 in all; `cases_per_country` sets the same number everywhere, 0 for
+    none); never changes or removes anything. Organizations and users are created as a command (actor None); the
+    cases by the demo staff of each country. Every row is audited with the current channel."""
     if settings.PRODUCTION:
         raise ApplicationError(
             "demo_in_production",
@@ -205,6 +212,7 @@ def demo_load(*, seed: int = DEFAULT_SEED) -> DemoReport:
             phone=spec.phone,
             preferred_language=spec.preferred_language,
         )
+    cases = cases_load(countries=demo_config()["countries"], seed=seed, cases_per_country=cases_per_country)
     report = DemoReport(
         seed=seed,
         password=DEMO_PASSWORD,
@@ -212,6 +220,8 @@ def demo_load(*, seed: int = DEFAULT_SEED) -> DemoReport:
         organizations_existing=len(existing_codes),
         users_created=len(plan.users) - len(existing_users),
         users_existing=len(existing_users),
+        cases_created=cases.created,
+        cases_existing=cases.existing,
     )
     if report.organizations_created or report.users_created:
         audit_record(

@@ -24,7 +24,9 @@ GLO_ACT = {"BY", "BR", "CO", "EG", "KG", "LA", "ML", "MA", "NP", "NE", "PK", "ZA
 SEEDED_ROLES = {
     "system_administrator", "national_coordinator", "case_manager", "frontline_identifier",
     "child_protection_officer", "helpline_operator", "investigator", "prosecutor", "me_officer", "auditor",
+    "case_supervisor",
 }  # fmt: skip
+TWO_PER_COUNTRY = ("case_manager", "frontline_identifier", "case_supervisor")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
@@ -74,11 +76,12 @@ def test_users_per_role():
     plan = demo_plan()
     roles = Counter(spec.role for spec in plan.users)
     assert set(roles) == SEEDED_ROLES
-    assert roles["case_manager"] == roles["frontline_identifier"] == 26
-    assert all(roles[slug] == 13 for slug in SEEDED_ROLES - {"case_manager", "frontline_identifier"})
+    assert roles["case_manager"] == roles["frontline_identifier"] == roles["case_supervisor"] == 26
+    assert all(roles[slug] == 13 for slug in SEEDED_ROLES - set(TWO_PER_COUNTRY))
     usernames = [spec.username for spec in plan.users]
     assert len(set(usernames)) == len(usernames)
     assert {"br.admin", "br.shelter.case", "br.ngo.case", "br.auditor", "ua.coordinator"} <= set(usernames)
+    assert {"br.supervisor", "br.ngo.supervisor", "np.supervisor"} <= set(usernames)
     codes = {spec.code: spec.country for spec in plan.organizations}
     assert all(codes[spec.organization_code].lower() == spec.username[:2] for spec in plan.users)
 
@@ -141,11 +144,11 @@ def test_demo_password_passes_the_password_policy():
 @pytest.mark.django_db
 def test_command_loads_everything_audited_as_a_command():
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--cases-per-country", "0", stdout=out)
     assert Organization.objects.count() == 104
-    assert User.objects.count() == 156
+    assert User.objects.count() == 182
     for slug in SEEDED_ROLES:
-        expected = 26 if slug in ("case_manager", "frontline_identifier") else 13
+        expected = 26 if slug in TWO_PER_COUNTRY else 13
         assert Role.objects.get(slug=slug).users.count() == expected, slug
     shelter = Organization.objects.get(code="br-shelter")
     assert shelter.type == "NGO" and shelter.functions == ["shelter", "victim_assistance"]
@@ -158,7 +161,7 @@ def test_command_loads_everything_audited_as_a_command():
     assert (case_manager.full_name, case_manager.phone) == (spec.full_name, spec.phone)
 
     actions = Counter(AuditEvent.objects.values_list("action", flat=True))
-    assert actions == {"organization.create": 104, "user.create": 156, "demo.load": 1}
+    assert actions == {"organization.create": 104, "user.create": 182, "demo.load": 1}
     assert set(AuditEvent.objects.values_list("channel", flat=True)) == {"command"}
     assert set(AuditEvent.objects.values_list("actor_label", flat=True)) == {"system:command"}
     event = AuditEvent.objects.get(action="user.create", object_id=str(case_manager.pk))
@@ -166,38 +169,38 @@ def test_command_loads_everything_audited_as_a_command():
     assert event.changes["phone"] == "[identifying]" and spec.phone not in str(event.changes)
 
     text = out.getvalue()
-    assert "organizations 104 created" in text and "users 156 created" in text
+    assert "organizations 104 created" in text and "users 182 created" in text and "cases 0 created" in text
     assert "br.shelter.case" in text and "Casa Abrigo Nova Esperança (demo)" in text
     assert DEMO_PASSWORD in text and "co.shelter.case" in text
 
 
 @pytest.mark.django_db
 def test_second_run_creates_nothing_and_changes_nothing():
-    demo_load()
+    demo_load(cases_per_country=0)
     renamed = Organization.objects.get(code="br-police")
     Organization.objects.filter(pk=renamed.pk).update(name="Renamed by an administrator")
     mine = make_user(make_organization("BR", code="br-real-ngo"), username="real.person")
     before = (_snapshot(), Organization.objects.count(), AuditEvent.objects.count())
 
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--cases-per-country", "0", stdout=out)
 
     assert (_snapshot(), Organization.objects.count(), AuditEvent.objects.count()) == before
     assert Organization.objects.get(pk=renamed.pk).name == "Renamed by an administrator"
     assert User.objects.filter(pk=mine.pk).exists()
-    assert "organizations 0 created, 104 already there; users 0 created, 156 already there" in out.getvalue()
+    assert "organizations 0 created, 104 already there; users 0 created, 182 already there" in out.getvalue()
 
 
 @pytest.mark.django_db
 def test_fills_in_only_what_is_missing():
     taken = make_user(make_organization("BR", code="elsewhere"), username="BR.Admin")
     existing = make_organization("CO", code="co-shelter", name="Hogar real")
-    report = demo_load()
+    report = demo_load(cases_per_country=0)
     assert (report.organizations_created, report.organizations_existing) == (103, 1)
-    assert (report.users_created, report.users_existing) == (155, 1)
+    assert (report.users_created, report.users_existing) == (181, 1)
     assert User.objects.get(pk=taken.pk).organization.code == "elsewhere"  # a username match is left alone
     assert User.objects.get(username="co.shelter.case").organization == existing
-    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 155
+    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 181
 
 
 @pytest.mark.django_db
@@ -205,7 +208,7 @@ def test_same_seed_gives_the_same_database():
     snapshots = []
     for _run in range(2):
         with transaction.atomic():
-            demo_load(seed=99)
+            demo_load(seed=99, cases_per_country=0)
             snapshots.append(_snapshot())
             transaction.set_rollback(True)
     assert User.objects.count() == 0

@@ -1,4 +1,5 @@
-"""`tipsom demo [--seed N]`: load the synthetic organizations and users of the 13 GLO.ACT countries (idempotent)."""
+"""`tipsom demo [--seed N] [--cases-per-country N]`: load the synthetic organizations, users and victim cases of the
+13 GLO.ACT countries (idempotent)."""
 
 from typing import Any
 
@@ -14,17 +15,26 @@ SHOWCASE_COUNTRY = "BR"
 
 
 class Command(TipsomCommand):
-    help = "Load demo organizations and users for the 13 GLO.ACT countries. Safe to run again: creates nothing twice."
+    help = (
+        "Load demo organizations, users and about 2,000 synthetic victim cases for the 13 GLO.ACT countries. "
+        "Safe to run again: creates nothing twice."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Seed for names and phone numbers.")
+        parser.add_argument(
+            "--cases-per-country",
+            type=int,
+            default=None,
+            help="Load this many demo cases in every country (0 for none) instead of the configured ~2,000 in all.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             crypto.keyring_init()  # identifying values are encrypted: the keys must exist before the first row
         except crypto.KeyringError as exc:
             raise CommandError(str(exc)) from exc
-        report = demo_load(seed=options["seed"])
+        report = demo_load(seed=options["seed"], cases_per_country=options["cases_per_country"])
         self._summary(report)
         self._logins(report)
 
@@ -33,7 +43,8 @@ class Command(TipsomCommand):
             self.style.SUCCESS(
                 f"Demo data (seed {report.seed}): organizations {report.organizations_created} created, "
                 f"{report.organizations_existing} already there; users {report.users_created} created, "
-                f"{report.users_existing} already there."
+                f"{report.users_existing} already there; cases {report.cases_created} created, "
+                f"{report.cases_existing} already there."
             )
         )
 
@@ -55,7 +66,8 @@ class Command(TipsomCommand):
         codes = ", ".join(c["code"].lower() for c in demo_config()["countries"] if c["code"] != SHOWCASE_COUNTRY)
         self.stdout.write(
             f"\nThe other 12 countries have the same logins with their own prefix ({codes}),\n"
-            "e.g. co.shelter.case, eg.auditor, ua.coordinator."
+            "e.g. co.shelter.case, eg.auditor, ua.coordinator. The supervisors (br.supervisor, br.ngo.supervisor)\n"
+            "approve the pending 'Actual victim' decisions and closures of their organization's cases."
         )
         self.stdout.write(f"Password for every demo user: {report.password}")
         if settings.TIPSOM_REQUIRE_2FA:
