@@ -292,6 +292,10 @@ def person_update(*, actor: Any, person_id: Any, version: int | None, **data: An
     person.save()
     for collection, items in changed_rows.items():
         _replace_rows(person, collection, items)
+    if {"birth_date", "birth_date_precision", "is_presumed_minor"} & set(changed):
+        from tipsom.cases.services import cases_follow_person  # cases build on people, not the reverse
+
+        cases_follow_person(actor=actor, person=person)
     audit_record(
         actor=actor,
         action="person.update",

@@ -3,7 +3,7 @@
 Identifying free text (screening notes, decision basis, places, assessment notes, plan goals, service notes,
 task titles, journal text, attachment file names, the guardian's name) is masked in every answer unless the
 request carries an `X-Reveal-Reason` header and the user may reveal the case: then it is shown and the reveal is
-audited with that reason (see cases.api.reveal)."""
+audited with that reason (see cases.services.case_text_reveal)."""
 
 from __future__ import annotations
 

@@ -20,13 +20,14 @@ from rest_framework.response import Response
 
 from tipsom.cases import selectors, services
 from tipsom.cases.api import serializers
-from tipsom.cases.api.reveal import REVEAL_HEADER, case_text_reveal
 from tipsom.cases.filters import CaseFilterSet
 from tipsom.cases.models import Case, ChildProtection
 from tipsom.core.api.schema import error_responses
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import access_by_id, require_permission
 
+# The API shows a case's identifying free text only with an audited reason (services.case_text_reveal).
+REVEAL_HEADER = "X-Reveal-Reason"
 _READ_ERRORS = error_responses(400, 401, 404)
 _WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
 _REVEAL = OpenApiParameter(
@@ -74,7 +75,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         reason = self.request.headers.get(REVEAL_HEADER)
         if reason is None:
             return False
-        case_text_reveal(actor=self.request.user, case_id=pk, part=part, reason=reason)
+        services.case_text_reveal(actor=self.request.user, case_id=pk, part=part, reason=reason)
         return True
 
     def _rows(self, pk: Any, part: str, rows: Callable[[Case], Any], serializer: Any) -> Response:

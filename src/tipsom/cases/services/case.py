@@ -41,6 +41,7 @@ from tipsom.people.services import person_create
 
 STALE = "Someone else changed this case after you opened it. Reload it and apply your change again."
 ADULT_AGE = 18
+REVEAL_REASON_MIN = 5
 
 # What case_update may change, and the HTCDS code list of each list field.
 CASE_LIST_FIELDS = {
@@ -350,6 +351,39 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
     audit_record(
         actor=actor, action="case.update", target=case, organization=case.owner_organization_id, changes=changes
     )
+    return case
+
+
+def cases_follow_person(*, actor: Any, person: Person) -> None:
+    """After a person's birth date or presumed-minor flag changed: each open case of theirs recomputes whether it
+    is a child's, and a case that becomes one starts the child track. Called by people.services.person_update."""
+    for case in Case.objects.select_for_update().filter(person=person).exclude(status__in=CLOSED_STATUSES):
+        case.person = person
+        is_child = _child_on(case, case.identified_on)
+        if is_child == case.is_child:
+            continue
+        case.is_child = is_child
+        if is_child and not ChildProtection.objects.filter(case=case).exists():
+            ChildProtection.objects.create(case=case, age_assessment=_age_assessment(person))
+        case.version += 1
+        case.save(update_fields=["is_child", "version", "updated_at"])
+        audit_record(actor=actor, action="case.update", target=case, organization=case.owner_organization_id,
+                     changes={"is_child": [not is_child, is_child]})  # fmt: skip
+
+
+@transaction.atomic
+def case_text_reveal(*, actor: Any, case_id: Any, part: str, reason: str) -> Case:
+    """Allow the identifying free text of one part of a case (journal, screenings, ...) to be shown through the
+    API: the user must be allowed to reveal the case (else NotFound) and give a reason, which the audit log keeps
+    with the part's name, never the text. The case page shows the text to the team without this step."""
+    case = access_by_id(Case, actor, case_id, "reveal")
+    reason = " ".join((reason or "").split())
+    if len(reason) < REVEAL_REASON_MIN:
+        raise ApplicationError(
+            "reason_required", _("Say why you need to see this (at least 5 characters)."), {"field": "reason"}
+        )
+    audit_record(actor=actor, action="reveal", target=case, organization=case.owner_organization_id,
+                 changes={"fields": [part]}, reason=reason)  # fmt: skip
     return case
 
 

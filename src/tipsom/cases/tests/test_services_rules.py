@@ -596,3 +596,16 @@ def test_every_service_is_audited_without_identifying_values(
         assert secret not in logged, label
         assert max(secret.split(), key=len) not in logged, label
     assert "[identifying]" in logged
+
+
+def test_a_corrected_birth_date_puts_open_cases_on_the_child_track(identifier, home_org, case_data):
+    from tipsom.people.services import person_update
+
+    adult = {"names": [{"name": "Rosa Quispe"}], "birth_date": "1990", "birth_date_precision": "year"}
+    case = services.case_register(actor=identifier, organization=home_org, person=adult, **case_data)
+    assert not case.is_child and not ChildProtection.objects.filter(case=case).exists()
+    person_update(actor=identifier, person_id=case.person_id, version=1, birth_date="2012", birth_date_precision="year")
+    case.refresh_from_db()
+    assert case.is_child and case.version == 2
+    assert ChildProtection.objects.filter(case=case).exists()
+    assert AuditEvent.objects.filter(action="case.update", object_id=str(case.pk)).exists()
