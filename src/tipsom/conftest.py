@@ -29,6 +29,24 @@ def _fresh_state() -> None:
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _seeded_roles(request: pytest.FixtureRequest) -> None:
+    """A transactional test ends by emptying every table, the roles a migration seeded included; the tests after
+    it in the same worker get them back here."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return
+    transactional = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from tipsom.accounts.models import Role
+    from tipsom.accounts.roles import sync_seeded_roles
+
+    if not Role.objects.exists():
+        sync_seeded_roles(apps)
+
+
 @pytest.fixture
 def organization(db: Any) -> Any:
     return make_organization("BR", name="Abrigo Esperança", type="NGO", functions=["shelter"])

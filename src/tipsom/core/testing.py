@@ -49,13 +49,6 @@ def make_user(organization: Organization | None = None, roles: tuple[str, ...] =
     )
     user.set_password("correct horse battery staple")
     user.save()
-    if roles and not Role.objects.filter(slug__in=roles).exists():
-        # A transactional test before this one emptied the tables, seeded roles included: seed them again.
-        from django.apps import apps
-
-        from tipsom.accounts.roles import sync_seeded_roles
-
-        sync_seeded_roles(apps)
     user.roles.set(Role.objects.filter(slug__in=roles))
     return user
 

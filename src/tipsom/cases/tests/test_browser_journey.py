@@ -25,12 +25,9 @@ pytestmark = pytestmark  # noqa: PLW0127  (the browser marks: skip without chrom
 
 @pytest.fixture
 def staff() -> dict[str, Any]:
-    from django.apps import apps
 
-    from tipsom.accounts.roles import sync_seeded_roles
     from tipsom.core.testing import make_organization, make_user
 
-    sync_seeded_roles(apps)
     ngo = make_organization("BR", name="Associação Rede Livre", type="NGO", functions=["victim_assistance"])
     agency = make_organization("BR", name="Conselho Tutelar de Cuiabá", type="LocalGovernmentOrganisation",
                                functions=["child_protection"])  # fmt: skip

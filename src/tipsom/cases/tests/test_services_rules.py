@@ -6,11 +6,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.db import connection, transaction
 from django.test import override_settings
 
-from tipsom.accounts.roles import sync_seeded_roles
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import services
 from tipsom.cases.models import (
@@ -78,7 +76,6 @@ def test_case_numbers_are_sequential_per_country_and_year(identifier, home_org, 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_never_share_a_number(case_data):
-    sync_seeded_roles(apps)  # a transactional test before this one may have emptied the tables
     organization = make_organization("BR", region="BR-MT")
     users = [make_user(organization, roles=("frontline_identifier",)) for _ in range(4)]
     numbers: list[str] = []

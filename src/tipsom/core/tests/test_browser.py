@@ -77,12 +77,9 @@ def page(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def shelter_operator() -> Any:
     """A helpline operator (no second factor needed) of a shelter NGO in Brazil."""
-    from django.apps import apps
 
-    from tipsom.accounts.roles import sync_seeded_roles
     from tipsom.core.testing import make_organization, make_user
 
-    sync_seeded_roles(apps)  # a transactional test may follow one that emptied the tables
     shelter = make_organization("BR", name="Abrigo Esperança", type="NGO", functions=["shelter"], city="Manaus")
     return make_user(shelter, roles=("helpline_operator",), username="lucia", full_name="Lúcia Pereira")
 

@@ -87,13 +87,9 @@ CASE_SECRETS = {
 
 @pytest.mark.django_db(transaction=True)
 def test_no_plaintext_case_value_in_the_database(tmp_path):
-    from django.apps import apps
 
-    from tipsom.accounts.roles import sync_seeded_roles
     from tipsom.cases import services
     from tipsom.core.testing import make_organization, make_user
-
-    sync_seeded_roles(apps)  # a transactional test before this one may have emptied the tables
 
     ngo = make_organization("BR", name="Casa Visível", region="BR-MT")
     agency = make_organization("BR", type="LocalGovernmentOrganisation", functions=["child_protection"])
