@@ -22,6 +22,7 @@ from tipsom.cases import selectors, services
 from tipsom.cases.api import serializers
 from tipsom.cases.filters import CaseFilterSet
 from tipsom.cases.models import Case, ChildProtection
+from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import access_by_id, require_permission
@@ -52,6 +53,23 @@ def _write(request_serializer: Any, response_serializer: Any, code: int = 201, *
     return {"request": request_serializer, "responses": {code: response_serializer, **_WRITE_ERRORS}, **extra}
 
 
+_PERSON_FIELDS = serializers.PersonSummarySerializer.Meta.fields
+_ROW_FIELDS = [name for name in serializers.CaseListSerializer.Meta.fields if name != "person"]
+_ROW_COLUMNS = [*_ROW_FIELDS, *(f"person__{name}" for name in _PERSON_FIELDS)]
+
+
+def _list_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One list row in CaseListSerializer's shape (which documents it), from `.values()`."""
+    data = {name: row[name] for name in _ROW_FIELDS}
+    data["identified_on"] = row["identified_on"].isoformat()
+    data["person"] = {name: row[f"person__{name}"] for name in _PERSON_FIELDS}
+    return data
+
+
+class CaseKeysetPagination(KeysetPagination):
+    ordering = "-id"  # rows are dicts from .values(), keyed by column name
+
+
 @extend_schema(tags=["cases"])
 @extend_schema_view(
     list=extend_schema(responses={200: serializers.CaseListSerializer(many=True), **_READ_ERRORS}),
@@ -61,10 +79,13 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = serializers.CaseListSerializer
     filterset_class = CaseFilterSet
+    pagination_class = CaseKeysetPagination
 
     def get_queryset(self) -> Any:
-        # A row needs the person's statistical facts only: the encrypted birth date is not even read.
-        return selectors.case_list(user=self.request.user).defer("person__birth_date").order_by("-pk")
+        # A list row is built from the few columns it shows, as plain values: at 1,000,000 cases, building model
+        # instances and running them through serializer fields was most of a request's time. The person's
+        # statistical facts only, never an encrypted column. Sub-resource actions fetch their case themselves.
+        return selectors.case_list(user=self.request.user).values(*_ROW_COLUMNS).order_by("-id")
 
     # --- helpers -------------------------------------------------------------------------------------------
     def _case(self, pk: Any, action_name: str = "view") -> Case:
@@ -108,7 +129,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- the case ------------------------------------------------------------------------------------------
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require_permission(request.user, "view", Case)
-        return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([_list_row(row) for row in page])
 
     @extend_schema(**_write(serializers.CaseCreateSerializer, serializers.CaseDetailSerializer))
     def create(self, request: Request) -> Response:
