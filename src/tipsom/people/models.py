@@ -34,8 +34,9 @@ def _organization_scope(organization_id: int) -> models.Q:
     """Persons the organization registered, and persons of cases it works on (a notified child protection agency)."""
     from tipsom.cases.models import CaseOrganization
 
-    shared = CaseOrganization.objects.filter(organization_id=organization_id).values("case__person_id")
-    return models.Q(owner_organization_id=organization_id) | models.Q(pk__in=shared)
+    own = models.Q(owner_organization_id=organization_id)
+    shared = CaseOrganization.objects.filter(organization_id=organization_id)
+    return own | models.Q(pk__in=shared.values("case__person_id")) if shared.exists() else own
 
 
 class Person(models.Model):

@@ -331,9 +331,9 @@ def test_the_page_and_its_tabs_run_a_bounded_number_of_queries(
 ):
     _fill(case, manager)
     client.get(url("detail", case))  # the session and the user's grants, once
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(29):
         assert client.get(url("tab", case, tab=tab), headers=HTMX).status_code == 200
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(30):
         assert client.get(url("detail", case) + f"?tab={tab}").status_code == 200
 
 
