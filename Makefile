@@ -49,3 +49,10 @@ constraints:
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The case benchmark (issue 4): BENCH_SCALE cases on PostgreSQL and SQLite, the case API measured through gunicorn
+# with 1 and 20 clients against the raw SQL floor; results in bench/results/ (see bench/README.md).
+BENCH_SCALE ?= 1000000
+.PHONY: bench
+bench: setup
+	BENCH_SCALE=$(BENCH_SCALE) sh bench/run.sh

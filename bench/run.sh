@@ -1,0 +1,53 @@
+#!/bin/sh
+# The case benchmark (issue 4, "Speed"): generate BENCH_SCALE cases on each backend, serve, measure, report.
+#   BENCH_SCALE=1000000  BENCH_BACKENDS="postgresql sqlite"  BENCH_REUSE=1 (keep a database of the same scale)
+#   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (server; the database "tipsom_bench" is dropped and recreated)
+set -eu
+cd "$(dirname "$0")/.."
+SCALE=${BENCH_SCALE:-1000000}
+BACKENDS=${BENCH_BACKENDS:-postgresql sqlite}
+PG=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}
+BIN=$PWD/.venv/bin
+VAR=$PWD/bench/var
+export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
+export TIPSOM_ENV=development
+
+for backend in $BACKENDS; do
+    mkdir -p "$VAR/$backend"
+    export TIPSOM_VAR_DIR="$VAR/$backend"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$VAR/sqlite/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$VAR/$backend/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $SCALE)"; then
+        echo "== $backend: reusing the generated database ($SCALE cases)"
+    else
+        echo "== $backend: fresh database, $SCALE cases"
+        rm -f "$fixture"
+        if [ "$backend" = postgresql ]; then
+            "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench")
+PY
+        else
+            rm -f "$VAR/sqlite/tipsom.sqlite3" "$VAR/sqlite/tipsom.sqlite3-wal" "$VAR/sqlite/tipsom.sqlite3-shm"
+        fi
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/python" bench/generate_cases.py --scale "$SCALE" --fixture "$fixture"
+    fi
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    "$BIN/python" bench/run_cases.py measure --fixture "$fixture" --out "$VAR/$backend/run.json"
+done
+
+[ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && exit 0
+# The committed results are those of the full scale; a quick check writes under bench/var/.
+if [ "$SCALE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+mkdir -p "$RESULTS"
+"$BIN/python" bench/run_cases.py report --scale "$SCALE" "$VAR/postgresql/run.json" "$VAR/sqlite/run.json" \
+    --json "$RESULTS/cases.json" --md "$RESULTS/cases.md"

@@ -1,0 +1,494 @@
+"""Measure the case API against a real server (gunicorn), and the same queries raw against the database.
+
+    python bench/run_cases.py measure --fixture bench/var/postgresql/fixture.json --out bench/var/postgresql/run.json
+    python bench/run_cases.py report bench/var/*/run.json --json bench/results/cases.json --md bench/results/cases.md
+
+`measure` starts `tipsom serve` (gunicorn) on the database of TIPSOM_DATABASE_URL, then for every scenario and for
+1 and 20 concurrent clients sends requests from a closed loop of threads (no think time, one keep-alive
+connection per client, stdlib only) and records p50, p95 and throughput. In the same run it replays the SQL that
+the selectors issue for the same request (captured once through Django, then executed with the plain DB driver,
+one connection per client thread) as the floor: what the database alone costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TARGET_MS = 100.0  # p95 of the case list with 20 concurrent clients on PostgreSQL (issue 4, "Speed")
+CONCURRENCY = (1, 20)
+# Per measurement: at most this many requests, and no longer than this many seconds (at least MIN_REQUESTS).
+LIMITS = {1: (200, 20.0), 20: (1000, 30.0)}
+MIN_REQUESTS = 20
+WARMUP_REQUESTS = 5
+
+
+# --- Scenarios ------------------------------------------------------------------------------------------------
+@dataclass
+class Scenario:
+    name: str
+    user: str  # key of fixture["users"]
+    kind: str  # "list" or "detail"
+    # One or more parameter sets; requests rotate over them (case numbers, names, case ids).
+    variants: list[dict[str, str]] = field(default_factory=lambda: [{}])
+    target: bool = False  # the issue's target applies (case list on PostgreSQL, 20 clients)
+
+    def path(self, variant: dict[str, str]) -> str:
+        if self.kind == "detail":
+            return f"/api/v1/cases/{variant['id']}/"
+        query = urllib.parse.urlencode(variant)
+        return "/api/v1/cases/" + (f"?{query}" if query else "")
+
+
+def scenarios(fixture: dict[str, Any]) -> list[Scenario]:
+    cases = fixture["sample_cases"][:20]
+    names = fixture["sample_names"][:20] or ["Nobody Known"]
+    country = fixture["organizations"][fixture["country"]]
+    own_org = str(fixture["users"]["case_manager"]["organization"])
+    listed = [
+        ("case list", {}),
+        ("case list status=Active", {"status": "Active"}),
+        ("case list is_child=true", {"is_child": "true"}),
+        ("case list exploitation=ForcedLabour", {"exploitation": "ForcedLabour"}),
+        ("case list citizenship=BO", {"citizenship": "BO"}),
+        ("case list organization=<own>", {"organization": own_org}),
+    ]
+    result = [Scenario(name, "case_manager", "list", [params], target=True) for name, params in listed]
+    result += [
+        Scenario("case list q=<case number>", "case_manager", "list", [{"q": n} for _pk, n in cases], target=True),
+        Scenario("case list q=<name>", "case_manager", "list", [{"q": name} for name in names], target=True),
+        Scenario("case detail", "case_manager", "detail", [{"id": str(pk)} for pk, _n in cases]),
+        # Other scopes: the national coordinator (country) and a child protection agency (cases it was notified of).
+        Scenario("case list [national coordinator]", "national_coordinator", "list", [{}], target=True),
+        Scenario(
+            "case list organization=<police> [national coordinator]",
+            "national_coordinator",
+            "list",
+            [{"organization": str(country["police"])}],
+            target=True,
+        ),
+        Scenario("case list [child protection officer]", "child_protection_officer", "list", [{}], target=True),
+    ]
+    return result
+
+
+# --- Statistics -----------------------------------------------------------------------------------------------
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-p * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Sample:
+    latencies_ms: list[float]
+    elapsed_s: float
+    errors: int
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "p50_ms": round(statistics.median(self.latencies_ms), 2),
+            "p95_ms": round(percentile(self.latencies_ms, 95), 2),
+            "throughput_rps": round(len(self.latencies_ms) / self.elapsed_s, 1),
+            "requests": len(self.latencies_ms),
+            "errors": self.errors,
+        }
+
+
+def closed_loop(clients: int, make_worker: Callable[[], Callable[[int], None]]) -> Sample:
+    """`clients` threads, each calling its worker back to back until the request or time limit is reached."""
+    max_requests, max_seconds = LIMITS[clients]
+    lock = threading.Lock()
+    issued = 0
+    latencies: list[float] = []
+    errors = 0
+    start = time.perf_counter()
+    deadline = start + max_seconds
+
+    def run() -> None:
+        nonlocal issued, errors
+        worker = make_worker()
+        while True:
+            with lock:
+                now = time.perf_counter()
+                if issued >= max_requests or (now > deadline and issued >= MIN_REQUESTS):
+                    return
+                number = issued
+                issued += 1
+            began = time.perf_counter()
+            try:
+                worker(number)
+            except Exception as exc:  # noqa: BLE001  (counted and shown, the run goes on)
+                with lock:
+                    errors += 1
+                    if errors <= 3:
+                        print(f"    error: {exc!r}", flush=True)
+                continue
+            took = (time.perf_counter() - began) * 1000
+            with lock:
+                latencies.append(took)
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for future in [pool.submit(run) for _ in range(clients)]:
+            future.result()
+    return Sample(latencies or [float("nan")], time.perf_counter() - start, errors)
+
+
+# --- HTTP -----------------------------------------------------------------------------------------------------
+class Client:
+    """One keep-alive connection, reopened when the server closes it."""
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        self.connection: http.client.HTTPConnection | None = None
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            try:
+                self.connection.request("GET", path, headers=self.headers)
+                response = self.connection.getresponse()
+                body = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.connection.close()
+                    self.connection = None
+                return response.status, body
+            except (http.client.RemoteDisconnected, ConnectionError, http.client.CannotSendRequest):
+                self.connection.close()
+                self.connection = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class Server:
+    def __init__(self, port: int, workers: int, threads: int, log: Path) -> None:
+        self.port, self.workers, self.threads, self.log = port, workers, threads, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        env = {
+            **os.environ,
+            "TIPSOM_API_USER_RATE": "100000000/min",  # the throttle would otherwise cap the bench at 20 req/s
+            "TIPSOM_DEBUG": "false",
+        }
+        tipsom = Path(sys.executable).with_name("tipsom")
+        command = [str(tipsom), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                   "--threads", str(self.threads)]  # fmt: skip
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.log.open("wb")
+        self.process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)  # noqa: S603
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped at start; see {self.log}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    time.sleep(1.0)  # let every worker boot
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"the server did not start within 60s; see {self.log}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def check_answer(scenario: Scenario, variant: dict[str, str], status: int, body: bytes) -> int:
+    """The first answer of each variant is read in full: a benchmark of error pages would be worthless."""
+    if status != 200:
+        raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: HTTP {status}: {body[:300]!r}")
+    data = json.loads(body)
+    if scenario.kind == "list":
+        if not data.get("results"):
+            raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: no rows")
+        return len(data["results"])
+    return 1
+
+
+def measure_api(scenario: Scenario, token: str, port: int, clients: int) -> Sample:
+    paths = [scenario.path(v) for v in scenario.variants]
+
+    def make_worker() -> Callable[[int], None]:
+        client = Client("127.0.0.1", port, token)
+
+        def work(number: int) -> None:
+            status, body = client.get(paths[number % len(paths)])
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}: {body[:200]!r}")
+
+        return work
+
+    return closed_loop(clients, make_worker)
+
+
+# --- Raw SQL --------------------------------------------------------------------------------------------------
+def capture_sql(scenario: Scenario, fixture: dict[str, Any]) -> list[list[str]]:
+    """Per variant, the SQL statements the API view runs for its data (the user's grants excepted), as
+    executable text: the view is called in-process once with Django's query capture, then replayed without it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from tipsom.accounts.models import User
+    from tipsom.cases.api.views import CaseViewSet
+    from tipsom.cases.models import Case
+    from tipsom.core.permissions import user_can
+
+    factory = APIRequestFactory()
+    statements = []
+    for variant in scenario.variants:
+        user = User.objects.get(pk=fixture["users"][scenario.user]["id"])
+        user_can(user, "view", Case)  # the grants query (cached on the user) is the request's overhead, not data
+        request = factory.get(scenario.path(variant))
+        force_authenticate(request, user=user)
+        with CaptureQueriesContext(connection) as captured:
+            if scenario.kind == "detail":
+                response = CaseViewSet.as_view({"get": "retrieve"})(request, pk=variant["id"])
+            else:
+                response = CaseViewSet.as_view({"get": "list"})(request)
+        if response.status_code != 200:
+            raise RuntimeError(f"{scenario.name}: the view answered {response.status_code}: {response.data}")
+        selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        statements.append(selects)
+    return statements
+
+
+def raw_connector() -> Callable[[], Any]:
+    import dj_database_url
+
+    config = dj_database_url.parse(os.environ["TIPSOM_DATABASE_URL"])
+    if "sqlite" in config["ENGINE"]:
+        import sqlite3
+
+        path = config["NAME"]
+        return lambda: sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    import psycopg
+
+    conninfo = psycopg.conninfo.make_conninfo(
+        dbname=config["NAME"], user=config["USER"], password=config["PASSWORD"] or None,
+        host=config["HOST"] or None, port=config["PORT"] or None,
+    )  # fmt: skip
+    return lambda: psycopg.connect(conninfo, autocommit=True)
+
+
+def measure_raw(statements: list[list[str]], connect: Callable[[], Any], clients: int) -> Sample:
+    connections: list[Any] = []
+
+    def make_worker() -> Callable[[int], None]:
+        db = connect()
+        connections.append(db)
+
+        def work(number: int) -> None:
+            for sql in statements[number % len(statements)]:
+                cursor = db.execute(sql)
+                cursor.fetchall()
+
+        return work
+
+    try:
+        return closed_loop(clients, make_worker)
+    finally:
+        for db in connections:
+            db.close()
+
+
+def explain(statements: list[str], connect: Callable[[], Any], vendor: str) -> list[str]:
+    db = connect()
+    try:
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        plans = []
+        for sql in statements:
+            rows = db.execute(prefix + sql).fetchall()
+            plans.append("\n".join(" | ".join(str(c) for c in row) for row in rows))
+        return plans
+    finally:
+        db.close()
+
+
+# --- The run --------------------------------------------------------------------------------------------------
+def measure(args: argparse.Namespace) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipsom.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    fixture = json.loads(args.fixture.read_text())
+    vendor = connection.vendor
+    backend = "postgresql" if vendor == "postgresql" else "sqlite"
+    connect = raw_connector()
+    plan = scenarios(fixture)
+    if args.only:
+        plan = [s for s in plan if any(word in s.name for word in args.only)]
+    sql = {s.name: capture_sql(s, fixture) for s in plan}
+    connection.close()
+    results: list[dict[str, Any]] = []
+    plans: dict[str, list[str]] = {}
+    with Server(args.port, args.workers, args.threads, args.out.with_suffix(".server.log")):
+        for scenario in plan:
+            token = fixture["users"][scenario.user]["token"]
+            rows = []
+            probe = Client("127.0.0.1", args.port, token)
+            for variant in scenario.variants:
+                status, body = probe.get(scenario.path(variant))
+                rows.append(check_answer(scenario, variant, status, body))
+            for number in range(WARMUP_REQUESTS):
+                probe.get(scenario.path(scenario.variants[number % len(scenario.variants)]))
+            plans[scenario.name] = explain(sql[scenario.name][0], connect, vendor)  # every statement of the first
+            for clients in CONCURRENCY:
+                load_before = os.getloadavg()[0]
+                api = measure_api(scenario, token, args.port, clients).summary()
+                raw = measure_raw(sql[scenario.name], connect, clients).summary()
+                load = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+                print(
+                    f"{backend:10} {scenario.name:55} {clients:>2} clients: api p95 {api['p95_ms']:8.1f} ms "
+                    f"p50 {api['p50_ms']:7.1f} ms {api['throughput_rps']:7.1f}/s | raw p95 {raw['p95_ms']:7.1f} ms"
+                    f"{'  ERRORS ' + str(api['errors']) if api['errors'] else ''}  (load {load[0]}-{load[1]})",
+                    flush=True,
+                )
+                results.append(
+                    {
+                        "scenario": scenario.name, "user": scenario.user, "kind": scenario.kind,
+                        "clients": clients, "path": scenario.path(scenario.variants[0]),
+                        "variants": len(scenario.variants), "rows_first_page": rows[0],
+                        "target": TARGET_MS if scenario.target and backend == "postgresql" and clients == 20 else None,
+                        "api": api, "raw": raw, "statements": len(sql[scenario.name][0]), "load_average": load,
+                    }
+                )  # fmt: skip
+    run = {
+        "backend": backend,
+        "scale": fixture["scale"],
+        "machine": machine(),
+        "server": {"command": "tipsom serve (gunicorn gthread)", "workers": args.workers, "threads": args.threads},
+        "generation_seconds": fixture.get("seconds"),
+        "rows": fixture.get("rows"),
+        "measurements": results,
+        "plans": plans,
+        "sql": {name: statements[0] for name, statements in sql.items()},
+        "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(run, indent=2, ensure_ascii=False))
+    print(f"-> {args.out}")
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.system()}
+    try:
+        model = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        info["cpu"] = model.split(":", 1)[1].strip()
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        info["memory_gb"] = round(int(mem.split()[1]) / 1024 / 1024, 1)
+    except (OSError, StopIteration):
+        pass
+    return info
+
+
+# --- Report ---------------------------------------------------------------------------------------------------
+def entries(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for m in run["measurements"]:
+        clients = "1 client" if m["clients"] == 1 else f"{m['clients']} concurrent clients"
+        name = f"{m['scenario']}, {clients}"
+        common = {"backend": run["backend"], "scale": run["scale"], "clients": m["clients"], "path": m["path"]}
+        for metric, unit in (("p95_ms", "ms"), ("p50_ms", "ms"), ("throughput_rps", "requests/s")):
+            yield {
+                "name": name, **common, "metric": metric, "value": m["api"][metric], "unit": unit,
+                "target": m["target"] if metric == "p95_ms" else None,
+                "floor": m["raw"][metric] if metric != "throughput_rps" else None,
+            }  # fmt: skip
+        for metric, unit in (("p95_ms", "ms"), ("p50_ms", "ms")):
+            yield {
+                "name": f"{name}, raw SQL", **common, "metric": metric, "value": m["raw"][metric], "unit": unit,
+                "target": None, "floor": None,
+            }  # fmt: skip
+
+
+def report(args: argparse.Namespace) -> None:
+    runs = [json.loads(Path(p).read_text()) for p in args.runs if Path(p).exists()]
+    runs = [run for run in runs if args.scale is None or run["scale"] == args.scale]
+    runs.sort(key=lambda r: r["backend"] != "postgresql")
+    data = [entry for run in runs for entry in entries(run)]
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        "# Case API benchmark",
+        "",
+        "Closed loop, no think time; raw SQL = the view's data queries replayed through the DB driver (the floor). "
+        "Load avg = the machine's 1-minute load average before and after the measurement (2 cores: above 2, "
+        "other work competed for the CPU). See bench/README.md.",
+        "",
+    ]
+    for run in runs:
+        m = run["machine"]
+        lines += [
+            f"## {run['backend']}, {run['scale']:,} cases",
+            "",
+            f"Run {run['finished_at']} on {m.get('cpus')} cores ({m.get('cpu', '?')}), {m.get('memory_gb', '?')} GB; "
+            f"server: {run['server']['command']}, {run['server']['workers']} workers x {run['server']['threads']} "
+            f"threads; generated in {run.get('generation_seconds')} s: {run.get('rows')}.",
+            "",
+            "| scenario | clients | API p50 ms | API p95 ms | req/s | raw SQL p50 ms | raw SQL p95 ms (floor) "
+            "| target | load avg |",
+            "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for r in run["measurements"]:
+            api, raw = r["api"], r["raw"]
+            target = ""
+            if r["target"] is not None:
+                target = f"≤ {r['target']:.0f} ms: " + ("met" if api["p95_ms"] <= r["target"] else "**missed**")
+            lines.append(
+                f"| {r['scenario']} | {r['clients']} | {api['p50_ms']:.1f} | {api['p95_ms']:.1f} | "
+                f"{api['throughput_rps']:.1f} | {raw['p50_ms']:.1f} | {raw['p95_ms']:.1f} | {target} | "
+                f"{'–'.join(str(x) for x in r.get('load_average', []))} |"
+            )
+        lines.append("")
+    args.md.write_text("\n".join(lines))
+    print(f"-> {args.json}, {args.md}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("measure", help="measure one backend (TIPSOM_DATABASE_URL)")
+    m.add_argument("--fixture", type=Path, required=True)
+    m.add_argument("--out", type=Path, required=True)
+    m.add_argument("--port", type=int, default=8765)
+    m.add_argument("--workers", type=int, default=4)
+    m.add_argument("--threads", type=int, default=2)
+    m.add_argument("--only", nargs="*", help="run only the scenarios whose name holds one of these words")
+    r = sub.add_parser("report", help="merge runs into the results JSON and markdown table")
+    r.add_argument("runs", nargs="+")
+    r.add_argument("--scale", type=int, help="only the runs at this scale")
+    r.add_argument("--json", type=Path, default=Path("bench/results/cases.json"))
+    r.add_argument("--md", type=Path, default=Path("bench/results/cases.md"))
+    args = parser.parse_args()
+    measure(args) if args.command == "measure" else report(args)
+
+
+if __name__ == "__main__":
+    main()
