@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.cases.models import Case, CaseType, case_status_choices, trafficking_status_choices
-from tipsom.cases.selectors import case_search, json_list_has
+from tipsom.cases.selectors import case_search
 from tipsom.core.codes import code_choices
+from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
 
 

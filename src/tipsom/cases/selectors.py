@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from django.db import connection
-from django.db.models import F, Func, IntegerField, Prefetch, Q, QuerySet, TextField, Value
-from django.db.models.functions import Cast
-from django.db.models.lookups import GreaterThan
+from django.db.models import Prefetch, Q, QuerySet
 
 from tipsom.cases.models import (
     Attachment,
@@ -27,21 +23,6 @@ from tipsom.people.models import Person, PersonName
 CASE_NUMBER = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,6}$")
 
 
-class _Instr(Func):
-    function = "INSTR"
-    output_field = IntegerField()
-
-
-def json_list_has(field: str, code: str) -> Q:
-    """Rows whose JSON list `field` holds `code` (indexable containment on PostgreSQL, quoted text on SQLite).
-
-    On SQLite the stored JSON text is searched for the code as JSON writes it, quotes included, with INSTR:
-    case-sensitive, unlike LIKE, so "forcedlabour" or "Labour" never match "ForcedLabour"."""
-    if connection.features.supports_json_field_contains:
-        return Q(**{f"{field}__contains": [code]})
-    return Q(GreaterThan(_Instr(Cast(F(field), TextField()), Value(json.dumps(str(code)))), 0))
-
-
 def _identifying_columns() -> list[str]:
     """The encrypted columns of what a list row joins: deferred, so a list never reads (or decrypts) them."""
     return [f"person__{field.name}" for field in encrypted_fields(Person)] + [
@@ -56,6 +37,11 @@ def case_list(*, user: Any) -> QuerySet[Case]:
         .select_related("owner_organization", "person")
         .defer(*_identifying_columns())
     )
+
+
+def case_allows(user: Any, case: Case, action: str) -> bool:
+    """Whether the user may `action` this case (for showing buttons; services check again when acting)."""
+    return Case.objects.restrict(user, action).filter(pk=case.pk).exists()
 
 
 def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:

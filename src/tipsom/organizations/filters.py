@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
 
@@ -32,9 +32,4 @@ class OrganizationFilterSet(django_filters.FilterSet):
         return queryset.filter(region=value) if value else queryset
 
     def filter_function(self, queryset: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
-        if not value:
-            return queryset
-        if connection.features.supports_json_field_contains:
-            return queryset.filter(functions__contains=[value])
-        # SQLite keeps the list as JSON text: match the quoted code, so "police" never matches "police_x".
-        return queryset.filter(functions__icontains=f'"{value}"')
+        return queryset.filter(json_list_has("functions", value)) if value else queryset

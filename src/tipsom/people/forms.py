@@ -70,18 +70,6 @@ def person_statistics_fields() -> dict[str, forms.Field]:
     }  # fmt: skip
 
 
-class PersonFilterForm(forms.Form):
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
-    document = forms.CharField(label=_("Document number"), required=False, max_length=100)
-    citizenship = forms.ChoiceField(label=_("Citizenship"), required=False)
-    gender = forms.ChoiceField(label=_("Gender"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["citizenship"].choices = [("", _("(any)")), *geography.country_choices()]
-        self.fields["gender"].choices = [("", _("(any)")), *gender_choices()]
-
-
 class PersonEditForm(forms.Form):
     """The statistical fields of a person. Identifying values are changed only where they are revealed."""
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tipsom.cases.selectors import case_list, json_list_has
+from tipsom.cases.selectors import case_list
 from tipsom.core.forms import submit_form
 from tipsom.core.masking import MASK_CHAR, mask
 from tipsom.core.paging import keyset_page
@@ -20,7 +20,8 @@ from tipsom.core.permissions import require_permission
 from tipsom.core.services import identifying_reveal
 from tipsom.organizations import geography
 from tipsom.people import selectors
-from tipsom.people.forms import PersonEditForm, PersonFilterForm, RevealForm, language_name
+from tipsom.people.filters import PersonFilterSet
+from tipsom.people.forms import PersonEditForm, RevealForm, language_name
 from tipsom.people.models import Person
 from tipsom.people.services import person_update
 
@@ -30,22 +31,11 @@ MASKED = MASK_CHAR * 6
 @require_GET
 def person_list_view(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Person)
-    form = PersonFilterForm(request.GET)
-    valid = form.is_valid()
     persons = selectors.person_list(user=request.user)
-    if valid:
-        data = form.cleaned_data
-        if data["name"]:
-            persons = selectors.person_search_by_name(user=request.user, query=data["name"])
-        if data["document"]:
-            by_document = selectors.person_search_by_document(user=request.user, number=data["document"])
-            persons = persons.filter(pk__in=by_document.values("pk"))
-        if data["citizenship"]:
-            persons = persons.filter(json_list_has("citizenships", data["citizenship"]))
-        if data["gender"]:
-            persons = persons.filter(gender=data["gender"])
-    else:
-        persons = persons.none()
+    filterset = PersonFilterSet(request.GET, queryset=persons, request=request)
+    valid = filterset.is_valid()
+    form = filterset.form
+    persons = filterset.qs if valid else persons.none()
     # Names are not shown in the list, so neither they nor the birth date are fetched (or decrypted).
     persons = persons.prefetch_related(None).defer("birth_date")
     page = keyset_page(request, persons, "pk")

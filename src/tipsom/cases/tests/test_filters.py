@@ -8,7 +8,8 @@ from django.test import override_settings
 from tipsom.cases import services
 from tipsom.cases.filters import CaseFilterSet
 from tipsom.cases.models import ACTUAL_VICTIM, Case
-from tipsom.cases.selectors import case_list, json_list_has
+from tipsom.cases.selectors import case_list
+from tipsom.core.queries import json_list_has
 from tipsom.core.testing import make_organization, make_user
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from tipsom.accounts.selectors import user_list
 from tipsom.cases import forms_case as f
 from tipsom.cases.models import Case, ChildProtection, StatusDecision
-from tipsom.cases.selectors import case_list
+from tipsom.cases.selectors import case_allows
 from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
 from tipsom.core.masking import MASK_CHAR
@@ -61,11 +61,11 @@ class CasePage:
 
     @cached_property
     def can_reveal(self) -> bool:
-        return case_list(user=self.user).restrict(self.user, "reveal").filter(pk=self.case.pk).exists()
+        return case_allows(self.user, self.case, "reveal")
 
     @cached_property
     def can_change(self) -> bool:
-        return case_list(user=self.user).restrict(self.user, "change").filter(pk=self.case.pk).exists()
+        return case_allows(self.user, self.case, "change")
 
     @cached_property
     def can_approve(self) -> bool:

@@ -16,7 +16,7 @@ from tipsom.core.permissions import require_permission
 from tipsom.core.services import identifying_reveal
 from tipsom.people import selectors, services
 from tipsom.people.api import serializers
-from tipsom.people.api.filters import PersonApiFilterSet
+from tipsom.people.filters import PersonFilterSet
 from tipsom.people.models import Person
 
 _WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
@@ -53,7 +53,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Persons the user may see. Persons are registered with their first case (POST /api/v1/cases/)."""
 
     serializer_class = serializers.PersonSerializer
-    filterset_class = PersonApiFilterSet
+    filterset_class = PersonFilterSet
 
     def get_queryset(self) -> Any:
         # A row shows no name: the prefetch of names that the selector offers other readers is dropped.

@@ -1,4 +1,5 @@
-"""Filters of the person list in the API: statistical fields, and blind-index searches by name or document."""
+"""Filters of the person list, shared by the screen and the API: statistical fields, and blind-index searches by
+name or document (the registry is never decrypted to search it)."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tipsom.cases.selectors import json_list_has
+from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
 from tipsom.people import selectors
 from tipsom.people.models import Person, gender_choices
 
 
-class PersonApiFilterSet(django_filters.FilterSet):
+class PersonFilterSet(django_filters.FilterSet):
     citizenship = django_filters.ChoiceFilter(
-        label=_("Citizenship"), choices=geography.country_choices, method="filter_citizenship"
+        label=_("Citizenship"), choices=geography.country_choices, method="filter_citizenship", empty_label=_("(any)")
     )
-    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=gender_choices)
-    name = django_filters.CharFilter(label=_("Name (exact, any script or its Latin form)"), method="filter_name")
-    document = django_filters.CharFilter(label=_("Identity document number"), method="filter_document")
+    gender = django_filters.ChoiceFilter(label=_("Gender"), choices=gender_choices, empty_label=_("(any)"))
+    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200,
+                                     help_text=_("The whole name, in any script or its Latin form."))  # fmt: skip
+    document = django_filters.CharFilter(label=_("Document number"), method="filter_document", max_length=100)
 
     class Meta:
         model = Person
