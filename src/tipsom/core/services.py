@@ -68,6 +68,23 @@ def _owning_organization(target: object) -> int | None:
     return getattr(person, "owner_organization_id", None) if person is not None else None
 
 
+REVEAL_REASON_MIN = 5
+
+
+def reveal_reason(reason: str | None) -> str:
+    """The reason for a reveal, spaces tidied; too short a reason is refused (the one rule for every reveal)."""
+    from django.utils.translation import gettext as _
+
+    from tipsom.core.errors import ApplicationError
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < REVEAL_REASON_MIN:
+        raise ApplicationError(
+            "reason_required", _("Say why you need to see this (at least 5 characters)."), {"field": "reason"}
+        )
+    return reason
+
+
 def identifying_reveal(*, actor: object, target: object, fields: list[str], reason: str) -> dict[str, str]:
     """Show IDENTIFYING values of a record the caller fetched with the "reveal" action. The reason is
     required and kept in the audit log (the values never are)."""
@@ -75,11 +92,7 @@ def identifying_reveal(*, actor: object, target: object, fields: list[str], reas
 
     from tipsom.core.errors import ApplicationError
 
-    reason = " ".join((reason or "").split())
-    if len(reason) < 5:
-        raise ApplicationError(
-            "reason_required", _("Say why you need to see this (at least 5 characters)."), {"field": "reason"}
-        )
+    reason = reveal_reason(reason)
     allowed = {field.name for field in encrypted_fields(type(target))}
     unknown = sorted(set(fields) - allowed)
     if unknown or not fields:

@@ -35,13 +35,13 @@ from tipsom.cases.models import (
 from tipsom.cases.services import _checks as check
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.core.services import reveal_reason
 from tipsom.organizations import geography
 from tipsom.people.models import BirthDatePrecision, Person
 from tipsom.people.services import person_create
 
 STALE = "Someone else changed this case after you opened it. Reload it and apply your change again."
 ADULT_AGE = 18
-REVEAL_REASON_MIN = 5
 
 # What case_update may change, and the HTCDS code list of each list field.
 CASE_LIST_FIELDS = {
@@ -377,11 +377,7 @@ def case_text_reveal(*, actor: Any, case_id: Any, part: str, reason: str) -> Cas
     API: the user must be allowed to reveal the case (else NotFound) and give a reason, which the audit log keeps
     with the part's name, never the text. The case page shows the text to the team without this step."""
     case = access_by_id(Case, actor, case_id, "reveal")
-    reason = " ".join((reason or "").split())
-    if len(reason) < REVEAL_REASON_MIN:
-        raise ApplicationError(
-            "reason_required", _("Say why you need to see this (at least 5 characters)."), {"field": "reason"}
-        )
+    reason = reveal_reason(reason)
     audit_record(actor=actor, action="reveal", target=case, organization=case.owner_organization_id,
                  changes={"fields": [part]}, reason=reason)  # fmt: skip
     return case
