@@ -2,6 +2,9 @@
 # The case benchmark (issue 4, "Speed"): generate BENCH_SCALE cases on each backend, serve, measure, report.
 #   BENCH_SCALE=1000000  BENCH_BACKENDS="postgresql sqlite"  BENCH_REUSE=1 (keep a database of the same scale)
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (server; the database "tipsom_bench" is dropped and recreated)
+# The referral benchmark (issue 5) follows: BENCH_REFERRALS referrals (default 1000000; a tenth as many
+# organizations, a fifth as many cases) in "tipsom_bench_referrals" and bench/var/referrals/sqlite/.
+#   BENCH_SUITES="cases referrals" (either or both)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -11,7 +14,9 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
+SUITES=${BENCH_SUITES:-cases referrals}
 
+if [ -z "${SUITES##*cases*}" ]; then
 for backend in $BACKENDS; do
     mkdir -p "$VAR/$backend"
     export TIPSOM_VAR_DIR="$VAR/$backend"
@@ -45,9 +50,55 @@ PY
     "$BIN/python" bench/run_cases.py measure --fixture "$fixture" --out "$VAR/$backend/run.json"
 done
 
-[ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && exit 0
+if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
 # The committed results are those of the full scale; a quick check writes under bench/var/.
 if [ "$SCALE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
 mkdir -p "$RESULTS"
 "$BIN/python" bench/run_cases.py report --scale "$SCALE" "$VAR/postgresql/run.json" "$VAR/sqlite/run.json" \
     --json "$RESULTS/cases.json" --md "$RESULTS/cases.md"
+fi
+fi
+
+# --- The referral benchmark (issue 5): the inbox and the service directory ---------------------------------------
+[ -n "${SUITES##*referrals*}" ] && exit 0
+REFERRALS=${BENCH_REFERRALS:-1000000}
+for backend in $BACKENDS; do
+    dir="$VAR/referrals/$backend"
+    mkdir -p "$dir"
+    export TIPSOM_VAR_DIR="$dir"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench_referrals" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$dir/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$dir/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $REFERRALS)"; then
+        echo "== referrals, $backend: reusing the generated database ($REFERRALS referrals)"
+    else
+        echo "== referrals, $backend: fresh database, $REFERRALS referrals"
+        rm -f "$fixture" "$dir/cases-fixture.json"
+        if [ "$backend" = postgresql ]; then
+            "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench_referrals WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench_referrals")
+PY
+        else
+            rm -f "$dir/tipsom.sqlite3" "$dir/tipsom.sqlite3-wal" "$dir/tipsom.sqlite3-shm"
+        fi
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/python" bench/generate_referrals.py --referrals "$REFERRALS" --fixture "$fixture"
+    fi
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    "$BIN/python" bench/run_referrals.py measure --fixture "$fixture" --out "$dir/run.json"
+done
+
+[ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && exit 0
+if [ "$REFERRALS" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+mkdir -p "$RESULTS"
+"$BIN/python" bench/run_referrals.py report --scale "$REFERRALS" \
+    "$VAR/referrals/postgresql/run.json" "$VAR/referrals/sqlite/run.json" \
+    --json "$RESULTS/referrals.json" --md "$RESULTS/referrals.md"

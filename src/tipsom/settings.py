@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "tipsom.accounts",
     "tipsom.people",
     "tipsom.cases",
+    "tipsom.referrals",
+    "tipsom.notifications",
     "tipsom.demo",
 ]
 
@@ -203,6 +205,32 @@ TIPSOM_CASE_APPROVALS = env_list("TIPSOM_CASE_APPROVALS", ["actual_victim", "clo
 TIPSOM_ATTACHMENT_MAX_BYTES = env_int("TIPSOM_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 TIPSOM_ATTACHMENT_TYPES = env_list("TIPSOM_ATTACHMENT_TYPES", ["application/pdf", "image/jpeg", "image/png"])
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Referrals (issue 5). Hours a receiver has to answer a referral, per urgency, where the country has not set
+# its own (Referral pathways and response times screen): "emergency=2,urgent=24,routine=120".
+TIPSOM_REFERRAL_RESPONSE_HOURS = {
+    urgency: int(hours)
+    for urgency, _sep, hours in (
+        item.partition("=")
+        for item in env_list("TIPSOM_REFERRAL_RESPONSE_HOURS", ["emergency=2", "urgent=24", "routine=120"])
+    )
+}
+
+# --- Email (notifications and the daily digest) ---------------------------------------------------------
+# Outside production, mail is written to the console. In production it goes through an SMTP relay.
+EMAIL_BACKEND = os.environ.get(
+    "TIPSOM_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("TIPSOM_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TIPSOM_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("TIPSOM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TIPSOM_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TIPSOM_EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("TIPSOM_EMAIL_FROM", "tipsom <tipsom@localhost>")
+# The address users reach tipsom at, to make the links in email absolute ("https://tipsom.example.org").
+TIPSOM_BASE_URL = os.environ.get("TIPSOM_BASE_URL", "").rstrip("/")
 
 # --- Encryption keys ----------------------------------------------------------------------------------------
 # The keyring never lives in the database: a JSON file (TIPSOM_KEYRING_FILE) or the JSON itself in

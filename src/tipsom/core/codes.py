@@ -30,7 +30,13 @@ Label = str | Promise
 # Codes tipsom adds to HTCDS v2.0 lists because the national response needs them (issue 4); they follow the HTCDS ones.
 TIPSOM_CODES: dict[str, tuple[tuple[str, Promise], ...]] = {
     "vic_TypeOfExploitation": (("ForcedCriminality", _("Forced criminality")),),
-    "spl_Type": (("Shelter", _("Shelter")), ("Return", _("Return")), ("Reintegration", _("Reintegration"))),
+    "spl_Type": (
+        ("Shelter", _("Shelter")),
+        ("Return", _("Return")),
+        ("Reintegration", _("Reintegration")),
+        ("Interpretation", _("Interpretation")),
+        ("Consular", _("Consular assistance")),
+    ),
     "prs_HighestLevelOfEducation": (("NoFormalEducation", _("No formal education")), ("Unknown", _("Unknown"))),
 }
 

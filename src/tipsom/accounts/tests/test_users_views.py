@@ -422,7 +422,7 @@ def test_list_does_not_query_per_row(admin: User, django_assert_max_num_queries:
         user.roles.set(roles)
     client = sign_in(Client(), admin)
     client.get(reverse("accounts:user_list"))  # warm the session
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("accounts:user_list"))
     assert len(response.context["users"]) == 31
     assert response.content.decode().count("Investigator") >= 30

@@ -1,0 +1,264 @@
+"""Service directory endpoints: services (search, one, list, change, free places), pathways and response times.
+
+Thin: serializers check shapes, referrals.services.directory validates, writes and audits; reads are narrowed to
+the user's country and scope by referrals.selectors.directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tipsom.cases.models import CaseType
+from tipsom.core.api.pagination import KeysetPagination
+from tipsom.core.api.schema import error_responses
+from tipsom.core.api.serializers import StrictInputSerializer
+from tipsom.core.permissions import require_permission
+from tipsom.referrals.filters import ServiceFilterSet
+from tipsom.referrals.models import Pathway, ResponseTime, Service, ServiceType, Urgency
+from tipsom.referrals.selectors import directory as selectors
+from tipsom.referrals.services import directory as services
+
+_READ_ERRORS = error_responses(400, 401, 404)
+_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
+_VERSION_HELP = _("The `version` you read; a stale one answers 409 and changes nothing.")
+
+
+# --- Serializers -----------------------------------------------------------------------------------------------
+class ServiceSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "id", "organization", "organization_name", "country", "service_type", "name", "description", "sexes",
+            "age_min", "age_max", "serves_tip", "serves_som", "regions", "languages", "capacity_total",
+            "capacity_available", "capacity_updated_at", "hours", "phone", "email", "is_active", "updated_at",
+            "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ServiceInputSerializer(StrictInputSerializer):
+    service_type = serializers.ChoiceField(choices=ServiceType.choices)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    sexes = serializers.ListField(child=serializers.CharField(max_length=30), required=False, max_length=10,
+                                  help_text=_("prs_Gender codes; empty: everyone."))  # fmt: skip
+    age_min = serializers.IntegerField(required=False, allow_null=True)
+    age_max = serializers.IntegerField(required=False, allow_null=True)
+    serves_tip = serializers.BooleanField(required=False)
+    serves_som = serializers.BooleanField(required=False)
+    regions = serializers.ListField(child=serializers.CharField(max_length=10), required=False, max_length=200,
+                                    help_text=_("ISO 3166-2 codes of the country; empty: nationwide."))  # fmt: skip
+    languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False, max_length=50,
+                                      help_text=_("ISO 639-1 codes, such as pt."))  # fmt: skip
+    capacity_total = serializers.IntegerField(required=False, allow_null=True)
+    capacity_available = serializers.IntegerField(required=False, allow_null=True)
+    hours = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                  help_text=_("International format (E.164): +551199998888."))  # fmt: skip
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class ServiceCreateSerializer(ServiceInputSerializer):
+    organization = serializers.IntegerField(
+        required=False, help_text=_("Left out: your organization. NRM administrators may name another of the country.")
+    )
+
+
+class VersionedSerializer(StrictInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=_VERSION_HELP)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Required on PATCH too: a change without it could silently overwrite someone else's.
+        if "version" not in attrs:
+            raise serializers.ValidationError({"version": [serializers.Field.default_error_messages["required"]]})
+        return super().validate(attrs)
+
+
+class ServiceUpdateSerializer(VersionedSerializer, ServiceInputSerializer):
+    pass
+
+
+class CapacitySerializer(StrictInputSerializer):
+    available = serializers.IntegerField(min_value=0, help_text=_("Places free now."))
+    total = serializers.IntegerField(min_value=0, required=False, allow_null=True,
+                                     help_text=_("Places in all, when it changed."))  # fmt: skip
+    version = serializers.IntegerField(min_value=1, required=False, help_text=_VERSION_HELP)
+
+
+class PathwaySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Pathway
+        fields = [
+            "id", "country", "name", "child", "foreign", "case_types", "exploitation_types", "service_types",
+            "priority", "is_active", "updated_at", "version",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class PathwayInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=200)
+    child = serializers.ChoiceField(choices=Pathway.Applies.choices, required=False)
+    foreign = serializers.ChoiceField(choices=Pathway.Applies.choices, required=False)
+    case_types = serializers.ListField(child=serializers.ChoiceField(choices=CaseType.choices), required=False,
+                                       max_length=3)  # fmt: skip
+    exploitation_types = serializers.ListField(child=serializers.CharField(max_length=60), required=False,
+                                               max_length=30, help_text=_("vic_TypeOfExploitation codes."))  # fmt: skip
+    service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices), max_length=20,
+                                          help_text=_("Suggested in this order."))  # fmt: skip
+    priority = serializers.IntegerField(required=False, help_text=_("Lower comes first."))
+    is_active = serializers.BooleanField(required=False)
+
+
+class PathwayUpdateSerializer(VersionedSerializer, PathwayInputSerializer):
+    pass
+
+
+class ResponseTimeRowSerializer(serializers.Serializer):
+    urgency = serializers.ChoiceField(choices=Urgency.choices, read_only=True)
+    hours = serializers.IntegerField(read_only=True)
+    configured = serializers.BooleanField(read_only=True, help_text=_("False: the deployment's default applies."))
+
+
+class ResponseTimeInputSerializer(StrictInputSerializer):
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    hours = serializers.IntegerField(min_value=1)
+
+
+def _payload(serializer: type[serializers.Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
+    payload = serializer(data=request.data, **kwargs)
+    payload.is_valid(raise_exception=True)
+    return dict(payload.validated_data)
+
+
+class IdKeysetPagination(KeysetPagination):
+    ordering = "-id"
+
+
+# --- Services --------------------------------------------------------------------------------------------------
+@extend_schema(tags=["services"])
+@extend_schema_view(list=extend_schema(responses={200: ServiceSerializer(many=True), **_READ_ERRORS}))
+class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The service directory of the user's country: active services by default (include_inactive=true for all),
+    newest first, paged by cursor."""
+
+    serializer_class = ServiceSerializer
+    filterset_class = ServiceFilterSet
+    pagination_class = IdKeysetPagination
+    lookup_value_regex = "[0-9]+"  # so that services/pathways/ and services/response-times/ are not a service
+
+    def get_queryset(self) -> Any:
+        return selectors.service_list(user=self.request.user)
+
+    def _detail(self, pk: Any, code: int = status.HTTP_200_OK) -> Response:
+        service = selectors.access_service_by_id(self.request.user, pk)
+        return Response(ServiceSerializer(service).data, status=code)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_permission(request.user, "view", Service)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: ServiceSerializer, **error_responses(401, 404)})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return self._detail(pk)
+
+    @extend_schema(request=ServiceCreateSerializer, responses={201: ServiceSerializer, **_WRITE_ERRORS})
+    def create(self, request: Request) -> Response:
+        require_permission(request.user, "add", Service)
+        data = _payload(ServiceCreateSerializer, request)
+        organization_id = data.pop("organization", request.user.organization_id)
+        service = services.service_create(actor=request.user, organization_id=organization_id, **data)
+        return self._detail(service.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ServiceUpdateSerializer, responses={200: ServiceSerializer, **_WRITE_ERRORS})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        selectors.access_service_by_id(request.user, pk, "change")
+        data = _payload(ServiceUpdateSerializer, request, partial=True)
+        version = data.pop("version")
+        services.service_update(actor=request.user, service_id=pk, version=version, **data)
+        return self._detail(pk)
+
+    @extend_schema(
+        request=CapacitySerializer,
+        responses={200: ServiceSerializer, **_WRITE_ERRORS},
+        description="The provider's quick update of free places (and places in all); stamps capacity_updated_at.",
+    )
+    @action(detail=True, methods=["post"], url_path="capacity", url_name="capacity")
+    def capacity(self, request: Request, pk: str | None = None) -> Response:
+        selectors.access_service_by_id(request.user, pk, "change")
+        data = _payload(CapacitySerializer, request)
+        services.service_capacity_set(actor=request.user, service_id=pk, **data)
+        return self._detail(pk)
+
+
+# --- Pathways --------------------------------------------------------------------------------------------------
+@extend_schema(tags=["services"])
+@extend_schema_view(list=extend_schema(responses={200: PathwaySerializer(many=True), **_READ_ERRORS}))
+class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The referral pathways of the user's country, by priority (NRM administrators). Not deleted: retire one
+    with is_active=false."""
+
+    serializer_class = PathwaySerializer
+    pagination_class = None  # a country has a handful
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> Any:
+        return selectors.pathway_list(user=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        require_permission(request.user, "view", Pathway)
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: PathwaySerializer, **error_responses(401, 404)})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        return Response(PathwaySerializer(selectors.access_pathway_by_id(request.user, pk)).data)
+
+    @extend_schema(request=PathwayInputSerializer, responses={201: PathwaySerializer, **_WRITE_ERRORS})
+    def create(self, request: Request) -> Response:
+        require_permission(request.user, "add", Pathway)
+        pathway = services.pathway_create(actor=request.user, **_payload(PathwayInputSerializer, request))
+        return Response(PathwaySerializer(pathway).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PathwayUpdateSerializer, responses={200: PathwaySerializer, **_WRITE_ERRORS})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        selectors.access_pathway_by_id(request.user, pk, "change")
+        data = _payload(PathwayUpdateSerializer, request, partial=True)
+        version = data.pop("version")
+        pathway = services.pathway_update(actor=request.user, pathway_id=pk, version=version, **data)
+        return Response(PathwaySerializer(pathway).data)
+
+
+# --- Response times --------------------------------------------------------------------------------------------
+@extend_schema(tags=["services"])
+class ResponseTimeViewSet(viewsets.ViewSet):
+    """Hours to answer a referral per urgency in the user's country (the SLA); NRM administrators."""
+
+    serializer_class = ResponseTimeRowSerializer
+
+    @extend_schema(responses={200: ResponseTimeRowSerializer(many=True), **_READ_ERRORS})
+    def list(self, request: Request) -> Response:
+        require_permission(request.user, "view", ResponseTime)
+        rows = selectors.response_time_table(user=request.user)
+        return Response(ResponseTimeRowSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=ResponseTimeInputSerializer,
+        responses={200: ResponseTimeRowSerializer, **_WRITE_ERRORS},
+        description="Set the hours for one urgency of your country.",
+    )
+    def create(self, request: Request) -> Response:
+        require_permission(request.user, "change", ResponseTime)
+        data = _payload(ResponseTimeInputSerializer, request)
+        row = services.response_time_set(
+            actor=request.user, country=request.user.organization.country, urgency=data["urgency"],
+            hours=data["hours"],
+        )  # fmt: skip
+        return Response({"urgency": row.urgency, "hours": row.hours, "configured": True})

@@ -1,0 +1,146 @@
+"""Forms of the referral screens. They parse input; referrals.services decides what is valid.
+
+Field names match the names the services give in their errors, so a refusal lands next to the right field.
+Forms that answer a referral carry its `version` (optimistic locking: a stale one answers 409)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.cases.models import ServiceDelivery
+from tipsom.organizations import geography
+from tipsom.referrals.models import Channel, Section, ServiceType, Urgency
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+BLANK = [("", "—")]
+REASON = forms.Textarea(attrs={"rows": 2})
+
+
+class SectionsWidget(forms.CheckboxSelectMultiple):
+    """The sections as checkboxes; the profile is always shared, so its box is ticked and cannot be unticked."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value == Section.PROFILE:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["checked"] = True
+        return option
+
+
+class ReferralSendForm(forms.Form):
+    """Refer the person of a case: to a service on tipsom, by letter, or to another country's tipsom (`channel`).
+
+    The reasons to refer anyway (`warning_override`) and to refer without consent (`consent_override`) appear
+    only once the service asked for them (a 409), or when the posted form already carried them."""
+
+    channel = forms.ChoiceField(choices=Channel.choices, widget=forms.HiddenInput, initial=Channel.SYSTEM)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    service_type = forms.ChoiceField(label=_("Type of service"), choices=[*BLANK, *ServiceType.choices], required=False)
+    recipient = forms.CharField(
+        label=_("Receiving organization"), max_length=300, required=False,
+        help_text=_("The organization's name (and the office or person), as it goes on the letter."),
+    )  # fmt: skip
+    partner_country = forms.ChoiceField(label=_("Country"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    sections = forms.MultipleChoiceField(
+        label=_("What to share"), choices=Section.choices, required=False, widget=SectionsWidget,
+        help_text=_("Share only what the service needs. The profile (no name) always goes."),
+    )  # fmt: skip
+    message = forms.CharField(label=_("Message to the service"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        channel: str,
+        services: list[tuple[str, str]] | None = None,
+        partner_countries: list[tuple[str, str]] | None = None,
+        ask_warning: bool = False,
+        ask_consent: bool = False,
+        **kwargs: Any,
+    ):
+        super().__init__(data, **kwargs)
+        self.channel = channel
+        self.warnings: list[dict[str, str]] = []
+        self.fields["channel"].initial = channel
+        if channel == Channel.SYSTEM:
+            del self.fields["service_type"], self.fields["recipient"], self.fields["partner_country"]
+            self.fields["service"].required = True
+            self.fields["service"].choices = [*BLANK, *(services or [])]
+        else:
+            del self.fields["service"]
+            self.fields["service_type"].required = True
+            self.fields["recipient"].required = True
+            if channel == Channel.ABROAD:
+                self.fields["partner_country"].required = True
+                self.fields["partner_country"].choices = [*BLANK, *(partner_countries or [])]
+            else:
+                del self.fields["partner_country"]
+        posted = data if data is not None else {}
+        if ask_warning or "warning_override" in posted:
+            self.fields["warning_override"] = forms.CharField(
+                label=_("Reason to refer anyway"), max_length=1000, widget=REASON,
+                help_text=_("At least 10 characters. It is kept with the referral."),
+            )  # fmt: skip
+        if ask_consent or "consent_override" in posted:
+            self.fields["consent_override"] = forms.CharField(
+                label=_("Emergency: why refer without consent"), max_length=1000, widget=REASON,
+                help_text=_("At least 10 characters. This is audited and your supervisors are told."),
+            )  # fmt: skip
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["sections"] = list(data.get("sections") or [])
+        return data
+
+
+class ReasonForm(forms.Form):
+    """A referral's answer or revocation that needs a reason (decline, revoke)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=REASON)
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CompleteForm(VersionForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ServiceDelivery.Outcome.choices)
+    delivered_on = forms.DateField(label=_("Date of the service"), widget=DATE)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=REASON)
+
+
+class TransferRequestForm(forms.Form):
+    to_organization = forms.ChoiceField(label=_("Organization to take the case"))
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=REASON)
+
+    def __init__(self, data: Any = None, *, organizations: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.fields["to_organization"].choices = [*BLANK, *((str(pk), name) for pk, name in organizations)]
+
+
+class TransferDeclineForm(forms.Form):
+    response = forms.CharField(label=_("Why not"), max_length=1000, widget=REASON)
+
+
+class StateFilterForm(forms.Form):
+    """The state a referral list shows: open by default."""
+
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, data: Any = None, *, extra: list[tuple[str, Any]] | None = None, **kwargs: Any):
+        super().__init__(data, **kwargs)
+        from tipsom.referrals.models import State
+
+        self.fields["state"].choices = [
+            ("open", _("Open")), ("all", _("All")), *(extra or []), *State.choices,
+        ]  # fmt: skip
+
+
+def partner_country_choices(codes: list[str]) -> list[tuple[str, str]]:
+    return [(code, geography.country_name(code)) for code in codes]

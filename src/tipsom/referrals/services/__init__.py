@@ -1,0 +1,33 @@
+"""Writes for the National Referral Mechanism (ARCHITECTURE.md: services check permission, apply the rule and
+audit): referrals and their access grant, transfers, the directory (directory.py), bundles (bundle.py)."""
+
+from tipsom.referrals.services.referral import (
+    referral_accept,
+    referral_complete,
+    referral_decline,
+    referral_receiver_may_open,
+    referral_revoke,
+    referral_send,
+    referral_shared_open,
+    referral_start,
+    referral_warnings,
+    referrals_expire_due,
+)
+from tipsom.referrals.services.transfer import transfer_accept, transfer_cancel, transfer_decline, transfer_request
+
+__all__ = [
+    "referral_accept",
+    "referral_complete",
+    "referral_decline",
+    "referral_receiver_may_open",
+    "referral_revoke",
+    "referral_send",
+    "referral_shared_open",
+    "referral_start",
+    "referral_warnings",
+    "referrals_expire_due",
+    "transfer_accept",
+    "transfer_cancel",
+    "transfer_decline",
+    "transfer_request",
+]

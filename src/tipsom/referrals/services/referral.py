@@ -1,0 +1,475 @@
+"""Referrals: sending from a case (consent-gated), answering, the time-limited access grant, and expiry.
+
+Every change of state is one conditional UPDATE on (id, state, version): of two users answering the same
+referral at the same moment exactly one succeeds, on SQLite and PostgreSQL alike, and the other gets a 409."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tipsom.audit.services import audit_record
+from tipsom.cases.models import Case, ServiceDelivery
+from tipsom.cases.services import _checks as check
+from tipsom.cases.services import consent_require
+from tipsom.cases.services.case import access_case, child_steps_error, require_open
+from tipsom.core.errors import ApplicationError, Conflict, NotFound
+from tipsom.core.permissions import access_by_id, user_can
+from tipsom.referrals.models import (
+    LIVE_STATES,
+    OPEN_STATES,
+    SUPPORT_TYPE,
+    Channel,
+    ExchangePeer,
+    Referral,
+    ResponseTime,
+    Service,
+    ServiceType,
+    State,
+    Urgency,
+)
+from tipsom.referrals.sections import build_sections, normalise_sections
+
+STALE = "Someone else changed this referral after you opened it. Reload it and try again."
+OVERRIDE_MIN = 10
+RETURN = "Return"
+
+
+def _link(referral: Referral) -> str:
+    return reverse("referrals:detail", kwargs={"pk": referral.pk})
+
+
+def _params(referral: Referral, organization: Any = None) -> dict[str, Any]:
+    """What a notification may say: no name, no free text."""
+    return {
+        "service_type": referral.service_type,
+        "urgency": referral.urgency,
+        "case_number": referral.case.case_number if referral.case_id else "",
+        "organization": organization.name if organization is not None else "",
+        "due_at": referral.due_at.isoformat(),
+        "referral": referral.pk,
+    }
+
+
+def _notify(organization_id: int | None, kind: str, referral: Referral, **extra: Any) -> None:
+    from tipsom.notifications.services import notify_organization
+
+    if organization_id is None:
+        return
+    other = referral.to_organization if organization_id == referral.from_organization_id else referral.from_organization
+    notify_organization(
+        organization_id=organization_id,
+        kind=kind,
+        params={**_params(referral, other), **extra},
+        link=_link(referral),
+        action="change",
+        model=Referral,
+    )
+
+
+def _audit(actor: Any, action: str, referral: Referral, changes: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    # Filed under the organization whose case it is, so its auditors see who looked at the case.
+    organization = referral.case.owner_organization_id if referral.case_id else referral.to_organization_id
+    audit_record(
+        actor=actor, action=action, target=referral, organization=organization, changes=changes or {}, **kwargs
+    )
+
+
+def _reason(errors: check.Errors, field: str, value: Any, message: str, *, minimum: int = 3) -> str:
+    text = check.text(errors, field, value, max_length=1000)
+    if field not in errors and len(text) < minimum:
+        errors[field] = message
+    return text
+
+
+# Sending ------------------------------------------------------------------------------------------------------
+
+
+def referral_warnings(service: Service, case: Case) -> list[dict[str, str]]:
+    """Why this service may not suit this case (no place free, not serving the profile): each needs a reason."""
+    from tipsom.referrals.selectors.directory import WARNING_MESSAGES, service_warnings
+
+    return [{"code": code, "message": str(WARNING_MESSAGES[code])} for code in service_warnings(service, case)]
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor: Any,
+    case_id: Any,
+    channel: str = Channel.SYSTEM,
+    service_id: Any = None,
+    service_type: str = "",
+    recipient: str = "",
+    partner_country: str = "",
+    urgency: str = Urgency.ROUTINE,
+    sections: Any = None,
+    message: str = "",
+    consent_override: str = "",
+    warning_override: str = "",
+) -> Referral:
+    """Refer the person of a case to a service: on tipsom (`service_id`), by letter to an organization that is
+    not on tipsom (`recipient`), or to another country's tipsom (`partner_country`, then export a bundle).
+
+    Consent for referral to this type of service is required, unless `consent_override` says why this is an
+    emergency: that is audited and the sender's supervisors are told. A service with no place free, or that
+    does not serve the person's profile, needs `warning_override` to say why to refer anyway."""
+    from tipsom.referrals.services.directory import response_hours
+
+    case = access_case(actor, case_id)
+    if not user_can(actor, "add", Referral):
+        raise NotFound()
+    require_open(case)
+    errors = check.Errors()
+    if channel not in (Channel.SYSTEM, Channel.LETTER, Channel.ABROAD):
+        errors["channel"] = _("Unknown value: %(value)s.") % {"value": str(channel)[:60]}
+    urgency = check.choice(errors, "urgency", Urgency, urgency)
+    service = None
+    if channel == Channel.SYSTEM:
+        service = (
+            Service.objects.select_related("organization")
+            .filter(pk=check.pk_of(service_id), country=case.country, is_active=True, organization__is_active=True)
+            .first()
+        )
+        if service is None:
+            errors["service"] = _("Choose an active service of this country.")
+        else:
+            service_type = service.service_type
+    else:
+        service_type = check.choice(errors, "service_type", ServiceType, service_type)
+        recipient = check.line(errors, "recipient", recipient, required=True, max_length=300)
+    if channel == Channel.ABROAD:
+        partner_country = check.country(errors, "partner_country", partner_country, required=True)
+        if partner_country and "partner_country" not in errors:
+            if partner_country == case.country:
+                errors["partner_country"] = _("Choose another country: this one is served here.")
+            elif not ExchangePeer.objects.filter(country=partner_country, is_active=True).exists():
+                errors["partner_country"] = _("tipsom here has no keys for that country's tipsom; an "
+                                              "administrator adds them first.")  # fmt: skip
+    chosen = normalise_sections(sections if sections is not None else [])
+    if chosen is None:
+        errors["sections"] = _("Choose sections from the list.")
+    message = check.text(errors, "message", message)
+    consent_override = check.text(errors, "consent_override", consent_override, max_length=1000)
+    warning_override = check.text(errors, "warning_override", warning_override, max_length=1000)
+    errors.raise_if_any()
+
+    if service is not None and Referral.objects.filter(case=case, service=service, state__in=OPEN_STATES).exists():
+        raise Conflict(_("This case already has an open referral to this service."), {"code": "already_referred"})
+    try:
+        consent_require(case, "referral", SUPPORT_TYPE[ServiceType(service_type)])
+        consent_override = ""
+    except ApplicationError:
+        if len(consent_override) < OVERRIDE_MIN:
+            raise
+    warnings = referral_warnings(service, case) if service is not None else []
+    if warnings and len(warning_override) < OVERRIDE_MIN:
+        raise ApplicationError(
+            "referral_warning",
+            _("Check before you refer: %(problems)s Say why you refer anyway (at least 10 characters).")
+            % {"problems": " ".join(w["message"] for w in warnings)},
+            {"warnings": warnings, "field": "warning_override"},
+            status=409,
+        )
+    now = timezone.now()
+    referral = Referral.objects.create(
+        case=case,
+        channel=channel,
+        from_organization_id=actor.organization_id,
+        to_organization=service.organization if service is not None else None,
+        service=service,
+        service_type=service_type,
+        country=case.country,
+        recipient=recipient if service is None else "",
+        partner_country=partner_country if channel == Channel.ABROAD else "",
+        urgency=urgency,
+        sections=chosen,
+        message=message,
+        consent_override=consent_override,
+        warning_override=warning_override if warnings else "",
+        warnings=[w["code"] for w in warnings],
+        due_at=now + timedelta(hours=response_hours(case.country, urgency)),
+        sent_at=now,
+        created_by=actor,
+    )
+    _audit(
+        actor,
+        "referral.send",
+        referral,
+        {
+            "case": case.pk,
+            "channel": channel,
+            "service": service.pk if service else None,
+            "service_type": service_type,
+            "urgency": urgency,
+            "sections": chosen,
+            "warnings": referral.warnings,
+        },
+    )
+    if consent_override:
+        _audit(actor, "referral.consent_override", referral, {"case": case.pk}, reason=consent_override)
+        from tipsom.notifications.services import notify_organization
+
+        notify_organization(
+            organization_id=case.owner_organization_id,
+            kind="consent_override",
+            params={**_params(referral), "user": actor.username},
+            link=_link(referral),
+            roles=["case_supervisor"],
+        )
+    if service is not None:
+        _notify(service.organization_id, "referral_received", referral)
+    return referral
+
+
+# Answering ----------------------------------------------------------------------------------------------------
+
+
+def _is_sender(actor: Any, referral: Referral) -> bool:
+    if referral.channel == Channel.FROM_ABROAD:
+        return False
+    if actor.organization_id == referral.from_organization_id:
+        return True
+    return Case.objects.restrict(actor, "change").filter(pk=referral.case_id).exists()
+
+
+def _is_receiver(actor: Any, referral: Referral) -> bool:
+    """Who records the answer: the receiving organization, or for a letter or a referral abroad the sender,
+    recording what the other side said."""
+    if referral.channel in (Channel.SYSTEM, Channel.FROM_ABROAD):
+        return actor.organization_id == referral.to_organization_id
+    return _is_sender(actor, referral)
+
+
+def _referral(actor: Any, referral_id: Any) -> Referral:
+    queryset = Referral.objects.select_related("case", "from_organization", "to_organization")
+    return access_by_id(Referral, actor, referral_id, "change", queryset=queryset)
+
+
+_VERBS = {
+    State.ACCEPTED: "accepted",
+    State.DECLINED: "declined",
+    State.IN_PROGRESS: "started",
+    State.COMPLETED: "completed",
+    State.REVOKED: "revoked",
+    State.EXPIRED: "expired",
+}
+
+
+def _state_error(current: Referral, target: str) -> ApplicationError:
+    if current.state == State.REVOKED:
+        return ApplicationError(
+            "referral_revoked", _("The sender revoked this referral; nothing was changed."), status=409
+        )
+    if current.state == State.EXPIRED:
+        return ApplicationError(
+            "referral_expired", _("This referral expired: nobody answered in time; nothing was changed."), status=409
+        )
+    return ApplicationError(
+        "invalid_transition",
+        _("This referral is %(state)s: it cannot be %(verb)s now. Reload it to see where it stands.")
+        % {"state": current.get_state_display().lower(), "verb": _(_VERBS.get(target, target))},
+        {"state": current.state},
+        status=409,
+    )
+
+
+def _transition(referral: Referral, from_states: tuple[str, ...], target: str, version: Any, **fields: Any) -> None:
+    """Move to `target` only if the row is still in one of `from_states` (and at `version`, when given)."""
+    check.check_version(referral, version, _(STALE))
+    if referral.state not in from_states:
+        raise _state_error(referral, target)
+    updated = Referral.objects.filter(pk=referral.pk, state__in=from_states, version=referral.version).update(
+        state=target, version=F("version") + 1, **fields
+    )
+    if not updated:
+        current = Referral.objects.get(pk=referral.pk)
+        if current.state in from_states:
+            raise Conflict(_(STALE), {"current_version": current.version})
+        raise _state_error(current, target)
+    referral.refresh_from_db()
+
+
+def _require_receiver(actor: Any, referral: Referral) -> None:
+    if not _is_receiver(actor, referral):
+        raise ApplicationError(
+            "not_receiver", _("Only the organization that received this referral answers it."), status=403
+        )
+
+
+@transaction.atomic
+def referral_accept(*, actor: Any, referral_id: Any, version: Any = None) -> Referral:
+    referral = _referral(actor, referral_id)
+    _require_receiver(actor, referral)
+    now = timezone.now()
+    if referral.state == State.SENT and referral.due_at < now:
+        raise ApplicationError(
+            "referral_expired",
+            _("The time to answer this referral ran out at %(due)s; it can no longer be accepted.")
+            % {"due": timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M")},
+            status=409,
+        )
+    _transition(referral, (State.SENT,), State.ACCEPTED, version, responded_at=now, responded_by=actor)
+    _audit(actor, "referral.accept", referral)
+    _notify(referral.from_organization_id, "referral_accepted", referral)
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, actor: Any, referral_id: Any, reason: str, version: Any = None) -> Referral:
+    referral = _referral(actor, referral_id)
+    _require_receiver(actor, referral)
+    errors = check.Errors()
+    reason = _reason(errors, "reason", reason, _("Say why the referral is declined."))
+    errors.raise_if_any()
+    now = timezone.now()
+    _transition(
+        referral, (State.SENT,), State.DECLINED, version,
+        responded_at=now, responded_by=actor, ended_at=now, decline_reason=reason,
+    )  # fmt: skip
+    _audit(actor, "referral.decline", referral)
+    _notify(referral.from_organization_id, "referral_declined", referral)
+    return referral
+
+
+@transaction.atomic
+def referral_start(*, actor: Any, referral_id: Any, version: Any = None) -> Referral:
+    referral = _referral(actor, referral_id)
+    _require_receiver(actor, referral)
+    _transition(referral, (State.ACCEPTED,), State.IN_PROGRESS, version, started_at=timezone.now())
+    _audit(actor, "referral.start", referral)
+    _notify(referral.from_organization_id, "referral_started", referral)
+    return referral
+
+
+@transaction.atomic
+def referral_complete(
+    *, actor: Any, referral_id: Any, outcome: str, notes: str = "", delivered_on: Any = None, version: Any = None
+) -> Referral:
+    """The service was given (or not): the outcome goes back on the case as a service delivered, and the
+    receiver's access to the case ends."""
+    referral = _referral(actor, referral_id)
+    _require_receiver(actor, referral)
+    errors = check.Errors()
+    outcome = check.choice(errors, "outcome", ServiceDelivery.Outcome, outcome)
+    notes = check.text(errors, "notes", notes)
+    case = referral.case
+    delivered = check.a_date(
+        errors,
+        "delivered_on",
+        delivered_on or timezone.localdate().isoformat(),
+        not_before=referral.sent_at.date() if referral.sent_at else None,
+        not_before_message=_("The service cannot be dated before the referral."),
+    )
+    errors.raise_if_any()
+    support_type = SUPPORT_TYPE[ServiceType(referral.service_type)]
+    if case is not None and support_type == RETURN and outcome == ServiceDelivery.Outcome.COMPLETED:
+        error = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)
+        if error is not None:
+            raise error
+    now = timezone.now()
+    delivery = None
+    if case is not None and referral.to_organization_id is not None:
+        delivery = ServiceDelivery.objects.create(
+            case=case,
+            created_by=actor,
+            support_type=support_type,
+            delivered_on=delivered,
+            provider_id=referral.to_organization_id,
+            outcome=outcome,
+            notes=notes,
+        )
+    _transition(
+        referral, (State.ACCEPTED, State.IN_PROGRESS), State.COMPLETED, version,
+        ended_at=now, outcome=outcome, outcome_notes=notes, delivery=delivery,
+    )  # fmt: skip
+    _audit(actor, "referral.complete", referral, {"outcome": outcome, "service": delivery.pk if delivery else None})
+    _notify(referral.from_organization_id, "referral_completed", referral)
+    return referral
+
+
+@transaction.atomic
+def referral_revoke(*, actor: Any, referral_id: Any, reason: str, version: Any = None) -> Referral:
+    """The sender takes the referral back; the receiver's access ends at once."""
+    referral = _referral(actor, referral_id)
+    if not _is_sender(actor, referral):
+        raise ApplicationError("not_sender", _("Only the organization that sent this referral revokes it."),
+                               status=403)  # fmt: skip
+    errors = check.Errors()
+    reason = _reason(errors, "reason", reason, _("Say why the referral is revoked."))
+    errors.raise_if_any()
+    _transition(referral, OPEN_STATES, State.REVOKED, version, ended_at=timezone.now(), revoke_reason=reason)
+    _audit(actor, "referral.revoke", referral)
+    _notify(referral.to_organization_id, "referral_revoked", referral)
+    return referral
+
+
+# The access grant ----------------------------------------------------------------------------------------------
+
+
+def referral_receiver_may_open(actor: Any, referral: Referral) -> bool:
+    """The receiver sees a referral while it is open: enough to decide when sent, the shared sections while
+    accepted or in progress. Declined, revoked, expired and completed referrals are closed to it."""
+    return actor.organization_id == referral.to_organization_id and referral.state in OPEN_STATES
+
+
+@transaction.atomic
+def referral_shared_open(*, actor: Any, referral_id: Any, via: str = "web") -> tuple[Referral, dict[str, Any]]:
+    """The receiver's look at the sections shared with it, only while the referral is live; audited each time.
+    Anyone else, or at any other time, gets NotFound."""
+    queryset = Referral.objects.select_related("case", "case__person", "from_organization", "to_organization")
+    referral = access_by_id(Referral, actor, referral_id, "view", queryset=queryset)
+    if actor.organization_id != referral.to_organization_id or referral.state not in LIVE_STATES:
+        raise NotFound()
+    if referral.case_id is not None:
+        sections = build_sections(referral.case, referral.sections)
+    else:
+        sections = json.loads(referral.payload or "{}").get("sections", {})
+    _audit(actor, "referral.access", referral, {"sections": referral.sections, "via": via})
+    return referral, sections
+
+
+# Expiry ------------------------------------------------------------------------------------------------------
+
+
+def referrals_expire_due(*, now: Any = None) -> dict[str, int]:
+    """The scheduled job (`tipsom referral tick`): referrals nobody answered in time expire and are flagged;
+    accepted referrals not started within the same time are flagged overdue. Each is notified."""
+    from tipsom.referrals.services.directory import response_hours
+
+    now = now or timezone.now()
+    expired = flagged = 0
+    due = Referral.objects.filter(state=State.SENT, due_at__lt=now).values_list("pk", flat=True)
+    for pk in list(due[:10000]):
+        with transaction.atomic():
+            if Referral.objects.filter(pk=pk, state=State.SENT, due_at__lt=now).update(
+                state=State.EXPIRED, overdue=True, ended_at=now, version=F("version") + 1
+            ):
+                referral = Referral.objects.select_related("case", "from_organization", "to_organization").get(pk=pk)
+                _audit(None, "referral.expire", referral, {"due_at": referral.due_at.isoformat()})
+                _notify(referral.from_organization_id, "referral_expired", referral)
+                _notify(referral.to_organization_id, "referral_expired", referral)
+                expired += 1
+    shortest = min(settings.TIPSOM_REFERRAL_RESPONSE_HOURS.values(), default=1)
+    shortest = min([shortest, *ResponseTime.objects.values_list("hours", flat=True)])
+    late = Referral.objects.filter(
+        state=State.ACCEPTED, overdue=False, responded_at__lt=now - timedelta(hours=shortest)
+    ).select_related("case", "from_organization", "to_organization")
+    for referral in late.iterator():
+        hours = response_hours(referral.country, referral.urgency)
+        if referral.responded_at and referral.responded_at + timedelta(hours=hours) < now:
+            with transaction.atomic():
+                if Referral.objects.filter(pk=referral.pk, state=State.ACCEPTED, overdue=False).update(overdue=True):
+                    _audit(None, "referral.overdue", referral)
+                    _notify(referral.from_organization_id, "referral_overdue", referral)
+                    _notify(referral.to_organization_id, "referral_overdue", referral)
+                    flagged += 1
+    return {"expired": expired, "overdue": flagged}

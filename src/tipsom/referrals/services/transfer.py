@@ -1,0 +1,168 @@
+"""Transfers of case ownership: requested by the owner, accepted or declined by the receiving organization.
+
+On acceptance the case (and its person) move to the new organization, which names itself the case owner; the
+old owner no longer sees the case. The transfers are the history of owners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tipsom.audit.services import audit_record
+from tipsom.cases.models import Case, CaseOrganization
+from tipsom.cases.services import _checks as check
+from tipsom.cases.services.case import access_case, require_open
+from tipsom.core.errors import ApplicationError, Conflict, NotFound
+from tipsom.core.permissions import access_by_id, user_can
+from tipsom.organizations.models import Organization
+from tipsom.referrals.models import Transfer
+
+STALE = "Someone else answered this transfer after you opened it. Reload it."
+
+
+def _notify(transfer: Transfer, organization_id: int, kind: str) -> None:
+    from tipsom.notifications.services import notify_organization
+
+    other = transfer.to_organization if organization_id == transfer.from_organization_id else transfer.from_organization
+    notify_organization(
+        organization_id=organization_id,
+        kind=kind,
+        params={"case_number": transfer.case.case_number, "organization": other.name, "transfer": transfer.pk},
+        link=reverse("referrals:transfer_detail", kwargs={"pk": transfer.pk}),
+        action="change",
+        model=Transfer,
+    )
+
+
+def _audit(actor: Any, action: str, transfer: Transfer, **changes: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=transfer,
+        organization=transfer.from_organization_id,
+        changes={"case": transfer.case_id, "from": transfer.from_organization_id,
+                 "to": transfer.to_organization_id, **changes},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reason: str) -> Transfer:
+    """Ask another organization of the country to take over the case."""
+    case = access_case(actor, case_id)
+    if not user_can(actor, "add", Transfer):
+        raise NotFound()
+    require_open(case)
+    errors = check.Errors()
+    target = Organization.objects.filter(
+        pk=check.pk_of(to_organization_id), country=case.country, is_active=True
+    ).first()
+    if target is None:
+        errors["to_organization"] = _("Choose an active organization of this country.")
+    elif target.pk == case.owner_organization_id:
+        errors["to_organization"] = _("The case already belongs to this organization.")
+    reason = check.text(errors, "reason", reason, required=True, max_length=1000)
+    errors.raise_if_any()
+    if Transfer.objects.filter(case=case, status=Transfer.Status.REQUESTED).exists():
+        raise Conflict(_("A transfer of this case is already waiting for an answer."), {"code": "transfer_pending"})
+    others = Case.objects.filter(person_id=case.person_id, owner_organization_id=case.owner_organization_id)
+    if others.exclude(pk=case.pk).exists():
+        raise ApplicationError(
+            "person_has_other_cases",
+            _(
+                "This person has other cases with your organization; a case moves with its person, so transfer "
+                "those cases first or instead."
+            ),  # fmt: skip
+            status=409,
+        )
+    transfer = Transfer.objects.create(
+        case=case,
+        from_organization_id=case.owner_organization_id,
+        to_organization=target,
+        country=case.country,
+        reason=reason,
+        requested_by=actor,
+    )
+    _audit(actor, "case.transfer_request", transfer)
+    _notify(transfer, target.pk, "transfer_requested")
+    return transfer
+
+
+def _transfer(actor: Any, transfer_id: Any) -> Transfer:
+    queryset = Transfer.objects.select_related("case", "from_organization", "to_organization")
+    return access_by_id(Transfer, actor, transfer_id, "change", queryset=queryset)
+
+
+def _answer(transfer: Transfer, status: str, actor: Any, **fields: Any) -> None:
+    if transfer.status != Transfer.Status.REQUESTED:
+        raise ApplicationError(
+            "invalid_transition",
+            _("This transfer is already %(status)s; nothing was changed.")
+            % {"status": transfer.get_status_display().lower()},
+            status=409,
+        )
+    updated = Transfer.objects.filter(pk=transfer.pk, status=Transfer.Status.REQUESTED).update(
+        status=status, responded_by=actor, responded_at=timezone.now(), version=F("version") + 1, **fields
+    )
+    if not updated:
+        raise Conflict(_(STALE))
+    transfer.refresh_from_db()
+
+
+def _require_receiver(actor: Any, transfer: Transfer) -> None:
+    if actor.organization_id != transfer.to_organization_id:
+        raise ApplicationError(
+            "not_receiver", _("Only the organization asked to take the case answers the transfer."), status=403
+        )
+
+
+@transaction.atomic
+def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
+    transfer = _transfer(actor, transfer_id)
+    _require_receiver(actor, transfer)
+    _answer(transfer, Transfer.Status.ACCEPTED, actor)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=transfer.case_id)
+    if case.owner_organization_id != transfer.from_organization_id:
+        raise Conflict(_("The case changed hands since this transfer was asked for; nothing was changed."))
+    Case.objects.filter(pk=case.pk).update(
+        owner_organization_id=transfer.to_organization_id, case_owner=actor, version=F("version") + 1
+    )
+    case.team.clear()
+    CaseOrganization.objects.filter(case=case, organization_id=transfer.to_organization_id).delete()
+    person = case.person
+    if person.owner_organization_id == transfer.from_organization_id:
+        type(person).objects.filter(pk=person.pk).update(
+            owner_organization_id=transfer.to_organization_id, version=F("version") + 1
+        )
+    _audit(actor, "case.transfer", transfer)
+    _notify(transfer, transfer.from_organization_id, "transfer_accepted")
+    return transfer
+
+
+@transaction.atomic
+def transfer_decline(*, actor: Any, transfer_id: Any, response: str) -> Transfer:
+    transfer = _transfer(actor, transfer_id)
+    _require_receiver(actor, transfer)
+    errors = check.Errors()
+    response = check.text(errors, "response", response, required=True, max_length=1000)
+    errors.raise_if_any()
+    _answer(transfer, Transfer.Status.DECLINED, actor, response=response)
+    _audit(actor, "case.transfer_decline", transfer)
+    _notify(transfer, transfer.from_organization_id, "transfer_declined")
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, actor: Any, transfer_id: Any) -> Transfer:
+    transfer = _transfer(actor, transfer_id)
+    if actor.organization_id != transfer.from_organization_id:
+        raise ApplicationError("not_sender", _("Only the organization that asked for the transfer cancels it."),
+                               status=403)  # fmt: skip
+    _answer(transfer, Transfer.Status.CANCELLED, actor)
+    _audit(actor, "case.transfer_cancel", transfer)
+    _notify(transfer, transfer.to_organization_id, "transfer_cancelled")
+    return transfer
