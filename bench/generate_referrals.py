@@ -78,7 +78,8 @@ KINDS: dict[str, dict[str, Any]] = {
                "services": ["education", "livelihood", "psychosocial"]},
     "return": {"share": 4, "type": "NGO", "functions": ["victim_assistance"],
                "services": ["return_reintegration", "livelihood", "consular"]},
-    "helpline": {"share": 3, "type": "NGO", "functions": ["helpline"], "services": ["helpline", "psychosocial", "legal_aid"]},
+    "helpline": {"share": 3, "type": "NGO", "functions": ["helpline"],
+                 "services": ["helpline", "psychosocial", "legal_aid"]},
 }  # fmt: skip
 PLACES = {"shelter": (4, 60), "education": (10, 200), "livelihood": (5, 80)}  # counted in places: (min, max)
 URGENCY = [("routine", 70), ("urgent", 22), ("emergency", 8)]
@@ -330,11 +331,14 @@ def generate(referrals: int, organizations: int, cases: int, fixture_path: Path)
         "backend": connection.vendor,
         "country": "BR",
         "users": users,
-        "receivers": {label: {"organization": pk, "received": inbox[pk], "open": open_inbox[pk]}
-                      for label, pk in chosen.items()},  # fmt: skip
+        "receivers": {
+            label: {"organization": pk, "received": inbox[pk], "open": open_inbox[pk]} for label, pk in chosen.items()
+        },  # fmt: skip
         "regions": regions["BR"],
         "rows": {
-            "organizations": org_writer.count, "services": service_writer.count, "referrals": writer.count,
+            "organizations": org_writer.count,
+            "services": service_writer.count,
+            "referrals": writer.count,
             "cases": cases_fixture["rows"]["cases"],
         },
         "services_by_type": dict(counted),

@@ -199,7 +199,7 @@ def report(args: argparse.Namespace) -> None:
         "",
         "Closed loop, no think time; raw SQL = the view's data queries replayed through the DB driver (the floor). "
         "Load avg = the machine's 1-minute load average before and after the measurement (2 cores: above 2, "
-        "other work competed for the CPU). See bench/README.md, \"Referrals\".",
+        'other work competed for the CPU). See bench/README.md, "Referrals".',
         "",
     ]
     for run in runs:

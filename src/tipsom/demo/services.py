@@ -26,6 +26,7 @@ from tipsom.accounts.services import user_create
 from tipsom.audit.services import audit_record
 from tipsom.core.errors import ApplicationError
 from tipsom.demo.cases import cases_load
+from tipsom.demo.referrals import referrals_load
 from tipsom.organizations.models import Organization
 from tipsom.organizations.services import organization_create
 
@@ -84,6 +85,10 @@ class DemoReport:
     users_existing: int
     cases_created: int = 0
     cases_existing: int = 0
+    services_created: int = 0
+    referrals_created: int = 0
+    referrals_expired: int = 0
+    transnational: bool = False
 
 
 @cache
@@ -213,6 +218,7 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None)
             preferred_language=spec.preferred_language,
         )
     cases = cases_load(countries=demo_config()["countries"], seed=seed, cases_per_country=cases_per_country)
+    referrals = referrals_load(countries=demo_config()["countries"], seed=seed)
     report = DemoReport(
         seed=seed,
         password=DEMO_PASSWORD,
@@ -222,6 +228,10 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None)
         users_existing=len(existing_users),
         cases_created=cases.created,
         cases_existing=cases.existing,
+        services_created=referrals.services_created,
+        referrals_created=referrals.referrals_created,
+        referrals_expired=referrals.expired,
+        transnational=referrals.transnational,
     )
     if report.organizations_created or report.users_created:
         audit_record(

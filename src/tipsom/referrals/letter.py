@@ -8,6 +8,7 @@ printed in its Latin transliteration."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -20,11 +21,11 @@ from django.utils.translation import gettext as _
 from tipsom.core.errors import NotFound
 from tipsom.referrals.models import Channel, Referral, Section, ServiceType, Urgency
 from tipsom.referrals.sections import build_sections
-from tipsom.referrals.selectors.referral import access_referral_by_id, referral_is_sender_side
-from tipsom.referrals.services.referral import _audit
+from tipsom.referrals.selectors.referral import access_referral_by_id
+from tipsom.referrals.services.referral import _audit, _is_sender
 
 _FONT_FAMILIES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_noto_sans_devanagari")
-_MAIN, _BOLD = "noto", "notob"
+_MAIN = "noto"
 
 
 @cache
@@ -115,7 +116,9 @@ def _needs(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _plan(data: dict[str, Any]) -> list[tuple[str, str]]:
-    rows = [(_("Planned: %(type)s") % {"type": p.get("support_type")}, str(p.get("status"))) for p in data["plan"]]
+    rows = [
+        (_("Planned: %(type)s") % {"type": p.get("support_type")}, str(p.get("status"))) for p in data.get("plan", [])
+    ]
     rows += [
         (_("Given: %(type)s") % {"type": s.get("support_type")}, f"{s.get('delivered_on')}, {s.get('outcome') or '—'}")
         for s in data.get("services", [])
@@ -162,13 +165,14 @@ def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
     """The letter's PDF bytes for `referral` and the `sections` it shares."""
     from fpdf import FPDF
 
+    # fontTools logs every subsetting step at INFO: one letter would fill the log.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdf = FPDF(format="A4")
     pdf.set_title(_("Referral letter"))
     pdf.set_creator("tipsom")
     fonts = _fonts()
     for name, path, _covered in fonts:
         pdf.add_font(name, "", str(path))
-    pdf.add_font(_BOLD, "", str(fonts[0][1]), variations={"wght": 700})
     pdf.set_fallback_fonts([name for name, _path, _covered in fonts[1:]])
     pdf.set_text_shaping(True)
     pdf.set_margins(20, 20, 20)
@@ -176,14 +180,16 @@ def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
     pdf.add_page()
 
     def heading(text: str, size: int = 13) -> None:
-        pdf.set_font(_BOLD, size=size)
+        pdf.set_font(_MAIN, size=size)
         pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1)
 
     def row(label: str, value: str) -> None:
-        pdf.set_font(_BOLD, size=10)
+        pdf.set_font(_MAIN, size=9)
+        pdf.set_text_color(80)
         pdf.multi_cell(55, 6, label, new_x="RIGHT", new_y="TOP", align="L")
         pdf.set_font(_MAIN, size=10)
+        pdf.set_text_color(0)
         pdf.multi_cell(0, 6, value or "—", new_x="LMARGIN", new_y="NEXT", align="L")
 
     def paragraph(text: str) -> None:
@@ -228,10 +234,11 @@ def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
 
 @transaction.atomic
 def referral_letter(*, actor: Any, referral_id: Any) -> tuple[Referral, bytes]:
-    """The letter of a referral, for its sender's side only (the receiver and national viewers get NotFound).
+    """The letter of a referral, for the sender and the case's team only (the receiver and national viewers get
+    NotFound).
     Every letter printed is audited, with the sections it carried."""
     referral = access_referral_by_id(actor, referral_id)
-    if referral.case_id is None or not referral_is_sender_side(actor, referral):
+    if referral.case_id is None or not _is_sender(actor, referral):
         raise NotFound()
     sections = build_sections(referral.case, referral.sections)
     content = render_letter(referral, sections)

@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tipsom.cases.models import CaseType
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import StrictInputSerializer
@@ -94,7 +93,17 @@ class CapacitySerializer(StrictInputSerializer):
     version = serializers.IntegerField(min_value=1, required=False, help_text=_VERSION_HELP)
 
 
+# Pathway codes travel as plain text, documented in help texts: as enums, the same choice sets would appear
+# under several names in the schema (child and foreign; case_type of cases; service_type of services).
+_APPLIES_HELP = _("any, yes or no.")
+_CASE_TYPES_HELP = _("tip, som or both; empty: every type.")
+_SERVICE_TYPES_HELP = _("Service types (as service_type), suggested in this order.")
+
+
 class PathwaySerializer(serializers.ModelSerializer):
+    child = serializers.CharField(read_only=True, help_text=_APPLIES_HELP)
+    foreign = serializers.CharField(read_only=True, help_text=_APPLIES_HELP)
+
     class Meta:
         model = Pathway
         fields = [
@@ -106,14 +115,14 @@ class PathwaySerializer(serializers.ModelSerializer):
 
 class PathwayInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
-    child = serializers.ChoiceField(choices=Pathway.Applies.choices, required=False)
-    foreign = serializers.ChoiceField(choices=Pathway.Applies.choices, required=False)
-    case_types = serializers.ListField(child=serializers.ChoiceField(choices=CaseType.choices), required=False,
-                                       max_length=3)  # fmt: skip
+    child = serializers.CharField(max_length=3, required=False, help_text=_APPLIES_HELP)
+    foreign = serializers.CharField(max_length=3, required=False, help_text=_APPLIES_HELP)
+    case_types = serializers.ListField(child=serializers.CharField(max_length=4), required=False, max_length=3,
+                                       help_text=_CASE_TYPES_HELP)  # fmt: skip
     exploitation_types = serializers.ListField(child=serializers.CharField(max_length=60), required=False,
                                                max_length=30, help_text=_("vic_TypeOfExploitation codes."))  # fmt: skip
-    service_types = serializers.ListField(child=serializers.ChoiceField(choices=ServiceType.choices), max_length=20,
-                                          help_text=_("Suggested in this order."))  # fmt: skip
+    service_types = serializers.ListField(child=serializers.CharField(max_length=24), max_length=20,
+                                          help_text=_SERVICE_TYPES_HELP)  # fmt: skip
     priority = serializers.IntegerField(required=False, help_text=_("Lower comes first."))
     is_active = serializers.BooleanField(required=False)
 

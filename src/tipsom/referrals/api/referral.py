@@ -102,17 +102,26 @@ class ReferralHeaderSerializer(ReferralListSerializer):
     sections = serializers.ListField(
         child=serializers.CharField(), read_only=True, help_text=_("The sections of the case the sender shares.")
     )
+    message = serializers.SerializerMethodField(
+        help_text=_("The sender's message, for the receiving organization while the referral is open.")
+    )
 
     class Meta(ReferralListSerializer.Meta):
         fields = [
             "view", *ReferralListSerializer.Meta.fields, "sections", "responded_at", "started_at", "ended_at",
-            "outcome",
+            "outcome", "message",
         ]  # fmt: skip
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=["header"]))
     def get_view(self, referral: Referral) -> str:
         return "header"
+
+    def get_message(self, referral: Referral) -> str:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        receiving = user is not None and getattr(user, "organization_id", None) == referral.to_organization_id
+        return referral.message if receiving and referral.is_open else ""
 
 
 class ReferralDetailSerializer(ReferralHeaderSerializer):
@@ -188,11 +197,11 @@ class TransferDetailSerializer(TransferListSerializer):
         organization_id = self.context.get("organization_id")
         return organization_id in (transfer.from_organization_id, transfer.to_organization_id)
 
-    @extend_schema_field(serializers.CharField(help_text="Empty unless your organization asks or is asked."))
+    @extend_schema_field(serializers.CharField(help_text=_("Empty unless your organization asks or is asked.")))
     def get_reason(self, transfer: Transfer) -> str:
         return transfer.reason if self._party(transfer) else ""
 
-    @extend_schema_field(serializers.CharField(help_text="Empty unless your organization asks or is asked."))
+    @extend_schema_field(serializers.CharField(help_text=_("Empty unless your organization asks or is asked.")))
     def get_response(self, transfer: Transfer) -> str:
         return transfer.response if self._party(transfer) else ""
 
@@ -320,7 +329,7 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """The sending side gets the whole record, anyone else (the receiver) the header only."""
         full = selectors.referral_is_sender_side(self.request.user, referral)
         serializer = ReferralDetailSerializer if full else ReferralHeaderSerializer
-        return Response(serializer(referral).data, status=code)
+        return Response(serializer(referral, context={"request": self.request}).data, status=code)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require_permission(request.user, "view", Referral)
@@ -348,7 +357,9 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """The receiver's look at the shared sections, while the referral is accepted or in progress; audited.
         Anyone else, or at any other time: 404."""
         referral, sections = services.referral_shared_open(actor=request.user, referral_id=pk, via="api")
-        return Response({"referral": ReferralHeaderSerializer(referral).data, "sections": sections})
+        return Response(
+            {"referral": ReferralHeaderSerializer(referral, context={"request": request}).data, "sections": sections}
+        )
 
     @extend_schema(**_answer_schema(ReferralVersionSerializer))
     @action(detail=True, methods=["post"], url_path="accept", url_name="accept")

@@ -124,9 +124,7 @@ def response_time_table(*, user: Any) -> list[ResponseTimeRow]:
     if organization is None:
         return []
     rows = dict(
-        ResponseTime.objects.restrict(user, "view")
-        .filter(country=organization.country)
-        .values_list("urgency", "hours")
+        ResponseTime.objects.restrict(user, "view").filter(country=organization.country).values_list("urgency", "hours")
     )
     return [
         ResponseTimeRow(

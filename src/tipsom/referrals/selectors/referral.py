@@ -64,12 +64,13 @@ def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
 
 
 def referral_is_sender_side(user: Any, referral: Referral) -> bool:
-    """The sending organization or one that sees the case: they see the whole referral record."""
+    """The sending organization or one that works on the case: they see the whole referral record (a national
+    viewer of cases does not: it sees the record without case data or free text)."""
     if referral.channel == "from_abroad":
         return False
     if user.organization_id == referral.from_organization_id:
         return True
-    return referral.case_id is not None and Case.objects.restrict(user, "view").filter(pk=referral.case_id).exists()
+    return referral.case_id is not None and Case.objects.restrict(user, "change").filter(pk=referral.case_id).exists()
 
 
 def access_referral_by_id(user: Any, referral_id: Any) -> Referral:

@@ -339,4 +339,3 @@ def referral_bundle_import(*, actor: Any, content: bytes, now: datetime | None =
         model=Referral,
     )
     return referral
-

@@ -326,7 +326,9 @@ def pathway_update(*, actor: Any, pathway_id: Any, version: Any, **fields: Any) 
     """Change a pathway; `is_active=False` retires it (pathways are not deleted, the audit log names them)."""
     pathway = access_by_id(Pathway, actor, pathway_id, "change", queryset=Pathway.objects.select_for_update())
     check.check_version(
-        pathway, version, _("Someone else changed this pathway after you opened it. Reload and apply your change again.")
+        pathway,
+        version,
+        _("Someone else changed this pathway after you opened it. Reload and apply your change again."),
     )
     check.reject_unknown(fields, PATHWAY_FIELDS)
     errors = check.Errors()

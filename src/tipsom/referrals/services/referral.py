@@ -387,6 +387,8 @@ def referral_complete(
             outcome=outcome,
             notes=notes,
         )
+        # A service delivered is a change to the case: a form opened on it before is now stale.
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=now)
     _transition(
         referral, (State.ACCEPTED, State.IN_PROGRESS), State.COMPLETED, version,
         ended_at=now, outcome=outcome, outcome_notes=notes, delivery=delivery,

@@ -20,7 +20,7 @@ from tipsom.cases.services.case import access_case, require_open
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
 from tipsom.core.permissions import access_by_id, user_can
 from tipsom.organizations.models import Organization
-from tipsom.referrals.models import Transfer
+from tipsom.referrals.models import OPEN_STATES, Referral, Transfer
 
 STALE = "Someone else answered this transfer after you opened it. Reload it."
 
@@ -50,6 +50,20 @@ def _audit(actor: Any, action: str, transfer: Transfer, **changes: Any) -> None:
     )  # fmt: skip
 
 
+def _require_no_other_cases(case: Case) -> None:
+    """A case moves with its person: refused while the person has another case with the same owner."""
+    others = Case.objects.filter(person_id=case.person_id, owner_organization_id=case.owner_organization_id)
+    if others.exclude(pk=case.pk).exists():
+        raise ApplicationError(
+            "person_has_other_cases",
+            _(
+                "This person has other cases with your organization; a case moves with its person, so transfer "
+                "those cases first or instead."
+            ),  # fmt: skip
+            status=409,
+        )
+
+
 @transaction.atomic
 def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reason: str) -> Transfer:
     """Ask another organization of the country to take over the case."""
@@ -69,16 +83,7 @@ def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reaso
     errors.raise_if_any()
     if Transfer.objects.filter(case=case, status=Transfer.Status.REQUESTED).exists():
         raise Conflict(_("A transfer of this case is already waiting for an answer."), {"code": "transfer_pending"})
-    others = Case.objects.filter(person_id=case.person_id, owner_organization_id=case.owner_organization_id)
-    if others.exclude(pk=case.pk).exists():
-        raise ApplicationError(
-            "person_has_other_cases",
-            _(
-                "This person has other cases with your organization; a case moves with its person, so transfer "
-                "those cases first or instead."
-            ),  # fmt: skip
-            status=409,
-        )
+    _require_no_other_cases(case)
     transfer = Transfer.objects.create(
         case=case,
         from_organization_id=case.owner_organization_id,
@@ -128,9 +133,19 @@ def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
     case = Case.objects.select_for_update(of=("self",)).get(pk=transfer.case_id)
     if case.owner_organization_id != transfer.from_organization_id:
         raise Conflict(_("The case changed hands since this transfer was asked for; nothing was changed."))
+    # Another case of the person may have been registered with the owner since the request.
+    _require_no_other_cases(case)
     Case.objects.filter(pk=case.pk).update(
-        owner_organization_id=transfer.to_organization_id, case_owner=actor, version=F("version") + 1
+        owner_organization_id=transfer.to_organization_id,
+        case_owner=actor,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )
+    # The open referrals the old owner sent go with the case: the new owner follows (and may revoke) them and
+    # hears their answers, and the old owner, who no longer sees the case, stops seeing their records.
+    handed_over = Referral.objects.filter(
+        case=case, from_organization_id=transfer.from_organization_id, state__in=OPEN_STATES
+    ).update(from_organization_id=transfer.to_organization_id, version=F("version") + 1)
     case.team.clear()
     CaseOrganization.objects.filter(case=case, organization_id=transfer.to_organization_id).delete()
     person = case.person
@@ -138,7 +153,7 @@ def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
         type(person).objects.filter(pk=person.pk).update(
             owner_organization_id=transfer.to_organization_id, version=F("version") + 1
         )
-    _audit(actor, "case.transfer", transfer)
+    _audit(actor, "case.transfer", transfer, referrals=handed_over)
     _notify(transfer, transfer.from_organization_id, "transfer_accepted")
     return transfer
 

@@ -180,9 +180,10 @@ class TestReferralDetailReceiverApi(ReceivedAccess):
         body = response.json()
         assert body["view"] == "header" and body["state"] == "sent"
         assert body["case_number"] == obj.case.case_number and body["sections"] == ["profile", "identity"]
-        for sender_only in ("message", "case", "recipient", "consent_override", "warnings", "created_by"):
+        for sender_only in ("case", "recipient", "consent_override", "warnings", "created_by"):
             assert sender_only not in body
-        assert MESSAGE not in response.content.decode()
+        # The receiver reads the sender's message to decide, while the referral is open.
+        assert body["message"] == MESSAGE
 
 
 class TestReferralSharedCaseApi(ReceivedAccess):
@@ -197,7 +198,7 @@ class TestReferralSharedCaseApi(ReceivedAccess):
         assert set(body["sections"]) == {"profile", "identity"}
         assert body["sections"]["identity"]["names"][0]["name"] == "Maria Flores Condori"
         assert body["sections"]["profile"]["citizenships"] == ["BO"]
-        assert body["referral"]["view"] == "header" and "message" not in body["referral"]
+        assert body["referral"]["view"] == "header" and body["referral"]["message"] == MESSAGE
         event = AuditEvent.objects.filter(action="referral.access").latest("sequence")
         assert (event.object_id, event.channel, event.changes["via"]) == (str(obj.pk), "api", "api")
 

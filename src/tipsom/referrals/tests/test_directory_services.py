@@ -216,10 +216,8 @@ def test_pathway_create_update_deactivate(admin: Any) -> None:
     assert pathway.country == "BR" and pathway.service_types == ["child_protection", "shelter"]
     pathway = pathway_update(actor=admin, pathway_id=pathway.pk, version=1, is_active=False)
     assert not pathway.is_active and pathway.version == 2
-    assert list(AuditEvent.objects.filter(action__startswith="pathway.").order_by("sequence").values_list("action", flat=True)) == [
-        "pathway.create",
-        "pathway.deactivate",
-    ]
+    events = AuditEvent.objects.filter(action__startswith="pathway.").order_by("sequence")
+    assert list(events.values_list("action", flat=True)) == ["pathway.create", "pathway.deactivate"]
 
 
 @pytest.mark.parametrize(

@@ -226,7 +226,8 @@ def test_list_a_service(manager_client: Client, org: Organization) -> None:
             "languages": ["pt"], "serves_tip": "on", "capacity_total": "4", "capacity_available": "4"}  # fmt: skip
     response = manager_client.post(reverse("directory:create"), data)
     service = Service.objects.get(name="Casa Nova")
-    assert response.status_code == 302 and response["Location"] == reverse("directory:detail", kwargs={"pk": service.pk})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("directory:detail", kwargs={"pk": service.pk})
     assert service.organization_id == org.pk and not service.serves_som and service.regions == ["BR-SP"]
 
 

@@ -25,7 +25,7 @@ def world(db: Any) -> World:
 def test_only_sent_referrals_past_due_expire(world: World) -> None:
     late = send(world, urgency="emergency")
     waiting = send(world, urgency="routine", service_id=make_service(world.provider, "medical").pk)
-    answered = send(world, urgency="emergency", service_id=make_service(world.provider, "legal_aid").pk)
+    answered = send(world, urgency="routine", service_id=make_service(world.provider, "legal_aid").pk)
     referral_accept(actor=world.receiver, referral_id=answered.pk)
     now = late.due_at + timedelta(minutes=1)
 

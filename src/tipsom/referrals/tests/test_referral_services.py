@@ -21,7 +21,6 @@ from tipsom.referrals.services import (
     referral_complete,
     referral_decline,
     referral_revoke,
-    referral_send,
     referral_shared_open,
     referral_start,
     referrals_expire_due,
@@ -213,9 +212,7 @@ def test_duplicate_open_referral_is_refused(world: World) -> None:
 
 def test_closed_case_is_refused(world: World, settings: Any) -> None:
     settings.TIPSOM_CASE_APPROVALS = []
-    case_close(
-        actor=world.manager, case_id=world.case.pk, reason="services_completed", closed_on=timezone.localdate()
-    )
+    case_close(actor=world.manager, case_id=world.case.pk, reason="services_completed", closed_on=timezone.localdate())
     refused(lambda: send(world), "case_closed", 409)
 
 
@@ -297,14 +294,20 @@ def test_accept_start_complete(world: World) -> None:
     )  # fmt: skip
     assert delivery.delivered_on == timezone.localdate()
     assert notified(world.manager, "referral_completed")
+    # The case gained a service: its version moved on, so a form opened on it before is stale.
+    assert Case.objects.get(pk=world.case.pk).version == world.case.version + 1
     assert audit_actions(referral) == ["referral.send", "referral.accept", "referral.start", "referral.complete"]
     assert referral.version == 4
 
 
 @pytest.mark.parametrize(
     ("service_type", "support_type"),
-    [("medical", "Health"), ("legal_aid", "Legal"), ("child_protection", "SocialCare"), ("interpretation",
-                                                                                         "Interpretation")],
+    [
+        ("medical", "Health"),
+        ("legal_aid", "Legal"),
+        ("child_protection", "SocialCare"),
+        ("interpretation", "Interpretation"),
+    ],
 )
 def test_completion_records_the_mapped_support_type(db: Any, service_type: str, support_type: str) -> None:
     world = make_world(service_type=service_type)
@@ -503,7 +506,8 @@ def test_sender_and_strangers_never_open_the_grant(world: World) -> None:
     referral = send(world)
     referral_accept(actor=world.receiver, referral_id=referral.pk)
     stranger = make_user(make_organization("BR"), roles=("case_manager",))
-    for actor in (world.manager, stranger):
+    provider_helpline = make_user(world.provider, roles=("helpline_operator",))
+    for actor in (world.manager, stranger, provider_helpline):
         refused(lambda actor=actor: referral_shared_open(actor=actor, referral_id=referral.pk), "not_found", 404)
 
 

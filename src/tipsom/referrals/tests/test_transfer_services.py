@@ -12,15 +12,33 @@ from tipsom.cases.services import case_close, case_register
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.testing import make_organization, make_user
 from tipsom.people.models import Person
-from tipsom.referrals.models import Transfer
+from tipsom.referrals.models import Referral, Transfer
 from tipsom.referrals.selectors.referral import (
+    access_referral_by_id,
     access_transfer_by_id,
     case_owner_history,
     case_transfers,
     transfer_inbox,
 )
-from tipsom.referrals.services import transfer_accept, transfer_cancel, transfer_decline, transfer_request
-from tipsom.referrals.tests.factories import World, audit_actions, case_fields, make_world, notified, snapshot
+from tipsom.referrals.services import (
+    referral_accept,
+    referral_decline,
+    referral_revoke,
+    transfer_accept,
+    transfer_cancel,
+    transfer_decline,
+    transfer_request,
+)
+from tipsom.referrals.tests.factories import (
+    World,
+    audit_actions,
+    case_fields,
+    make_service,
+    make_world,
+    notified,
+    send,
+    snapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +109,13 @@ def test_person_with_another_case_at_the_owner_is_refused(world: World) -> None:
     refused(lambda: request(world), "person_has_other_cases", 409)
 
 
+def test_accept_is_refused_when_the_person_got_another_case_meanwhile(world: World) -> None:
+    transfer = request(world)
+    case_register(actor=world.identifier, organization=world.home, person_id=world.case.person_id, **case_fields())
+    refused(lambda: transfer_accept(actor=world.receiver, transfer_id=transfer.pk), "person_has_other_cases", 409)
+    assert Transfer.objects.get(pk=transfer.pk).status == Transfer.Status.REQUESTED
+
+
 def test_closed_case_is_refused(world: World, settings: Any) -> None:
     settings.TIPSOM_CASE_APPROVALS = []
     case_close(actor=world.manager, case_id=world.case.pk, reason="referred", closed_on=world.case.identified_on)
@@ -123,6 +148,27 @@ def test_accept_moves_case_and_person(world: World) -> None:
     # The requester still sees the transfer itself (its history), not the case.
     assert access_transfer_by_id(world.manager, transfer.pk).pk == transfer.pk
     assert list(case_transfers(case)) == [transfer]
+
+
+def test_open_referrals_go_with_the_case(world: World) -> None:
+    shelter = send(world)
+    closed = send(world, service_id=make_service(world.provider, "medical").pk)
+    referral_decline(actor=world.receiver, referral_id=closed.pk, reason="No doctor this week")
+    third = make_organization("BR")
+    taker = make_user(third, roles=("case_manager",))
+    transfer_accept(actor=taker, transfer_id=request(world, to_organization_id=third.pk).pk)
+    shelter.refresh_from_db()
+    assert (shelter.from_organization_id, shelter.version) == (third.pk, 2)
+    assert Referral.objects.get(pk=closed.pk).from_organization_id == world.home.pk  # history stays
+    assert AuditEvent.objects.get(action="case.transfer").changes["referrals"] == 1
+    # The old owner no longer sees the open referral; the new owner follows it and hears its answer.
+    with pytest.raises(NotFound):
+        access_referral_by_id(world.manager, shelter.pk)
+    refused(lambda: referral_revoke(actor=world.manager, referral_id=shelter.pk, reason="Not ours"),
+            "not_found", 404)  # fmt: skip
+    referral_accept(actor=world.receiver, referral_id=shelter.pk)
+    assert notified(taker, "referral_accepted") and not notified(world.manager, "referral_accepted")
+    assert referral_revoke(actor=taker, referral_id=shelter.pk, reason="She left").state == "revoked"
 
 
 def test_history_follows_each_move(world: World) -> None:
@@ -188,4 +234,3 @@ def test_answering_twice_is_refused(world: World, first: str, second: str) -> No
     }
     calls[first]()
     refused(calls[second], "invalid_transition", 409)
-

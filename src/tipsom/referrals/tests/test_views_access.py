@@ -45,8 +45,8 @@ def referral_to(organization: Any, *, accepted: bool = False) -> Referral:
 
 def transfer_from(organization: Any) -> Transfer:
     case = case_of(organization)
-    return transfer_request(actor=case.created_by, case_id=case.pk,
-                            to_organization_id=make_organization(organization.country).pk, reason="Moving city")  # fmt: skip
+    target = make_organization(organization.country)
+    return transfer_request(actor=case.created_by, case_id=case.pk, to_organization_id=target.pk, reason="Moving city")
 
 
 def transfer_to(organization: Any) -> Transfer:

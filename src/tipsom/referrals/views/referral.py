@@ -376,6 +376,8 @@ def _audit_trail(user: Any, referral: Referral) -> list[Any]:
 
 
 def detail_context(request: HttpRequest, referral: Referral, errors: dict[str, forms.Form] | None = None) -> dict:
+    """The page of one referral. After a refused answer (`errors`) the shared sections are not opened again: a
+    refusal changes nothing, not even the audit log; the page says to reload it to see them."""
     user = request.user
     sender_side = referral_is_sender_side(user, referral)
     receiver = not sender_side and user.organization_id == referral.to_organization_id
@@ -403,7 +405,9 @@ def detail_context(request: HttpRequest, referral: Referral, errors: dict[str, f
         )
     elif receiver:
         context["message"] = referral.message
-        if referral.state in LIVE_STATES:
+        if referral.state in LIVE_STATES and errors:
+            context["sections_hidden"] = True
+        elif referral.state in LIVE_STATES:
             _opened, sections = services.referral_shared_open(actor=user, referral_id=referral.pk, via="web")
             context["sections"] = readable_sections(sections)
     if referral.outcome:

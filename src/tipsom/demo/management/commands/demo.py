@@ -47,6 +47,15 @@ class Command(TipsomCommand):
                 f"{report.cases_existing} already there."
             )
         )
+        self.stdout.write(
+            f"Referral mechanism: services {report.services_created} created; referrals {report.referrals_created} "
+            f"created, {report.referrals_expired} expired unanswered"
+            + (
+                "; a transnational referral from Poland (login pl.case) received in Ukraine."
+                if report.transnational
+                else "."
+            )
+        )
 
     def _logins(self, report: DemoReport) -> None:
         plan = demo_plan(seed=report.seed)
