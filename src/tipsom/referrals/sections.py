@@ -3,10 +3,7 @@ referral letter and the transnational bundle. Only the sections the sender chose
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-
-from django.utils import timezone
 
 from tipsom.cases.models import Case
 from tipsom.referrals.models import Section, ServiceType
@@ -44,25 +41,13 @@ def normalise_sections(sections: Any) -> list[str] | None:
     return [s for s in ORDER if s in chosen]
 
 
-def age_range(case: Case, on: date | None = None) -> tuple[int | None, int | None]:
-    """The person's youngest and oldest possible age on `on`, from what is known of the birth date."""
-    from tipsom.cases.services.case import earliest_birth, latest_birth
+def age_range(case: Case) -> tuple[int | None, int | None]:
+    """The person's youngest and oldest possible age today: the ages the directory's eligibility reads
+    (selectors.directory.case_profile), so the receiver sees the profile the service was matched on."""
+    from tipsom.referrals.selectors.directory import case_profile
 
-    on = on or timezone.localdate()
-    person = case.person
-    try:
-        first, last = earliest_birth(person), latest_birth(person)
-    except ValueError:
-        return None, None
-    if first is None or last is None:
-        if person.birth_year:
-            return on.year - person.birth_year - 1, on.year - person.birth_year
-        return None, None
-
-    def years(born: date) -> int:
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-    return years(last), years(first)
+    profile = case_profile(case)
+    return profile.youngest, profile.oldest
 
 
 def _profile(case: Case) -> dict[str, Any]:

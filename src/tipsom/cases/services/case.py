@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import (
@@ -40,7 +41,7 @@ from tipsom.organizations import geography
 from tipsom.people.models import BirthDatePrecision, Person
 from tipsom.people.services import person_create
 
-STALE = "Someone else changed this case after you opened it. Reload it and apply your change again."
+STALE = gettext_noop("Someone else changed this case after you opened it. Reload it and apply your change again.")
 ADULT_AGE = 18
 
 # What case_update may change, and the HTCDS code list of each list field.

@@ -116,3 +116,21 @@ def case_owner_history(case: Case) -> list[dict[str, Any]]:
 
 def case_transfers(case: Case) -> QuerySet[Transfer]:
     return Transfer.objects.filter(case=case).select_related("from_organization", "to_organization")
+
+
+def referral_trail(*, user: Any, referral: Referral, limit: int = 50) -> list[Any]:
+    """Who did what to the referral and who looked at the shared sections, for the sending side (the case's
+    organization is told of every access to its case), newest first. Others get nothing."""
+    from tipsom.audit.models import AuditEvent
+
+    if not referral_is_sender_side(user, referral):
+        return []
+    events = AuditEvent.objects.filter(object_type="referrals.referral", object_id=str(referral.pk))
+    return list(events.select_related("actor", "organization").order_by("-sequence")[:limit])
+
+
+def partner_countries() -> list[str]:
+    """The countries whose tipsom this deployment can send referral bundles to (their keys are known)."""
+    from tipsom.referrals.models import ExchangePeer
+
+    return list(ExchangePeer.objects.filter(is_active=True).order_by("country").values_list("country", flat=True))

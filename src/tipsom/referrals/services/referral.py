@@ -15,6 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case, ServiceDelivery
@@ -38,7 +39,8 @@ from tipsom.referrals.models import (
 )
 from tipsom.referrals.sections import build_sections, normalise_sections
 
-STALE = "Someone else changed this referral after you opened it. Reload it and try again."
+# Marked for extraction here, translated where raised.
+STALE = gettext_noop("Someone else changed this referral after you opened it. Reload it and try again.")
 OVERRIDE_MIN = 10
 RETURN = "Return"
 
@@ -255,12 +257,12 @@ def _referral(actor: Any, referral_id: Any) -> Referral:
 
 
 _VERBS = {
-    State.ACCEPTED: "accepted",
-    State.DECLINED: "declined",
-    State.IN_PROGRESS: "started",
-    State.COMPLETED: "completed",
-    State.REVOKED: "revoked",
-    State.EXPIRED: "expired",
+    State.ACCEPTED: gettext_noop("accepted"),
+    State.DECLINED: gettext_noop("declined"),
+    State.IN_PROGRESS: gettext_noop("started"),
+    State.COMPLETED: gettext_noop("completed"),
+    State.REVOKED: gettext_noop("revoked"),
+    State.EXPIRED: gettext_noop("expired"),
 }
 
 
@@ -366,7 +368,7 @@ def referral_complete(
         errors,
         "delivered_on",
         delivered_on or timezone.localdate().isoformat(),
-        not_before=referral.sent_at.date() if referral.sent_at else None,
+        not_before=timezone.localdate(referral.sent_at) if referral.sent_at else None,
         not_before_message=_("The service cannot be dated before the referral."),
     )
     errors.raise_if_any()

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case, CaseOrganization
@@ -22,7 +23,7 @@ from tipsom.core.permissions import access_by_id, user_can
 from tipsom.organizations.models import Organization
 from tipsom.referrals.models import OPEN_STATES, Referral, Transfer
 
-STALE = "Someone else answered this transfer after you opened it. Reload it."
+STALE = gettext_noop("Someone else answered this transfer after you opened it. Reload it.")  # translated where raised
 
 
 def _notify(transfer: Transfer, organization_id: int, kind: str) -> None:
@@ -71,6 +72,11 @@ def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reaso
     if not user_can(actor, "add", Transfer):
         raise NotFound()
     require_open(case)
+    if actor.organization_id != case.owner_organization_id:
+        # An organization on the case's team works on it but does not give it away.
+        raise ApplicationError(
+            "not_owner", _("Only the organization that owns the case asks to transfer it."), status=403
+        )
     errors = check.Errors()
     target = Organization.objects.filter(
         pk=check.pk_of(to_organization_id), country=case.country, is_active=True

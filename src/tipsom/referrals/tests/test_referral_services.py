@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -337,6 +337,19 @@ def test_complete_validates_its_fields(world: World) -> None:
     assert "delivered_on" in error.extra["fields"]
 
 
+def test_delivery_date_is_compared_with_the_local_day_of_sending(world: World, settings: Any) -> None:
+    settings.TIME_ZONE = "America/Cuiaba"  # UTC-4: 21:00 here is 01:00 the next day in UTC
+    referral = send(world)
+    referral_accept(actor=world.receiver, referral_id=referral.pk)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    evening = datetime.combine(yesterday, time(21, 0), tzinfo=timezone.get_current_timezone())
+    Referral.objects.filter(pk=referral.pk).update(sent_at=evening)
+    completed = referral_complete(
+        actor=world.receiver, referral_id=referral.pk, outcome="completed", delivered_on=yesterday.isoformat()
+    )
+    assert completed.delivery.delivered_on == yesterday
+
+
 def test_childs_return_waits_for_the_child_track(db: Any) -> None:
     world = make_world(child=True, service_type="return_reintegration")
     assert world.case.is_child
@@ -541,3 +554,43 @@ def test_case_data_stays_at_home_for_the_receiver(world: World) -> None:
     referral = send(world)
     referral_accept(actor=world.receiver, referral_id=referral.pk)
     assert not Case.objects.restrict(world.receiver, "view").filter(pk=world.case.pk).exists()
+
+
+def test_letter_answers_are_recorded_by_the_sender(world: World) -> None:
+    referral = send(world, channel="letter", service_type="shelter", recipient="Casa Abrigo, Cuiabá")
+    refused(lambda: referral_accept(actor=world.receiver, referral_id=referral.pk), "not_found", 404)
+    referral = referral_accept(actor=world.manager, referral_id=referral.pk)
+    assert referral.state == State.ACCEPTED and referral.responded_by == world.manager
+    refused(lambda: referral_shared_open(actor=world.manager, referral_id=referral.pk), "not_found", 404)
+    referral = referral_complete(actor=world.manager, referral_id=referral.pk, outcome="completed")
+    # No organization on tipsom gave the service: nothing to record as delivered by one.
+    assert referral.state == State.COMPLETED and referral.delivery is None
+    assert not ServiceDelivery.objects.exists()
+
+
+# Lists --------------------------------------------------------------------------------------------------------
+
+
+def test_inbox_and_outbox_show_each_side_its_referrals(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tipsom.referrals.selectors.referral import referral_inbox, referral_list, referral_outbox
+
+    shelter = send(world)
+    medical = send(world, service_id=make_service(world.provider, "medical").pk)
+    referral_decline(actor=world.receiver, referral_id=medical.pk, reason="No doctor this week")
+    elsewhere = make_world()
+    send(elsewhere)
+    assert list(referral_inbox(user=world.receiver)) == [medical, shelter]
+    assert list(referral_inbox(user=world.receiver, state="open")) == [shelter]
+    assert list(referral_inbox(user=world.receiver, state="declined")) == [medical]
+    assert list(referral_inbox(user=world.manager)) == []
+    assert list(referral_outbox(user=world.manager)) == [medical, shelter]
+    assert list(referral_outbox(user=world.manager, state="open")) == [shelter]
+    assert list(referral_outbox(user=world.receiver)) == []
+    assert {r.pk for r in referral_list(user=world.supervisor)} == {shelter.pk, medical.pk}
+    with CaptureQueriesContext(connection) as queries:
+        outbox = referral_outbox(user=world.manager)
+        rows = [(r.case.case_number, r.to_organization.name, r.service.name) for r in outbox]
+    assert len(rows) == 2 and len(queries) <= 3

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tipsom.referrals.models import Section, ServiceType
 from tipsom.referrals.sections import age_range, build_sections, minimum_sections, normalise_sections
@@ -82,11 +82,28 @@ def test_child_section_of_an_adult_is_empty() -> None:
 
 
 @pytest.mark.django_db
-def test_age_range_from_what_is_known() -> None:
+@pytest.mark.parametrize(
+    ("birth", "expected"),
+    [
+        ({"birth_date": "1990-06-15", "birth_date_precision": "exact"}, "exact"),
+        ({"birth_date": "", "birth_date_precision": ""}, (None, None)),
+    ],
+)
+def test_age_range_from_what_is_known(birth: dict[str, str], expected: Any) -> None:
     world = make_world()
-    case = world.case
-    born = case.person.birth_date
-    youngest, oldest = age_range(case, on=date(2040, 6, 1))
-    assert youngest is not None and oldest is not None
-    assert youngest <= oldest and oldest - youngest <= 1
-    assert 2040 - int(str(born)[:4]) in (youngest, oldest)
+    case = make_case(world.identifier, person=adult_person(**birth))
+    if expected == "exact":
+        today = timezone.localdate()
+        age = today.year - 1990 - ((today.month, today.day) < (6, 15))
+        expected = (age, age)
+    assert age_range(case) == expected
+    assert build_sections(case, ["profile"])["profile"]["age_min"] == expected[0]
+
+
+@pytest.mark.django_db
+def test_presumed_minor_without_a_birth_date_is_shared_as_a_child() -> None:
+    world = make_world()
+    person = adult_person(birth_date="", birth_date_precision="", is_presumed_minor=True)
+    case = make_case(world.identifier, person=person)
+    profile = build_sections(case, ["profile"])["profile"]
+    assert (profile["age_min"], profile["age_max"]) == (0, 17)

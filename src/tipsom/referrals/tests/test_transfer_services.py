@@ -122,6 +122,16 @@ def test_closed_case_is_refused(world: World, settings: Any) -> None:
     refused(lambda: request(world), "case_closed", 409)
 
 
+def test_only_the_owner_requests(world: World) -> None:
+    from tipsom.cases.models import CaseOrganization
+
+    agency = make_organization("BR", functions=["child_protection"])
+    CaseOrganization.objects.create(case=world.case, organization=agency, reason="child_protection")
+    officer = make_user(agency, roles=("child_protection_officer",))
+    assert Case.objects.restrict(officer, "change").filter(pk=world.case.pk).exists()
+    refused(lambda: request(world, actor=officer), "not_owner", 403)
+
+
 def test_outsiders_cannot_request(world: World) -> None:
     for actor in (world.receiver, make_user(world.home, roles=("helpline_operator",))):
         refused(lambda actor=actor: request(world, actor=actor), "not_found", 404)

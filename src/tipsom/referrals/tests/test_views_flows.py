@@ -92,6 +92,15 @@ def test_send_then_receiver_sees_only_the_shared_sections(world: Any) -> None:
     assert AuditEvent.objects.filter(action="referral.access", object_id=str(referral.pk)).count() == accesses + 1
 
 
+def test_sender_sees_who_opened_the_shared_sections(world: Any) -> None:
+    referral = send(world)
+    referral_accept(actor=world.receiver, referral_id=referral.pk)
+    assert client_for(world.receiver).get(f"/referrals/{referral.pk}/").status_code == 200
+    page = client_for(world.manager).get(f"/referrals/{referral.pk}/").content.decode()
+    assert 'data-audit-action="referral.access"' in page and world.receiver.full_name in page
+    assert 'data-audit-action="referral.accept"' in page
+
+
 def test_revoked_referral_is_gone_for_the_receiver(world: Any) -> None:
     referral = send(world)
     referral_accept(actor=world.receiver, referral_id=referral.pk)
@@ -287,13 +296,45 @@ def test_transfer_asked_on_the_case_page_and_accepted(world: Any) -> None:
     assert again.status_code == 409
 
 
-def test_unpermitted_user_of_the_organization_sees_no_forms(world: Any) -> None:
-    """A national coordinator sees referral records of the country, not the case, and acts on nothing."""
-    referral = send(world)
+def test_national_coordinator_sees_the_record_without_free_text_or_forms(world: Any) -> None:
+    """A national coordinator of the sending organization sees the referral's record, masked, and acts on nothing."""
+    referral = send(world, message="Call her aunt first.")
     coordinator = make_user(world.home, roles=("national_coordinator",))
     response = client_for(coordinator).get(f"/referrals/{referral.pk}/")
-    if response.status_code == 200:
-        html = response.content.decode()
-        assert "data-answer=" not in html and NAME not in html
-    else:
-        assert response.status_code == 404
+    html = response.content.decode()
+    assert response.status_code == 200 and world.case.case_number in html
+    assert "data-answer=" not in html and "Call her aunt" not in html and NAME not in html
+
+
+def test_inbox_reads_a_fixed_number_of_queries(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    receiver = client_for(world.receiver)
+    send(world)
+    receiver.get("/referrals/")
+    with CaptureQueriesContext(connection) as one:
+        receiver.get("/referrals/")
+    for _index in range(4):
+        case = make_case(world.identifier, world.home)
+        give_consent(world.manager, case)
+        _send_for(world, case)
+    with CaptureQueriesContext(connection) as five:
+        page = receiver.get("/referrals/").content.decode()
+    assert page.count("data-referral=") == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def _send_for(world: Any, case: Any) -> Referral:
+    from tipsom.referrals.services import referral_send
+
+    return referral_send(actor=world.manager, case_id=case.pk, service_id=world.service.pk, sections=["identity"])
+
+
+def test_tab_answers_a_partial_to_htmx(world: Any) -> None:
+    send(world)
+    response = client_for(world.manager).get(f"/cases/{world.case.pk}/referrals/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "HX-Request" in response["Vary"]
+    assert 'data-tab="referrals"' in html and 'id="case-tabs"' in html and "hx-swap-oob" in html
+    assert "<html" not in html

@@ -14,12 +14,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from tipsom.audit.models import AuditEvent
-from tipsom.audit.selectors import audit_event_list
 from tipsom.cases.selectors import access_case_by_id, case_allows
 from tipsom.cases.views.case_context import MASKED, ActionForm, CasePage, countries, labels
 from tipsom.core.codes import code_label
@@ -33,7 +32,6 @@ from tipsom.referrals.models import (
     LIVE_STATES,
     OPEN_STATES,
     Channel,
-    ExchangePeer,
     Referral,
     Section,
     ServiceType,
@@ -46,9 +44,11 @@ from tipsom.referrals.selectors.referral import (
     case_owner_history,
     case_referrals,
     case_transfers,
+    partner_countries,
     referral_inbox,
     referral_is_sender_side,
     referral_outbox,
+    referral_trail,
 )
 from tipsom.referrals.services import referral as services
 
@@ -103,7 +103,7 @@ def _service_label(service: Any, type_labels: dict[str, Any]) -> str:
 
 
 def _partner_countries() -> list[tuple[str, str]]:
-    codes = ExchangePeer.objects.filter(is_active=True).order_by("country").values_list("country", flat=True)
+    codes = partner_countries()
     return f.partner_country_choices(list(codes))
 
 
@@ -223,7 +223,8 @@ def case_referrals_view(request: HttpRequest, pk: int) -> HttpResponse:
         response = render_tab_partial(request, page, service_id=service_id)
     else:
         response = render_tab_page(request, page, service_id=service_id)
-    response["Vary"] = "HX-Request"
+    # The same address answers a partial or the whole page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
@@ -369,12 +370,6 @@ def _shown(value: str, reveal: bool) -> str:
     return value if reveal else MASKED
 
 
-def _audit_trail(user: Any, referral: Referral) -> list[Any]:
-    """Who did what to the referral, as the audit log tells it to those who may read the log."""
-    events = audit_event_list(user=user).filter(object_type="referrals.referral", object_id=str(referral.pk))
-    return list(events.order_by("-sequence")[:AUDIT_TRAIL_LIMIT])
-
-
 def detail_context(request: HttpRequest, referral: Referral, errors: dict[str, forms.Form] | None = None) -> dict:
     """The page of one referral. After a refused answer (`errors`) the shared sections are not opened again: a
     refusal changes nothing, not even the audit log; the page says to reload it to see them."""
@@ -400,8 +395,7 @@ def detail_context(request: HttpRequest, referral: Referral, errors: dict[str, f
             revoke_reason=_shown(referral.revoke_reason, reveal),
             outcome_notes=_shown(referral.outcome_notes, reveal),
             sections_labels=[str(Section(s).label) for s in referral.sections if s in Section.values],
-            audit_trail=_audit_trail(user, referral),
-            can_read_audit=user_can(user, "view", AuditEvent),
+            audit_trail=referral_trail(user=user, referral=referral, limit=AUDIT_TRAIL_LIMIT),
         )
     elif receiver:
         context["message"] = referral.message
