@@ -106,9 +106,7 @@ SEEDED_PERMISSION_TEXT = {
     "cases.approve.organization": _("Approve status decisions and closures of my organization's cases"),
     "cases.view.national": _("See the country's cases, without identities"),
     "services.manage.organization": _("List my organization's services and keep their free places up to date"),
-    "nrm.admin.national": _(
-        "Configure the country's referral mechanism: services, pathways and response times"
-    ),
+    "nrm.admin.national": _("Configure the country's referral mechanism: services, pathways and response times"),
     "referrals.manage.organization": _("Send, answer and follow referrals and transfers of my organization's cases"),
     "referrals.view.national": _("See the country's referrals and their statistics, without case data"),
 }

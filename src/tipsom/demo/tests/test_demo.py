@@ -161,9 +161,17 @@ def test_command_loads_everything_audited_as_a_command():
     assert (case_manager.full_name, case_manager.phone) == (spec.full_name, spec.phone)
 
     actions = Counter(AuditEvent.objects.values_list("action", flat=True))
-    assert actions == {"organization.create": 104, "user.create": 182, "demo.load": 1}
+    # The service directory, pathways and response times come with the organizations, written by each
+    # country's system administrator (demo/referrals.py).
+    assert actions == {
+        "organization.create": 104, "user.create": 182, "demo.load": 1,
+        "service.create": 182, "pathway.create": 52, "response_time.set": 39,
+    }  # fmt: skip
     assert set(AuditEvent.objects.values_list("channel", flat=True)) == {"command"}
-    assert set(AuditEvent.objects.values_list("actor_label", flat=True)) == {"system:command"}
+    setup = AuditEvent.objects.exclude(action__in=["service.create", "pathway.create", "response_time.set"])
+    assert set(setup.values_list("actor_label", flat=True)) == {"system:command"}
+    directory_actors = set(AuditEvent.objects.filter(action="service.create").values_list("actor_label", flat=True))
+    assert directory_actors == {f"{code}.admin" for code in {u.username.split(".")[0] for u in demo_plan().users}}
     event = AuditEvent.objects.get(action="user.create", object_id=str(case_manager.pk))
     assert event.organization_id == shelter.pk and event.changes["roles"] == ["case_manager"]
     assert event.changes["phone"] == "[identifying]" and spec.phone not in str(event.changes)

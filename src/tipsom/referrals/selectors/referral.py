@@ -12,14 +12,10 @@ from tipsom.core.permissions import access_by_id
 from tipsom.referrals.models import OPEN_STATES, Referral, State, Transfer
 
 _LIST_RELATED = ("case", "from_organization", "to_organization", "service")
-# Lists never read the encrypted columns of a referral (messages, reasons, payload).
-_LIST_DEFERRED = (
-    "recipient", "message", "consent_override", "warning_override", "decline_reason", "revoke_reason",
-    "outcome_notes", "payload", "case__person_id",
-)  # fmt: skip
 
 
 def _list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Lists read only coded columns: never the encrypted ones (messages, reasons, payload) nor the person."""
     return (
         queryset.select_related(*_LIST_RELATED)
         .only(

@@ -594,3 +594,7 @@ def test_inbox_and_outbox_show_each_side_its_referrals(world: World) -> None:
         outbox = referral_outbox(user=world.manager)
         rows = [(r.case.case_number, r.to_organization.name, r.service.name) for r in outbox]
     assert len(rows) == 2 and len(queries) <= 3
+    # Lists never load the encrypted columns.
+    assert {"message", "recipient", "decline_reason", "payload"} <= referral_inbox(user=world.receiver)[
+        0
+    ].get_deferred_fields()

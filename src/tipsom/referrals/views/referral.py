@@ -322,7 +322,10 @@ def _list_page(request: HttpRequest, box: str) -> HttpResponse:
         queryset = referral_inbox(user=request.user, state=chosen)
     page = keyset_page(request, queryset, "pk")
     rows = [{"referral": r, "linked": box == "sent" or r.state in OPEN_STATES} for r in page.items]
-    context = {"box": box, "rows": rows, "page": page, "filter_form": filter_form, "state": state}
+    context = {
+        "box": box, "rows": rows, "page": page, "filter_form": filter_form, "state": state,
+        "can_import": user_can(request.user, "add", Referral),
+    }  # fmt: skip
     return render(request, "referrals/list.html", context)
 
 

@@ -34,7 +34,14 @@ class Command(TipsomCommand):
             crypto.keyring_init()  # identifying values are encrypted: the keys must exist before the first row
         except crypto.KeyringError as exc:
             raise CommandError(str(exc)) from exc
-        report = demo_load(seed=options["seed"], cases_per_country=options["cases_per_country"])
+        # The demo's referrals notify their receivers; those notifications stay in the in-app inboxes, so
+        # the load does not print hundreds of emails to the console.
+        email_backend = settings.EMAIL_BACKEND
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        try:
+            report = demo_load(seed=options["seed"], cases_per_country=options["cases_per_country"])
+        finally:
+            settings.EMAIL_BACKEND = email_backend
         self._summary(report)
         self._logins(report)
 
