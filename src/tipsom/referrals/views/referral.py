@@ -441,7 +441,8 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
     """The shared sections for people: titles, labelled codes, names as written (the template marks them
     dir="auto"). Only the sections present are returned: what was not shared is simply absent."""
     from tipsom.cases.models import Assessment, CaseType, ServiceDelivery, SupportPlanItem
-    from tipsom.people.models import PersonContact, PersonName
+    from tipsom.people.forms import language_name
+    from tipsom.people.models import BirthDatePrecision, PersonContact, PersonName
 
     readable: list[dict[str, Any]] = []
     for key in Section.values:
@@ -456,7 +457,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                 (_("Gender"), code_label("prs_Gender", data["gender"]) if data.get("gender") else "—"),
                 (_("Age"), _ages(data)),
                 (_("Citizenships"), countries(data.get("citizenships") or [])),
-                (_("Languages"), ", ".join(data.get("languages") or []) or "—"),
+                (_("Languages"), ", ".join(language_name(code) for code in data.get("languages") or []) or "—"),
                 (_("Region"), geography.region_name(data["region"][:2], data["region"]) if data.get("region") else "—"),
                 (_("Identified on"), data.get("identified_on") or "—"),
             ]
@@ -467,7 +468,8 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                 for n in data.get("names", [])
             ]
             born = data.get("birth_date")
-            entry["facts"] = [(_("Date of birth"), f"{born} ({data.get('birth_date_precision')})" if born else "—")]
+            precision = dict(BirthDatePrecision.choices).get(data.get("birth_date_precision"), "")
+            entry["facts"] = [(_("Date of birth"), f"{born} ({precision})" if born and precision else born or "—")]
         elif key == Section.CONTACT:
             kinds = dict(PersonContact.Kind.choices)
             entry["contacts"] = [
