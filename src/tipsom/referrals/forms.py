@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tipsom.cases.models import ServiceDelivery
 from tipsom.organizations import geography
@@ -138,7 +139,9 @@ class StateFilterForm(forms.Form):
         from tipsom.referrals.models import State
 
         self.fields["state"].choices = [
-            ("open", _("Open")), ("all", _("All")), *(extra or []), *State.choices,
+            ("open", pgettext_lazy("referrals in a list", "Open")),
+            ("all", pgettext_lazy("referrals in a list", "All")),
+            *(extra or []), *State.choices,
         ]  # fmt: skip
 
 

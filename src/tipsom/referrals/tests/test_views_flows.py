@@ -101,6 +101,15 @@ def test_sender_sees_who_opened_the_shared_sections(world: Any) -> None:
     assert 'data-audit-action="referral.accept"' in page
 
 
+def test_sender_page_links_to_the_letter_and_the_receiver_page_does_not(world: Any) -> None:
+    referral = send(world)
+    page = client_for(world.manager).get(f"/referrals/{referral.pk}/").content.decode()
+    assert f'href="/referrals/{referral.pk}/letter/"' in page and "data-bundle" not in page
+    letter = client_for(world.manager).get(f"/referrals/{referral.pk}/letter/")
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+    assert "/letter/" not in client_for(world.receiver).get(f"/referrals/{referral.pk}/").content.decode()
+
+
 def test_revoked_referral_is_gone_for_the_receiver(world: Any) -> None:
     referral = send(world)
     referral_accept(actor=world.receiver, referral_id=referral.pk)
