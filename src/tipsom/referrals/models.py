@@ -91,7 +91,10 @@ class Service(models.Model):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         indexes = [
-            models.Index(fields=["country", "service_type", "is_active", "id"], name="service_search"),
+            # SQLite cannot use a boolean column in an index for Django's bare `AND "is_active"`: the indexes
+            # lead with the filters every search has and walk the newest first (bench/README.md, "Referrals").
+            models.Index(fields=["country", "service_type", "-id"], name="service_search"),
+            models.Index(fields=["country", "-id"], name="service_country"),
             models.Index(fields=["organization", "service_type"], name="service_org"),
         ]
 
@@ -201,17 +204,19 @@ def _referral_org_scope(organization_id: int) -> Q:
 
 
 class Referral(models.Model):
+    # The foreign keys below are indexed by the named indexes that lead with them (Meta.indexes), not twice.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("case")
-    )
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("case"),
+        db_index=False,
+    )  # fmt: skip
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.SYSTEM)
     from_organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("from"),
+        verbose_name=_("from"), db_index=False,
     )  # fmt: skip
     to_organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("to"),
+        verbose_name=_("to"), db_index=False,
     )  # fmt: skip
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("service")
