@@ -152,6 +152,20 @@ class IdKeysetPagination(KeysetPagination):
     ordering = "-id"
 
 
+# The list is built from `.values()` in ServiceSerializer's shape: model instances and the serializer per row were
+# most of a directory search's time (bench/README.md, "Referrals").
+_SERVICE_COLUMNS = [name for name in ServiceSerializer.Meta.fields if name != "organization_name"]
+_DATETIME = serializers.DateTimeField()
+
+
+def _service_row(row: dict[str, Any]) -> dict[str, Any]:
+    data = {name: row[name] for name in _SERVICE_COLUMNS}
+    data["organization_name"] = row["organization__name"]
+    for name in ("capacity_updated_at", "updated_at"):
+        data[name] = _DATETIME.to_representation(row[name]) if row[name] is not None else None
+    return data
+
+
 # --- Services --------------------------------------------------------------------------------------------------
 @extend_schema(tags=["services"])
 @extend_schema_view(list=extend_schema(responses={200: ServiceSerializer(many=True), **_READ_ERRORS}))
@@ -173,7 +187,9 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require_permission(request.user, "view", Service)
-        return super().list(request, *args, **kwargs)
+        rows = self.filter_queryset(self.get_queryset()).values(*_SERVICE_COLUMNS, "organization__name")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([_service_row(row) for row in page])
 
     @extend_schema(responses={200: ServiceSerializer, **error_responses(401, 404)})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:

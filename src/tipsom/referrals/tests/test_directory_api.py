@@ -278,3 +278,19 @@ def test_routes_under_services_do_not_clash() -> None:
     assert reverse("api:pathway-list") == "/api/v1/services/pathways/"
     assert reverse("api:response-time-list") == "/api/v1/services/response-times/"
     assert reverse("api:service-detail", kwargs={"pk": 7}) == "/api/v1/services/7/"
+
+
+def test_a_list_row_is_what_the_documented_serializer_gives(client: Client, org: Organization) -> None:
+    """The list is built from .values() for speed; it must keep ServiceSerializer's shape and values."""
+    import json
+
+    from tipsom.referrals.api.directory import ServiceSerializer
+    from tipsom.referrals.services.directory import service_capacity_set
+
+    service = make_service(org, name="Casa", capacity_total=4, capacity_available=4, regions=["BR-SP"])
+    manager = make_user(org, roles=("case_manager",))
+    service_capacity_set(actor=manager, service_id=service.pk, available=2)
+    row = client.get(reverse("api:service-list")).json()["results"][0]
+    expected = ServiceSerializer(Service.objects.select_related("organization").get(pk=service.pk)).data
+    assert row == json.loads(json.dumps(expected))
+    assert row["organization_name"] == org.name and row["capacity_available"] == 2 and row["capacity_updated_at"]
