@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tipsom.audit.services import audit_record
-from tipsom.cases.models import Case, CaseOrganization
+from tipsom.cases.models import Case, CaseOrganization, ClosureRequest, StatusDecision, Task
 from tipsom.cases.services import _checks as check
 from tipsom.cases.services.case import access_case, require_open
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
@@ -65,6 +65,24 @@ def _require_no_other_cases(case: Case) -> None:
         )
 
 
+def _require_no_pending_approval(case: Case) -> None:
+    """A status decision or closure waiting for the owner's supervisor is settled before the case moves: the new
+    owner's supervisors could not review a request they did not see made."""
+    pending = StatusDecision.Approval.PENDING
+    if (
+        StatusDecision.objects.filter(case=case, approval=pending).exists()
+        or ClosureRequest.objects.filter(case=case, approval=pending).exists()
+    ):
+        raise ApplicationError(
+            "approval_pending",
+            _(
+                "A status decision or closure of this case waits for a supervisor; have it reviewed before the case "
+                "is transferred."
+            ),  # fmt: skip
+            status=409,
+        )
+
+
 @transaction.atomic
 def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reason: str) -> Transfer:
     """Ask another organization of the country to take over the case."""
@@ -90,6 +108,7 @@ def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reaso
     if Transfer.objects.filter(case=case, status=Transfer.Status.REQUESTED).exists():
         raise Conflict(_("A transfer of this case is already waiting for an answer."), {"code": "transfer_pending"})
     _require_no_other_cases(case)
+    _require_no_pending_approval(case)
     transfer = Transfer.objects.create(
         case=case,
         from_organization_id=case.owner_organization_id,
@@ -139,8 +158,9 @@ def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
     case = Case.objects.select_for_update(of=("self",)).get(pk=transfer.case_id)
     if case.owner_organization_id != transfer.from_organization_id:
         raise Conflict(_("The case changed hands since this transfer was asked for; nothing was changed."))
-    # Another case of the person may have been registered with the owner since the request.
+    # Another case of the person may have been registered with the owner, or a decision asked for, since.
     _require_no_other_cases(case)
+    _require_no_pending_approval(case)
     Case.objects.filter(pk=case.pk).update(
         owner_organization_id=transfer.to_organization_id,
         case_owner=actor,
@@ -152,6 +172,10 @@ def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
     handed_over = Referral.objects.filter(
         case=case, from_organization_id=transfer.from_organization_id, state__in=OPEN_STATES
     ).update(from_organization_id=transfer.to_organization_id, version=F("version") + 1)
+    # The old owner's staff no longer see the case: their open tasks on it wait for the new owner to assign.
+    unassigned = Task.objects.filter(
+        case=case, done_at__isnull=True, assigned_to__organization_id=transfer.from_organization_id
+    ).update(assigned_to=None)
     case.team.clear()
     CaseOrganization.objects.filter(case=case, organization_id=transfer.to_organization_id).delete()
     person = case.person
@@ -159,7 +183,7 @@ def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
         type(person).objects.filter(pk=person.pk).update(
             owner_organization_id=transfer.to_organization_id, version=F("version") + 1
         )
-    _audit(actor, "case.transfer", transfer, referrals=handed_over)
+    _audit(actor, "case.transfer", transfer, referrals=handed_over, tasks_unassigned=unassigned)
     _notify(transfer, transfer.from_organization_id, "transfer_accepted")
     return transfer
 

@@ -116,6 +116,37 @@ def test_accept_is_refused_when_the_person_got_another_case_meanwhile(world: Wor
     assert Transfer.objects.get(pk=transfer.pk).status == Transfer.Status.REQUESTED
 
 
+def test_a_decision_waiting_for_a_supervisor_is_settled_first(world: World) -> None:
+    from tipsom.cases.services import case_decide_status, decision_review
+
+    transfer = request(world)
+    decision = case_decide_status(
+        actor=world.manager, case_id=world.case.pk, status="ActualVictimOfTrafficking",
+        decided_on=world.case.identified_on, deciding_organization_type="NGO", basis="Interview and documents",
+    )  # fmt: skip
+    refused(lambda: transfer_accept(actor=world.receiver, transfer_id=transfer.pk), "approval_pending", 409)
+    transfer_cancel(actor=world.manager, transfer_id=transfer.pk)
+    refused(lambda: request(world), "approval_pending", 409)
+    decision_review(actor=world.supervisor, decision_id=decision.pk, approve=True)
+    assert request(world).status == Transfer.Status.REQUESTED
+
+
+def test_the_old_owners_open_tasks_wait_for_the_new_owner(world: World) -> None:
+    from tipsom.cases.models import Task
+    from tipsom.cases.services import task_add, task_complete
+
+    mine = task_add(actor=world.manager, case_id=world.case.pk, title="Call back", due_on="2030-01-01",
+                    assigned_to_id=world.manager.pk)  # fmt: skip
+    done = task_add(actor=world.manager, case_id=world.case.pk, title="Intake", due_on="2030-01-01",
+                    assigned_to_id=world.manager.pk)  # fmt: skip
+    task_complete(actor=world.manager, task_id=done.pk)
+    transfer = transfer_accept(actor=world.receiver, transfer_id=request(world).pk)
+    assert Task.objects.get(pk=mine.pk).assigned_to_id is None
+    assert Task.objects.get(pk=done.pk).assigned_to_id == world.manager.pk  # the record of who did it stays
+    event = AuditEvent.objects.get(action="case.transfer", object_id=str(transfer.pk))
+    assert event.changes["tasks_unassigned"] == 1
+
+
 def test_closed_case_is_refused(world: World, settings: Any) -> None:
     settings.TIPSOM_CASE_APPROVALS = []
     case_close(actor=world.manager, case_id=world.case.pk, reason="referred", closed_on=world.case.identified_on)
