@@ -572,7 +572,8 @@ def _keys_and_peers(names: dict[str, str]) -> None:
 
 def transnational_load(*, seed: int) -> bool:
     """A Ukrainian woman identified in Poland by a Polish NGO, who agrees to return home: referred abroad for
-    return and reintegration, exported as a bundle, imported by the Ukrainian NGO and accepted there. Once."""
+    return and reintegration, exported as a bundle, imported by the Ukrainian NGO, accepted there and registered
+    as a Ukrainian case. Once."""
     from tipsom.accounts.models import Role, User
     from tipsom.accounts.services import user_create
     from tipsom.audit.models import AuditEvent
@@ -582,7 +583,7 @@ def transnational_load(*, seed: int) -> bool:
     from tipsom.demo.services import DEMO_PASSWORD
     from tipsom.organizations.models import Organization
     from tipsom.organizations.services import organization_create
-    from tipsom.referrals.services import referral_accept, referral_send
+    from tipsom.referrals.services import referral_accept, referral_case_register, referral_send
     from tipsom.referrals.services.bundle import referral_bundle_export, referral_bundle_import
 
     if AuditEvent.objects.filter(action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=TRANSNATIONAL_ID).exists():
@@ -623,6 +624,8 @@ def transnational_load(*, seed: int) -> bool:
     content = referral_bundle_export(actor=sender, referral_id=referral.pk, to="UA")
     received = referral_bundle_import(actor=receiver, content=content)
     referral_accept(actor=receiver, referral_id=received.pk)
+    # Ukraine registers her to follow the return and reintegration; the service goes on that case.
+    referral_case_register(actor=receiver, referral_id=received.pk)
     audit_record(
         actor=None, action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=TRANSNATIONAL_ID,
         changes={"seed": seed, "sent": referral.pk, "received": received.pk},

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/start/", referrals.referral_start_view, name="start"),
     path("<int:pk>/complete/", referrals.referral_complete_view, name="complete"),
     path("<int:pk>/revoke/", referrals.referral_revoke_view, name="revoke"),
+    path("<int:pk>/register-case/", referrals.referral_register_case_view, name="register_case"),
     path("transfers/", transfers.transfer_list_view, name="transfers"),
     path("transfers/<int:pk>/", transfers.transfer_detail_view, name="transfer_detail"),
     path("transfers/<int:pk>/accept/", transfers.transfer_accept_view, name="transfer_accept"),

@@ -143,7 +143,10 @@ def _check_transnational_pair():
     assert (sent.country, sent.partner_country, sent.service_type) == ("PL", "UA", "return_reintegration")
     assert sent.case.person.citizenships == ["UA"] and sent.bundle_id is not None
     assert (received.country, received.partner_country, received.state) == ("UA", "PL", State.ACCEPTED)
-    assert received.to_organization.code == "ua-ngo" and received.case is None
+    assert received.to_organization.code == "ua-ngo"
+    # Ukraine registered her: a Ukrainian case of the same person, as Poland shared her.
+    assert received.case.country == "UA" and received.case.owner_organization.code == "ua-ngo"
+    assert received.case.person.citizenships == ["UA"] and received.case.person.pk != sent.case.person.pk
     assert AuditEvent.objects.filter(action="referral.bundle_import").count() == 1
 
 

@@ -157,6 +157,13 @@ REFERRAL_ANSWER = PolymorphicProxySerializer(
 )
 
 
+class RegisteredCaseSerializer(serializers.Serializer):
+    """The case registered here from a referral from another country."""
+
+    case = serializers.IntegerField(read_only=True)
+    case_number = serializers.CharField(read_only=True)
+
+
 class ReferralSharedSerializer(serializers.Serializer):
     """The receiver's look at the case: the referral's header and the sections the sender shared."""
 
@@ -421,6 +428,14 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """The sender takes the referral back; the receiver's access ends at once."""
         data = _payload(ReferralReasonSerializer, request)
         return self._answer(services.referral_revoke(actor=request.user, referral_id=pk, **data))
+
+    @extend_schema(request=None, responses={201: RegisteredCaseSerializer, **_ANSWER_ERRORS})
+    @action(detail=True, methods=["post"], url_path="register-case", url_name="register-case")
+    def register_case(self, request: Request, pk: str | None = None) -> Response:
+        """A referral from another country, accepted: register the person and a case here from what that country
+        shared; completing the referral then records the service on this case."""
+        case = services.referral_case_register(actor=request.user, referral_id=pk)
+        return Response({"case": case.pk, "case_number": case.case_number}, status=status.HTTP_201_CREATED)
 
 
 _TRANSFER_BOX = OpenApiParameter(

@@ -3,6 +3,7 @@ audit): referrals and their access grant, transfers, the directory (directory.py
 
 from tipsom.referrals.services.referral import (
     referral_accept,
+    referral_case_register,
     referral_complete,
     referral_decline,
     referral_receiver_may_open,
@@ -17,6 +18,7 @@ from tipsom.referrals.services.transfer import transfer_accept, transfer_cancel,
 
 __all__ = [
     "referral_accept",
+    "referral_case_register",
     "referral_complete",
     "referral_decline",
     "referral_receiver_may_open",

@@ -416,6 +416,65 @@ def referral_revoke(*, actor: Any, referral_id: Any, reason: str, version: Any =
     return referral
 
 
+@transaction.atomic
+def referral_case_register(*, actor: Any, referral_id: Any) -> Case:
+    """A referral from another country, once accepted: register the person and a case here from what that
+    country shared (identity, profile, route and exploitation), through the ordinary case registration and its
+    checks, and tie the referral to it. Completing the referral then records the service on this case."""
+    from tipsom.cases.services import case_register
+
+    referral = _referral(actor, referral_id)
+    if referral.channel != Channel.FROM_ABROAD:
+        raise ApplicationError(
+            "not_from_abroad", _("Only a referral from another country brings a person to register."), status=409
+        )
+    _require_receiver(actor, referral)
+    if referral.state not in LIVE_STATES:
+        raise ApplicationError("not_accepted", _("Accept the referral before registering a case from it."), status=409)
+    if referral.case_id is not None:
+        raise Conflict(_("A case was already registered from this referral."), {"case": referral.case_id})
+    sections = json.loads(referral.payload or "{}").get("sections") or {}
+    profile, identity = sections.get("profile") or {}, sections.get("identity") or {}
+    if not identity.get("names"):
+        raise ApplicationError(
+            "identity_not_shared",
+            _("The other country did not share the person's identity: register the case by hand."),
+            status=409,
+        )
+    person = {
+        "names": [
+            {"name": n.get("name", ""), "name_latin": n.get("name_latin", ""), "kind": n.get("kind", "primary")}
+            for n in identity["names"]
+        ],
+        "citizenships": profile.get("citizenships") or [],
+        "languages": profile.get("languages") or [],
+    }
+    if profile.get("gender"):
+        person["gender"] = profile["gender"]
+    if identity.get("birth_date"):
+        person["birth_date"] = identity["birth_date"]
+        person["birth_date_precision"] = identity.get("birth_date_precision") or ""
+    route = sections.get("exploitation") or {}
+    facts = {
+        name: route[name]
+        for name in ("exploitation_types", "industries", "means_of_control", "origin_country", "transit_countries",
+                     "destination_country")
+        if route.get(name)
+    }  # fmt: skip
+    case = case_register(
+        actor=actor,
+        organization=actor.organization,
+        person=person,
+        case_type=profile.get("case_type") or "tip",
+        identified_on=profile.get("identified_on") or timezone.localdate().isoformat(),
+        **facts,
+    )
+    Referral.objects.filter(pk=referral.pk).update(case=case, version=F("version") + 1)
+    referral.refresh_from_db()
+    _audit(actor, "referral.case_register", referral, {"case": case.pk})
+    return case
+
+
 # The access grant ----------------------------------------------------------------------------------------------
 
 
@@ -433,10 +492,10 @@ def referral_shared_open(*, actor: Any, referral_id: Any, via: str = "web") -> t
     referral = access_by_id(Referral, actor, referral_id, "view", queryset=queryset)
     if actor.organization_id != referral.to_organization_id or referral.state not in LIVE_STATES:
         raise NotFound()
-    if referral.case_id is not None:
-        sections = build_sections(referral.case, referral.sections)
-    else:
+    if referral.channel == Channel.FROM_ABROAD:  # what the other country sent, even once a case is registered
         sections = json.loads(referral.payload or "{}").get("sections", {})
+    else:
+        sections = build_sections(referral.case, referral.sections)
     _audit(actor, "referral.access", referral, {"sections": referral.sections, "via": via})
     return referral, sections
 

@@ -364,6 +364,9 @@ def _answer_forms(user: Any, referral: Referral, sender_side: bool) -> dict[str,
             found["complete"] = f.CompleteForm(initial=initial, auto_id="complete-%s")
     if sender_side and referral.state in OPEN_STATES and user_can(user, "change", Referral):
         found["revoke"] = f.ReasonForm(initial=initial, auto_id="revoke-%s")
+    from_abroad = referral.channel == Channel.FROM_ABROAD and referral.case_id is None
+    if from_abroad and referral.state in LIVE_STATES and _is_answerer(user, referral, sender_side):
+        found["register_case"] = forms.Form()
     return found
 
 
@@ -580,6 +583,14 @@ def referral_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, referral_id=pk, version=data["version"], outcome=data["outcome"],
         notes=data["notes"], delivered_on=data["delivered_on"].isoformat()),
         _("The referral was completed."))  # fmt: skip
+
+
+@require_POST
+def referral_register_case_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A referral from another country, accepted: register the person and a case here from what was shared."""
+    case = services.referral_case_register(actor=request.user, referral_id=pk)
+    messages.success(request, _("Case %(number)s was registered from the referral.") % {"number": case.case_number})
+    return redirect("cases:detail", pk=case.pk)
 
 
 @require_POST
