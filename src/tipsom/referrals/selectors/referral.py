@@ -130,3 +130,18 @@ def partner_countries() -> list[str]:
     from tipsom.referrals.models import ExchangePeer
 
     return list(ExchangePeer.objects.filter(is_active=True).order_by("country").values_list("country", flat=True))
+
+
+def abroad_sender(referral: Referral) -> dict[str, str] | None:
+    """Who sent a referral from another country, as its bundle said: organization, contacts, their case number."""
+    import json
+
+    from tipsom.organizations import geography
+
+    if referral.channel != "from_abroad":
+        return None
+    header = json.loads(referral.payload or "{}").get("referral") or {}
+    sender = header.get("sender") if isinstance(header.get("sender"), dict) else {}
+    fields = ("organization", "phone", "email", "case_number")
+    found = {name: str(sender.get(name) or "") for name in fields}
+    return {**found, "country": geography.country_name(referral.partner_country) or referral.partner_country}

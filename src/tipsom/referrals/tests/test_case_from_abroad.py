@@ -130,6 +130,11 @@ def test_the_receivers_page_offers_the_registration(world: World) -> None:
     client = sign_in(Client(), world.importer)
     page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
     assert reverse("referrals:register_case", kwargs={"pk": referral.pk}) in page
+    # Who sent it, as the bundle says: the Brazilian organization, its country, its case number and contacts.
+    assert "Abrigo Esperança" in page and "Brazil" in page and world.case.case_number in page
+    assert "+556533221100" in page
     client.post(reverse("referrals:register_case", kwargs={"pk": referral.pk}))
     page = client.get(reverse("referrals:detail", kwargs={"pk": referral.pk})).content.decode()
     assert reverse("referrals:register_case", kwargs={"pk": referral.pk}) not in page
+    referral.refresh_from_db()
+    assert reverse("cases:referrals", kwargs={"pk": referral.case_id}) in page  # the case registered here

@@ -40,6 +40,7 @@ from tipsom.referrals.models import (
 )
 from tipsom.referrals.sections import minimum_sections
 from tipsom.referrals.selectors.referral import (
+    abroad_sender,
     access_referral_by_id,
     case_owner_history,
     case_referrals,
@@ -386,6 +387,7 @@ def detail_context(request: HttpRequest, referral: Referral, errors: dict[str, f
         "referral": referral,
         "sender_side": sender_side,
         "receiver": receiver,
+        "abroad_sender": abroad_sender(referral) if receiver else None,
         "forms": {**_answer_forms(user, referral, sender_side), **(errors or {})},
         "warnings": _warning_messages(referral.warnings),
     }
