@@ -428,6 +428,26 @@ def entries(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
             }  # fmt: skip
 
 
+def measurement_table(measurements: list[dict]) -> list[str]:
+    """The markdown table of one run's measurements (shared with run_referrals.py)."""
+    lines = [
+        "| scenario | clients | API p50 ms | API p95 ms | req/s | raw SQL p50 ms | raw SQL p95 ms (floor) "
+        "| target | load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in measurements:
+        api, raw = r["api"], r["raw"]
+        target = ""
+        if r["target"] is not None:
+            target = f"≤ {r['target']:.0f} ms: " + ("met" if api["p95_ms"] <= r["target"] else "**missed**")
+        lines.append(
+            f"| {r['scenario']} | {r['clients']} | {api['p50_ms']:.1f} | {api['p95_ms']:.1f} | "
+            f"{api['throughput_rps']:.1f} | {raw['p50_ms']:.1f} | {raw['p95_ms']:.1f} | {target} | "
+            f"{'–'.join(str(x) for x in r.get('load_average', []))} |"
+        )
+    return lines
+
+
 def report(args: argparse.Namespace) -> None:
     runs = [json.loads(Path(p).read_text()) for p in args.runs if Path(p).exists()]
     runs = [run for run in runs if args.scale is None or run["scale"] == args.scale]
@@ -452,20 +472,8 @@ def report(args: argparse.Namespace) -> None:
             f"server: {run['server']['command']}, {run['server']['workers']} workers x {run['server']['threads']} "
             f"threads; generated in {run.get('generation_seconds')} s: {run.get('rows')}.",
             "",
-            "| scenario | clients | API p50 ms | API p95 ms | req/s | raw SQL p50 ms | raw SQL p95 ms (floor) "
-            "| target | load avg |",
-            "|---|---:|---:|---:|---:|---:|---:|---|---|",
+            *measurement_table(run["measurements"]),
         ]
-        for r in run["measurements"]:
-            api, raw = r["api"], r["raw"]
-            target = ""
-            if r["target"] is not None:
-                target = f"≤ {r['target']:.0f} ms: " + ("met" if api["p95_ms"] <= r["target"] else "**missed**")
-            lines.append(
-                f"| {r['scenario']} | {r['clients']} | {api['p50_ms']:.1f} | {api['p95_ms']:.1f} | "
-                f"{api['throughput_rps']:.1f} | {raw['p50_ms']:.1f} | {raw['p95_ms']:.1f} | {target} | "
-                f"{'–'.join(str(x) for x in r.get('load_average', []))} |"
-            )
         lines.append("")
     args.md.write_text("\n".join(lines))
     print(f"-> {args.json}, {args.md}")

@@ -214,20 +214,8 @@ def report(args: argparse.Namespace) -> None:
             + ", ".join(f"{count:,} {name}" for name, count in rows.items())
             + f". Inbox sizes: {run.get('inbox_sizes')}.",
             "",
-            "| scenario | clients | API p50 ms | API p95 ms | req/s | raw SQL p50 ms | raw SQL p95 ms (floor) "
-            "| target | load avg |",
-            "|---|---:|---:|---:|---:|---:|---:|---|---|",
+            *run_cases.measurement_table(run["measurements"]),
         ]
-        for r in run["measurements"]:
-            api, raw = r["api"], r["raw"]
-            target = ""
-            if r["target"] is not None:
-                target = f"≤ {r['target']:.0f} ms: " + ("met" if api["p95_ms"] <= r["target"] else "**missed**")
-            lines.append(
-                f"| {r['scenario']} | {r['clients']} | {api['p50_ms']:.1f} | {api['p95_ms']:.1f} | "
-                f"{api['throughput_rps']:.1f} | {raw['p50_ms']:.1f} | {raw['p95_ms']:.1f} | {target} | "
-                f"{'–'.join(str(x) for x in r.get('load_average', []))} |"
-            )
         lines.append("")
     args.md.write_text("\n".join(lines))
     print(f"-> {args.json}, {args.md}")
