@@ -331,6 +331,58 @@ def explain(statements: list[str], connect: Callable[[], Any], vendor: str) -> l
 
 
 # --- The run --------------------------------------------------------------------------------------------------
+def measure_scenarios(
+    *,
+    backend: str,
+    plan: list[Any],
+    fixture: dict[str, Any],
+    sql: dict[str, Any],
+    connect: Any,
+    vendor: str,
+    args: argparse.Namespace,
+    concurrency: Any,
+    check: Any,
+    width: int,
+) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """Serve tipsom and measure each scenario at each concurrency: the API, then the same SQL raw (the floor).
+    `check(scenario, variant, status, body)` validates a first answer and returns its row count (shared with
+    run_referrals.py)."""
+    results: list[dict[str, Any]] = []
+    plans: dict[str, list[str]] = {}
+    with Server(args.port, args.workers, args.threads, args.out.with_suffix(".server.log")):
+        for scenario in plan:
+            token = fixture["users"][scenario.user]["token"]
+            rows = []
+            probe = Client("127.0.0.1", args.port, token)
+            for variant in scenario.variants:
+                status, body = probe.get(scenario.path(variant))
+                rows.append(check(scenario, variant, status, body))
+            for number in range(WARMUP_REQUESTS):
+                probe.get(scenario.path(scenario.variants[number % len(scenario.variants)]))
+            plans[scenario.name] = explain(sql[scenario.name][0], connect, vendor)  # every statement of the first
+            for clients in concurrency:
+                load_before = os.getloadavg()[0]
+                api = measure_api(scenario, token, args.port, clients).summary()
+                raw = measure_raw(sql[scenario.name], connect, clients).summary()
+                load = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+                print(
+                    f"{backend:10} {scenario.name:{width}} {clients:>2} clients: api p95 {api['p95_ms']:8.1f} ms "
+                    f"p50 {api['p50_ms']:7.1f} ms {api['throughput_rps']:7.1f}/s | raw p95 {raw['p95_ms']:7.1f} ms"
+                    f"{'  ERRORS ' + str(api['errors']) if api['errors'] else ''}  (load {load[0]}-{load[1]})",
+                    flush=True,
+                )
+                results.append(
+                    {
+                        "scenario": scenario.name, "user": scenario.user, "kind": scenario.kind,
+                        "clients": clients, "path": scenario.path(scenario.variants[0]),
+                        "variants": len(scenario.variants), "rows_first_page": rows[0],
+                        "target": TARGET_MS if scenario.target and backend == "postgresql" and clients == 20 else None,
+                        "api": api, "raw": raw, "statements": len(sql[scenario.name][0]), "load_average": load,
+                    }
+                )  # fmt: skip
+    return results, plans
+
+
 def measure(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipsom.settings")
     import django
@@ -347,39 +399,10 @@ def measure(args: argparse.Namespace) -> None:
         plan = [s for s in plan if any(word in s.name for word in args.only)]
     sql = {s.name: capture_sql(s, fixture) for s in plan}
     connection.close()
-    results: list[dict[str, Any]] = []
-    plans: dict[str, list[str]] = {}
-    with Server(args.port, args.workers, args.threads, args.out.with_suffix(".server.log")):
-        for scenario in plan:
-            token = fixture["users"][scenario.user]["token"]
-            rows = []
-            probe = Client("127.0.0.1", args.port, token)
-            for variant in scenario.variants:
-                status, body = probe.get(scenario.path(variant))
-                rows.append(check_answer(scenario, variant, status, body))
-            for number in range(WARMUP_REQUESTS):
-                probe.get(scenario.path(scenario.variants[number % len(scenario.variants)]))
-            plans[scenario.name] = explain(sql[scenario.name][0], connect, vendor)  # every statement of the first
-            for clients in CONCURRENCY:
-                load_before = os.getloadavg()[0]
-                api = measure_api(scenario, token, args.port, clients).summary()
-                raw = measure_raw(sql[scenario.name], connect, clients).summary()
-                load = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-                print(
-                    f"{backend:10} {scenario.name:55} {clients:>2} clients: api p95 {api['p95_ms']:8.1f} ms "
-                    f"p50 {api['p50_ms']:7.1f} ms {api['throughput_rps']:7.1f}/s | raw p95 {raw['p95_ms']:7.1f} ms"
-                    f"{'  ERRORS ' + str(api['errors']) if api['errors'] else ''}  (load {load[0]}-{load[1]})",
-                    flush=True,
-                )
-                results.append(
-                    {
-                        "scenario": scenario.name, "user": scenario.user, "kind": scenario.kind,
-                        "clients": clients, "path": scenario.path(scenario.variants[0]),
-                        "variants": len(scenario.variants), "rows_first_page": rows[0],
-                        "target": TARGET_MS if scenario.target and backend == "postgresql" and clients == 20 else None,
-                        "api": api, "raw": raw, "statements": len(sql[scenario.name][0]), "load_average": load,
-                    }
-                )  # fmt: skip
+    results, plans = measure_scenarios(
+        backend=backend, plan=plan, fixture=fixture, sql=sql, connect=connect, vendor=vendor, args=args,
+        concurrency=CONCURRENCY, check=check_answer, width=55,
+    )  # fmt: skip
     run = {
         "backend": backend,
         "scale": fixture["scale"],

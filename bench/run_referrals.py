@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run_cases  # noqa: E402  (bench/run_cases.py: closed loop, client, server, raw replay, report)
-from run_cases import CONCURRENCY, WARMUP_REQUESTS, Client, Server, explain, measure_api, measure_raw  # noqa: E402
+from run_cases import CONCURRENCY  # noqa: E402
 
 TARGET_MS = 100.0  # p95 with 20 concurrent clients on PostgreSQL (issue 5, as issue 4)
 
@@ -134,40 +134,10 @@ def measure(args: argparse.Namespace) -> None:
         plan = [s for s in plan if any(word in s.name for word in args.only)]
     sql = {s.name: capture_sql(s, fixture) for s in plan}
     connection.close()
-    results: list[dict[str, Any]] = []
-    plans: dict[str, list[str]] = {}
-    concurrency = [c for c in CONCURRENCY if c in args.clients]
-    with Server(args.port, args.workers, args.threads, args.out.with_suffix(".server.log")):
-        for scenario in plan:
-            token = fixture["users"][scenario.user]["token"]
-            rows = []
-            probe = Client("127.0.0.1", args.port, token)
-            for variant in scenario.variants:
-                status, body = probe.get(scenario.path(variant))
-                rows.append(check_answer(scenario, variant, status, body))
-            for number in range(WARMUP_REQUESTS):
-                probe.get(scenario.path(scenario.variants[number % len(scenario.variants)]))
-            plans[scenario.name] = explain(sql[scenario.name][0], connect, vendor)
-            for clients in concurrency:
-                load_before = os.getloadavg()[0]
-                api = measure_api(scenario, token, args.port, clients).summary()  # type: ignore[arg-type]
-                raw = measure_raw(sql[scenario.name], connect, clients).summary()
-                load = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-                print(
-                    f"{backend:10} {scenario.name:62} {clients:>2} clients: api p95 {api['p95_ms']:8.1f} ms "
-                    f"p50 {api['p50_ms']:7.1f} ms {api['throughput_rps']:7.1f}/s | raw p95 {raw['p95_ms']:7.1f} ms"
-                    f"{'  ERRORS ' + str(api['errors']) if api['errors'] else ''}  (load {load[0]}-{load[1]})",
-                    flush=True,
-                )
-                results.append(
-                    {
-                        "scenario": scenario.name, "user": scenario.user, "kind": scenario.kind,
-                        "clients": clients, "path": scenario.path(scenario.variants[0]),
-                        "variants": len(scenario.variants), "rows_first_page": rows[0],
-                        "target": TARGET_MS if scenario.target and backend == "postgresql" and clients == 20 else None,
-                        "api": api, "raw": raw, "statements": len(sql[scenario.name][0]), "load_average": load,
-                    }
-                )  # fmt: skip
+    results, plans = run_cases.measure_scenarios(
+        backend=backend, plan=plan, fixture=fixture, sql=sql, connect=connect, vendor=vendor, args=args,
+        concurrency=[c for c in CONCURRENCY if c in args.clients], check=check_answer, width=62,
+    )  # fmt: skip
     run = {
         "backend": backend,
         "scale": fixture["scale"],
