@@ -31,6 +31,7 @@ serve: setup
 lint: setup
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
+	$(BIN)/lint-imports
 	$(BIN)/tipsom makemigrations --check --dry-run
 	$(BIN)/tipsom check
 

@@ -10,8 +10,9 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
 
+from tipsom.accounts.testing import make_user
 from tipsom.core import crypto
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -6,3 +6,28 @@ class CasesConfig(AppConfig):
     name = "tipsom.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from tipsom.cases import notifications, selectors
+        from tipsom.cases.api import urls as api_urls
+        from tipsom.cases.models import Case
+        from tipsom.cases.services import cases_follow_person
+        from tipsom.core.permissions import user_can
+        from tipsom.core.registry import MenuItem, Section, register, register_api
+
+        register_api(api_urls)
+        register("menu_items", MenuItem(_("Cases"), "cases:list", lambda u: user_can(u, "view", Case), 10))
+        register("menu_items", MenuItem(_("Approvals"), "cases:approvals", lambda u: user_can(u, "approve", Case), 20))
+        # The registry (people) knows nothing of cases: cases widen who sees a person, follow a changed birth date
+        # and list a person's cases on the person's page.
+        register("person_scopes", selectors.persons_on_shared_cases)
+        register("person_changed", cases_follow_person)
+        register(
+            "person_sections",
+            Section(
+                "cases",
+                "cases/_person_cases.html",
+                lambda user, person: {"cases": selectors.person_cases(user=user, person=person)},
+            ),
+        )
+        register("digest_sources", notifications.DIGEST)

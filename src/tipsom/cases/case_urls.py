@@ -1,11 +1,11 @@
-"""One case's page, its tabs, its printable summary and its actions (included under /cases/<pk>/)."""
+"""One case's page, its tabs, its printable summary and its actions (included under /cases/<pk>/), and the tabs
+other apps bring (`case_urls` in tipsom.core.registry)."""
 
 from django.urls import path
 
 from tipsom.cases.views import case_actions as actions
 from tipsom.cases.views import case_page as page
-from tipsom.referrals.views import referral as referrals
-from tipsom.referrals.views import transfer as transfers
+from tipsom.core.registry import registry
 
 urlpatterns = [
     path("", page.case_detail_view, name="detail"),
@@ -31,8 +31,5 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", actions.case_attachment_download_view, name="attachment_download"),
     path("child/notify/", actions.case_child_notify_view, name="child_notify"),
     path("child/", actions.case_child_view, name="child"),
-    # The Referrals tab (referrals app): referrals of the case, sending, and transfers of ownership.
-    path("referrals/", referrals.case_referrals_view, name="referrals"),
-    path("referrals/send/", referrals.case_referral_send_view, name="referral_send"),
-    path("transfer/", transfers.case_transfer_request_view, name="transfer_request"),
+    *registry["case_urls"],
 ]

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from tipsom.cases.models import (
     Attachment,
     Case,
+    CaseOrganization,
     ClosureRequest,
     JournalEntry,
     StatusDecision,
@@ -37,6 +38,19 @@ def case_list(*, user: Any) -> QuerySet[Case]:
         .select_related("owner_organization", "person")
         .defer(*_identifying_columns())
     )
+
+
+def person_cases(*, user: Any, person: Person) -> list[Case]:
+    """The cases of one person that the user may see, newest first (the person page's Cases section)."""
+    return list(case_list(user=user).filter(person=person).order_by("-pk"))
+
+
+def persons_on_shared_cases(organization_id: int) -> Q | None:
+    """The persons of cases an organization works on without owning them (a notified child protection agency):
+    added to the person registry's organization scope (`person_scopes`). None when there are none, so the usual
+    list keeps its plain (organization, id) index."""
+    shared = CaseOrganization.objects.filter(organization_id=organization_id)
+    return Q(pk__in=shared.values("case__person_id")) if shared.exists() else None
 
 
 def case_allows(user: Any, case: Case, action: str) -> bool:

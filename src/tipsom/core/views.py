@@ -10,24 +10,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tipsom.core import crypto
+from tipsom.core.registry import ordered
 
 logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from tipsom.organizations.geography import country_name
-
-    user = request.user
-    organization = user.organization
-    return render(
-        request,
-        "core/home.html",
-        {
-            "organization": organization,
-            "country": country_name(organization.country) if organization else "",
-            "roles": list(user.roles.all()),
-        },
-    )
+    """The widgets the apps bring (`home_widgets` in the registry), each left out when the user may not see it,
+    and the screens the user may open."""
+    widgets = []
+    for widget in ordered("home_widgets"):
+        context = widget.context(request.user)
+        if context is not None:
+            widgets.append({"name": widget.name, "template": widget.template, **context})
+    return render(request, "core/home.html", {"widgets": widgets})
 
 
 @login_not_required

@@ -6,3 +6,22 @@ class NotificationsConfig(AppConfig):
     name = "tipsom.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from tipsom.core.registry import MenuItem, register, register_api
+        from tipsom.notifications.api import urls as api_urls
+        from tipsom.notifications.selectors import notification_unread_count
+
+        register_api(api_urls)
+        # Every signed-in user's own inbox: no role is needed, so it is always there, last.
+        register(
+            "menu_items",
+            MenuItem(
+                _("Notifications"),
+                "notifications:inbox",
+                lambda u: True,
+                1000,
+                badge=lambda u: notification_unread_count(user=u),
+                personal=True,
+            ),
+        )

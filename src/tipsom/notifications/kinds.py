@@ -13,39 +13,19 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from tipsom.referrals.models import ServiceType, Urgency
+from tipsom.core.registry import registry
 
 MISSING = "—"
 
-KINDS: dict[str, Promise] = {
-    "referral_received": _(
-        "New referral for %(service_type)s (%(urgency)s) from %(organization)s, case %(case_number)s: "
-        "answer by %(due_at)s."
-    ),
-    "referral_accepted": _("%(organization)s accepted the referral for %(service_type)s of case %(case_number)s."),
-    "referral_declined": _("%(organization)s declined the referral for %(service_type)s of case %(case_number)s."),
-    "referral_started": _("%(organization)s started %(service_type)s for case %(case_number)s."),
-    "referral_completed": _("%(organization)s completed %(service_type)s for case %(case_number)s."),
-    "referral_revoked": _("%(organization)s revoked the referral for %(service_type)s of case %(case_number)s."),
-    "referral_expired": _(
-        "The referral for %(service_type)s of case %(case_number)s to %(organization)s expired without an answer."
-    ),
-    "referral_overdue": _("The referral for %(service_type)s of case %(case_number)s (%(organization)s) is overdue."),
-    "consent_override": _(
-        "%(user)s referred case %(case_number)s for %(service_type)s without the person's consent "
-        "(emergency override): please review."
-    ),
-    "referral_from_abroad": _("A referral for %(service_type)s arrived from %(country)s."),
-    "transfer_requested": _("%(organization)s asks to transfer case %(case_number)s to your organization."),
-    "transfer_accepted": _("%(organization)s accepted the transfer of case %(case_number)s."),
-    "transfer_declined": _("%(organization)s declined the transfer of case %(case_number)s."),
-    "transfer_cancelled": _("%(organization)s cancelled the transfer of case %(case_number)s."),
-}
+# name -> message (a lazy translation with %(param)s placeholders): each app that notifies registers its kinds
+# (`register("notification_kinds", message, key=name)` from its ready()).
+KINDS: dict[str, Promise] = registry["notification_kinds"]
 
 
-def _choice_label(choices: Any) -> Callable[[Any], str]:
+def choice_label(choices: Any) -> Callable[[Any], str]:
+    """A formatter for a parameter holding a value of Django `choices`: its label in the reader's language."""
+
     def label(value: Any) -> str:
         return str(choices(value).label) if value in choices.values else str(value)
 
@@ -69,12 +49,8 @@ def _moment(value: Any) -> str:
     return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
-_FORMATTERS: dict[str, Callable[[Any], str]] = {
-    "service_type": _choice_label(ServiceType),
-    "urgency": _choice_label(Urgency),
-    "country": _country,
-    "due_at": _moment,
-}
+# Parameter name -> formatter; apps add theirs (a referral's service type) to `notification_formatters`.
+_FORMATTERS: dict[str, Callable[[Any], str]] = {"country": _country, "due_at": _moment}
 
 
 class _Params(dict):
@@ -90,7 +66,7 @@ def format_params(params: Mapping[str, Any]) -> dict[str, str]:
         if value in (None, ""):
             formatted[key] = MISSING
             continue
-        formatter = _FORMATTERS.get(key, str)
+        formatter = _FORMATTERS.get(key) or registry["notification_formatters"].get(key, str)
         formatted[key] = formatter(value)
     return formatted
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,14 +18,14 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
-from django.db.models import Q
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tipsom.audit.services import audit_record
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import SCOPE_OWN, object_type
+from tipsom.core.registry import ordered
 from tipsom.notifications.kinds import KINDS, render_message
 from tipsom.notifications.models import Notification
 
@@ -54,7 +54,7 @@ def _permission_ids(action: str, model: type[models.Model] | str) -> list[int]:
     ]
 
 
-def _holders(organization_ids: Iterable[int], action: str, model: type[models.Model] | str) -> Any:
+def permission_holders(organization_ids: Iterable[int], action: str, model: type[models.Model] | str) -> Any:
     """Active users of the organizations whose roles grant `action` on `model` (one query)."""
     return (
         _user_model()
@@ -129,7 +129,7 @@ def notify_organization(
             .order_by("pk")
         )
     elif model is not None:
-        recipients = _holders([organization_id], action, model)
+        recipients = permission_holders([organization_id], action, model)
     else:
         raise ValueError("notify_organization needs `model` (with `action`) or `roles`")
     return _deliver(list(recipients), kind, params, link)
@@ -204,91 +204,57 @@ def notifications_mark_all_read(*, actor: Any) -> int:
 # The daily digest ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DigestSource:
+    """One part of the daily digest, brought by another app (`digest_sources` in the registry): `collect(now)`
+    returns each recipient's rows (user id -> rows), `line(row)` writes one row in the active language, under
+    `heading`. Rows carry case numbers and codes only, never a name."""
+
+    name: str
+    heading: Any
+    collect: Callable[[datetime], dict[int, list[Any]]]
+    line: Callable[[Any], str]
+    weight: int = 0
+
+
 @dataclass
 class _Digest:
     user: Any
-    referrals: list[dict[str, Any]]
-    tasks: list[dict[str, Any]]
+    parts: list[tuple[DigestSource, list[Any]]]
 
-
-def _overdue_referrals(now: datetime) -> list[dict[str, Any]]:
-    from tipsom.referrals.models import OPEN_STATES, Referral, State
-
-    return list(
-        Referral.objects.filter(Q(overdue=True, state__in=OPEN_STATES) | Q(state=State.SENT, due_at__lt=now))
-        .values("pk", "case__case_number", "service_type", "due_at", "from_organization_id", "to_organization_id")
-        .order_by("due_at", "pk")
-    )
-
-
-def _overdue_tasks(now: datetime) -> list[dict[str, Any]]:
-    from tipsom.cases.models import Task
-
-    return list(
-        Task.objects.filter(done_at__isnull=True, due_on__lt=timezone.localdate(now), assigned_to__is_active=True)
-        .exclude(assigned_to__email="")
-        .values("assigned_to_id", "case__case_number", "due_on")
-        .order_by("due_on", "pk")
-    )
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for _source, rows in self.parts)
 
 
 def _digests(now: datetime) -> list[_Digest]:
-    from tipsom.referrals.models import Referral
-
-    referrals = _overdue_referrals(now)
-    by_organization: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for referral in referrals:
-        for side, organization_id in (
-            ("sent", referral["from_organization_id"]),
-            ("received", referral["to_organization_id"]),
-        ):
-            if organization_id is not None:
-                by_organization[organization_id].append({**referral, "side": side})
-    digests: dict[int, _Digest] = {}
-    if by_organization:
-        for user in _holders(by_organization, "change", Referral).exclude(email=""):
-            digests[user.pk] = _Digest(user, by_organization[user.organization_id], [])
-    tasks = _overdue_tasks(now)
-    missing = {task["assigned_to_id"] for task in tasks} - set(digests)
-    for user in _user_model().objects.filter(pk__in=missing).only(*_RECIPIENT_FIELDS):
-        digests[user.pk] = _Digest(user, [], [])
-    for task in tasks:
-        digests[task["assigned_to_id"]].tasks.append(task)
-    return [digests[pk] for pk in sorted(digests)]
+    """Each active user with an email address and something overdue, with their rows from every source."""
+    rows_by_user: dict[int, list[tuple[DigestSource, list[Any]]]] = defaultdict(list)
+    for source in ordered("digest_sources"):
+        for user_id, rows in source.collect(now).items():
+            if rows:
+                rows_by_user[user_id].append((source, rows))
+    if not rows_by_user:
+        return []
+    users = _user_model().objects.filter(pk__in=list(rows_by_user), is_active=True).exclude(email="")
+    return [_Digest(user, rows_by_user[user.pk]) for user in users.only(*_RECIPIENT_FIELDS).order_by("pk")]
 
 
 def _digest_text(digest: _Digest) -> tuple[str, str]:
-    from tipsom.notifications.kinds import format_params
-
     lines = [_("Overdue items in tipsom. Case numbers only: open tipsom to see more."), ""]
-    if digest.referrals:
-        lines.append(_("Referrals waiting past their time:"))
-        for row in digest.referrals:
-            values = format_params({"service_type": row["service_type"], "due_at": row["due_at"].isoformat()})
-            line = (
-                _("%(case_number)s · %(service_type)s · due %(due_at)s")
-                if row["side"] == "received"
-                else _("%(case_number)s · %(service_type)s · due %(due_at)s (sent by your organization)")
-            )
-            lines.append("- " + line % {**values, "case_number": row["case__case_number"] or "—"})
-        lines.append("")
-    if digest.tasks:
-        lines.append(_("Your tasks past their date:"))
-        for row in digest.tasks:
-            due = formats.date_format(row["due_on"], "SHORT_DATE_FORMAT")
-            lines.append(
-                "- " + _("%(case_number)s · due %(due_on)s") % {"case_number": row["case__case_number"], "due_on": due}
-            )
+    for source, rows in digest.parts:
+        lines.append(str(source.heading))
+        lines.extend("- " + source.line(row) for row in rows)
         lines.append("")
     if getattr(settings, "TIPSOM_BASE_URL", ""):
         lines.append(_absolute("/"))
-    subject = _("tipsom: %(count)d overdue items") % {"count": len(digest.referrals) + len(digest.tasks)}
+    subject = _("tipsom: %(count)d overdue items") % {"count": digest.count}
     return subject, "\n".join(lines)
 
 
 def digest_send(*, now: datetime | None = None) -> int:
-    """Email each user with overdue items one digest: their organization's overdue referrals (sent or received)
-    when they may change referrals, and their own tasks past their date. How many emails were sent.
+    """Email each user with overdue items one digest, from every registered source (their organization's overdue
+    referrals when they may change referrals, their own tasks past their date...). How many emails were sent.
 
     Not one transaction: emails cannot be rolled back, and one failure must not stop the others."""
     now = now or timezone.now()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tipsom.core.codes import code_choices
 from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager
+from tipsom.core.registry import registry
 
 
 def gender_choices() -> list[tuple[str, str]]:
@@ -31,12 +32,14 @@ class BirthDatePrecision(models.TextChoices):
 
 
 def _organization_scope(organization_id: int) -> models.Q:
-    """Persons the organization registered, and persons of cases it works on (a notified child protection agency)."""
-    from tipsom.cases.models import CaseOrganization
-
-    own = models.Q(owner_organization_id=organization_id)
-    shared = CaseOrganization.objects.filter(organization_id=organization_id)
-    return own | models.Q(pk__in=shared.values("case__person_id")) if shared.exists() else own
+    """Persons the organization registered, and those other apps open to it (`person_scopes` in the registry: the
+    persons of cases it works on, such as a notified child protection agency's)."""
+    scope = models.Q(owner_organization_id=organization_id)
+    for extend in registry["person_scopes"]:
+        extra = extend(organization_id)
+        if extra is not None:
+            scope |= extra
+    return scope
 
 
 class Person(models.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -15,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from tipsom.audit.services import REDACTED, audit_record, describe_changes
 from tipsom.core.codes import is_code
-from tipsom.core.errors import ApplicationError, Conflict, NotFound
+from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.core.registry import registry
+from tipsom.core.validation import check_version, clean_text, model_update
 from tipsom.organizations import geography
 from tipsom.people.keys import detect_script, document_key, name_keys
 from tipsom.people.models import (
@@ -41,19 +42,6 @@ _DATE_PATTERNS = {
 _EARLIEST_YEAR = 1900
 
 Errors = dict[str, str]
-
-
-def _clean_text(value: Any, *, multiline: bool = False) -> tuple[str, str | None]:
-    """(NFC text without outer spaces, error or None). Only an address may span lines."""
-    text = unicodedata.normalize("NFC", str(value or "")).strip()
-    if multiline:
-        text = "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n"))
-    allowed = {"\n"} if multiline else set()
-    if any(unicodedata.category(char) == "Cc" and char not in allowed for char in text):
-        return text, _("Contains control characters.")
-    if len(text) > MAX_TEXT:
-        return text, _("Too long (at most %(count)d characters).") % {"count": MAX_TEXT}
-    return text, None
 
 
 def _code_list(value: Any, *, check: Any, normalise: Any) -> tuple[list[str], bool]:
@@ -134,8 +122,8 @@ def _validate_names(names: Any, errors: Errors) -> list[PersonName]:
     for index, item in enumerate(names):
         item = item if isinstance(item, dict) else {"name": item}
         kind = item.get("kind") or (PersonName.Kind.PRIMARY if index == 0 else PersonName.Kind.ALIAS)
-        name, name_error = _clean_text(item.get("name"))
-        latin, latin_error = _clean_text(item.get("name_latin", item.get("latin", "")))
+        name, name_error = clean_text(item.get("name"))
+        latin, latin_error = clean_text(item.get("name_latin", item.get("latin", "")))
         if kind not in PersonName.Kind.values:
             errors[f"names.{index}.kind"] = _("Unknown kind of name.")
         if name_error or not name:
@@ -168,7 +156,8 @@ def _validate_contacts(contacts: Any, errors: Errors) -> list[PersonContact]:
     for index, item in enumerate(contacts):
         item = item if isinstance(item, dict) else {}
         kind = item.get("kind")
-        value, error = _clean_text(item.get("value"), multiline=kind == PersonContact.Kind.ADDRESS)
+        value, error = clean_text(item.get("value"), multiline=kind == PersonContact.Kind.ADDRESS, max_length=MAX_TEXT)
+        value = "\n".join(part.strip() for part in value.split("\n"))  # an address's lines, each tidied
         if kind not in PersonContact.Kind.values:
             errors[f"contacts.{index}.kind"] = _("Unknown kind of contact.")
         if error or not value:
@@ -185,7 +174,7 @@ def _validate_documents(documents: Any, errors: Errors) -> list[PersonDocument]:
     for index, item in enumerate(documents):
         item = item if isinstance(item, dict) else {}
         doc_type = item.get("doc_type")
-        number, error = _clean_text(item.get("number"))
+        number, error = clean_text(item.get("number"))
         country = str(item.get("issuing_country") or "").strip().upper()
         if doc_type not in PersonDocument.DocumentType.values:
             errors[f"documents.{index}.doc_type"] = _("Unknown document type.")
@@ -268,34 +257,28 @@ def person_update(*, actor: Any, person_id: Any, version: int | None, **data: An
     """Change a person. A `version` older than the stored one is a stale edit: 409, nothing written.
     A collection given (names, contacts, documents) replaces the stored one."""
     person = access_by_id(Person, actor, person_id, "change", queryset=Person.objects.select_for_update())
-    if version is not None and version != person.version:
-        raise Conflict(
-            _("Someone else changed this person's record after you opened it. Reload and apply your change again."),
-            {"current_version": person.version},
-        )
+    check_version(
+        person,
+        version,
+        _("Someone else changed this person's record after you opened it. Reload and apply your change again."),
+    )
     if ("birth_date" in data) != ("birth_date_precision" in data):
         data.setdefault("birth_date", person.birth_date)
         data.setdefault("birth_date_precision", person.birth_date_precision)
     fields, rows = _validate_all(data)
-    before = {name: getattr(person, name) for name in fields}
-    for name, value in fields.items():
-        setattr(person, name, value)
-    changed = [name for name in fields if before[name] != getattr(person, name)]
     changed_rows = {
         name: items
         for name, items in rows.items()
         if _state_of(items, name) != _state_of(getattr(person, name).all(), name)
     }
+    update = model_update(person, fields, force=bool(changed_rows))
+    changed, before = update.fields, update.before
     if not changed and not changed_rows:
         return person
-    person.version += 1
-    person.save()
     for collection, items in changed_rows.items():
         _replace_rows(person, collection, items)
-    if {"birth_date", "birth_date_precision", "is_presumed_minor"} & set(changed):
-        from tipsom.cases.services import cases_follow_person  # cases build on people, not the reverse
-
-        cases_follow_person(actor=actor, person=person)
+    for react in registry["person_changed"]:  # apps built on the registry (a case's child track) follow the change
+        react(actor=actor, person=person, changed=changed)
     audit_record(
         actor=actor,
         action="person.update",

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tipsom.cases.selectors import case_list
 from tipsom.core.forms import submit_form
 from tipsom.core.masking import MASK_CHAR, mask
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission
+from tipsom.core.registry import ordered
 from tipsom.core.services import identifying_reveal
 from tipsom.organizations import geography
 from tipsom.people import selectors
@@ -62,12 +62,22 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             for document in person.documents.all()
         ],
         "birth_date_masked": mask(person.birth_date) if person.birth_date else "",
-        "cases": list(case_list(user=request.user).filter(person=person).order_by("-pk")),
+        "sections": _sections(request.user, person),
         "can_reveal": allowed.exists(),
         "can_change": can_change,
         "reveal_form": RevealForm(),
     }
     return render(request, "people/detail.html", context)
+
+
+def _sections(user: Any, person: Person) -> list[dict[str, Any]]:
+    """The parts of the page other apps bring (a person's cases), each with its own template and context."""
+    sections = []
+    for section in ordered("person_sections"):
+        context = section.context(user, person)
+        if context is not None:
+            sections.append({"template": section.template, **context})
+    return sections
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,9 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from tipsom.accounts.models import Role, User
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 PASSWORD = "correct horse battery staple"  # make_user's password
 STRONG_PASSWORD = "violet-harbour-lantern-42"

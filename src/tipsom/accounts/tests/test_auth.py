@@ -18,9 +18,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.accounts.views.auth import PENDING_MAX_CODE_TRIES, PENDING_SINCE_KEY, PENDING_USER_KEY
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 

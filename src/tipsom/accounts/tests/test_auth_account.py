@@ -17,9 +17,10 @@ from knox.models import AuthToken
 
 from tipsom.accounts import services
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import make_organization, make_user, sign_in
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipsom.accounts.models import Role, User
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 PHONE = "+5511987654389"
 STRONG_PASSWORD = "violet-harbour-lantern-42"

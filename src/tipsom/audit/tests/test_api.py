@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.services import audit_record
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 
 def _event(organization: Organization, action: str = "test.happened", **fields: Any) -> AuditEvent:

@@ -4,11 +4,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent, AuditLogIsAppendOnly
 from tipsom.audit.selectors import audit_chain_verify
 from tipsom.audit.services import audit_record
 from tipsom.core.context import action_context
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tipsom.accounts.testing import make_user
 from tipsom.cases import services
 from tipsom.cases.models import Case
-from tipsom.core.testing import make_user
 
 ADULT_PERSON: dict[str, Any] = {
     "names": [{"name": "Maria Flores Condori"}],

@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
+from tipsom.accounts.testing import make_user
 from tipsom.cases.services import case_register
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 
 @pytest.fixture

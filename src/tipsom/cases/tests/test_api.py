@@ -15,11 +15,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import ACTUAL_VICTIM, Case, ChildProtection, JournalEntry
 from tipsom.cases.tests.api_helpers import CASE_FACTS, make_case
 from tipsom.core.masking import MASK_CHAR
-from tipsom.core.testing import make_organization, make_user, sign_in
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import services
 from tipsom.cases.models import (
@@ -29,8 +30,8 @@ from tipsom.cases.models import (
 )
 from tipsom.cases.tests.api_helpers import make_case
 from tipsom.core.masking import MASK_CHAR
-from tipsom.core.testing import AccessCase, make_organization, make_user
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 MASKED = MASK_CHAR * 6

@@ -26,7 +26,8 @@ pytestmark = pytestmark  # noqa: PLW0127  (the browser marks: skip without chrom
 @pytest.fixture
 def staff() -> dict[str, Any]:
 
-    from tipsom.core.testing import make_organization, make_user
+    from tipsom.accounts.testing import make_user
+    from tipsom.organizations.testing import make_organization
 
     ngo = make_organization("BR", name="Associação Rede Livre", type="NGO", functions=["victim_assistance"])
     agency = make_organization("BR", name="Conselho Tutelar de Cuiabá", type="LocalGovernmentOrganisation",

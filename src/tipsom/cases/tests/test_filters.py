@@ -5,12 +5,13 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from tipsom.accounts.testing import make_user
 from tipsom.cases import services
 from tipsom.cases.filters import CaseFilterSet
 from tipsom.cases.models import ACTUAL_VICTIM, Case
 from tipsom.cases.selectors import case_list
 from tipsom.core.queries import json_list_has
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

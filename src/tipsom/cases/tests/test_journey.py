@@ -2,12 +2,13 @@
 
 import pytest
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import services
 from tipsom.cases.models import ACTUAL_VICTIM, Case, ChildProtection, StatusDecision
 from tipsom.cases.selectors import access_case_by_id, case_list
 from tipsom.core.errors import ApplicationError, NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tipsom.accounts.testing import make_user
 from tipsom.cases import services
 from tipsom.cases.models import ACTUAL_VICTIM, Case
 from tipsom.cases.selectors import (
@@ -19,7 +20,7 @@ from tipsom.cases.selectors import (
 )
 from tipsom.cases.tests.test_services_validation import PDF
 from tipsom.core.errors import NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import services
 from tipsom.cases.models import (
@@ -26,7 +27,7 @@ from tipsom.cases.models import (
 from tipsom.cases.selectors import access_case_by_id, case_list
 from tipsom.cases.tests.test_services_validation import PDF, refused
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
 from tipsom.people.selectors import access_person_by_id
 

@@ -28,7 +28,7 @@ from tipsom.cases.models import (
     TraffickingEvent,
 )
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import make_organization
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person, PersonContact, PersonDocument, PersonName
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.cases import services
 from tipsom.cases.models import (
     ACTUAL_VICTIM,
@@ -25,7 +26,7 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.core.testing import AccessCase, make_organization, make_user
+from tipsom.organizations.testing import make_organization
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 ADULT = {
@@ -351,7 +352,7 @@ class TestCaseChild(ActionAccess):
 def test_every_tab_opens_for_the_team(db: Any, tab: str) -> None:
     from django.test import Client
 
-    from tipsom.core.testing import sign_in
+    from tipsom.accounts.testing import sign_in
 
     organization = make_organization("BR")
     case = make_case(organization)

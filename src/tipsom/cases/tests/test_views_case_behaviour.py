@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.cases import case_urls, services
 from tipsom.cases.models import (
     ACTUAL_VICTIM,
@@ -22,7 +23,7 @@ from tipsom.cases.models import (
     StatusDecision,
 )
 from tipsom.cases.tests.test_views_case import PDF, make_case, registrar
-from tipsom.core.testing import make_organization, make_user, sign_in
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.cases import services
 from tipsom.cases.models import ACTUAL_VICTIM, Case
 from tipsom.cases.views import lists
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

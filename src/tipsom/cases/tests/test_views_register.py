@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ChildProtection, Screening
-from tipsom.core.testing import AccessCase, make_user, sign_in
 from tipsom.people.models import Person, PersonContact, PersonName
 
 pytestmark = pytest.mark.django_db

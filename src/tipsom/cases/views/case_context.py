@@ -24,6 +24,7 @@ from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
 from tipsom.core.masking import MASK_CHAR
 from tipsom.core.permissions import user_can
+from tipsom.core.registry import CaseTab, ordered
 from tipsom.organizations import geography
 from tipsom.organizations.models import OrganizationFunction
 from tipsom.organizations.selectors import organization_list
@@ -120,6 +121,11 @@ class CasePage:
     @property
     def tabs(self) -> list[tuple[str, Any]]:
         return [(name, label) for name, label in TABS if name != "child" or self.case.is_child]
+
+    @cached_property
+    def extra_tabs(self) -> list[CaseTab]:
+        """The tabs other apps bring (the Referrals tab), each with its own page under /cases/<pk>/."""
+        return [tab for tab in ordered("case_tabs") if tab.allowed(self)]
 
     def check_tab(self, tab: str) -> str:
         if tab not in dict(self.tabs):

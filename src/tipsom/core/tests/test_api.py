@@ -15,9 +15,10 @@ from django.urls import reverse
 from rest_framework.throttling import UserRateThrottle
 
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 ERROR_KEYS = {"code", "message", "extra"}
 

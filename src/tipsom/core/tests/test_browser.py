@@ -78,7 +78,8 @@ def page(browser: Any) -> Iterator[Any]:
 def shelter_operator() -> Any:
     """A helpline operator (no second factor needed) of a shelter NGO in Brazil."""
 
-    from tipsom.core.testing import make_organization, make_user
+    from tipsom.accounts.testing import make_user
+    from tipsom.organizations.testing import make_organization
 
     shelter = make_organization("BR", name="Abrigo Esperança", type="NGO", functions=["shelter"], city="Manaus")
     return make_user(shelter, roles=("helpline_operator",), username="lucia", full_name="Lúcia Pereira")

@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.core.errors import ApplicationError
 from tipsom.core.middleware import error_response
-from tipsom.core.testing import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 

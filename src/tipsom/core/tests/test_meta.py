@@ -7,7 +7,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import tipsom
-from tipsom.core.testing import ACCESS_CASES
+from tipsom.accounts.testing import ACCESS_CASES
 
 # URLs that are not protected records or screens, each with the test that covers it instead.
 URL_EXEMPT = {
@@ -69,7 +69,7 @@ def test_every_url_has_permission_tests():
     _import_all_tests()
     covered = {case.url_name for case in ACCESS_CASES}
     missing = sorted(_our_url_names() - covered - set(URL_EXEMPT))
-    assert not missing, f"URLs without an AccessCase subclass (core/testing.py): {missing}"
+    assert not missing, f"URLs without an AccessCase subclass (accounts/testing.py): {missing}"
 
 
 def test_exemptions_are_not_stale():

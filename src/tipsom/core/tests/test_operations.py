@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from tipsom.accounts.models import User
 from tipsom.audit.models import AuditEvent
 from tipsom.core import crypto
-from tipsom.core.testing import make_organization
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tipsom.accounts.models import ObjectPermission, Role, User
+from tipsom.accounts.testing import make_user
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization, user_can
-from tipsom.core.testing import make_organization, make_user
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 

@@ -92,8 +92,9 @@ CASE_SECRETS = {
 @pytest.mark.django_db(transaction=True)
 def test_no_plaintext_case_value_in_the_database(tmp_path):
 
+    from tipsom.accounts.testing import make_user
     from tipsom.cases import services
-    from tipsom.core.testing import make_organization, make_user
+    from tipsom.organizations.testing import make_organization
 
     ngo = make_organization("BR", name="Casa Visível", region="BR-MT")
     agency = make_organization("BR", type="LocalGovernmentOrganisation", functions=["child_protection"])

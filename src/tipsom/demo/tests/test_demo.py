@@ -13,12 +13,13 @@ from django.db import transaction
 from django.test import override_settings
 
 from tipsom.accounts.models import Role, User
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import make_organization, make_user
 from tipsom.demo.services import DEMO_PASSWORD, demo_config, demo_load, demo_plan
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
+from tipsom.organizations.testing import make_organization
 
 GLO_ACT = {"BY", "BR", "CO", "EG", "KG", "LA", "ML", "MA", "NP", "NE", "PK", "ZA", "UA"}
 SEEDED_ROLES = {

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.test import Client
 
-from tipsom.core.testing import AccessCase, make_user
+from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.notifications.models import Notification
 from tipsom.notifications.tests.helpers import make_notification
 from tipsom.organizations.models import Organization

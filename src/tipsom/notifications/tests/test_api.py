@@ -7,10 +7,11 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from tipsom.core.testing import make_organization, make_user, sign_in
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.notifications.models import Notification
 from tipsom.notifications.tests.access import COLLEAGUE_CASE, OWN_CASE, InboxAccess, OneNotificationAccess
 from tipsom.notifications.tests.helpers import make_notification
+from tipsom.organizations.testing import make_organization
 
 
 class TestNotificationListApi(InboxAccess):

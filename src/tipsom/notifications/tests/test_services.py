@@ -10,11 +10,12 @@ from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 
+from tipsom.accounts.testing import make_user
 from tipsom.core.errors import NotFound
-from tipsom.core.testing import make_organization, make_user
 from tipsom.notifications import services
 from tipsom.notifications.models import Notification
 from tipsom.notifications.tests.helpers import CASE_NUMBER, make_notification
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Referral
 
 PARAMS = {"service_type": "shelter", "case_number": CASE_NUMBER, "organization": "Casa Abrigo"}

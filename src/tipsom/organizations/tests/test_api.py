@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 SHELTER_ADDRESS = "Rua das Flores 123, casa 4"
 # A user without any role: every seeded role sees the directory, so "unpermitted" means no role at all.

@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 ADDRESS = "Rua Secreta 123, Vila Protegida"
 # Every seeded role may see the directory; a user without any role may not.

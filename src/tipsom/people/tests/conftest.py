@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from tipsom.core.testing import make_organization, make_user
+from tipsom.accounts.testing import make_user
+from tipsom.organizations.testing import make_organization
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person, PersonContact, PersonDocument, PersonName
 from tipsom.people.services import person_create
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from tipsom.accounts.testing import make_user
 from tipsom.core.errors import NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.people.selectors import access_person_by_id, person_list
 from tipsom.people.services import person_create, person_update
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tipsom.core.testing import make_organization, make_user
+from tipsom.accounts.testing import make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.people.keys import detect_script, name_keys, normalize_latin, normalize_name
 from tipsom.people.selectors import person_search_by_document, person_search_by_name
 from tipsom.people.services import person_create

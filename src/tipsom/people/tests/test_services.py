@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person, PersonContact, PersonDocument, PersonName
 from tipsom.people.services import person_create, person_update
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.services import case_register, consent_record
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import ExchangeKey, ExchangePeer, Referral
 from tipsom.referrals.services import referral_send
 from tipsom.referrals.services.bundle import exchange_key_create, exchange_peer_add, exchange_public_keys

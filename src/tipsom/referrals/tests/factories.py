@@ -15,12 +15,13 @@ from typing import Any
 from django.utils import timezone
 
 from tipsom.accounts.models import User
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services import case_register, consent_record
-from tipsom.core.testing import make_organization, make_user
 from tipsom.notifications.models import Notification
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import ExchangePeer, Referral, Service, Transfer
 
 COUNTRY = "BR"

@@ -12,12 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services import consent_record
 from tipsom.cases.tests.api_helpers import make_case
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services
 from tipsom.referrals.models import SUPPORT_TYPE, Referral, Service, State
 from tipsom.referrals.services.directory import service_create

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
 from tipsom.cases.tests.api_helpers import make_case
-from tipsom.core.testing import AccessCase, make_organization, make_user
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services
 from tipsom.referrals.models import Transfer
 from tipsom.referrals.tests.test_api_referrals import client_for, post

@@ -27,7 +27,8 @@ CHILD_PHONE = "+55 65 99123-4567"
 
 @pytest.fixture
 def nrm() -> dict[str, Any]:
-    from tipsom.core.testing import make_organization, make_user
+    from tipsom.accounts.testing import make_user
+    from tipsom.organizations.testing import make_organization
     from tipsom.referrals.models import Pathway
     from tipsom.referrals.tests.factories import child_person, give_consent, make_case, make_service
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError, NotFound
-from tipsom.core.testing import AccessCase, make_user
 from tipsom.notifications.models import Notification
 from tipsom.referrals import bundles
 from tipsom.referrals.models import Channel, ExchangeKey, ExchangePeer, Referral, State
@@ -309,7 +309,7 @@ class TestBundleImport(AccessCase):
 
 
 def test_export_page_and_refusal_on_screen(client: Any, db: Any) -> None:
-    from tipsom.core.testing import sign_in
+    from tipsom.accounts.testing import sign_in
 
     world = make_world()
     sign_in(client, world.sender)
@@ -323,7 +323,7 @@ def test_export_page_and_refusal_on_screen(client: Any, db: Any) -> None:
 def test_import_screen_files_the_referral_or_says_why_not(client: Any, db: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tipsom.core.testing import sign_in
+    from tipsom.accounts.testing import sign_in
 
     world = make_world()
     content = _export(world)

@@ -9,11 +9,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
 from tipsom.referrals.models import Referral
 from tipsom.referrals.services import (

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from tipsom.core.testing import make_organization, make_user
+from tipsom.accounts.testing import make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import ExchangeKey, ExchangePeer, Referral, State
 from tipsom.referrals.services import referral_send
 from tipsom.referrals.tests.bundle_fixtures import counts, make_case, make_world

@@ -11,7 +11,7 @@ from django.db import connection
 
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import make_organization
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services
 from tipsom.referrals.models import Referral, State
 from tipsom.referrals.tests.test_api_referrals import client_for, post, receiver_of, referral_url, send_referral

@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tipsom.accounts.testing import make_user
 from tipsom.cases.tests.api_helpers import make_case
 from tipsom.core.errors import ApplicationError
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.selectors.directory import (
     WARNING_MESSAGES,
     case_profile,

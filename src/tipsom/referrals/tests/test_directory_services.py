@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError, NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Pathway, ResponseTime, Service
 from tipsom.referrals.services.directory import (
     pathway_create,

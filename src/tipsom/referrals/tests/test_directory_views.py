@@ -11,9 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Pathway, ResponseTime, Service
 from tipsom.referrals.tests.directory_helpers import counts, make_pathway, make_service
 

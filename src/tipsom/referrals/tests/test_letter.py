@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import NotFound
-from tipsom.core.testing import AccessCase, make_user
 from tipsom.referrals.letter import printable_name, referral_letter, renderable
 from tipsom.referrals.models import Referral
 from tipsom.referrals.services import referral_send

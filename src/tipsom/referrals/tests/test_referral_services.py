@@ -9,11 +9,12 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services import case_close
 from tipsom.core.errors import ApplicationError, NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Referral, ResponseTime, State
 from tipsom.referrals.selectors.referral import access_referral_by_id
 from tipsom.referrals.services import (

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tipsom.core.testing import AccessCase, make_organization, make_user, sign_in
+from tipsom.accounts.testing import AccessCase, make_user, sign_in
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Referral, State
 from tipsom.referrals.selectors.stats import (
     SMALL_CELL,

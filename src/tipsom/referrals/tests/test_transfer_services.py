@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
+from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
 from tipsom.cases.services import case_close, case_register
 from tipsom.core.errors import ApplicationError, NotFound
-from tipsom.core.testing import make_organization, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
 from tipsom.referrals.models import Referral, Transfer
 from tipsom.referrals.selectors.referral import (

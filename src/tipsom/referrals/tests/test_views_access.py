@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from tipsom.core.testing import AccessCase, make_organization, make_user
+from tipsom.accounts.testing import AccessCase, make_user
+from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Referral, State, Transfer
 from tipsom.referrals.services import referral_accept, referral_send, transfer_request
 from tipsom.referrals.tests.factories import give_consent, make_case, make_service

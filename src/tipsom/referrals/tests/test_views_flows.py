@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
-from tipsom.core.testing import make_user, sign_in
 from tipsom.referrals.models import Referral, State, Transfer
 from tipsom.referrals.services import referral_accept, referral_revoke, referrals_expire_due
 from tipsom.referrals.tests.factories import (

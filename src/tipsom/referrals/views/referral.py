@@ -54,7 +54,7 @@ from tipsom.referrals.selectors.referral import (
 from tipsom.referrals.services import referral as services
 
 TAB = "referrals"
-TAB_TEMPLATE = "cases/tabs/referrals.html"
+TAB_TEMPLATE = "referrals/case_tab.html"
 SERVICE_CHOICES_LIMIT = 500
 AUDIT_TRAIL_LIMIT = 200
 CONSENT_ERRORS = ("consent_missing", "consent_withdrawn")

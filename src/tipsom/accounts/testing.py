@@ -1,4 +1,5 @@
-"""Shared test bases: every view and API endpoint is tried as anonymous, unpermitted, other-organization and
+"""Test factories and bases of the accounts app, shared by every app's tests: users, signing in, and the access
+test base. Every view and API endpoint is tried as anonymous, unpermitted, other-organization and
 permitted users. A subclass describes one URL; `tipsom.core.tests.test_meta` fails when a URL or a model has
 no such class.
 
@@ -22,21 +23,10 @@ from django.urls import reverse
 
 from tipsom.accounts.models import Role, User
 from tipsom.organizations.models import Organization
+from tipsom.organizations.testing import make_organization
 
 ACCESS_CASES: list[type[AccessCase]] = []
 _counter = itertools.count(1)
-
-
-def make_organization(country: str = "BR", **fields: Any) -> Organization:
-    number = next(_counter)
-    defaults: dict[str, Any] = {
-        "name": f"Test organization {number}",
-        "code": f"test-org-{number}",
-        "type": "NGO",
-        "country": country,
-    }
-    defaults.update(fields)
-    return Organization.objects.create(**defaults)
 
 
 def make_user(organization: Organization | None = None, roles: tuple[str, ...] = (), **fields: Any) -> User:

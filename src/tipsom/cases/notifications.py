@@ -1,0 +1,41 @@
+"""What the cases app brings to notifications: the daily digest's tasks past their date (to whom each is
+assigned). Registered from CasesConfig.ready()."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tipsom.cases.models import Task
+from tipsom.notifications.services import DigestSource
+
+
+def overdue_tasks(now: datetime) -> dict[int, list[dict[str, Any]]]:
+    rows = (
+        Task.objects.filter(done_at__isnull=True, due_on__lt=timezone.localdate(now), assigned_to__isnull=False)
+        .values("assigned_to_id", "case__case_number", "due_on")
+        .order_by("due_on", "pk")
+    )
+    by_user: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_user[row["assigned_to_id"]].append(row)
+    return dict(by_user)
+
+
+def task_line(row: dict[str, Any]) -> str:
+    due = formats.date_format(row["due_on"], "SHORT_DATE_FORMAT")
+    return _("%(case_number)s · due %(due_on)s") % {"case_number": row["case__case_number"], "due_on": due}
+
+
+DIGEST = DigestSource(
+    name="tasks",
+    heading=gettext_lazy("Your tasks past their date:"),
+    collect=overdue_tasks,
+    line=task_line,
+    weight=20,
+)
