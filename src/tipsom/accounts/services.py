@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from tipsom.core.permissions import (
     require_permission,
     scope_allows_organization,
 )
+from tipsom.core.validation import Errors, line, model_full_clean, model_update
 from tipsom.organizations.models import Organization
 
 USER_EDITABLE_FIELDS = ("full_name", "email", "phone", "organization", "is_active", "preferred_language")
@@ -39,13 +39,6 @@ def user_requires_2fa(user: User) -> bool:
         if any("reveal" in permission.actions for permission in role.permissions.all()):
             return True
     return False
-
-
-def _clean_text(value: str, label: str) -> str:
-    value = unicodedata.normalize("NFC", value or "").strip()
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ApplicationError("invalid", _("%(field)s contains control characters.") % {"field": label})
-    return value
 
 
 # --- Sign-in ------------------------------------------------------------------------------------------------
@@ -195,8 +188,11 @@ def user_create(
             raise ApplicationError(
                 "forbidden_organization", _("You cannot create users for that organization."), status=403
             )
-    username = _clean_text(username, _("Username"))
-    full_name = _clean_text(full_name, _("Full name"))
+    errors = Errors()
+    username = line(errors, "username", username)
+    full_name = line(errors, "full_name", full_name)
+    phone = line(errors, "phone", phone)
+    errors.raise_if_any()
     if not username:
         raise ApplicationError("invalid", _("A username is required."), {"field": "username"})
     if User.objects.filter(username__iexact=username).exists():
@@ -207,7 +203,7 @@ def user_create(
         username=username,
         full_name=full_name,
         email=email,
-        phone=_clean_text(phone, _("Phone")),
+        phone=phone,
         organization=organization,
         preferred_language=preferred_language,
     )
@@ -245,15 +241,14 @@ def user_update(*, actor: User, user_id: Any, data: dict[str, Any], roles: list[
             )
     if user.pk == actor.pk and data.get("is_active") is False:
         raise ApplicationError("invalid", _("You cannot deactivate your own account."))
-    before = {name: getattr(user, name) for name in USER_EDITABLE_FIELDS}
-    for name, value in data.items():
-        if name in ("full_name", "phone") and isinstance(value, str):
-            value = _clean_text(value, name)
-        setattr(user, name, value)
-    user.full_clean(exclude=["password"])
-    changed = [name for name in data if before[name] != getattr(user, name)]
-    user.save()
-    changes = describe_changes(user, changed, before)
+    errors = Errors()
+    data = {
+        name: line(errors, name, value) if name in ("full_name", "phone") and isinstance(value, str) else value
+        for name, value in data.items()
+    }
+    errors.raise_if_any()
+    update = model_update(user, data, check=lambda user: model_full_clean(user, exclude=["password"]))
+    changes = describe_changes(user, update.fields, update.before)
     if roles is not None:
         old_roles = sorted(user.role_slugs())
         new_roles = sorted(role.slug for role in roles)

@@ -281,7 +281,7 @@ class StatusDecision(CaseRecord):
     approval = models.CharField(_("approval"), max_length=12, choices=Approval.choices)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    approval_comment = models.CharField(_("approval comment"), max_length=300, blank=True)
+    approval_comment = EncryptedTextField(_("approval comment"))
 
     class Meta(CaseRecord.Meta):
         ordering = ["-decided_on", "-pk"]
@@ -298,7 +298,7 @@ class ClosureRequest(CaseRecord):
     approval = models.CharField(_("approval"), max_length=12, choices=StatusDecision.Approval.choices)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    approval_comment = models.CharField(_("approval comment"), max_length=300, blank=True)
+    approval_comment = EncryptedTextField(_("approval comment"))
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("closure request")

@@ -1,4 +1,5 @@
-"""Submitting a form to a service: a service's ApplicationError is shown on the form that caused it."""
+"""Submitting a form to a service: a service's ApplicationError is shown on the form that caused it; and the one
+flow of a form page (GET the form, POST it to a service, redirect on success, show the errors otherwise)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from tipsom.core.errors import ApplicationError, NotFound
 
@@ -51,3 +55,27 @@ def submit_form(form: forms.BaseForm, service: Callable[[dict[str, Any]], T]) ->
     except ApplicationError as error:
         form_add_application_error(form, error)
         return Submission(None, error.status_code)
+
+
+def edit_view(
+    request: HttpRequest,
+    *,
+    form: forms.BaseForm,
+    save: Callable[[dict[str, Any]], T],
+    template: str,
+    success_message: str,
+    success_url: Callable[[T], str] | str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A form page: GET shows `form`; POST hands its data to `save` (a service call), then says
+    `success_message` and redirects to `success_url` (a URL, or a function of the service's result); a refusal
+    shows the form again with the errors and the service's status (400, or 409 with `stale` for a stale edit)."""
+    status = 200
+    if request.method == "POST":
+        submission = submit_form(form, save)
+        if submission.ok and submission.result is not None:
+            messages.success(request, success_message)
+            return redirect(success_url(submission.result) if callable(success_url) else success_url)
+        status = submission.status
+    page = {**(context or {}), "form": form, "stale": status == 409}
+    return render(request, template, page, status=status)

@@ -625,9 +625,9 @@ class _BulkWriter:
 
     def write(self, specs: list[CaseSpec]) -> None:  # noqa: C901, PLR0912, PLR0915
         from tipsom.cases import models as cm
-        from tipsom.cases.services import _checks as check
         from tipsom.cases.services import screening_recommendation
         from tipsom.cases.services.case import _case_fields, _next_case_number
+        from tipsom.core import validation as check
         from tipsom.people.models import Person
         from tipsom.people.services import _validate_all
 

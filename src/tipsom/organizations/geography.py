@@ -5,6 +5,9 @@ from functools import cache
 
 import pycountry
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tipsom.core.validation import Errors
 
 
 @cache
@@ -48,3 +51,30 @@ def region_name(country: str, code: str) -> str:
 
 def region_choices(country: str) -> list[tuple[str, str]]:
     return sorted(((code, region_name(country, code)) for code in _regions(country)), key=lambda pair: pair[1])
+
+
+def valid_country(errors: Errors, field: str, value: object, *, required: bool = False) -> str:
+    """A country code from service input, upper-cased; a bad one is named in `errors`."""
+    code = str(value or "").strip().upper()
+    if not code:
+        if required:
+            errors[field] = _("This field is required.")
+        return ""
+    if not is_country(code):
+        errors[field] = _("Unknown country code (use ISO 3166-1 alpha-2).")
+        return ""
+    return code
+
+
+def valid_countries(errors: Errors, field: str, value: object) -> list[str]:
+    """A list of country codes, duplicates dropped, order kept."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, (list, tuple)):
+        errors[field] = _("Give a list of country codes.")
+        return []
+    codes = [str(item).strip().upper() for item in value]
+    if not all(is_country(code) for code in codes):
+        errors[field] = _("Unknown country code (use ISO 3166-1 alpha-2).")
+        return []
+    return list(dict.fromkeys(codes))

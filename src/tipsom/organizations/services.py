@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tipsom.audit.services import audit_record, describe_changes
-from tipsom.core.errors import ApplicationError, Conflict
+from tipsom.core.errors import ApplicationError
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.core.validation import Errors, check_version, line, model_full_clean, model_update, reject_unknown
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
 
@@ -25,14 +24,11 @@ _TEXT_FIELDS = ("name", "city", "street_address", "postal_code", "phone", "email
 
 def _validate(data: dict[str, Any]) -> dict[str, Any]:
     """Normalise and check organization data; raises ApplicationError naming every bad field."""
-    errors: dict[str, str] = {}
+    errors = Errors()
     clean = dict(data)
     for name in _TEXT_FIELDS:
         if name in clean:
-            value = unicodedata.normalize("NFC", str(clean[name] or "")).strip()
-            if any(unicodedata.category(char) == "Cc" for char in value):
-                errors[name] = _("Contains control characters.")
-            clean[name] = value
+            clean[name] = line(errors, name, clean[name])
     if "name" in clean and not clean["name"]:
         errors["name"] = _("A name is required.")
     if "type" in clean and clean["type"] not in OrganizationType.values:
@@ -44,9 +40,7 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
         else:
             clean["functions"] = sorted(set(functions))
     if "country" in clean:
-        clean["country"] = str(clean["country"] or "").upper()
-        if not geography.is_country(clean["country"]):
-            errors["country"] = _("Unknown country code (use ISO 3166-1 alpha-2).")
+        clean["country"] = geography.valid_country(errors, "country", clean["country"], required=True)
     if clean.get("region") and "country" in clean and not geography.is_region(clean["country"], clean["region"]):
         errors["region"] = _("Unknown region for this country (use ISO 3166-2).")
     if clean.get("phone"):
@@ -54,8 +48,7 @@ def _validate(data: dict[str, Any]) -> dict[str, Any]:
         if not (digits.startswith("+") and digits[1:].isdigit() and 2 <= len(digits) - 1 <= 15):
             errors["phone"] = _("Use the international format, such as +551199998888 (E.164).")
         clean["phone"] = digits
-    if errors:
-        raise ApplicationError("invalid", _("Some fields are not valid."), {"fields": errors})
+    errors.raise_if_any()
     return clean
 
 
@@ -67,20 +60,10 @@ def _unique_code(name: str, country: str) -> str:
     return code
 
 
-def _model_errors(organization: Organization) -> None:
-    try:
-        organization.full_clean()
-    except ValidationError as exc:
-        fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
-        raise ApplicationError("invalid", _("Some fields are not valid."), {"fields": fields}) from exc
-
-
 @transaction.atomic
 def organization_create(*, actor: Any, code: str = "", **data: Any) -> Organization:
     """Register an organization. `actor=None` is an operator's command on the server."""
-    unknown = set(data) - set(ORGANIZATION_FIELDS)
-    if unknown:
-        raise ApplicationError("invalid", _("Unknown fields: %s.") % ", ".join(sorted(unknown)))
+    reject_unknown(data, ORGANIZATION_FIELDS)
     for required in ("name", "type", "country"):
         data.setdefault(required, "")
     clean = _validate(data)
@@ -94,7 +77,7 @@ def organization_create(*, actor: Any, code: str = "", **data: Any) -> Organizat
     organization.code = code or _unique_code(clean["name"], clean["country"])
     if Organization.objects.filter(code=organization.code).exists():
         raise ApplicationError("duplicate", _("That code is taken."), {"fields": {"code": _("That code is taken.")}})
-    _model_errors(organization)
+    model_full_clean(organization)
     organization.save()
     audit_record(
         actor=actor,
@@ -112,14 +95,12 @@ def organization_update(*, actor: Any, organization_id: Any, version: int | None
     organization = access_by_id(
         Organization, actor, organization_id, "change", queryset=Organization.objects.select_for_update()
     )
-    if version is not None and version != organization.version:
-        raise Conflict(
-            _("Someone else changed this organization after you opened it. Reload and apply your change again."),
-            {"current_version": organization.version},
-        )
-    unknown = set(data) - set(ORGANIZATION_FIELDS)
-    if unknown:
-        raise ApplicationError("invalid", _("Unknown fields: %s.") % ", ".join(sorted(unknown)))
+    check_version(
+        organization,
+        version,
+        _("Someone else changed this organization after you opened it. Reload and apply your change again."),
+    )
+    reject_unknown(data, ORGANIZATION_FIELDS)
     if "region" in data and "country" not in data:
         data["country"] = organization.country
     clean = _validate(data)
@@ -127,20 +108,14 @@ def organization_update(*, actor: Any, organization_id: Any, version: int | None
         probe = Organization(country=clean["country"])
         if not scope_allows_organization(actor, "change", Organization, probe):
             raise ApplicationError("forbidden_country", _("You cannot move organizations to that country."), status=403)
-    before = {name: getattr(organization, name) for name in ORGANIZATION_FIELDS}
-    for name, value in clean.items():
-        setattr(organization, name, value)
-    changed = [name for name in clean if before[name] != getattr(organization, name)]
-    if not changed:
+    update = model_update(organization, clean, check=model_full_clean)
+    if not update:
         return organization
-    _model_errors(organization)
-    organization.version += 1
-    organization.save()
     audit_record(
         actor=actor,
         action="organization.update",
         target=organization,
         organization=organization,
-        changes=describe_changes(organization, changed, before),
+        changes=describe_changes(organization, update.fields, update.before),
     )
     return organization

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tipsom.core.forms import submit_form
+from tipsom.core.forms import edit_view
 from tipsom.core.paging import numbered_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography, selectors, services
@@ -73,16 +73,15 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
         initial={"country": request.GET.get("country", "")},
         region_url=request.path,
     )
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form, lambda data: services.organization_create(actor=request.user, **form.service_data())
-        )
-        if submission.result is not None:
-            messages.success(request, _("The organization was registered."))
-            return redirect("organizations:detail", pk=submission.result.pk)
-        status = submission.status
-    return render(request, "organizations/organization_form.html", {"form": form, "organization": None}, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.organization_create(actor=request.user, **form.service_data()),
+        template="organizations/organization_form.html",
+        context={"organization": None},
+        success_message=_("The organization was registered."),
+        success_url=lambda organization: reverse("organizations:detail", args=[organization.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,17 +93,14 @@ def organization_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = OrganizationEditForm(
         request.POST or None, actor=request.user, action="change", initial=initial, region_url=request.path
     )
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: services.organization_update(
-                actor=request.user, organization_id=organization.pk, version=data["version"], **form.service_data()
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The organization was saved."))
-            return redirect("organizations:detail", pk=organization.pk)
-        status = submission.status
-    context = {"form": form, "organization": organization, "stale": status == 409}
-    return render(request, "organizations/organization_form.html", context, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.organization_update(
+            actor=request.user, organization_id=organization.pk, version=data["version"], **form.service_data()
+        ),
+        template="organizations/organization_form.html",
+        context={"organization": organization},
+        success_message=_("The organization was saved."),
+        success_url=reverse("organizations:detail", args=[organization.pk]),
+    )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.audit.reveal import identifying_reveal
 from tipsom.audit.services import REDACTED, audit_record, describe_changes
 from tipsom.core.codes import is_code
 from tipsom.core.errors import ApplicationError, NotFound
@@ -287,3 +288,37 @@ def person_update(*, actor: Any, person_id: Any, version: int | None, **data: An
         changes={**describe_changes(person, changed, before), **_collection_changes(changed_rows)},
     )
     return person
+
+
+IDENTITY_PARTS = ("names", "birth_date", "contacts", "documents")
+# Each part: the related rows, the IDENTIFYING fields revealed on each row, and the plain fields shown beside them.
+_IDENTITY_ROWS = {
+    "names": (("name", "name_latin"), ("kind", "script")),
+    "contacts": (("value",), ("kind",)),
+    "documents": (("number",), ("doc_type", "issuing_country")),
+}
+
+
+@transaction.atomic
+def person_identity_reveal(
+    *, actor: Any, person: Person, reason: str, parts: Iterable[str] = IDENTITY_PARTS
+) -> dict[str, Any]:
+    """The identity parts asked for, of a person the caller fetched with the "reveal" action. Every record
+    shown goes through identifying_reveal, so each is audited with the reason; all or nothing."""
+    parts = [part for part in IDENTITY_PARTS if part in set(parts)]
+    identity: dict[str, Any] = {"id": person.pk}
+    if "birth_date" in parts:
+        identity.update(identifying_reveal(actor=actor, target=person, fields=["birth_date"], reason=reason))
+        identity["birth_date_precision"] = person.birth_date_precision
+    for part in parts:
+        if part not in _IDENTITY_ROWS:
+            continue
+        fields, plain = _IDENTITY_ROWS[part]
+        identity[part] = [
+            {
+                **{name: getattr(row, name) for name in plain},
+                **identifying_reveal(actor=actor, target=row, fields=list(fields), reason=reason),
+            }
+            for row in getattr(person, part).all()
+        ]
+    return identity

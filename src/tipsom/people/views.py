@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tipsom.core.forms import submit_form
+from tipsom.core.forms import edit_view, submit_form
 from tipsom.core.masking import MASK_CHAR, mask
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission
 from tipsom.core.registry import ordered
-from tipsom.core.services import identifying_reveal
 from tipsom.organizations import geography
 from tipsom.people import selectors
 from tipsom.people.filters import PersonFilterSet
 from tipsom.people.forms import PersonEditForm, RevealForm, language_name
-from tipsom.people.models import Person
-from tipsom.people.services import person_update
+from tipsom.people.models import BirthDatePrecision, Person, PersonContact, PersonDocument, PersonName
+from tipsom.people.services import person_identity_reveal, person_update
 
 MASKED = MASK_CHAR * 6
 
@@ -84,20 +83,17 @@ def _sections(user: Any, person: Person) -> list[dict[str, Any]]:
 def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person_by_id(request.user, pk, "change")
     form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(person))
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: person_update(
-                actor=request.user, person_id=person.pk, version=data["version"], **form.service_data()
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The person's record was saved."))
-            return redirect("people:detail", pk=person.pk)
-        status = submission.status
-    context = {"form": form, "person": person, "stale": status == 409}
-    return render(request, "people/edit.html", context, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: person_update(
+            actor=request.user, person_id=person.pk, version=data["version"], **form.service_data()
+        ),
+        template="people/edit.html",
+        context={"person": person},
+        success_message=_("The person's record was saved."),
+        success_url=reverse("people:detail", args=[person.pk]),
+    )
 
 
 @never_cache
@@ -119,29 +115,19 @@ def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reveal(actor: Any, person: Person, reason: str) -> dict[str, Any]:
-    """Each identifying record is revealed through identifying_reveal, so each is in the audit log with the reason."""
-    reveal = identifying_reveal
-    birth = reveal(actor=actor, target=person, fields=["birth_date"], reason=reason)["birth_date"]
-    names = [
-        (name.get_kind_display(), reveal(actor=actor, target=name, fields=["name", "name_latin"], reason=reason))
-        for name in person.names.all()
-    ]
-    contacts = [
-        (contact.get_kind_display(), reveal(actor=actor, target=contact, fields=["value"], reason=reason)["value"])
-        for contact in person.contacts.all()
-    ]
-    documents = [
-        (
-            document.get_doc_type_display(),
-            reveal(actor=actor, target=document, fields=["number"], reason=reason)["number"],
-            document.issuing_country,
-        )
-        for document in person.documents.all()
-    ]
+    """The identity through the one audited reveal service, with its codes shown as their labels."""
+    identity = person_identity_reveal(actor=actor, person=person, reason=reason)
+    precision = identity["birth_date_precision"]
     return {
-        "birth_date": birth,
-        "birth_date_precision": person.get_birth_date_precision_display(),
-        "names": names,
-        "contacts": contacts,
-        "documents": documents,
+        "birth_date": identity["birth_date"],
+        "birth_date_precision": BirthDatePrecision(precision).label if precision else "",
+        "names": [
+            (PersonName.Kind(row["kind"]).label, {"name": row["name"], "name_latin": row["name_latin"]})
+            for row in identity["names"]
+        ],
+        "contacts": [(PersonContact.Kind(row["kind"]).label, row["value"]) for row in identity["contacts"]],
+        "documents": [
+            (PersonDocument.DocumentType(row["doc_type"]).label, row["number"], row["issuing_country"])
+            for row in identity["documents"]
+        ],
     }

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,12 +19,12 @@ from tipsom.accounts.filters import UserFilterSet
 from tipsom.accounts.forms_admin import RevealForm, UserCreateForm, UserEditForm
 from tipsom.accounts.models import ObjectPermission, User
 from tipsom.audit.models import AuditEvent
+from tipsom.audit.reveal import identifying_reveal
 from tipsom.audit.selectors import audit_event_list
-from tipsom.core.forms import submit_form
+from tipsom.core.forms import edit_view, submit_form
 from tipsom.core.masking import mask
 from tipsom.core.paging import numbered_page
 from tipsom.core.permissions import access_by_id, require_permission, user_can
-from tipsom.core.services import identifying_reveal
 
 RECENT_EVENTS = 10
 
@@ -45,26 +46,24 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
 def user_create_view(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, "add", User)
     form = UserCreateForm(request.POST or None, actor=request.user)
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: services.user_create(
-                actor=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                email=data["email"],
-                phone=data["phone"],
-                organization=data["organization"],
-                roles=list(data["roles"]),
-                password=data["password"],
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The user was created."))
-            return redirect("accounts:user_detail", pk=submission.result.pk)
-        status = submission.status
-    return render(request, "accounts/users_form.html", {"form": form, "target": None}, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.user_create(
+            actor=request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            organization=data["organization"],
+            roles=list(data["roles"]),
+            password=data["password"],
+        ),
+        template="accounts/users_form.html",
+        context={"target": None},
+        success_message=_("The user was created."),
+        success_url=lambda user: reverse("accounts:user_detail", args=[user.pk]),
+    )
 
 
 @require_GET
@@ -99,19 +98,17 @@ def _detail_context(request: HttpRequest, target: User) -> dict[str, Any]:
 def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.access_user_by_id(request.user, pk, "change")
     form = UserEditForm(request.POST or None, actor=request.user, initial=UserEditForm.initial_for(target))
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: services.user_update(
-                actor=request.user, user_id=target.pk, data=form.service_data(), roles=list(data["roles"])
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The user was saved."))
-            return redirect("accounts:user_detail", pk=target.pk)
-        status = submission.status
-    return render(request, "accounts/users_form.html", {"form": form, "target": target}, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.user_update(
+            actor=request.user, user_id=target.pk, data=form.service_data(), roles=list(data["roles"])
+        ),
+        template="accounts/users_form.html",
+        context={"target": target},
+        success_message=_("The user was saved."),
+        success_url=reverse("accounts:user_detail", args=[target.pk]),
+    )
 
 
 @require_POST

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import CaseOrganization, ChildProtection
-from tipsom.cases.services import _checks as check
 from tipsom.cases.services.case import STALE, _touch, access_case, require_open
+from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.models import Organization, OrganizationFunction
 
@@ -116,18 +116,18 @@ def child_update(*, actor: Any, case_id: Any, version: int | None = None, **data
             errors, "age_assessment", ChildProtection.AgeAssessment, data["age_assessment"]
         )
     errors.raise_if_any()
-    before = {name: getattr(track, name) for name in clean}
-    for name, value in clean.items():
-        setattr(track, name, value)
-    if track.guardian_appointed_on and not (track.guardian_name or track.guardian_organization_id):
-        errors["guardian_name"] = _("Name the guardian or the guardian's organization.")
-    if track.best_interests == ChildProtection.Assessment.COMPLETED and not track.best_interests_completed_on:
-        errors["best_interests_completed_on"] = _("Give the date the assessment was completed.")
-    errors.raise_if_any()
-    changed = [name for name in clean if before[name] != getattr(track, name)]
+
+    def rules(track: ChildProtection) -> None:
+        if track.guardian_appointed_on and not (track.guardian_name or track.guardian_organization_id):
+            errors["guardian_name"] = _("Name the guardian or the guardian's organization.")
+        if track.best_interests == ChildProtection.Assessment.COMPLETED and not track.best_interests_completed_on:
+            errors["best_interests_completed_on"] = _("Give the date the assessment was completed.")
+        errors.raise_if_any()
+
+    update = check.model_update(track, clean, check=rules)
+    changed, before = update.fields, update.before
     if not changed:
         return track
-    track.save()
     if "age_assessment" in changed:
         case.is_child = track.age_assessment != ChildProtection.AgeAssessment.ADULT
         case.save(update_fields=["is_child"])

@@ -23,10 +23,11 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.cases.services import _checks as check
 from tipsom.cases.services.case import STALE, _touch, access_case, child_steps_error, earliest_birth, require_open
+from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id
+from tipsom.organizations import geography
 from tipsom.organizations.models import Organization
 
 RETURN_SERVICE = "Return"
@@ -166,7 +167,7 @@ def event_add(
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
     event_type = check.code(errors, "event_type", "hte_Type", event_type)
-    country = check.country(errors, "country", country, required=True)
+    country = geography.valid_country(errors, "country", country, required=True)
     place = check.line(errors, "place", place)
     born = earliest_birth(case.person)
     before_birth = _("An event cannot be dated before the person's birth.")

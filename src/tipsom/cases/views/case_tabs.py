@@ -63,6 +63,7 @@ class TabBuilder:
             facts += [(_("Closure reason"), case.get_closure_reason_display()), (_("Closed on"), case.closed_on)]
         closures = []
         for request in page.closure_requests:
+            request.shown_comment = page.shown(request.approval_comment)
             if request.approval == PENDING and page.can_approve and request.created_by_id != page.user.pk:
                 request.review_form = self.form("closure_review", item=request.pk)
             closures.append(request)
@@ -94,6 +95,7 @@ class TabBuilder:
         decisions = []
         for decision in page.decisions:
             decision.shown_basis = page.shown(decision.basis)
+            decision.shown_comment = page.shown(decision.approval_comment)
             if decision.approval == PENDING and page.can_approve and decision.created_by_id != page.user.pk:
                 decision.review_form = self.form("decision_review", item=decision.pk)
             decisions.append(decision)

@@ -7,8 +7,8 @@ from django.core.exceptions import FieldError
 from django.db import connection
 
 from tipsom.accounts.models import User
+from tipsom.audit.keys import keys_rotate
 from tipsom.core import crypto
-from tipsom.core.services import keys_rotate
 from tipsom.organizations.models import Organization
 
 

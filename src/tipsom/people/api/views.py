@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -13,36 +12,12 @@ from rest_framework.response import Response
 
 from tipsom.core.api.schema import error_responses
 from tipsom.core.permissions import require_permission
-from tipsom.core.services import identifying_reveal
 from tipsom.people import selectors, services
 from tipsom.people.api import serializers
 from tipsom.people.filters import PersonFilterSet
 from tipsom.people.models import Person
 
 _WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
-
-
-@transaction.atomic
-def _reveal_identity(*, actor: Any, person: Person, parts: list[str], reason: str) -> dict[str, Any]:
-    """The identity parts asked for. Every record shown goes through identifying_reveal, so each is audited
-    with the reason (one transaction: all or nothing)."""
-    identity: dict[str, Any] = {"id": person.pk}
-    if "birth_date" in parts:
-        identity.update(identifying_reveal(actor=actor, target=person, fields=["birth_date"], reason=reason))
-        identity["birth_date_precision"] = person.birth_date_precision
-    collections = {
-        "names": (["name", "name_latin"], lambda row: {"kind": row.kind, "script": row.script}),
-        "contacts": (["value"], lambda row: {"kind": row.kind}),
-        "documents": (["number"], lambda row: {"doc_type": row.doc_type, "issuing_country": row.issuing_country}),
-    }
-    for part, (fields, plain) in collections.items():
-        if part not in parts:
-            continue
-        identity[part] = [
-            {**plain(row), **identifying_reveal(actor=actor, target=row, fields=fields, reason=reason)}
-            for row in getattr(person, part).all()
-        ]
-    return identity
 
 
 @extend_schema(tags=["persons"])
@@ -90,7 +65,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         payload = serializers.RevealSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         parts = payload.validated_data.get("fields") or list(serializers.IDENTITY_PARTS)
-        identity = _reveal_identity(
+        identity = services.person_identity_reveal(
             actor=request.user, person=person, parts=parts, reason=payload.validated_data["reason"]
         )
         return Response(serializers.PersonIdentitySerializer(identity).data)

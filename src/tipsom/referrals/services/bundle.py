@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipsom.audit.services import audit_record
-from tipsom.cases.services import _checks as check
+from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id, user_can
+from tipsom.organizations import geography
 from tipsom.referrals import bundles
 from tipsom.referrals.models import (
     OPEN_STATES,
@@ -52,7 +53,7 @@ def _require_key_admin(actor: Any, action: str, model: type) -> None:
 
 def _country(value: Any) -> str:
     errors = check.Errors()
-    country = check.country(errors, "country", value, required=True)
+    country = geography.valid_country(errors, "country", value, required=True)
     errors.raise_if_any()
     return country
 
@@ -109,7 +110,7 @@ def exchange_peer_add(
     """Record a partner country's public keys, as its administrators shared them."""
     _require_key_admin(actor, "add", ExchangePeer)
     errors = check.Errors()
-    country = check.country(errors, "country", country, required=True)
+    country = geography.valid_country(errors, "country", country, required=True)
     name = check.line(errors, "name", name, required=True, max_length=200)
     for field, value in (("signing_public", signing_public), ("encryption_public", encryption_public)):
         if bundles.public_key_bytes(value) is None:

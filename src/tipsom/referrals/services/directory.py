@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import CaseType
-from tipsom.cases.services import _checks as check
+from tipsom.core import validation as check
 from tipsom.core.codes import is_code
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
@@ -213,21 +213,20 @@ def service_update(*, actor: Any, service_id: Any, version: Any, **fields: Any) 
     check.reject_unknown(fields, SERVICE_FIELDS)
     errors = check.Errors()
     clean = _validate_service(fields, service.country, errors)
-    before = {name: getattr(service, name) for name in SERVICE_FIELDS}
-    for name, value in clean.items():
-        setattr(service, name, value)
-    _check_service_rules(service, errors)
-    errors.raise_if_any()
-    changed = [name for name in clean if before[name] != getattr(service, name)]
-    if not changed:
-        return service
-    if {"capacity_available", "capacity_total"} & set(changed):
+    capacity = [name for name in ("capacity_available", "capacity_total") if name in clean]
+    if any(clean[name] != getattr(service, name) for name in capacity):
         service.capacity_updated_at = timezone.now()
-    service.version += 1
-    service.save()
+
+    def rules(service: Service) -> None:
+        _check_service_rules(service, errors)
+        errors.raise_if_any()
+
+    update = check.model_update(service, clean, check=rules, also_save=["capacity_updated_at"])
+    if not update:
+        return service
     audit_record(
         actor=actor, action="service.update", target=service, organization=service.organization_id,
-        changes=describe_changes(service, changed, before),
+        changes=describe_changes(service, update.fields, update.before),
     )  # fmt: skip
     return service
 
@@ -334,16 +333,12 @@ def pathway_update(*, actor: Any, pathway_id: Any, version: Any, **fields: Any) 
     errors = check.Errors()
     clean = _validate_pathway(fields, errors)
     errors.raise_if_any()
-    before = {name: getattr(pathway, name) for name in PATHWAY_FIELDS}
-    for name, value in clean.items():
-        setattr(pathway, name, value)
-    changed = [name for name in clean if before[name] != getattr(pathway, name)]
-    if not changed:
+    update = check.model_update(pathway, clean)
+    if not update:
         return pathway
-    pathway.version += 1
-    pathway.save()
-    action = "pathway.deactivate" if changed == ["is_active"] and not pathway.is_active else "pathway.update"
-    audit_record(actor=actor, action=action, target=pathway, changes=describe_changes(pathway, changed, before))
+    action = "pathway.deactivate" if update.fields == ["is_active"] and not pathway.is_active else "pathway.update"
+    changes = describe_changes(pathway, update.fields, update.before)
+    audit_record(actor=actor, action=action, target=pathway, changes=changes)
     return pathway
 
 

@@ -19,11 +19,12 @@ from django.utils.translation import gettext_noop
 
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case, ServiceDelivery
-from tipsom.cases.services import _checks as check
 from tipsom.cases.services import consent_require
 from tipsom.cases.services.case import access_case, child_steps_error, require_open
+from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
 from tipsom.core.permissions import access_by_id, user_can
+from tipsom.organizations import geography
 from tipsom.referrals.models import (
     LIVE_STATES,
     OPEN_STATES,
@@ -149,7 +150,7 @@ def referral_send(
         service_type = check.choice(errors, "service_type", ServiceType, service_type)
         recipient = check.line(errors, "recipient", recipient, required=True, max_length=300)
     if channel == Channel.ABROAD:
-        partner_country = check.country(errors, "partner_country", partner_country, required=True)
+        partner_country = geography.valid_country(errors, "partner_country", partner_country, required=True)
         if partner_country and "partner_country" not in errors:
             if partner_country == case.country:
                 errors["partner_country"] = _("Choose another country: this one is served here.")

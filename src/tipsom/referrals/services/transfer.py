@@ -16,8 +16,8 @@ from django.utils.translation import gettext_noop
 
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case, CaseOrganization, ClosureRequest, StatusDecision, Task
-from tipsom.cases.services import _checks as check
 from tipsom.cases.services.case import access_case, require_open
+from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
 from tipsom.core.permissions import access_by_id, user_can
 from tipsom.organizations.models import Organization

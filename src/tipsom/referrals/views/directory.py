@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
-from tipsom.core.forms import submit_form
+from tipsom.core.forms import edit_view, submit_form
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
@@ -113,41 +114,36 @@ def service_create_view(request: HttpRequest) -> HttpResponse:
         organizations=organizations if chooses else None,
         initial={"serves_tip": True, "serves_som": True},
     )
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: services.service_create(
-                actor=request.user,
-                organization_id=data.get("organization", request.user.organization_id),
-                **form.service_data(),
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The service was listed."))
-            return redirect("directory:detail", pk=submission.result.pk)
-        status = submission.status
-    return render(request, "referrals/directory/form.html", {"form": form, "service": None}, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.service_create(
+            actor=request.user,
+            organization_id=data.get("organization", request.user.organization_id),
+            **form.service_data(),
+        ),
+        template="referrals/directory/form.html",
+        context={"service": None},
+        success_message=_("The service was listed."),
+        success_url=lambda service: reverse("directory:detail", args=[service.pk]),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def service_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     service = selectors.access_service_by_id(request.user, pk, "change")
     form = ServiceEditForm(request.POST or None, country=service.country, initial=ServiceEditForm.initial_for(service))
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: services.service_update(
-                actor=request.user, service_id=service.pk, version=data["version"], **form.service_data()
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The service was saved."))
-            return redirect("directory:detail", pk=service.pk)
-        status = submission.status
-    context = {"form": form, "service": service, "stale": status == 409}
-    return render(request, "referrals/directory/form.html", context, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.service_update(
+            actor=request.user, service_id=service.pk, version=data["version"], **form.service_data()
+        ),
+        template="referrals/directory/form.html",
+        context={"service": service},
+        success_message=_("The service was saved."),
+        success_url=reverse("directory:detail", args=[service.pk]),
+    )
 
 
 @require_POST
@@ -205,20 +201,17 @@ def pathway_list_view(request: HttpRequest) -> HttpResponse:
 def pathway_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = selectors.access_pathway_by_id(request.user, pk, "change")
     form = PathwayEditForm(request.POST or None, initial=PathwayEditForm.initial_for(pathway))
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(
-            form,
-            lambda data: services.pathway_update(
-                actor=request.user, pathway_id=pathway.pk, version=data["version"], **form.service_data()
-            ),
-        )
-        if submission.result is not None:
-            messages.success(request, _("The pathway was saved."))
-            return redirect("directory:pathways")
-        status = submission.status
-    context = {"form": form, "pathway": pathway, "stale": status == 409}
-    return render(request, "referrals/directory/pathway_form.html", context, status=status)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.pathway_update(
+            actor=request.user, pathway_id=pathway.pk, version=data["version"], **form.service_data()
+        ),
+        template="referrals/directory/pathway_form.html",
+        context={"pathway": pathway},
+        success_message=_("The pathway was saved."),
+        success_url=reverse("directory:pathways"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

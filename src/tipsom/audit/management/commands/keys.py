@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from tipsom.audit.keys import keys_reencrypt, keys_rotate
 from tipsom.core import crypto
 from tipsom.core.management.base import TipsomCommand
-from tipsom.core.services import keys_reencrypt, keys_rotate
 
 
 class Command(TipsomCommand):
