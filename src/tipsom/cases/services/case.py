@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tipsom.audit.reveal import reveal_record
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import (
     ACTUAL_VICTIM,
@@ -33,10 +34,9 @@ from tipsom.cases.models import (
     StatusDecision,
     TraffickingAct,
 )
-from tipsom.cases.services import _checks as check
+from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
-from tipsom.core.services import reveal_reason
 from tipsom.organizations import geography
 from tipsom.people.models import BirthDatePrecision, Person
 from tipsom.people.services import person_create
@@ -126,9 +126,9 @@ def _case_fields(data: dict[str, Any], errors: check.Errors, *, country: str, pe
         clean["region"] = region
     for name in ("origin_country", "destination_country"):
         if name in data:
-            clean[name] = check.country(errors, name, data[name])
+            clean[name] = geography.valid_country(errors, name, data[name])
     if "transit_countries" in data:
-        clean["transit_countries"] = check.countries(errors, "transit_countries", data["transit_countries"])
+        clean["transit_countries"] = geography.valid_countries(errors, "transit_countries", data["transit_countries"])
     for name, list_name in CASE_LIST_FIELDS.items():
         if name in data:
             clean[name] = check.codes(errors, name, list_name, data[name])
@@ -337,18 +337,13 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
     errors.raise_if_any()
     if "identified_on" in fields:
         fields["is_child"] = _child_on(case, fields["identified_on"])
-    before = {name: getattr(case, name) for name in fields}
-    for name, value in fields.items():
-        setattr(case, name, value)
-    changed = [name for name in fields if before[name] != getattr(case, name)]
-    if not changed:
+    update = check.model_update(case, fields)
+    if not update:
         return case
     if case.is_child and not ChildProtection.objects.filter(case=case).exists():
         # An earlier identification date can make the person a child then: the child track starts.
         ChildProtection.objects.create(case=case, age_assessment=_age_assessment(case.person))
-    case.version += 1
-    case.save()
-    changes = describe_changes(case, changed, before)
+    changes = describe_changes(case, update.fields, update.before)
     audit_record(
         actor=actor, action="case.update", target=case, organization=case.owner_organization_id, changes=changes
     )
@@ -378,9 +373,7 @@ def case_text_reveal(*, actor: Any, case_id: Any, part: str, reason: str) -> Cas
     API: the user must be allowed to reveal the case (else NotFound) and give a reason, which the audit log keeps
     with the part's name, never the text. The case page shows the text to the team without this step."""
     case = access_by_id(Case, actor, case_id, "reveal")
-    reason = reveal_reason(reason)
-    audit_record(actor=actor, action="reveal", target=case, organization=case.owner_organization_id,
-                 changes={"fields": [part]}, reason=reason)  # fmt: skip
+    reveal_record(actor=actor, target=case, parts=[part], reason=reason)
     return case
 
 
