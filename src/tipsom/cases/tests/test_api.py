@@ -18,7 +18,7 @@ from django.urls import reverse
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import ACTUAL_VICTIM, Case, ChildProtection, JournalEntry
-from tipsom.cases.tests.api_helpers import CASE_FACTS, make_case
+from tipsom.cases.testing import CASE_FACTS, make_case
 from tipsom.core.masking import MASK_CHAR
 from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person

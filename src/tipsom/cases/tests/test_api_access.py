@@ -28,7 +28,7 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.cases.tests.api_helpers import make_case
+from tipsom.cases.testing import make_case
 from tipsom.core.masking import MASK_CHAR
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tipsom.accounts.testing import AccessCase, make_user
-from tipsom.cases import services
+from tipsom.accounts.testing import AccessCase
+from tipsom.cases import services, testing
 from tipsom.cases.models import (
     ACTUAL_VICTIM,
     Assessment,
@@ -47,19 +47,11 @@ SCREENING = {"acts": ["recruitment"], "means": ["DebtBondage"], "purposes": ["Fo
 
 
 def make_case(organization: Any, *, child: bool = False, actor: Any = None) -> Case:
-    """A case of `organization`, registered by one of its case managers (who is on its team)."""
-    actor = actor or make_user(organization, roles=("case_manager",))
-    case = services.case_register(
-        actor=actor,
-        organization=organization,
-        person=dict(CHILD if child else ADULT),
-        screening=dict(SCREENING),
-        case_type="tip",
-        identified_on="2025-03-01",
-        origin_country="BO",
-        destination_country="BR",
-        exploitation_types=["ForcedLabour"],
-    )
+    """A case of `organization` with a screening, registered by one of its case managers (who is on its team)."""
+    case = testing.make_case(
+        organization, actor=actor, person=CHILD if child else ADULT, screening=dict(SCREENING),
+        identified_on="2025-03-01", means_of_control=[],
+    )  # fmt: skip
     return Case.objects.get(pk=case.pk)
 
 

@@ -16,7 +16,6 @@ from tipsom.notifications import services
 from tipsom.notifications.models import Notification
 from tipsom.notifications.tests.helpers import CASE_NUMBER, make_notification
 from tipsom.organizations.testing import make_organization
-from tipsom.referrals.models import Referral
 
 PARAMS = {"service_type": "shelter", "case_number": CASE_NUMBER, "organization": "Casa Abrigo"}
 
@@ -125,7 +124,7 @@ def test_notify_organization_reaches_only_its_active_users_who_may_change_referr
     make_user(make_organization("BR"), roles=("case_manager",))  # another organization
     with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(6):
         created = services.notify_organization(
-            organization_id=org.pk, kind="referral_received", params=PARAMS, action="change", model=Referral
+            organization_id=org.pk, kind="referral_received", params=PARAMS, action="change", model="referrals.referral"
         )
     assert sorted(n.user_id for n in created) == sorted(user.pk for user in permitted)
     assert [message.to for message in mail.outbox] == [["cm@example.org"]]

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
-from tipsom.cases.services import case_register, consent_record
+from tipsom.cases import testing
+from tipsom.cases.services import consent_record
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import ExchangeKey, ExchangePeer, Referral
 from tipsom.referrals.services import referral_send
@@ -51,9 +52,10 @@ def partner(country: str) -> ExchangePeer:
 
 
 def make_case(organization: Any, user: Any, sections_consent: list[str] | None = None) -> Any:
-    case = case_register(
+    case = testing.make_case(
+        organization,
         actor=user,
-        organization=organization,
+        means_of_control=[],
         person={
             "names": [{"name": NAME, "name_latin": "Olena Koval"}],
             "gender": "Feminine",

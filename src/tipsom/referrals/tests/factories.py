@@ -17,12 +17,14 @@ from django.utils import timezone
 from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
+from tipsom.cases import testing
 from tipsom.cases.models import Case, ServiceDelivery
-from tipsom.cases.services import case_register, consent_record
+from tipsom.cases.services import consent_record
 from tipsom.notifications.models import Notification
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import ExchangePeer, Referral, Service, Transfer
+from tipsom.referrals.testing import make_service
 
 COUNTRY = "BR"
 REGION = "BR-MT"
@@ -72,9 +74,8 @@ def case_fields(**overrides: Any) -> dict[str, Any]:
 def make_case(actor: User, organization: Organization | None = None, *, child: bool = False, **fields: Any) -> Case:
     """A case registered through case_register (its audit event and status decision included)."""
     person = fields.pop("person", None) or (child_person() if child else adult_person())
-    return case_register(
-        actor=actor, organization=organization or actor.organization, person=person, **case_fields(**fields)
-    )
+    organization = organization or actor.organization
+    return testing.make_case(organization, actor=actor, person=person, means_of_control=[], **case_fields(**fields))
 
 
 def give_consent(actor: User, case: Case, service_types: list[str] | None = None, *, given: bool = True) -> Any:
@@ -87,19 +88,6 @@ def give_consent(actor: User, case: Case, service_types: list[str] | None = None
         recorded_on=timezone.localdate(),
         given_by="guardian" if case.is_child else "person",
         service_types=(ALL_SUPPORT if service_types is None else service_types) if given else None,
-    )
-
-
-def make_service(organization: Organization, service_type: str = "shelter", **fields: Any) -> Service:
-    """An active service that serves everyone, nationwide, with places free unless told otherwise."""
-    defaults: dict[str, Any] = {
-        "name": f"{service_type} of {organization.name}",
-        "capacity_total": 10,
-        "capacity_available": 4,
-    }
-    defaults.update(fields)
-    return Service.objects.create(
-        organization=organization, country=organization.country, service_type=service_type, **defaults
     )
 
 

@@ -16,12 +16,12 @@ from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services import consent_record
-from tipsom.cases.tests.api_helpers import make_case
+from tipsom.cases.testing import make_case
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services
-from tipsom.referrals.models import SUPPORT_TYPE, Referral, Service, State
-from tipsom.referrals.services.directory import service_create
+from tipsom.referrals.models import SUPPORT_TYPE, Referral, State
+from tipsom.referrals.testing import make_service
 
 MESSAGE = "She needs a safe place tonight; speaks Spanish only."
 LIST_FIELDS = {
@@ -31,14 +31,6 @@ LIST_FIELDS = {
 
 
 # --- Helpers (the other referral test modules import these) ----------------------------------------------------
-def make_service(organization: Organization, service_type: str = "shelter", **fields: Any) -> Service:
-    """A service of `organization`, listed by one of its case managers."""
-    staff = make_user(organization, roles=("case_manager",))
-    return service_create(
-        actor=staff, organization_id=organization.pk, service_type=service_type, name="Casa Abrigo", **fields
-    )
-
-
 def referable_case(organization: Organization) -> Case:
     """A case of `organization` whose person agreed to referral to every type of service."""
     case = make_case(organization)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
-from tipsom.cases.tests.api_helpers import make_case
+from tipsom.cases.testing import make_case
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services

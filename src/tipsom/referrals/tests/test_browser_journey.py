@@ -30,7 +30,8 @@ def nrm() -> dict[str, Any]:
     from tipsom.accounts.testing import make_user
     from tipsom.organizations.testing import make_organization
     from tipsom.referrals.models import Pathway
-    from tipsom.referrals.tests.factories import child_person, give_consent, make_case, make_service
+    from tipsom.referrals.testing import make_service
+    from tipsom.referrals.tests.factories import child_person, give_consent, make_case
 
     ngo = make_organization("BR", name="Associação Rede Livre", type="NGO", region="BR-MT")
     shelter_org = make_organization("BR", name="Casa Abrigo Esperança", type="NGO")

@@ -14,7 +14,8 @@ from tipsom.audit.models import AuditEvent
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Pathway, ResponseTime, Service
-from tipsom.referrals.tests.directory_helpers import counts, make_pathway, make_service
+from tipsom.referrals.testing import make_service
+from tipsom.referrals.tests.directory_helpers import counts, make_pathway
 
 NO_ROLE = ""
 SERVICE_NAME = "Casa Girassol"

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tipsom.accounts.testing import make_user
-from tipsom.cases.tests.api_helpers import make_case
+from tipsom.cases.testing import make_case
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.selectors.directory import (
@@ -21,7 +21,8 @@ from tipsom.referrals.selectors.directory import (
     service_warnings,
     warning_messages,
 )
-from tipsom.referrals.tests.directory_helpers import make_pathway, make_service
+from tipsom.referrals.testing import make_service
+from tipsom.referrals.tests.directory_helpers import make_pathway
 
 pytestmark = pytest.mark.django_db
 

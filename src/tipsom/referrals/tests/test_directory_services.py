@@ -22,7 +22,8 @@ from tipsom.referrals.services.directory import (
     service_create,
     service_update,
 )
-from tipsom.referrals.tests.directory_helpers import counts, make_pathway, make_service
+from tipsom.referrals.testing import make_service
+from tipsom.referrals.tests.directory_helpers import counts, make_pathway
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from tipsom.audit.models import AuditEvent
 from tipsom.notifications.models import Notification
 from tipsom.referrals.models import Referral, ResponseTime, State
 from tipsom.referrals.services import referral_accept, referral_start, referrals_expire_due
-from tipsom.referrals.tests.factories import World, audit_actions, make_service, make_world, notified, send, snapshot
+from tipsom.referrals.testing import make_service
+from tipsom.referrals.tests.factories import World, audit_actions, make_world, notified, send, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,8 @@ from tipsom.referrals.selectors.stats import (
     referral_stats,
     suppress_small,
 )
-from tipsom.referrals.tests.factories import COUNTRY, make_case, make_service
+from tipsom.referrals.testing import make_service
+from tipsom.referrals.tests.factories import COUNTRY, make_case
 
 pytestmark = pytest.mark.django_db
 

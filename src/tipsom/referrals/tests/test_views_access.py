@@ -11,7 +11,8 @@ from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Referral, State, Transfer
 from tipsom.referrals.services import referral_accept, referral_send, transfer_request
-from tipsom.referrals.tests.factories import give_consent, make_case, make_service
+from tipsom.referrals.testing import make_service
+from tipsom.referrals.tests.factories import give_consent, make_case
 
 SENDER_ONLY = "Texto que só o remetente vê"
 

@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Task
-from tipsom.cases.tests.api_helpers import make_case
+from tipsom.cases.testing import make_case
 from tipsom.notifications.services import digest_send
-from tipsom.notifications.tests.helpers import make_referral
 from tipsom.organizations.testing import make_organization
+from tipsom.referrals.testing import make_referral
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 PAST, FUTURE = NOW - timedelta(hours=3), NOW + timedelta(hours=3)

@@ -1,4 +1,5 @@
-"""Shared by the case API tests: cases made through the services, as a caseworker of the organization would."""
+"""Test factories of the cases app, shared by its tests and the apps above: cases registered through the case
+services, as a caseworker of the organization would."""
 
 from __future__ import annotations
 
@@ -34,10 +35,13 @@ CASE_FACTS: dict[str, Any] = {
 }
 
 
-def make_case(organization: Any, *, child: bool = False, **facts: Any) -> Case:
-    """A case of `organization`, registered by one of its case managers (kept on the case as `_actor`)."""
-    actor = make_user(organization, roles=("case_manager",))
-    person = CHILD_PERSON if child else ADULT_PERSON
-    case = services.case_register(actor=actor, organization=organization, person={**person}, **{**CASE_FACTS, **facts})
+def make_case(
+    organization: Any, *, child: bool = False, actor: Any = None, person: dict[str, Any] | None = None, **facts: Any
+) -> Case:
+    """A case of `organization`, registered by `actor` or a new case manager of it (kept on the case as `_actor`),
+    for an adult (or a child) unless `person` is given; `facts` override the case's."""
+    actor = actor or make_user(organization, roles=("case_manager",))
+    person = dict(person if person is not None else CHILD_PERSON if child else ADULT_PERSON)
+    case = services.case_register(actor=actor, organization=organization, person=person, **{**CASE_FACTS, **facts})
     case._actor = actor  # type: ignore[attr-defined]
     return case
