@@ -113,6 +113,10 @@ TEMPLATES = [
     },
 ]
 
+# Widgets are rendered by Django's own templates, except the commonest (select, input, radio/checkbox), which
+# tipsom.core.renderers writes in Python with the same output: per-option includes were most of a page's CPU.
+FORM_RENDERER = "tipsom.core.renderers.FormRenderer"
+
 # --- Database -----------------------------------------------------------------------------------------------
 # TIPSOM_DATABASE_URL selects the database (PostgreSQL in production); the SQLite file under var/ is the
 # embedded default. Tests use TIPSOM_TEST_DATABASE_URL when it is set, so CI can run the suite on both.
