@@ -41,7 +41,8 @@ def make_case(
     """A case of `organization`, registered by `actor` or a new case manager of it (kept on the case as `_actor`),
     for an adult (or a child) unless `person` is given; `facts` override the case's."""
     actor = actor or make_user(organization, roles=("case_manager",))
-    person = dict(person if person is not None else CHILD_PERSON if child else ADULT_PERSON)
-    case = services.case_register(actor=actor, organization=organization, person=person, **{**CASE_FACTS, **facts})
+    if facts.get("person_id") is None:
+        facts["person"] = dict(person if person is not None else CHILD_PERSON if child else ADULT_PERSON)
+    case = services.case_register(actor=actor, organization=organization, **{**CASE_FACTS, **facts})
     case._actor = actor  # type: ignore[attr-defined]
     return case

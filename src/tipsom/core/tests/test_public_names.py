@@ -31,7 +31,7 @@ def private_imports(path: Path, module: str = "") -> list[str]:
             continue
         for alias in node.names:
             private = alias.name.startswith("_") and not alias.name.startswith("__")
-            # A package may import its own private sub-modules (tipsom.cases.services -> ._checks).
+            # A package may import its own private sub-modules (tipsom.core.api -> ._helpers).
             inside = module.startswith(source + ".") and f"{source}.{alias.name}" != module
             if private and not inside:
                 found.append(f"{module}:{node.lineno}: {source}.{alias.name}")
@@ -52,12 +52,12 @@ def test_the_check_sees_a_private_import(tmp_path: Path) -> None:
     probe.write_text(
         "from tipsom.core.context import _current\n"
         "from tipsom.core import crypto\n"
-        "from tipsom.cases.services import _checks\n"
+        "from tipsom.core.api import _helpers\n"
         "from ._helpers import _x\n",
         encoding="utf-8",
     )
-    found = private_imports(probe, "tipsom.cases.services.case")
+    found = private_imports(probe, "tipsom.core.api.errors")
     assert found == [
-        "tipsom.cases.services.case:1: tipsom.core.context._current",
-        "tipsom.cases.services.case:4: tipsom.cases.services._helpers._x",
+        "tipsom.core.api.errors:1: tipsom.core.context._current",
+        "tipsom.core.api.errors:4: tipsom.core.api._helpers._x",
     ]

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
-from tipsom.cases.services import case_register
 from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person, PersonContact, PersonDocument, PersonName
 from tipsom.people.services import person_create
@@ -233,14 +232,6 @@ def test_search_by_name_and_by_document(manager, home_org):
     assert found(document="mg 12345678") == {maria.pk}
     assert found(citizenship="UA") == {other.pk}
     assert found(gender="Feminine", citizenship="BO") == {maria.pk}
-
-
-def test_the_detail_lists_only_the_cases_the_user_may_see(manager, home_org):
-    person = _person(home_org)
-    case = case_register(actor=None, organization=home_org, person_id=person.pk, case_type="tip",
-                         identified_on="2026-10-02")  # fmt: skip
-    content = _client(manager).get(reverse("people:detail", kwargs={"pk": person.pk})).content.decode()
-    assert case.case_number in content and reverse("cases:detail", kwargs={"pk": case.pk}) in content
 
 
 def test_a_stale_edit_answers_409_and_overwrites_nothing(manager, home_org):
