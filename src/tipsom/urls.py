@@ -19,7 +19,7 @@ urlpatterns = [
     path("audit/", include("tipsom.audit.urls")),
     path("cases/", include("tipsom.cases.urls")),
     path("people/", include("tipsom.people.urls")),
-    path("directory/", include("tipsom.referrals.directory_urls")),
+    path("directory/", include("tipsom.referrals.urls.directory")),
     path("referrals/", include("tipsom.referrals.urls")),
     path("notifications/", include("tipsom.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),

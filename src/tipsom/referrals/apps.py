@@ -10,9 +10,10 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from tipsom.core.permissions import user_can
         from tipsom.core.registry import CaseTab, MenuItem, register, register_api
-        from tipsom.referrals import case_urls, notifications
+        from tipsom.referrals import notifications
         from tipsom.referrals.api import urls as api_urls
         from tipsom.referrals.models import Referral, Service
+        from tipsom.referrals.urls import case as case_urls
 
         register_api(api_urls)
         register("menu_items", MenuItem(_("Referrals"), "referrals:inbox", lambda u: user_can(u, "view", Referral), 30))

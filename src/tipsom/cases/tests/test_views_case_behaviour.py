@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user, sign_in
-from tipsom.cases import case_urls, services
+from tipsom.cases import services
 from tipsom.cases.models import (
     ACTUAL_VICTIM,
     Attachment,
@@ -23,6 +24,7 @@ from tipsom.cases.models import (
     StatusDecision,
 )
 from tipsom.cases.tests.test_views_case import PDF, make_case, registrar
+from tipsom.cases.urls import case as case_urls
 from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
@@ -301,7 +303,7 @@ def test_a_record_of_another_case_answers_404(client: Client, case: Case, manage
 # Queries ----------------------------------------------------------------------------------------------------------
 
 
-def _fill(case: Case, actor: Any) -> None:
+def _fill(case: Case, actor: User) -> None:
     for number in range(4):
         version = Case.objects.get(pk=case.pk).version
         services.event_add(actor=actor, case_id=case.pk, version=version, event_type="Transit", country="PE",

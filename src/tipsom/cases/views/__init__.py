@@ -1,2 +1,2 @@
 """Case screens: the list and the approvals queue (lists), registration (registration); each case's page is in
-the case_urls module."""
+the cases.urls.case module."""

@@ -11,17 +11,17 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tipsom.accounts.selectors import user_list
-from tipsom.cases import forms_case as f
+from tipsom.cases.forms import case as f
 from tipsom.cases.models import Case, ChildProtection, StatusDecision
 from tipsom.cases.selectors import case_allows
 from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.masking import MASK_CHAR
 from tipsom.core.permissions import user_can
 from tipsom.core.registry import CaseTab, ordered
@@ -55,7 +55,7 @@ def countries(codes: list[str]) -> str:
 class CasePage:
     """One case as one viewer may see and change it."""
 
-    def __init__(self, request: HttpRequest, case: Case):
+    def __init__(self, request: AuthenticatedHttpRequest, case: Case):
         self.request = request
         self.user = request.user
         self.case = case

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tipsom.cases import forms_case as f
+from tipsom.cases.forms import case as f
 from tipsom.cases.models import Consent, SomVulnerability, TraffickingAct
 from tipsom.cases.selectors import case_attachments, case_journal
 from tipsom.cases.services import child_closure_problems, consent_current

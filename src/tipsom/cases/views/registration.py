@@ -8,19 +8,20 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tipsom.cases.forms import CaseRegisterForm, precision_of
+from tipsom.cases.forms.registration import CaseRegisterForm, precision_of
 from tipsom.cases.models import Case, Screening, SomVulnerability, TraffickingAct
 from tipsom.cases.services import case_register, is_child_at, screening_recommendation
 from tipsom.core.codes import is_code
 from tipsom.core.errors import ApplicationError
 from tipsom.core.forms import submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
 from tipsom.people.models import Person
 from tipsom.people.selectors import access_person_by_id, person_search_by_name
@@ -38,7 +39,7 @@ _LEVELS = {
 
 
 @require_http_methods(["GET", "POST"])
-def case_register_view(request: HttpRequest) -> HttpResponse:
+def case_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "add", Case)
     organization = request.user.organization
     person = _existing_person(request)
@@ -66,13 +67,13 @@ def case_register_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/register.html", context, status=status)
 
 
-def _existing_person(request: HttpRequest) -> Person | None:
+def _existing_person(request: AuthenticatedHttpRequest) -> Person | None:
     """The registered person a new case is for (`person` in the query or the form), or None for a new person."""
     person_id = request.POST.get("person_id") or request.GET.get("person")
     return access_person_by_id(request.user, person_id, "change") if person_id else None
 
 
-def _register(request: HttpRequest, form: CaseRegisterForm, person: Person | None) -> Case:
+def _register(request: AuthenticatedHttpRequest, form: CaseRegisterForm, person: Person | None) -> Case:
     who = {"person_id": person.pk} if person is not None else {"person": form.person_data()}
     try:
         return case_register(
@@ -90,7 +91,7 @@ def _register(request: HttpRequest, form: CaseRegisterForm, person: Person | Non
 
 
 @require_POST
-def screening_preview(request: HttpRequest) -> HttpResponse:
+def screening_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The recommendation for the indicators ticked so far (HTMX, on every change of the registration form)."""
     require_permission(request.user, "add", Case)
     person_id = request.POST.get("person_id")

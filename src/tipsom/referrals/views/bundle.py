@@ -4,7 +4,7 @@ uploads a bundle from another country's tipsom and gets it as a referral to answ
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -14,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from tipsom.core.errors import NotFound
 from tipsom.core.forms import submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
-from tipsom.referrals.forms_bundle import BundleExportForm, BundleImportForm
+from tipsom.referrals.forms.bundle import BundleExportForm, BundleImportForm
 from tipsom.referrals.models import Channel, Referral
 from tipsom.referrals.selectors.referral import access_referral_by_id, referral_is_sender_side
 from tipsom.referrals.services.bundle import referral_bundle_export, referral_bundle_import
@@ -23,7 +24,7 @@ from tipsom.referrals.services.bundle import referral_bundle_export, referral_bu
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def bundle_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+def bundle_export_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: how long the bundle stays valid; POST: the bundle as a file download."""
     referral = access_referral_by_id(request.user, pk)
     if referral.channel != Channel.ABROAD or not referral_is_sender_side(request.user, referral):
@@ -45,7 +46,7 @@ def bundle_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def bundle_import_view(request: HttpRequest) -> HttpResponse:
+def bundle_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a bundle received from another country; a refusal says why and nothing is saved."""
     require_permission(request.user, "add", Referral)
     form = BundleImportForm(request.POST or None, request.FILES or None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
 from tipsom.core.forms import edit_view, submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
 from tipsom.referrals.filters import ServiceFilterSet, language_choices
-from tipsom.referrals.forms_directory import (
+from tipsom.referrals.forms.directory import (
     CapacityForm,
     PathwayEditForm,
     PathwayForm,
@@ -33,7 +34,7 @@ from tipsom.referrals.selectors import directory as selectors
 from tipsom.referrals.services import directory as services
 
 
-def _country(request: HttpRequest) -> str:
+def _country(request: AuthenticatedHttpRequest) -> str:
     organization = request.user.organization
     if organization is None:
         raise NotFound()
@@ -57,7 +58,7 @@ def _row(service: Service) -> dict[str, Any]:
 
 # --- Search and detail -----------------------------------------------------------------------------------------
 @require_GET
-def service_search_view(request: HttpRequest) -> HttpResponse:
+def service_search_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Service)
     filterset = ServiceFilterSet(request.GET, queryset=selectors.service_list(user=request.user))
     valid = filterset.is_valid()
@@ -78,7 +79,9 @@ def _capacity_form(service: Service, data: Any = None) -> CapacityForm:
     return CapacityForm(data, initial=initial, prefix="capacity")
 
 
-def _detail_context(request: HttpRequest, service: Service, capacity_form: CapacityForm | None = None) -> dict:
+def _detail_context(
+    request: AuthenticatedHttpRequest, service: Service, capacity_form: CapacityForm | None = None
+) -> dict:
     can_change = selectors.service_allows(request.user, service, "change")
     return {
         **_row(service),
@@ -89,7 +92,7 @@ def _detail_context(request: HttpRequest, service: Service, capacity_form: Capac
 
 
 @require_GET
-def service_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def service_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = selectors.access_service_by_id(request.user, pk)
     context = _detail_context(request, service)
     return render(request, "referrals/directory/detail.html", context)
@@ -101,7 +104,7 @@ def _sex_labels(service: Service) -> list[str]:
 
 # --- Listing and changing a service ----------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-def service_create_view(request: HttpRequest) -> HttpResponse:
+def service_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "add", Service)
     country = _country(request)
     organizations = list(selectors.service_organization_choices(user=request.user))
@@ -130,7 +133,7 @@ def service_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def service_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = selectors.access_service_by_id(request.user, pk, "change")
     form = ServiceEditForm(request.POST or None, country=service.country, initial=ServiceEditForm.initial_for(service))
     return edit_view(
@@ -147,7 +150,7 @@ def service_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def service_capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
+def service_capacity_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The quick update of free places. With HTMX the block answers itself: refreshed, or with its errors (400,
     409 when someone changed the service meanwhile); without, a redirect or the page with the errors."""
     service = selectors.access_service_by_id(request.user, pk, "change")
@@ -175,7 +178,7 @@ def service_capacity_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Pathways and response times (NRM administrators) ----------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-def pathway_list_view(request: HttpRequest) -> HttpResponse:
+def pathway_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Pathway)
     can_add = user_can(request.user, "add", Pathway)
     form = PathwayForm(request.POST or None) if can_add else None
@@ -198,7 +201,7 @@ def pathway_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def pathway_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def pathway_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     pathway = selectors.access_pathway_by_id(request.user, pk, "change")
     form = PathwayEditForm(request.POST or None, initial=PathwayEditForm.initial_for(pathway))
     return edit_view(
@@ -215,7 +218,7 @@ def pathway_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def response_time_view(request: HttpRequest) -> HttpResponse:
+def response_time_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", ResponseTime)
     country = _country(request)
     can_change = user_can(request.user, "change", ResponseTime)

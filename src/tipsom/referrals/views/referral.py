@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -19,15 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from tipsom.accounts.models import User
 from tipsom.cases.selectors import access_case_by_id, case_allows
 from tipsom.cases.views.case_context import MASKED, ActionForm, CasePage, countries, labels
 from tipsom.core.codes import code_label
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import form_add_application_error, submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
-from tipsom.referrals import forms as f
+from tipsom.referrals.forms import referral as f
 from tipsom.referrals.models import (
     LIVE_STATES,
     OPEN_STATES,
@@ -205,19 +207,26 @@ def tab_context(
 
 
 def render_tab_page(
-    request: HttpRequest, page: CasePage, *, errors: ActionForm | None = None, status: int = 200, **kwargs: Any
+    request: AuthenticatedHttpRequest,
+    page: CasePage,
+    *,
+    errors: ActionForm | None = None,
+    status: int = 200,
+    **kwargs: Any,
 ) -> HttpResponse:
     return render(request, "cases/detail.html", tab_context(page, errors=errors, **kwargs), status=status)
 
 
-def render_tab_partial(request: HttpRequest, page: CasePage, *, notice: str = "", **kwargs: Any) -> HttpResponse:
+def render_tab_partial(
+    request: AuthenticatedHttpRequest, page: CasePage, *, notice: str = "", **kwargs: Any
+) -> HttpResponse:
     context = tab_context(page, notice=notice, **kwargs)
     context["out_of_band"] = True
     return render(request, "cases/partials/tab_panel.html", context)
 
 
 @require_GET
-def case_referrals_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_referrals_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = CasePage(request, access_case_by_id(request.user, pk))
     service_id = request.GET.get("service", "")
     if request.htmx and not request.htmx.history_restore_request:
@@ -230,7 +239,11 @@ def case_referrals_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def case_act(
-    request: HttpRequest, pk: int, build: Callable[[CasePage, Any], ActionForm], call: Callable[..., Any], done: str
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    build: Callable[[CasePage, Any], ActionForm],
+    call: Callable[..., Any],
+    done: str,
 ) -> HttpResponse:
     """One action of the Referrals tab, answered as the case page answers its own (see cases.views.case_actions):
     `build(page, data)` makes the form, `call(page, action)` calls the service and may raise ApplicationError;
@@ -263,7 +276,7 @@ def case_act(
 
 
 @require_POST
-def case_referral_send_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_referral_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     channel = request.POST.get("channel", Channel.SYSTEM)
     if channel not in (Channel.SYSTEM, Channel.LETTER, Channel.ABROAD):
         channel = Channel.SYSTEM
@@ -307,7 +320,7 @@ def case_referral_send_view(request: HttpRequest, pk: int) -> HttpResponse:
 # Lists -----------------------------------------------------------------------------------------------------------
 
 
-def _list_page(request: HttpRequest, box: str) -> HttpResponse:
+def _list_page(request: AuthenticatedHttpRequest, box: str) -> HttpResponse:
     require_permission(request.user, "view", Referral)
     extra = [("overdue", _("Overdue"))] if box == "sent" else []
     filter_form = f.StateFilterForm(request.GET or None, extra=extra)
@@ -331,19 +344,19 @@ def _list_page(request: HttpRequest, box: str) -> HttpResponse:
 
 
 @require_GET
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _list_page(request, "received")
 
 
 @require_GET
-def outbox_view(request: HttpRequest) -> HttpResponse:
+def outbox_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _list_page(request, "sent")
 
 
 # One referral ----------------------------------------------------------------------------------------------------
 
 
-def _is_answerer(user: Any, referral: Referral, sender_side: bool) -> bool:
+def _is_answerer(user: User, referral: Referral, sender_side: bool) -> bool:
     """Who records the answer: the receiving organization; for a letter or a referral abroad, the sender."""
     if not user_can(user, "change", Referral):
         return False
@@ -352,7 +365,7 @@ def _is_answerer(user: Any, referral: Referral, sender_side: bool) -> bool:
     return not sender_side and user.organization_id == referral.to_organization_id
 
 
-def _answer_forms(user: Any, referral: Referral, sender_side: bool) -> dict[str, forms.Form]:
+def _answer_forms(user: User, referral: Referral, sender_side: bool) -> dict[str, forms.Form]:
     initial = {"version": referral.version}
     found: dict[str, forms.Form] = {}
     if _is_answerer(user, referral, sender_side):
@@ -377,7 +390,9 @@ def _shown(value: str, reveal: bool) -> str:
     return value if reveal else MASKED
 
 
-def detail_context(request: HttpRequest, referral: Referral, errors: dict[str, forms.Form] | None = None) -> dict:
+def detail_context(
+    request: AuthenticatedHttpRequest, referral: Referral, errors: dict[str, forms.Form] | None = None
+) -> dict:
     """The page of one referral. After a refused answer (`errors`) the shared sections are not opened again: a
     refusal changes nothing, not even the audit log; the page says to reload it to see them."""
     user = request.user
@@ -535,13 +550,18 @@ def _code_or_dash(value: Any) -> str:
 
 
 @require_GET
-def referral_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, pk)
     return render(request, "referrals/detail.html", detail_context(request, referral))
 
 
 def _referral_act(
-    request: HttpRequest, pk: int, name: str, form_class: Any, call: Callable[[dict[str, Any]], Any], done: str
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    name: str,
+    form_class: Any,
+    call: Callable[[dict[str, Any]], Any],
+    done: str,
 ) -> HttpResponse:
     """One answer to a referral: a plain POST; success redirects (to the inbox when the user's access ended),
     a refusal renders the page again with the form's errors and the refusal's status."""
@@ -561,26 +581,26 @@ def _referral_act(
 
 
 @require_POST
-def referral_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_accept_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _referral_act(request, pk, "accept", f.VersionForm, lambda data: services.referral_accept(
         actor=request.user, referral_id=pk, version=data["version"]), _("The referral was accepted."))  # fmt: skip
 
 
 @require_POST
-def referral_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_decline_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _referral_act(request, pk, "decline", f.ReasonForm, lambda data: services.referral_decline(
         actor=request.user, referral_id=pk, version=data["version"], reason=data["reason"]),
         _("The referral was declined."))  # fmt: skip
 
 
 @require_POST
-def referral_start_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _referral_act(request, pk, "start", f.VersionForm, lambda data: services.referral_start(
         actor=request.user, referral_id=pk, version=data["version"]), _("The service was started."))  # fmt: skip
 
 
 @require_POST
-def referral_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_complete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _referral_act(request, pk, "complete", f.CompleteForm, lambda data: services.referral_complete(
         actor=request.user, referral_id=pk, version=data["version"], outcome=data["outcome"],
         notes=data["notes"], delivered_on=data["delivered_on"].isoformat()),
@@ -588,7 +608,7 @@ def referral_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def referral_register_case_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_register_case_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A referral from another country, accepted: register the person and a case here from what was shared."""
     case = services.referral_case_register(actor=request.user, referral_id=pk)
     messages.success(request, _("Case %(number)s was registered from the referral.") % {"number": case.case_number})
@@ -596,7 +616,7 @@ def referral_register_case_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def referral_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _referral_act(request, pk, "revoke", f.ReasonForm, lambda data: services.referral_revoke(
         actor=request.user, referral_id=pk, version=data["version"], reason=data["reason"]),
         _("The referral was revoked."))  # fmt: skip

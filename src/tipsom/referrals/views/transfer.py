@@ -8,15 +8,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tipsom.accounts.models import User
 from tipsom.cases.views.case_context import ActionForm, CasePage
 from tipsom.core.forms import submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission, user_can
-from tipsom.referrals import forms as f
+from tipsom.referrals.forms import referral as f
 from tipsom.referrals.models import Transfer
 from tipsom.referrals.selectors.referral import access_transfer_by_id, transfer_list
 from tipsom.referrals.services import transfer as services
@@ -26,7 +28,7 @@ LIST_LIMIT = 200
 
 
 @require_POST
-def case_transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_transfer_request_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def call(page: CasePage, action: ActionForm) -> Transfer:
         data = action.form.cleaned_data
         return services.transfer_request(
@@ -38,7 +40,7 @@ def case_transfer_request_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def transfer_list_view(request: HttpRequest) -> HttpResponse:
+def transfer_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Transfer)
     organization = request.user.organization_id
     transfers = transfer_list(user=request.user).order_by("-requested_at", "-pk")
@@ -50,7 +52,7 @@ def transfer_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/transfers.html", context)
 
 
-def _transfer_forms(user: Any, transfer: Transfer) -> dict[str, forms.Form]:
+def _transfer_forms(user: User, transfer: Transfer) -> dict[str, forms.Form]:
     if transfer.status != Transfer.Status.REQUESTED or not user_can(user, "change", Transfer):
         return {}
     if user.organization_id == transfer.to_organization_id:
@@ -60,7 +62,7 @@ def _transfer_forms(user: Any, transfer: Transfer) -> dict[str, forms.Form]:
     return {}
 
 
-def _render_detail(request: HttpRequest, transfer: Transfer, errors: dict[str, Any] | None = None,
+def _render_detail(request: AuthenticatedHttpRequest, transfer: Transfer, errors: dict[str, Any] | None = None,
                    status: int = 200) -> HttpResponse:  # fmt: skip
     user = request.user
     context = {
@@ -72,12 +74,17 @@ def _render_detail(request: HttpRequest, transfer: Transfer, errors: dict[str, A
 
 
 @require_GET
-def transfer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, access_transfer_by_id(request.user, pk))
 
 
 def _transfer_act(
-    request: HttpRequest, pk: int, name: str, form: forms.Form, call: Callable[[dict[str, Any]], Any], done: str
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    name: str,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    done: str,
 ) -> HttpResponse:
     access_transfer_by_id(request.user, pk)
     submission = submit_form(form, call)
@@ -88,19 +95,19 @@ def _transfer_act(
 
 
 @require_POST
-def transfer_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_accept_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transfer_act(request, pk, "accept", forms.Form(request.POST), lambda data: services.transfer_accept(
         actor=request.user, transfer_id=pk), _("The case is now your organization's."))  # fmt: skip
 
 
 @require_POST
-def transfer_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_decline_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = f.TransferDeclineForm(request.POST, auto_id="decline-%s")
     return _transfer_act(request, pk, "decline", form, lambda data: services.transfer_decline(
         actor=request.user, transfer_id=pk, response=data["response"]), _("The transfer was declined."))  # fmt: skip
 
 
 @require_POST
-def transfer_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transfer_act(request, pk, "cancel", forms.Form(request.POST), lambda data: services.transfer_cancel(
         actor=request.user, transfer_id=pk), _("The transfer was cancelled."))  # fmt: skip

@@ -11,5 +11,5 @@ urlpatterns = [
     path("new/", registration.case_register_view, name="register"),
     path("new/recommendation/", registration.screening_preview, name="screening_preview"),
     path("approvals/", lists.approval_list, name="approvals"),
-    path("<int:pk>/", include("tipsom.cases.case_urls")),
+    path("<int:pk>/", include("tipsom.cases.urls.case")),
 ]

@@ -1,5 +1,6 @@
 """Referral screens: the inbox and outbox, each referral, transfers, bundles and statistics (namespace
-"referrals"). The case page's Referrals tab and its forms live under /cases/<pk>/ (cases/case_urls.py)."""
+"referrals"). The directory is urls/directory.py; the case page's Referrals tab and its forms (urls/case.py) join
+the case's own URLs under /cases/<pk>/ through the registry."""
 
 from django.urls import path
 
