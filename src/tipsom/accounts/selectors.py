@@ -6,11 +6,11 @@ from tipsom.accounts.models import Role, User
 from tipsom.core.permissions import access_by_id
 
 
-def user_list(*, user: Any, action: str = "view") -> Any:
+def user_list(*, user: User, action: str = "view") -> Any:
     return User.objects.restrict(user, action).select_related("organization").prefetch_related("roles")
 
 
-def access_user_by_id(user: Any, user_id: Any, action: str = "view") -> User:
+def access_user_by_id(user: User, user_id: Any, action: str = "view") -> User:
     return access_by_id(User, user, user_id, action, queryset=User.objects.select_related("organization"))
 
 

@@ -1,7 +1,10 @@
 """Key rotation: every IDENTIFYING value re-encrypted under the active key, audited (it lives beside the audit
 log because core, below it, cannot write audit events)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import transaction
@@ -9,6 +12,9 @@ from django.db import transaction
 from tipsom.audit.services import audit_record
 from tipsom.core import crypto
 from tipsom.core.fields import encrypted_fields
+
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,7 @@ class RotationReport:
     values: int
 
 
-def keys_reencrypt(*, actor: object = None, batch_size: int = 500) -> RotationReport:
+def keys_reencrypt(*, actor: User | None = None, batch_size: int = 500) -> RotationReport:
     """Re-encrypt every IDENTIFYING value under the active key, batch by batch, each batch in its own short
     transaction. Readers keep working throughout: old keys stay in the keyring until every row has moved."""
     keyring = crypto.get_keyring(reload=True)
@@ -53,7 +59,7 @@ def keys_reencrypt(*, actor: object = None, batch_size: int = 500) -> RotationRe
     return RotationReport(active_key=keyring.active, rows=rows, values=values)
 
 
-def keys_rotate(*, actor: object = None) -> RotationReport:
+def keys_rotate(*, actor: User | None = None) -> RotationReport:
     keyring = crypto.keyring_add_active_key()
     with transaction.atomic():
         audit_record(actor=actor, action="keys.rotate", object_type="core.keyring", object_id=keyring.active)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -12,6 +12,9 @@ from tipsom.audit.services import audit_record
 from tipsom.core.errors import ApplicationError
 from tipsom.core.fields import encrypted_fields
 from tipsom.core.validation import clean_text
+
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
 REVEAL_REASON_MIN = 5
 REVEAL_REASON_MAX = 500
@@ -40,7 +43,7 @@ def owning_organization(target: Any) -> int | None:
 
 
 @transaction.atomic
-def reveal_record(*, actor: Any, target: models.Model, parts: Iterable[str], reason: str) -> str:
+def reveal_record(*, actor: User, target: models.Model, parts: Iterable[str], reason: str) -> str:
     """Audit that `actor` is shown the named IDENTIFYING parts of `target`, with the reason (never the values).
     The caller has fetched `target` with the "reveal" action. Returns the tidied reason."""
     reason = reveal_reason(reason)
@@ -52,7 +55,7 @@ def reveal_record(*, actor: Any, target: models.Model, parts: Iterable[str], rea
 
 
 @transaction.atomic
-def identifying_reveal(*, actor: Any, target: models.Model, fields: list[str], reason: str) -> dict[str, str]:
+def identifying_reveal(*, actor: User, target: models.Model, fields: list[str], reason: str) -> dict[str, str]:
     """The IDENTIFYING values `fields` of a record the caller fetched with the "reveal" action, after an audited
     reveal (all or nothing: the values are returned only once the audit event is written)."""
     allowed = {field.name for field in encrypted_fields(type(target))}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tipsom.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
 
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
-def audit_event_list(*, user: Any) -> Any:
+
+def audit_event_list(*, user: User) -> Any:
     return AuditEvent.objects.restrict(user, "view").select_related("actor", "organization")
 
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tipsom.audit.filters import AuditEventFilterSet
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.selectors import audit_event_list
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import access_by_id, require_permission
 
 
 @require_GET
-def audit_event_list_view(request: HttpRequest) -> HttpResponse:
+def audit_event_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", AuditEvent)
     filterset = AuditEventFilterSet(request.GET, queryset=audit_event_list(user=request.user))
     valid = filterset.is_valid()
@@ -26,7 +27,7 @@ def audit_event_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def audit_event_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_event_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     event = access_by_id(
         AuditEvent, request.user, pk, "view", queryset=AuditEvent.objects.select_related("actor", "organization")
     )

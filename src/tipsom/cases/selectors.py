@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from tipsom.accounts.models import User
 from tipsom.cases.models import (
     Attachment,
     Case,
@@ -31,7 +32,7 @@ def _identifying_columns() -> list[str]:
     ]
 
 
-def case_list(*, user: Any) -> QuerySet[Case]:
+def case_list(*, user: User) -> QuerySet[Case]:
     """The cases the user may see, with what a list row shows (no identifying value is read)."""
     return (
         Case.objects.restrict(user, "view")
@@ -40,7 +41,7 @@ def case_list(*, user: Any) -> QuerySet[Case]:
     )
 
 
-def person_cases(*, user: Any, person: Person) -> list[Case]:
+def person_cases(*, user: User, person: Person) -> list[Case]:
     """The cases of one person that the user may see, newest first (the person page's Cases section)."""
     return list(case_list(user=user).filter(person=person).order_by("-pk"))
 
@@ -53,7 +54,7 @@ def persons_on_shared_cases(organization_id: int) -> Q | None:
     return Q(pk__in=shared.values("case__person_id")) if shared.exists() else None
 
 
-def case_allows(user: Any, case: Case, action: str) -> bool:
+def case_allows(user: User, case: Case, action: str) -> bool:
     """Whether the user may `action` this case (for showing buttons; services check again when acting)."""
     return Case.objects.restrict(user, action).filter(pk=case.pk).exists()
 
@@ -76,7 +77,7 @@ def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
     return queryset.filter(person_id__in=PersonName.objects.filter(condition).values("person_id"))
 
 
-def access_case_by_id(user: Any, case_id: Any, action: str = "view") -> Case:
+def access_case_by_id(user: User, case_id: Any, action: str = "view") -> Case:
     """One case with everything its page shows, or NotFound."""
     queryset = Case.objects.select_related(
         "owner_organization", "person", "case_owner", "child_protection",
@@ -99,7 +100,7 @@ def case_attachments(case: Case) -> QuerySet[Attachment]:
     return Attachment.objects.filter(case=case).defer("content").select_related("created_by")
 
 
-def pending_approvals(*, user: Any) -> dict[str, QuerySet[Any]]:
+def pending_approvals(*, user: User) -> dict[str, QuerySet[Any]]:
     """Decisions and closures waiting for a supervisor, among the cases the user may approve."""
     if not user_can(user, "approve", Case):
         return {"decisions": StatusDecision.objects.none(), "closures": ClosureRequest.objects.none()}

@@ -1,16 +1,21 @@
 """Navigation by permission: the menu shows only the screens the user may open. Its entries come from the apps
 (`menu_items` in tipsom.core.registry)."""
 
-from typing import Any
+from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import TYPE_CHECKING, Any
+
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.registry import ordered
 
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
-def _entry(item: Any, user: Any) -> dict[str, Any]:
+
+def _entry(item: Any, user: User) -> dict[str, Any]:
     entry = {"label": item.label, "url": reverse(item.url_name), "personal": item.personal}
     if item.badge is not None:
         # A lazy count: one query, run only when a page shows the navigation bar.
@@ -18,7 +23,7 @@ def _entry(item: Any, user: Any) -> dict[str, Any]:
     return entry
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": [], "work": []}

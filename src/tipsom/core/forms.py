@@ -9,10 +9,11 @@ from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from tipsom.core.errors import ApplicationError, NotFound
+from tipsom.core.http import AuthenticatedHttpRequest
 
 T = TypeVar("T")
 
@@ -58,7 +59,7 @@ def submit_form(form: forms.BaseForm, service: Callable[[dict[str, Any]], T]) ->
 
 
 def edit_view(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     form: forms.BaseForm,
     save: Callable[[dict[str, Any]], T],

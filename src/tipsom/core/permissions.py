@@ -40,7 +40,7 @@ def object_type(model: type[models.Model] | models.Model) -> str:
     return model._meta.label_lower
 
 
-def _grants(user: Any) -> dict[tuple[str, str], set[str]]:
+def _grants(user: User) -> dict[tuple[str, str], set[str]]:
     """{(object type, action): {scopes}} for the user, computed once per user object (one query)."""
     cache = getattr(user, "_tipsom_grants", None)
     if cache is not None:
@@ -59,16 +59,16 @@ def _grants(user: Any) -> dict[tuple[str, str], set[str]]:
     return grants
 
 
-def forget_grants(user: Any) -> None:
+def forget_grants(user: User) -> None:
     if hasattr(user, "_tipsom_grants"):
         del user._tipsom_grants
 
 
-def user_scopes(user: Any, action: str, model: type[models.Model]) -> list[str]:
+def user_scopes(user: User, action: str, model: type[models.Model]) -> list[str]:
     return sorted(_grants(user).get((object_type(model), action), set()), key=_SCOPE_ORDER.__getitem__)
 
 
-def user_can(user: Any, action: str, model: type[models.Model]) -> bool:
+def user_can(user: User, action: str, model: type[models.Model]) -> bool:
     """Whether any of the user's permissions allows `action` on some record of `model`."""
     return bool(user_scopes(user, action, model))
 
@@ -83,7 +83,7 @@ def _scope_value(user: User, scope: str) -> Any:
     return user.organization.country
 
 
-def scope_filter(user: Any, action: str, model: type[models.Model]) -> Q | None:
+def scope_filter(user: User, action: str, model: type[models.Model]) -> Q | None:
     """The Q that narrows `model` to what the user may `action`; None when nothing is allowed.
 
     Scopes nest: an organization's records (and a user's own) lie in its country. So a user whose national
@@ -103,7 +103,7 @@ def scope_filter(user: Any, action: str, model: type[models.Model]) -> Q | None:
     return condition
 
 
-def scope_allows_organization(user: Any, action: str, model: type[models.Model], organization: Any) -> bool:
+def scope_allows_organization(user: User, action: str, model: type[models.Model], organization: Any) -> bool:
     """For records not written yet: may the user `action` a record that `organization` would own?"""
     for scope in user_scopes(user, action, model):
         if scope == SCOPE_NATIONAL and user.organization_id and organization.country == user.organization.country:
@@ -114,7 +114,7 @@ def scope_allows_organization(user: Any, action: str, model: type[models.Model],
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
         condition = scope_filter(user, action, self.model)
         if condition is None:
             return self.none()
@@ -124,7 +124,7 @@ class RestrictedQuerySet(models.QuerySet):
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 
-def access_by_id(model: type[M], user: Any, pk: Any, action: str = "view", queryset: Any = None) -> M:
+def access_by_id(model: type[M], user: User, pk: Any, action: str = "view", queryset: Any = None) -> M:
     """Fetch one record the user may `action`, or NotFound whether it is missing or out of scope."""
     base = queryset if queryset is not None else model._default_manager.all()
     try:
@@ -133,7 +133,7 @@ def access_by_id(model: type[M], user: Any, pk: Any, action: str = "view", query
         raise NotFound() from exc
 
 
-def require_permission(user: Any, action: str, model: type[models.Model]) -> None:
+def require_permission(user: User, action: str, model: type[models.Model]) -> None:
     """For screens and endpoints without a single record: no permission answers NotFound too."""
     if not user_can(user, action, model):
         raise NotFound()

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import SCOPE_OWN, object_type
@@ -69,7 +70,7 @@ def permission_holders(organization_ids: Iterable[int], action: str, model: type
     )
 
 
-def _language(user: Any) -> str:
+def _language(user: User) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
     preferred = (getattr(user, "preferred_language", "") or "").split("-")[0]
     return preferred if preferred in codes else settings.LANGUAGE_CODE
@@ -183,7 +184,7 @@ def _send_copies(copies: list[_Copy], kind: str, params: dict[str, Any], link: s
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification_id: Any) -> Notification:
+def notification_mark_read(*, actor: User, notification_id: Any) -> Notification:
     """Mark one of the actor's own notifications as read; anyone else's is NotFound."""
     try:
         notification = Notification.objects.select_for_update().get(pk=int(notification_id), user_id=actor.pk)
@@ -196,7 +197,7 @@ def notification_mark_read(*, actor: Any, notification_id: Any) -> Notification:
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: User) -> int:
     """Mark all the actor's unread notifications as read; how many were."""
     return Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(read_at=timezone.now())
 
@@ -219,7 +220,7 @@ class DigestSource:
 
 @dataclass
 class _Digest:
-    user: Any
+    user: User
     parts: list[tuple[DigestSource, list[Any]]]
 
     @property

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.paging import PAGE_SIZE, keyset_page
 from tipsom.notifications import kinds, selectors, services
 from tipsom.notifications.models import Notification
@@ -21,7 +22,7 @@ def _item(notification: Notification) -> dict[str, Any]:
 
 
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Everybody signed in has an inbox of their own: no role or permission is asked for.
     page = keyset_page(request, selectors.notification_list(user=request.user), "pk", per_page=PAGE_SIZE)
     context = {
@@ -33,7 +34,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     notification = services.notification_mark_read(actor=request.user, notification_id=pk)
     if request.htmx:
         return render(request, "notifications/partials/item.html", {"item": _item(notification)})
@@ -41,7 +42,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(actor=request.user)
     if request.htmx:
         # The whole list and the menu's count change: htmx reloads the page.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +12,11 @@ from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
 from tipsom.organizations.services import ORGANIZATION_FIELDS
 
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
-def countries_for_organizations(actor: Any, action: str) -> list[str]:
+
+def countries_for_organizations(actor: User, action: str) -> list[str]:
     """Country codes in which the actor may `action` (add, change) organizations."""
     return [
         code
@@ -40,7 +43,7 @@ class OrganizationForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
-    def __init__(self, *args: Any, actor: Any, action: str, region_url: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, action: str, region_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = set(countries_for_organizations(actor, action))
         if self.initial.get("country"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -14,6 +14,9 @@ from tipsom.core.permissions import access_by_id, require_permission, scope_allo
 from tipsom.core.validation import Errors, check_version, line, model_full_clean, model_update, reject_unknown
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
+
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
 ORGANIZATION_FIELDS = (
     "name", "type", "functions", "country", "region", "city", "street_address",
@@ -61,7 +64,7 @@ def _unique_code(name: str, country: str) -> str:
 
 
 @transaction.atomic
-def organization_create(*, actor: Any, code: str = "", **data: Any) -> Organization:
+def organization_create(*, actor: User, code: str = "", **data: Any) -> Organization:
     """Register an organization. `actor=None` is an operator's command on the server."""
     reject_unknown(data, ORGANIZATION_FIELDS)
     for required in ("name", "type", "country"):
@@ -90,7 +93,7 @@ def organization_create(*, actor: Any, code: str = "", **data: Any) -> Organizat
 
 
 @transaction.atomic
-def organization_update(*, actor: Any, organization_id: Any, version: int | None, **data: Any) -> Organization:
+def organization_update(*, actor: User, organization_id: Any, version: int | None, **data: Any) -> Organization:
     """Change an organization. A `version` older than the stored one is a stale edit: 409, nothing written."""
     organization = access_by_id(
         Organization, actor, organization_id, "change", queryset=Organization.objects.select_for_update()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tipsom.core.forms import edit_view
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.paging import numbered_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography, selectors, services
@@ -21,7 +22,7 @@ from tipsom.organizations.models import Organization, OrganizationFunction
 
 
 @require_GET
-def organization_list_view(request: HttpRequest) -> HttpResponse:
+def organization_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Organization)
     filterset = OrganizationFilterSet(request.GET, queryset=selectors.organization_list(user=request.user))
     valid = filterset.is_valid()
@@ -51,7 +52,7 @@ def _function_labels(codes: list[str]) -> list[str]:
 
 
 @require_GET
-def organization_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = selectors.access_organization_by_id(request.user, pk)
     # The street address (a shelter's, say) is confidential: only those who may change the record see it.
     can_change = selectors.organization_list(user=request.user, action="change").filter(pk=organization.pk).exists()
@@ -64,7 +65,7 @@ def organization_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_create_view(request: HttpRequest) -> HttpResponse:
+def organization_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "add", Organization)
     form = OrganizationForm(
         request.POST or None,
@@ -85,7 +86,7 @@ def organization_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organization = selectors.access_organization_by_id(request.user, pk, "change")
     initial = OrganizationEditForm.initial_for(organization)
     if request.GET.get("country"):

@@ -6,21 +6,22 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from tipsom.accounts.models import User
 from tipsom.core.permissions import access_by_id
 from tipsom.people.keys import document_key, query_keys
 from tipsom.people.models import Person, PersonDocument, PersonName
 
 
-def person_list(*, user: Any, action: str = "view") -> QuerySet[Person]:
+def person_list(*, user: User, action: str = "view") -> QuerySet[Person]:
     return Person.objects.restrict(user, action).select_related("owner_organization").prefetch_related("names")
 
 
-def access_person_by_id(user: Any, person_id: Any, action: str = "view") -> Person:
+def access_person_by_id(user: User, person_id: Any, action: str = "view") -> Person:
     queryset = Person.objects.select_related("owner_organization").prefetch_related("names", "contacts", "documents")
     return access_by_id(Person, user, person_id, action, queryset=queryset)
 
 
-def person_search_by_name(*, user: Any, query: str) -> QuerySet[Person]:
+def person_search_by_name(*, user: User, query: str) -> QuerySet[Person]:
     """Persons with a name whose own spelling or Latin form equals the query's, word order and case aside.
 
     Only keyed hashes are compared: the registry is never decrypted to search it."""
@@ -33,7 +34,7 @@ def person_search_by_name(*, user: Any, query: str) -> QuerySet[Person]:
     return person_list(user=user).filter(pk__in=matching)
 
 
-def person_search_by_document(*, user: Any, number: str) -> QuerySet[Person]:
+def person_search_by_document(*, user: User, number: str) -> QuerySet[Person]:
     """Persons holding a document with this number (spaces, dashes and case aside)."""
     matching = PersonDocument.objects.filter(key_number=document_key(number)).values("person_id")
     return person_list(user=user).filter(pk__in=matching)

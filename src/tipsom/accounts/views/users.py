@@ -7,7 +7,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from tipsom.audit.models import AuditEvent
 from tipsom.audit.reveal import identifying_reveal
 from tipsom.audit.selectors import audit_event_list
 from tipsom.core.forms import edit_view, submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.masking import mask
 from tipsom.core.paging import numbered_page
 from tipsom.core.permissions import access_by_id, require_permission, user_can
@@ -30,7 +31,7 @@ RECENT_EVENTS = 10
 
 
 @require_GET
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "change", User)
     filterset = UserFilterSet(
         request.GET, queryset=selectors.user_list(user=request.user, action="change"), request=request
@@ -43,7 +44,7 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "add", User)
     form = UserCreateForm(request.POST or None, actor=request.user)
     return edit_view(
@@ -67,12 +68,12 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.access_user_by_id(request.user, pk, "change")
     return render(request, "accounts/users_detail.html", _detail_context(request, target))
 
 
-def _detail_context(request: HttpRequest, target: User) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedHttpRequest, target: User) -> dict[str, Any]:
     viewer = request.user
     can_view_audit = user_can(viewer, "view", AuditEvent)
     events: list[AuditEvent] = []
@@ -95,7 +96,7 @@ def _detail_context(request: HttpRequest, target: User) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     target = selectors.access_user_by_id(request.user, pk, "change")
     form = UserEditForm(request.POST or None, actor=request.user, initial=UserEditForm.initial_for(target))
     return edit_view(
@@ -112,7 +113,7 @@ def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_reset_2fa_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_2fa_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.user_reset_2fa(actor=request.user, user_id=pk)
     messages.success(request, _("Two-factor authentication was reset. The user enrols again at the next sign-in."))
     return redirect("accounts:user_detail", pk=pk)
@@ -120,7 +121,7 @@ def user_reset_2fa_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-def user_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reveal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the phone once, after the viewer says why. The reason is audited; the value never is."""
     target = access_by_id(User, request.user, pk, "reveal", queryset=User.objects.select_related("organization"))
     form = RevealForm(request.POST)
@@ -136,7 +137,7 @@ def user_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def role_list_view(request: HttpRequest) -> HttpResponse:
+def role_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "change", User)
     roles = [
         {"role": role, "permissions": [_permission_row(permission) for permission in role.permissions.all()]}

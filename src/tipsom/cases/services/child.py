@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import CaseOrganization, ChildProtection
 from tipsom.cases.services.case import STALE, _touch, access_case, require_open
@@ -34,7 +35,7 @@ def _track(case: Any) -> ChildProtection:
 
 
 @transaction.atomic
-def child_notify(*, actor: Any, case_id: Any, version: int | None = None, organization_id: Any) -> ChildProtection:
+def child_notify(*, actor: User, case_id: Any, version: int | None = None, organization_id: Any) -> ChildProtection:
     """Notify a child protection agency of the country: it joins the case's team and sees the case."""
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
@@ -65,7 +66,7 @@ def child_notify(*, actor: Any, case_id: Any, version: int | None = None, organi
 
 
 @transaction.atomic
-def child_update(*, actor: Any, case_id: Any, version: int | None = None, **data: Any) -> ChildProtection:
+def child_update(*, actor: User, case_id: Any, version: int | None = None, **data: Any) -> ChildProtection:
     """Record the guardian, the best-interests assessment, family tracing and the age assessment. A child
     assessed as an adult leaves the child track; the record of it stays."""
     case = access_case(actor, case_id)

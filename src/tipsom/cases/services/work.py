@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import (
     Assessment,
@@ -33,14 +34,14 @@ from tipsom.organizations.models import Organization
 RETURN_SERVICE = "Return"
 
 
-def _open_case(actor: Any, case_id: Any, version: int | None) -> Case:
+def _open_case(actor: User, case_id: Any, version: int | None) -> Case:
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
     require_open(case)
     return case
 
 
-def _audit(actor: Any, action: str, case: Case, changes: dict[str, Any]) -> None:
+def _audit(actor: User, action: str, case: Case, changes: dict[str, Any]) -> None:
     audit_record(actor=actor, action=action, target=case, organization=case.owner_organization_id, changes=changes)
 
 
@@ -88,7 +89,7 @@ def consent_require(case: Case, purpose: str, service_type: str = "") -> None:
 @transaction.atomic
 def consent_record(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     purpose: str,
@@ -154,7 +155,7 @@ def consent_record(
 @transaction.atomic
 def event_add(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     event_type: str,
@@ -198,7 +199,7 @@ def event_add(
 @transaction.atomic
 def assessment_add(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     kind: str,
@@ -232,7 +233,7 @@ def assessment_add(
 @transaction.atomic
 def plan_item_add(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     support_type: str,
@@ -254,7 +255,7 @@ def plan_item_add(
 
 
 @transaction.atomic
-def plan_item_set_status(*, actor: Any, item_id: Any, version: int | None = None, status: str) -> SupportPlanItem:
+def plan_item_set_status(*, actor: User, item_id: Any, version: int | None = None, status: str) -> SupportPlanItem:
     case_id = SupportPlanItem.objects.filter(pk=check.pk_of(item_id)).values_list("case_id", flat=True).first()
     if case_id is None:
         raise NotFound()
@@ -274,7 +275,7 @@ def plan_item_set_status(*, actor: Any, item_id: Any, version: int | None = None
 @transaction.atomic
 def service_add(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     support_type: str,
@@ -328,10 +329,8 @@ def service_add(
 
 @transaction.atomic
 def task_add(
-    *, actor: Any, case_id: Any, version: int | None = None, title: str, due_on: Any, assigned_to_id: Any = None
+    *, actor: User, case_id: Any, version: int | None = None, title: str, due_on: Any, assigned_to_id: Any = None
 ) -> Task:
-    from tipsom.accounts.models import User
-
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
     title = check.line(errors, "title", title, required=True)
@@ -352,7 +351,7 @@ def task_add(
 
 
 @transaction.atomic
-def task_complete(*, actor: Any, task_id: Any, version: int | None = None) -> Task:
+def task_complete(*, actor: User, task_id: Any, version: int | None = None) -> Task:
     case_id = Task.objects.filter(pk=check.pk_of(task_id)).values_list("case_id", flat=True).first()
     if case_id is None:
         raise NotFound()
@@ -367,7 +366,7 @@ def task_complete(*, actor: Any, task_id: Any, version: int | None = None) -> Ta
 
 
 @transaction.atomic
-def journal_add(*, actor: Any, case_id: Any, text: str) -> JournalEntry:
+def journal_add(*, actor: User, case_id: Any, text: str) -> JournalEntry:
     """Append a note. Notes are never edited or deleted; a correction is a new note. Closed cases take notes."""
     case = access_case(actor, case_id)
     errors = check.Errors()
@@ -400,7 +399,7 @@ def attachment_type(content: bytes) -> str:
 
 
 @transaction.atomic
-def attachment_add(*, actor: Any, case_id: Any, filename: str, content: bytes) -> Attachment:
+def attachment_add(*, actor: User, case_id: Any, filename: str, content: bytes) -> Attachment:
     """Attach a file. Its type is read from its bytes and must be one the country accepts; its size is capped.
     Name and content are encrypted at rest."""
     case = access_case(actor, case_id)
@@ -445,7 +444,7 @@ def attachment_add(*, actor: Any, case_id: Any, filename: str, content: bytes) -
     return attachment
 
 
-def attachment_open(*, actor: Any, attachment_id: Any) -> tuple[Attachment, bytes]:
+def attachment_open(*, actor: User, attachment_id: Any) -> tuple[Attachment, bytes]:
     """The decrypted file, for someone who may reveal the case's identifying data. Every download is audited."""
     attachment = Attachment.objects.filter(pk=check.pk_of(attachment_id)).first()
     if attachment is None:

@@ -11,6 +11,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tipsom.accounts.models import User
 from tipsom.core.tests.test_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     PASSWORD,
@@ -44,7 +45,7 @@ def staff() -> dict[str, Any]:
     return {"agency": agency, **users}
 
 
-def _sign_in(pg: Any, base_url: str, user: Any) -> None:
+def _sign_in(pg: Any, base_url: str, user: User) -> None:
     pg.context.clear_cookies()
     pg.goto(f"{base_url}/accounts/login/")
     pg.get_by_label("Username").fill(user.username)

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.cases import services
 from tipsom.cases.models import ACTUAL_VICTIM, Case
@@ -30,7 +31,7 @@ ENCRYPTED_COLUMNS = re.compile(
 )
 
 
-def _register(actor: Any, organization: Any, case_data: dict[str, Any], name: str, **changes: Any) -> Case:
+def _register(actor: User, organization: Any, case_data: dict[str, Any], name: str, **changes: Any) -> Case:
     person = {"names": [{"name": name}], "birth_date": "1990", "birth_date_precision": "year"}
     return services.case_register(actor=actor, organization=organization, person=person, **{**case_data, **changes})
 

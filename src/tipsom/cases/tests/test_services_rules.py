@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.test import override_settings
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import services
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 ADULT = {"names": [{"name": "Maria das Dores Silva"}], "birth_date": "1990-03-17", "birth_date_precision": "exact"}
 
 
-def register(actor: Any, organization: Any, case_data: dict[str, Any], person: dict[str, Any] = ADULT, **changes):
+def register(actor: User, organization: Any, case_data: dict[str, Any], person: dict[str, Any] = ADULT, **changes):
     return services.case_register(actor=actor, organization=organization, person=person, **{**case_data, **changes})
 
 
@@ -83,7 +84,7 @@ def test_concurrent_registrations_never_share_a_number(case_data):
     failures: list[BaseException] = []
     barrier = threading.Barrier(len(users))
 
-    def work(user: Any) -> None:
+    def work(user: User) -> None:
         try:
             barrier.wait()
             for _ in range(3):
@@ -206,14 +207,14 @@ def test_the_screening_is_saved_with_its_recommendation_and_never_decides(identi
 # Approvals ----------------------------------------------------------------------------------------------------------
 
 
-def _decide(actor: Any, case: Case, status: str = ACTUAL_VICTIM) -> StatusDecision:
+def _decide(actor: User, case: Case, status: str = ACTUAL_VICTIM) -> StatusDecision:
     return services.case_decide_status(
         actor=actor, case_id=case.pk, status=status, decided_on="2026-10-06", deciding_organization_type="Police",
         basis="Interview and labour inspection report.",
     )  # fmt: skip
 
 
-def _close(actor: Any, case: Case, **changes: Any):
+def _close(actor: User, case: Case, **changes: Any):
     return services.case_close(
         actor=actor, case_id=case.pk, **{"reason": "services_completed", "closed_on": "2026-11-01", **changes}
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase
 from tipsom.cases import services, testing
 from tipsom.cases.models import (
@@ -46,7 +47,7 @@ CHILD = {
 SCREENING = {"acts": ["recruitment"], "means": ["DebtBondage"], "purposes": ["ForcedLabour"], "notes": "Met at a farm"}
 
 
-def make_case(organization: Any, *, child: bool = False, actor: Any = None) -> Case:
+def make_case(organization: Any, *, child: bool = False, actor: User | None = None) -> Case:
     """A case of `organization` with a screening, registered by one of its case managers (who is on its team)."""
     case = testing.make_case(
         organization, actor=actor, person=CHILD if child else ADULT, screening=dict(SCREENING),

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.cases import services
 from tipsom.cases.models import ACTUAL_VICTIM, Case
@@ -84,7 +85,7 @@ def manager(home_org: Any) -> Any:
     return make_user(home_org, roles=("case_manager",))
 
 
-def _get(user: Any, **params: Any) -> Any:
+def _get(user: User, **params: Any) -> Any:
     return sign_in(Client(), user).get(reverse("cases:list"), params)
 
 

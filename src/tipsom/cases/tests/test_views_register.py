@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ChildProtection, Screening
@@ -103,7 +104,7 @@ def identifier(home_org: Any) -> Any:
     return make_user(home_org, roles=("frontline_identifier",))
 
 
-def _post(user: Any, data: dict[str, Any], url: str | None = None) -> Any:
+def _post(user: User, data: dict[str, Any], url: str | None = None) -> Any:
     return sign_in(Client(), user).post(url or reverse("cases:register"), data)
 
 

@@ -11,25 +11,27 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tipsom.accounts.models import User
 from tipsom.cases import services
 from tipsom.cases.selectors import access_case_by_id, case_attachments
 from tipsom.cases.views.case_context import SPECS, CasePage, action_form
 from tipsom.cases.views.case_page import DEFAULT_TAB, render_page, render_tab
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 
 Call = Callable[[CasePage, Any, dict[str, Any]], Any]
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     name: str,
     call: Call,
@@ -73,33 +75,33 @@ def _optional(value: str) -> int | None:
 
 
 @require_POST
-def case_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "edit", lambda page, form, data: services.case_update(
         actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()))  # fmt: skip
 
 
 @require_POST
-def case_team_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_team_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "team", lambda page, form, data: services.case_team_set(
         actor=request.user, case_id=page.case.pk, version=_version(data),
         user_ids=[int(user_id) for user_id in data["team"]]))  # fmt: skip
 
 
 @require_POST
-def case_set_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_set_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "set_status", lambda page, form, data: services.case_set_status(
         actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"]))  # fmt: skip
 
 
 @require_POST
-def case_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "close", lambda page, form, data: services.case_close(
         actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"],
         reason=data["reason"], closed_on=data["closed_on"]))  # fmt: skip
 
 
 @require_POST
-def case_closure_review_view(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
+def case_closure_review_view(request: AuthenticatedHttpRequest, pk: int, request_id: int) -> HttpResponse:
     return _act(
         request, pk, "closure_review",
         lambda page, form, data: services.closure_review(
@@ -113,7 +115,7 @@ def case_closure_review_view(request: HttpRequest, pk: int, request_id: int) -> 
 
 
 @require_POST
-def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "decide", lambda page, form, data: services.case_decide_status(
         actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"],
         decided_on=data["decided_on"], deciding_organization_type=data["deciding_organization_type"],
@@ -121,7 +123,7 @@ def case_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def case_decision_review_view(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
+def case_decision_review_view(request: AuthenticatedHttpRequest, pk: int, decision_id: int) -> HttpResponse:
     return _act(
         request, pk, "decision_review",
         lambda page, form, data: services.decision_review(
@@ -133,7 +135,7 @@ def case_decision_review_view(request: HttpRequest, pk: int, decision_id: int) -
 
 
 @require_POST
-def case_event_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_event_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "event", lambda page, form, data: services.event_add(
         actor=request.user, case_id=page.case.pk, version=_version(data), event_type=data["event_type"],
         country=data["country"], place=data["place"], start_date=data["start_date"],
@@ -144,27 +146,27 @@ def case_event_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def case_consent_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_consent_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "consent", lambda page, form, data: services.consent_record(
         actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()))  # fmt: skip
 
 
 @require_POST
-def case_assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "assessment", lambda page, form, data: services.assessment_add(
         actor=request.user, case_id=page.case.pk, version=_version(data), kind=data["kind"],
         assessed_on=data["assessed_on"], level=data["level"], needs=data["needs"], notes=data["notes"]))  # fmt: skip
 
 
 @require_POST
-def case_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "plan", lambda page, form, data: services.plan_item_add(
         actor=request.user, case_id=page.case.pk, version=_version(data), support_type=data["support_type"],
         goal=data["goal"], target_date=data["target_date"]))  # fmt: skip
 
 
 @require_POST
-def case_plan_status_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def case_plan_status_view(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
     return _act(
         request, pk, "plan_status",
         lambda page, form, data: services.plan_item_set_status(
@@ -174,7 +176,7 @@ def case_plan_status_view(request: HttpRequest, pk: int, item_id: int) -> HttpRe
 
 
 @require_POST
-def case_service_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_service_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "service", lambda page, form, data: services.service_add(
         actor=request.user, case_id=page.case.pk, version=_version(data), support_type=data["support_type"],
         delivered_on=data["delivered_on"], provider_id=_optional(data["provider"]), outcome=data["outcome"],
@@ -182,14 +184,14 @@ def case_service_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def case_task_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_task_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "task", lambda page, form, data: services.task_add(
         actor=request.user, case_id=page.case.pk, version=_version(data), title=data["title"],
         due_on=data["due_on"], assigned_to_id=_optional(data["assigned_to"])))  # fmt: skip
 
 
 @require_POST
-def case_task_done_view(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+def case_task_done_view(request: AuthenticatedHttpRequest, pk: int, task_id: int) -> HttpResponse:
     return _act(
         request, pk, "task_done",
         lambda page, form, data: services.task_complete(actor=request.user, task_id=task_id, version=_version(data)),
@@ -198,7 +200,7 @@ def case_task_done_view(request: HttpRequest, pk: int, task_id: int) -> HttpResp
 
 
 @require_POST
-def case_journal_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_journal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Adds a note. There is no edit: a correction is a new note."""
     return _act(request, pk, "journal", lambda page, form, data: services.journal_add(
         actor=request.user, case_id=page.case.pk, text=data["text"]))  # fmt: skip
@@ -207,7 +209,7 @@ def case_journal_view(request: HttpRequest, pk: int) -> HttpResponse:
 # Attachments ----------------------------------------------------------------------------------------------------
 
 
-def _attach(page: CasePage, form: forms.Form, data: dict[str, Any], actor: Any) -> Any:
+def _attach(page: CasePage, form: forms.Form, data: dict[str, Any], actor: User) -> Any:
     upload = data["file"]
     try:
         return services.attachment_add(actor=actor, case_id=page.case.pk, filename=upload.name, content=upload.read())
@@ -222,13 +224,13 @@ def _attach(page: CasePage, form: forms.Form, data: dict[str, Any], actor: Any) 
 
 
 @require_POST
-def case_attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_attachment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "attachment", lambda page, form, data: _attach(page, form, data, request.user))
 
 
 @never_cache
 @require_GET
-def case_attachment_download_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def case_attachment_download_view(request: AuthenticatedHttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     """The decrypted file, for the case's team; every download is audited by the service."""
     case = access_case_by_id(request.user, pk)
     if not case_attachments(case).filter(pk=attachment_id).exists():
@@ -245,13 +247,13 @@ def case_attachment_download_view(request: HttpRequest, pk: int, attachment_id: 
 
 
 @require_POST
-def case_child_notify_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_child_notify_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "child_notify", lambda page, form, data: services.child_notify(
         actor=request.user, case_id=page.case.pk, version=_version(data),
         organization_id=_optional(data["organization"])))  # fmt: skip
 
 
 @require_POST
-def case_child_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_child_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "child", lambda page, form, data: services.child_update(
         actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()))  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,20 +17,21 @@ from tipsom.cases.services import child_closure_problems, consent_current
 from tipsom.cases.views.case_context import MASKED, ActionForm, CasePage, countries, labels
 from tipsom.cases.views.case_tabs import page_context
 from tipsom.core.codes import code_label
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.organizations import geography
 
 DEFAULT_TAB = "overview"
 
 
 def render_page(
-    request: HttpRequest, page: CasePage, tab: str, *, errors: ActionForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, page: CasePage, tab: str, *, errors: ActionForm | None = None, status: int = 200
 ) -> HttpResponse:
     """The whole page with one tab open (and, after a refused action without HTMX, its form with the errors)."""
     context = page_context(page, tab, errors=errors)
     return render(request, "cases/detail.html", context, status=status)
 
 
-def render_tab(request: HttpRequest, page: CasePage, tab: str, *, notice: str = "") -> HttpResponse:
+def render_tab(request: AuthenticatedHttpRequest, page: CasePage, tab: str, *, notice: str = "") -> HttpResponse:
     """A tab for HTMX, with the header and the tab list swapped out of band (the status or the version moved)."""
     context = page_context(page, tab, notice=notice)
     context["out_of_band"] = True
@@ -38,14 +39,14 @@ def render_tab(request: HttpRequest, page: CasePage, tab: str, *, notice: str = 
 
 
 @require_GET
-def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = CasePage(request, access_case_by_id(request.user, pk))
     tab = request.GET.get("tab") or DEFAULT_TAB
     return render_page(request, page, page.check_tab(tab))
 
 
 @require_GET
-def case_tab_view(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+def case_tab_view(request: AuthenticatedHttpRequest, pk: int, tab: str) -> HttpResponse:
     page = CasePage(request, access_case_by_id(request.user, pk))
     page.check_tab(tab)
     if request.htmx and not request.htmx.history_restore_request:
@@ -58,7 +59,7 @@ def case_tab_view(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
 
 
 @require_GET
-def case_summary_view(request: HttpRequest, pk: int) -> HttpResponse:
+def case_summary_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A clean page to print: coded facts, decisions, events, plan and services. No identity, no free text."""
     page = CasePage(request, access_case_by_id(request.user, pk))
     return render(request, "cases/summary.html", {"case": page.case, "page": page, **_summary(page)})

@@ -7,13 +7,14 @@ import hashlib
 import re
 
 from csp.decorators import csp_update
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
 from django.views import defaults
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from tipsom.core.errors import ApplicationError, NotFound
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.middleware import is_api_request
 
 _STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
@@ -36,20 +37,20 @@ api_docs_view = csp_update({"style-src": inline_style_hashes(SpectacularSwaggerS
 
 
 # --- Errors outside any API view (unknown URL, server failure) keep the API's error shape -----------------
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+def not_found(request: AuthenticatedHttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         return JsonResponse(NotFound().as_dict(), status=404)
     return defaults.page_not_found(request, exception)
 
 
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+def bad_request(request: AuthenticatedHttpRequest, exception: Exception) -> HttpResponse:
     if is_api_request(request):
         error = ApplicationError("bad_request", gettext("The request could not be understood."))
         return JsonResponse(error.as_dict(), status=400)
     return defaults.bad_request(request, exception)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
+def server_error(request: AuthenticatedHttpRequest) -> HttpResponse:
     if is_api_request(request):
         message = gettext("Something went wrong on our side. Quote the request id when you report it.")
         error = ApplicationError("server_error", message, {"request_id": getattr(request, "request_id", "")})

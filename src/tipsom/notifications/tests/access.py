@@ -12,6 +12,7 @@ from typing import Any
 
 from django.test import Client
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.notifications.models import Notification
 from tipsom.notifications.tests.helpers import make_notification
@@ -54,7 +55,7 @@ class InboxAccess(AccessCase):
         make_notification(colleague, case_number=COLLEAGUE_CASE, organization=organization.name)
         return None
 
-    def own_inbox(self, client: Client, user: Any) -> Any:
+    def own_inbox(self, client: Client, user: User) -> Any:
         make_notification(user, case_number=OWN_CASE)
         return self.request(client, None)
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.notifications.models import Notification
 from tipsom.notifications.tests.access import COLLEAGUE_CASE, OWN_CASE, InboxAccess, OneNotificationAccess
@@ -51,7 +52,7 @@ class TestMarkRead(OneNotificationAccess):
 # Behaviour ----------------------------------------------------------------------------------------------------
 
 
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     return sign_in(Client(), user)
 
 

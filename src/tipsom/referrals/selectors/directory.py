@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.accounts.models import User
 from tipsom.cases.models import Case, CaseType
 from tipsom.cases.services.case import earliest_birth, latest_birth
 from tipsom.core.errors import ApplicationError
@@ -47,7 +48,7 @@ def _organization_identifying() -> list[str]:
     return [f"organization__{field.name}" for field in encrypted_fields(Organization)]
 
 
-def service_list(*, user: Any, action: str = "view") -> QuerySet[Service]:
+def service_list(*, user: User, action: str = "view") -> QuerySet[Service]:
     """The services of the user's country the user may `action`, with their organization (no confidential
     address read)."""
     organization = getattr(user, "organization", None)
@@ -61,7 +62,7 @@ def service_list(*, user: Any, action: str = "view") -> QuerySet[Service]:
     )
 
 
-def service_search(*, user: Any, filters: Any) -> QuerySet[Service]:
+def service_search(*, user: User, filters: Any) -> QuerySet[Service]:
     """The services matching `filters` (ServiceFilterSet's fields, as a dict or QueryDict), active ones only
     unless include_inactive. Unordered: the API pages it by keyset on id, the screen too. Bad filters: 400."""
     filterset = ServiceFilterSet(filters, queryset=service_list(user=user))
@@ -71,16 +72,16 @@ def service_search(*, user: Any, filters: Any) -> QuerySet[Service]:
     return filterset.qs
 
 
-def access_service_by_id(user: Any, service_id: Any, action: str = "view") -> Service:
+def access_service_by_id(user: User, service_id: Any, action: str = "view") -> Service:
     return access_by_id(Service, user, service_id, action, queryset=service_list(user=user, action=action))
 
 
-def service_allows(user: Any, service: Service, action: str) -> bool:
+def service_allows(user: User, service: Service, action: str) -> bool:
     """Whether the user may `action` this service (buttons; the services check again when acting)."""
     return Service.objects.restrict(user, action).filter(pk=service.pk).exists()
 
 
-def service_organization_choices(*, user: Any) -> QuerySet[Organization]:
+def service_organization_choices(*, user: User) -> QuerySet[Organization]:
     """Organizations the user may list services for: any active one of the country with a national
     permission, else their own."""
     organization = getattr(user, "organization", None)
@@ -97,14 +98,14 @@ def service_organization_choices(*, user: Any) -> QuerySet[Organization]:
 
 
 # --- Pathways and response times -------------------------------------------------------------------------------
-def pathway_list(*, user: Any) -> QuerySet[Pathway]:
+def pathway_list(*, user: User) -> QuerySet[Pathway]:
     organization = getattr(user, "organization", None)
     if organization is None:
         return Pathway.objects.none()
     return Pathway.objects.restrict(user, "view").filter(country=organization.country).order_by("priority", "pk")
 
 
-def access_pathway_by_id(user: Any, pathway_id: Any, action: str = "view") -> Pathway:
+def access_pathway_by_id(user: User, pathway_id: Any, action: str = "view") -> Pathway:
     return access_by_id(Pathway, user, pathway_id, action)
 
 
@@ -116,7 +117,7 @@ class ResponseTimeRow:
     configured: bool  # False: the deployment's default applies
 
 
-def response_time_table(*, user: Any) -> list[ResponseTimeRow]:
+def response_time_table(*, user: User) -> list[ResponseTimeRow]:
     """Hours to answer per urgency in the user's country, the country's own or the default."""
     from django.conf import settings
 
@@ -215,7 +216,7 @@ def pathway_matches(pathway: Pathway, profile: Profile) -> bool:
     return not pathway.exploitation_types or bool(set(pathway.exploitation_types) & set(profile.exploitation_types))
 
 
-def pathway_suggestions(*, user: Any, case: Case) -> list[dict[str, Any]]:
+def pathway_suggestions(*, user: User, case: Case) -> list[dict[str, Any]]:
     """The service types the country's pathways suggest for the case, in order (the first pathway's first), each
     with up to three services that serve the case's profile, those with free places first:
 

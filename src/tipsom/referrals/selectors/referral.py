@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from tipsom.accounts.models import User
 from tipsom.cases.models import Case
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import access_by_id
@@ -27,7 +28,7 @@ def _list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     )  # fmt: skip
 
 
-def referral_inbox(*, user: Any, state: str = "") -> QuerySet[Referral]:
+def referral_inbox(*, user: User, state: str = "") -> QuerySet[Referral]:
     """Referrals sent to the user's organization, newest first (the receiver's list: no case data)."""
     queryset = Referral.objects.restrict(user, "view").filter(to_organization_id=user.organization_id)
     if state == "open":
@@ -37,7 +38,7 @@ def referral_inbox(*, user: Any, state: str = "") -> QuerySet[Referral]:
     return _list(queryset)
 
 
-def referral_outbox(*, user: Any, state: str = "") -> QuerySet[Referral]:
+def referral_outbox(*, user: User, state: str = "") -> QuerySet[Referral]:
     """Referrals the user's organization sent."""
     queryset = Referral.objects.restrict(user, "view").filter(from_organization_id=user.organization_id)
     if state == "open":
@@ -49,17 +50,17 @@ def referral_outbox(*, user: Any, state: str = "") -> QuerySet[Referral]:
     return _list(queryset)
 
 
-def referral_list(*, user: Any) -> QuerySet[Referral]:
+def referral_list(*, user: User) -> QuerySet[Referral]:
     """Every referral the user may see (national coordinators: the country's), for lists and statistics."""
     return _list(Referral.objects.restrict(user, "view"))
 
 
-def case_referrals(*, user: Any, case: Case) -> QuerySet[Referral]:
+def case_referrals(*, user: User, case: Case) -> QuerySet[Referral]:
     """The referrals of a case, for its page (the caller has checked the user sees the case)."""
     return _list(Referral.objects.filter(case=case))
 
 
-def referral_is_sender_side(user: Any, referral: Referral) -> bool:
+def referral_is_sender_side(user: User, referral: Referral) -> bool:
     """The sending organization or one that works on the case: they see the whole referral record (a national
     viewer of cases does not: it sees the record without case data or free text)."""
     if referral.channel == "from_abroad":
@@ -69,7 +70,7 @@ def referral_is_sender_side(user: Any, referral: Referral) -> bool:
     return referral.case_id is not None and Case.objects.restrict(user, "change").filter(pk=referral.case_id).exists()
 
 
-def access_referral_by_id(user: Any, referral_id: Any) -> Referral:
+def access_referral_by_id(user: User, referral_id: Any) -> Referral:
     """One referral the user may open: the sender's side always; the receiver only while it is open (after
     that its access has ended: NotFound, as for anyone else). National viewers see the record, not the case."""
     queryset = Referral.objects.select_related(*_LIST_RELATED)
@@ -83,15 +84,15 @@ def access_referral_by_id(user: Any, referral_id: Any) -> Referral:
     return referral  # national scope: the record without the case
 
 
-def transfer_list(*, user: Any) -> QuerySet[Transfer]:
+def transfer_list(*, user: User) -> QuerySet[Transfer]:
     return Transfer.objects.restrict(user, "view").select_related("case", "from_organization", "to_organization")
 
 
-def transfer_inbox(*, user: Any) -> QuerySet[Transfer]:
+def transfer_inbox(*, user: User) -> QuerySet[Transfer]:
     return transfer_list(user=user).filter(to_organization_id=user.organization_id)
 
 
-def access_transfer_by_id(user: Any, transfer_id: Any) -> Transfer:
+def access_transfer_by_id(user: User, transfer_id: Any) -> Transfer:
     queryset = Transfer.objects.select_related("case", "from_organization", "to_organization", "requested_by")
     return access_by_id(Transfer, user, transfer_id, "view", queryset=queryset)
 
@@ -114,7 +115,7 @@ def case_transfers(case: Case) -> QuerySet[Transfer]:
     return Transfer.objects.filter(case=case).select_related("from_organization", "to_organization")
 
 
-def referral_trail(*, user: Any, referral: Referral, limit: int = 50) -> list[Any]:
+def referral_trail(*, user: User, referral: Referral, limit: int = 50) -> list[Any]:
     """Who did what to the referral and who looked at the shared sections, for the sending side (the case's
     organization is told of every access to its case), newest first. Others get nothing."""
     from tipsom.audit.models import AuditEvent

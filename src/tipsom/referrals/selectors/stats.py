@@ -25,6 +25,7 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.core.permissions import SCOPE_NATIONAL, user_scopes
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization
@@ -202,7 +203,7 @@ def _row(key: str, label: str, values: dict[str, Any]) -> StatsRow:
     )
 
 
-def stats_queryset(*, user: Any, filters: StatsFilters) -> QuerySet[Referral]:
+def stats_queryset(*, user: User, filters: StatsFilters) -> QuerySet[Referral]:
     """The referrals the statistics count: those the user may see, sent within the dates, with the filters."""
     start = timezone.make_aware(datetime.combine(filters.date_from, time.min))
     end = timezone.make_aware(datetime.combine(filters.date_to + timedelta(days=1), time.min))
@@ -252,11 +253,11 @@ def _organization_labels(ids: Iterable[int | None]) -> dict[int | None, str]:
     return names
 
 
-def user_sees_national(user: Any) -> bool:
+def user_sees_national(user: User) -> bool:
     return SCOPE_NATIONAL in user_scopes(user, "view", Referral)
 
 
-def referral_stats(*, user: Any, filters: StatsFilters) -> ReferralStats:
+def referral_stats(*, user: User, filters: StatsFilters) -> ReferralStats:
     """The statistics of the referrals `user` may see (national coordinators: the country; organizations:
     their own), in four grouped queries and one for organization names."""
     queryset = stats_queryset(user=user, filters=filters)

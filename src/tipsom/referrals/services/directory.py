@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import CaseType
 from tipsom.core import validation as check
@@ -177,7 +178,7 @@ def _stale_service(service: Service, version: Any) -> None:
 
 # --- Services --------------------------------------------------------------------------------------------------
 @transaction.atomic
-def service_create(*, actor: Any, organization_id: Any, **fields: Any) -> Service:
+def service_create(*, actor: User, organization_id: Any, **fields: Any) -> Service:
     """List a service of an organization: its own staff who may add services, or the country's NRM admins."""
     require_permission(actor, "add", Service)
     check.reject_unknown(fields, SERVICE_FIELDS)
@@ -201,12 +202,12 @@ def service_create(*, actor: Any, organization_id: Any, **fields: Any) -> Servic
     return service
 
 
-def _access_service(actor: Any, service_id: Any) -> Service:
+def _access_service(actor: User, service_id: Any) -> Service:
     return access_by_id(Service, actor, service_id, "change", queryset=Service.objects.select_for_update())
 
 
 @transaction.atomic
-def service_update(*, actor: Any, service_id: Any, version: Any, **fields: Any) -> Service:
+def service_update(*, actor: User, service_id: Any, version: Any, **fields: Any) -> Service:
     """Change a service. A stale `version` is a 409 and writes nothing. The organization does not change."""
     service = _access_service(actor, service_id)
     _stale_service(service, version)
@@ -236,7 +237,7 @@ _CAPACITY_PARAMETERS = {"capacity_available": "available", "capacity_total": "to
 
 @transaction.atomic
 def service_capacity_set(
-    *, actor: Any, service_id: Any, available: Any, total: Any = None, version: Any = None
+    *, actor: User, service_id: Any, available: Any, total: Any = None, version: Any = None
 ) -> Service:
     """The provider's quick update of free places (and, given, places in all). Always stamps the time, so an
     unchanged count still says "checked just now"."""
@@ -294,7 +295,7 @@ def _validate_pathway(data: dict[str, Any], errors: check.Errors) -> dict[str, A
     return clean
 
 
-def _national_country(actor: Any, action: str, model: Any) -> str:
+def _national_country(actor: User, action: str, model: Any) -> str:
     """The country whose configuration the actor may `action`: their own, with a national permission."""
     require_permission(actor, action, model)
     organization = getattr(actor, "organization", None)
@@ -304,7 +305,7 @@ def _national_country(actor: Any, action: str, model: Any) -> str:
 
 
 @transaction.atomic
-def pathway_create(*, actor: Any, **fields: Any) -> Pathway:
+def pathway_create(*, actor: User, **fields: Any) -> Pathway:
     """Add a pathway to the actor's country (NRM administrators)."""
     country = _national_country(actor, "add", Pathway)
     check.reject_unknown(fields, PATHWAY_FIELDS)
@@ -321,7 +322,7 @@ def pathway_create(*, actor: Any, **fields: Any) -> Pathway:
 
 
 @transaction.atomic
-def pathway_update(*, actor: Any, pathway_id: Any, version: Any, **fields: Any) -> Pathway:
+def pathway_update(*, actor: User, pathway_id: Any, version: Any, **fields: Any) -> Pathway:
     """Change a pathway; `is_active=False` retires it (pathways are not deleted, the audit log names them)."""
     pathway = access_by_id(Pathway, actor, pathway_id, "change", queryset=Pathway.objects.select_for_update())
     check.check_version(
@@ -344,7 +345,7 @@ def pathway_update(*, actor: Any, pathway_id: Any, version: Any, **fields: Any) 
 
 # --- Response times --------------------------------------------------------------------------------------------
 @transaction.atomic
-def response_time_set(*, actor: Any, country: Any, urgency: Any, hours: Any) -> ResponseTime:
+def response_time_set(*, actor: User, country: Any, urgency: Any, hours: Any) -> ResponseTime:
     """Set the hours to answer a referral of one urgency in the actor's country (NRM administrators)."""
     own_country = _national_country(actor, "change", ResponseTime)
     if str(country or "").upper() != own_country:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case, CaseOrganization, ClosureRequest, StatusDecision, Task
 from tipsom.cases.services.case import access_case, require_open
@@ -40,7 +41,7 @@ def _notify(transfer: Transfer, organization_id: int, kind: str) -> None:
     )
 
 
-def _audit(actor: Any, action: str, transfer: Transfer, **changes: Any) -> None:
+def _audit(actor: User, action: str, transfer: Transfer, **changes: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -84,7 +85,7 @@ def _require_no_pending_approval(case: Case) -> None:
 
 
 @transaction.atomic
-def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reason: str) -> Transfer:
+def transfer_request(*, actor: User, case_id: Any, to_organization_id: Any, reason: str) -> Transfer:
     """Ask another organization of the country to take over the case."""
     case = access_case(actor, case_id)
     if not user_can(actor, "add", Transfer):
@@ -122,12 +123,12 @@ def transfer_request(*, actor: Any, case_id: Any, to_organization_id: Any, reaso
     return transfer
 
 
-def _transfer(actor: Any, transfer_id: Any) -> Transfer:
+def _transfer(actor: User, transfer_id: Any) -> Transfer:
     queryset = Transfer.objects.select_related("case", "from_organization", "to_organization")
     return access_by_id(Transfer, actor, transfer_id, "change", queryset=queryset)
 
 
-def _answer(transfer: Transfer, status: str, actor: Any, **fields: Any) -> None:
+def _answer(transfer: Transfer, status: str, actor: User, **fields: Any) -> None:
     if transfer.status != Transfer.Status.REQUESTED:
         raise ApplicationError(
             "invalid_transition",
@@ -143,7 +144,7 @@ def _answer(transfer: Transfer, status: str, actor: Any, **fields: Any) -> None:
     transfer.refresh_from_db()
 
 
-def _require_receiver(actor: Any, transfer: Transfer) -> None:
+def _require_receiver(actor: User, transfer: Transfer) -> None:
     if actor.organization_id != transfer.to_organization_id:
         raise ApplicationError(
             "not_receiver", _("Only the organization asked to take the case answers the transfer."), status=403
@@ -151,7 +152,7 @@ def _require_receiver(actor: Any, transfer: Transfer) -> None:
 
 
 @transaction.atomic
-def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
+def transfer_accept(*, actor: User, transfer_id: Any) -> Transfer:
     transfer = _transfer(actor, transfer_id)
     _require_receiver(actor, transfer)
     _answer(transfer, Transfer.Status.ACCEPTED, actor)
@@ -189,7 +190,7 @@ def transfer_accept(*, actor: Any, transfer_id: Any) -> Transfer:
 
 
 @transaction.atomic
-def transfer_decline(*, actor: Any, transfer_id: Any, response: str) -> Transfer:
+def transfer_decline(*, actor: User, transfer_id: Any, response: str) -> Transfer:
     transfer = _transfer(actor, transfer_id)
     _require_receiver(actor, transfer)
     errors = check.Errors()
@@ -202,7 +203,7 @@ def transfer_decline(*, actor: Any, transfer_id: Any, response: str) -> Transfer
 
 
 @transaction.atomic
-def transfer_cancel(*, actor: Any, transfer_id: Any) -> Transfer:
+def transfer_cancel(*, actor: User, transfer_id: Any) -> Transfer:
     transfer = _transfer(actor, transfer_id)
     if actor.organization_id != transfer.from_organization_id:
         raise ApplicationError("not_sender", _("Only the organization that asked for the transfer cancels it."),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import testing
@@ -51,7 +52,7 @@ def partner(country: str) -> ExchangePeer:
     )
 
 
-def make_case(organization: Any, user: Any, sections_consent: list[str] | None = None) -> Any:
+def make_case(organization: Any, user: User, sections_consent: list[str] | None = None) -> Any:
     case = testing.make_case(
         organization,
         actor=user,

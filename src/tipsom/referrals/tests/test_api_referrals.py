@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
@@ -65,7 +66,7 @@ def accepted_referral(sender: Organization, receiver: Organization) -> Referral:
     return referral
 
 
-def client_for(user: Any) -> Client:
+def client_for(user: User) -> Client:
     return sign_in(Client(), user)
 
 

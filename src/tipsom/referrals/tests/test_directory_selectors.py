@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.cases.testing import make_case
 from tipsom.core.errors import ApplicationError
@@ -37,7 +38,7 @@ def viewer(org: Any) -> Any:
     return make_user(org, roles=("helpline_operator",))  # sees the directory, nothing else
 
 
-def _names(user: Any, **filters: Any) -> set[str]:
+def _names(user: User, **filters: Any) -> set[str]:
     return {service.name for service in service_search(user=user, filters=filters)}
 
 

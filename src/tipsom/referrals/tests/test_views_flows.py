@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
@@ -30,7 +31,7 @@ PHONE = "+55 65 99876-5432"
 NAME = "Rosa Condori Huanca"
 
 
-def client_for(user: Any) -> Client:
+def client_for(user: User) -> Client:
     return sign_in(Client(), user)
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from tipsom.accounts.models import User
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
 from tipsom.organizations.selectors import organization_list
 from tipsom.referrals.models import Channel, Referral, ServiceType, Urgency
@@ -33,7 +35,7 @@ class ReferralStatsForm(forms.Form):
         label=gettext_lazy("Receiving organization"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anyone = [("", _("(any)"))]
         self.fields["service_type"].choices = anyone + list(ServiceType.choices)
@@ -121,7 +123,7 @@ def _tables(stats: ReferralStats) -> list[dict[str, Any]]:
 
 
 @require_GET
-def referral_stats_view(request: HttpRequest) -> HttpResponse:
+def referral_stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Referral)
     form = ReferralStatsForm(request.GET or None, user=request.user)
     if form.is_bound and not form.is_valid():
