@@ -44,7 +44,7 @@ ACTUAL_VICTIM = "ActualVictimOfTrafficking"
 NOT_A_VICTIM = "NotAVictimOfTrafficking"
 
 
-def _team_scope(organization_id: int) -> Q:
+def case_team_scope(organization_id: int) -> Q:
     """The owner organization, or an organization on the case's team (a child protection agency notified).
 
     Most organizations are on no other organization's case: for them the plain condition lets the database walk
@@ -148,7 +148,7 @@ class Case(models.Model):
 
     permission_scopes = {
         "own": "case_owner",
-        "organization": _team_scope,
+        "organization": case_team_scope,
         "national": "country",
     }
 
@@ -193,7 +193,7 @@ class CaseNumberCounter(models.Model):
 
 _CASE_SCOPES = {
     "own": "case__case_owner",
-    "organization": lambda organization_id: Q(case__in=Case.objects.filter(_team_scope(organization_id))),
+    "organization": lambda organization_id: Q(case__in=Case.objects.filter(case_team_scope(organization_id))),
     "national": "case__country",
 }
 

@@ -21,6 +21,11 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
+def context_if_any() -> ActionContext | None:
+    """The action under way, or None outside one (a log line written at start-up)."""
+    return _current.get()
+
+
 def current_context() -> ActionContext:
     ctx = _current.get()
     if ctx is None:

@@ -2,11 +2,11 @@
 
 import logging
 
-from tipsom.core.context import _current
+from tipsom.core.context import context_if_any
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        ctx = _current.get()
+        ctx = context_if_any()
         record.request_id = ctx.request_id if ctx else None
         return True

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.core.errors import NotFound
 from tipsom.referrals.models import Channel, Referral, Section, ServiceType, Urgency
 from tipsom.referrals.sections import build_sections
 from tipsom.referrals.selectors.referral import access_referral_by_id
-from tipsom.referrals.services.referral import _audit, _is_sender
+from tipsom.referrals.services.referral import referral_audit, referral_sender_side
 
 _FONT_FAMILIES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_noto_sans_devanagari")
 _MAIN = "noto"
@@ -233,14 +234,14 @@ def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
 
 
 @transaction.atomic
-def referral_letter(*, actor: Any, referral_id: Any) -> tuple[Referral, bytes]:
+def referral_letter(*, actor: User, referral_id: Any) -> tuple[Referral, bytes]:
     """The letter of a referral, for the sender and the case's team only (the receiver and national viewers get
     NotFound).
     Every letter printed is audited, with the sections it carried."""
     referral = access_referral_by_id(actor, referral_id)
-    if referral.case_id is None or not _is_sender(actor, referral):
+    if referral.case_id is None or not referral_sender_side(actor, referral):
         raise NotFound()
     sections = build_sections(referral.case, referral.sections)
     content = render_letter(referral, sections)
-    _audit(actor, "referral.letter", referral, {"sections": referral.sections})
+    referral_audit(actor, "referral.letter", referral, {"sections": referral.sections})
     return referral, content

@@ -194,12 +194,12 @@ class Channel(models.TextChoices):
 
 def _referral_org_scope(organization_id: int) -> Q:
     """Sender, receiver, or an organization that sees the referring case (its owner, or one on its team)."""
-    from tipsom.cases.models import Case, _team_scope
+    from tipsom.cases.models import Case, case_team_scope
 
     return (
         Q(from_organization_id=organization_id)
         | Q(to_organization_id=organization_id)
-        | Q(case__in=Case.objects.filter(_team_scope(organization_id)).values("pk"))
+        | Q(case__in=Case.objects.filter(case_team_scope(organization_id)).values("pk"))
     )
 
 

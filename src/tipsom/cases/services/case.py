@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -106,7 +107,11 @@ def is_child_at(person: Person, on: date) -> bool:
     return age < ADULT_AGE
 
 
-def _case_fields(data: dict[str, Any], errors: check.Errors, *, country: str, person: Person | None) -> dict[str, Any]:
+def case_fields_validate(
+    data: dict[str, Any], errors: check.Errors, *, country: str, person: Person | None
+) -> dict[str, Any]:
+    """The case fields of `data` (CASE_FIELDS but the owner) checked and cleaned, problems added to `errors`; used by
+    case_register, case_update and cases_bulk_import."""
     clean: dict[str, Any] = {}
     if "case_type" in data:
         clean["case_type"] = check.choice(errors, "case_type", CaseType, data["case_type"])
@@ -147,7 +152,8 @@ def _case_owner(actor: Any, value: Any, organization_id: int, errors: check.Erro
     return owner
 
 
-def _next_case_number(country: str, year: int) -> str:
+def case_number_next(country: str, year: int) -> str:
+    """The next case number of a country and year (the counter row stays locked until the transaction ends)."""
     counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(country=country, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -167,7 +173,7 @@ def screening_recommendation(
     return Screening.Recommendation.NO_INDICATORS
 
 
-def _screening_fields(
+def screening_fields_validate(
     data: dict[str, Any], errors: check.Errors, *, identified_on: date | None, born: date | None = None
 ) -> dict[str, Any]:
     check.reject_unknown(data, ("screened_on", "acts", "means", "purposes", "som_vulnerabilities", "notes"))
@@ -244,7 +250,7 @@ def case_register(
         errors["case_type"] = _("This field is required.")
     if "identified_on" not in data:
         errors["identified_on"] = _("This field is required.")
-    fields = _case_fields(data, errors, country=organization.country, person=registered)
+    fields = case_fields_validate(data, errors, country=organization.country, person=registered)
     owner = None
     if "case_owner" in data:
         owner = _case_owner(actor, data["case_owner"], organization.pk, errors)
@@ -256,7 +262,7 @@ def case_register(
         errors["screening"] = _("Give the screening's answers.")
         screening = None
     screening_data = (
-        _screening_fields(
+        screening_fields_validate(
             screening, errors, identified_on=identified_on, born=earliest_birth(registered) if registered else None
         )
         if screening
@@ -268,7 +274,7 @@ def case_register(
         person=registered,
         owner_organization=organization,
         country=organization.country,
-        case_number=_next_case_number(organization.country, identified_on.year),
+        case_number=case_number_next(organization.country, identified_on.year),
         is_child=is_child,
         case_owner=owner,
         created_by=actor,
@@ -279,14 +285,14 @@ def case_register(
         created_by=actor,
         status=POSSIBLE_VICTIM,
         decided_on=identified_on,
-        deciding_organization_type=_deciding_type(organization),
+        deciding_organization_type=deciding_type_of(organization),
         basis="",
         approval=StatusDecision.Approval.NOT_NEEDED,
     )
     if is_child:
         ChildProtection.objects.create(
             case=case,
-            age_assessment=_age_assessment(registered),
+            age_assessment=age_assessment_initial(registered),
         )
     changes = describe_changes(case, ["case_number", "person", "owner_organization", "is_child", *fields])
     if screening_data:
@@ -299,7 +305,7 @@ def case_register(
     return case
 
 
-def _deciding_type(organization: Any) -> str:
+def deciding_type_of(organization: Any) -> str:
     """The HTCDS type of deciding organization that best fits an organization's functions."""
     functions = set(organization.functions or [])
     if functions & {"police", "border_guard"}:
@@ -331,7 +337,7 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
     require_open(case)
     check.reject_unknown(data, CASE_FIELDS)
     errors = check.Errors()
-    fields = _case_fields(data, errors, country=case.country, person=case.person)
+    fields = case_fields_validate(data, errors, country=case.country, person=case.person)
     if "case_owner" in data:
         fields["case_owner"] = _case_owner(actor, data["case_owner"], case.owner_organization_id, errors)
     errors.raise_if_any()
@@ -342,7 +348,7 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
         return case
     if case.is_child and not ChildProtection.objects.filter(case=case).exists():
         # An earlier identification date can make the person a child then: the child track starts.
-        ChildProtection.objects.create(case=case, age_assessment=_age_assessment(case.person))
+        ChildProtection.objects.create(case=case, age_assessment=age_assessment_initial(case.person))
     changes = describe_changes(case, update.fields, update.before)
     audit_record(
         actor=actor, action="case.update", target=case, organization=case.owner_organization_id, changes=changes
@@ -350,9 +356,16 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
     return case
 
 
-def cases_follow_person(*, actor: Any, person: Person) -> None:
+# The person fields whose change can make a case a child's.
+AGE_FIELDS = ("birth_date", "birth_date_precision", "is_presumed_minor")
+
+
+def cases_follow_person(*, actor: Any, person: Person, changed: Iterable[str] = AGE_FIELDS) -> None:
     """After a person's birth date or presumed-minor flag changed: each open case of theirs recomputes whether it
-    is a child's, and a case that becomes one starts the child track. Called by people.services.person_update."""
+    is a child's, and a case that becomes one starts the child track. Registered as a `person_changed` hook, so
+    people.services.person_update calls it without knowing cases."""
+    if not set(AGE_FIELDS) & set(changed):
+        return
     for case in Case.objects.select_for_update().filter(person=person).exclude(status__in=CLOSED_STATUSES):
         case.person = person
         is_child = _child_on(case, case.identified_on)
@@ -360,7 +373,7 @@ def cases_follow_person(*, actor: Any, person: Person) -> None:
             continue
         case.is_child = is_child
         if is_child and not ChildProtection.objects.filter(case=case).exists():
-            ChildProtection.objects.create(case=case, age_assessment=_age_assessment(person))
+            ChildProtection.objects.create(case=case, age_assessment=age_assessment_initial(person))
         case.version += 1
         case.save(update_fields=["is_child", "version", "updated_at"])
         audit_record(actor=actor, action="case.update", target=case, organization=case.owner_organization_id,
@@ -377,7 +390,7 @@ def case_text_reveal(*, actor: Any, case_id: Any, part: str, reason: str) -> Cas
     return case
 
 
-def _age_assessment(person: Person) -> str:
+def age_assessment_initial(person: Person) -> str:
     if person.is_presumed_minor:
         return ChildProtection.AgeAssessment.PENDING
     return ChildProtection.AgeAssessment.NOT_NEEDED
@@ -393,7 +406,7 @@ def _child_on(case: Case, identified_on: date) -> bool:
     return is_child_at(case.person, identified_on)
 
 
-def _touch(case: Case) -> None:
+def case_touch(case: Case) -> None:
     """Every change to a case's parts moves its version on, so a form opened before it is stale."""
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
@@ -416,7 +429,7 @@ def case_team_set(*, actor: Any, case_id: Any, version: int | None, user_ids: li
         message = _("Team members must be active users of an organization working on the case.")
         raise ApplicationError("invalid", message, {"fields": {"team": message}})
     case.team.set(users)
-    _touch(case)
+    case_touch(case)
     audit_record(
         actor=actor,
         action="case.team",
@@ -638,7 +651,7 @@ def case_close(
         approval=StatusDecision.Approval.PENDING if pending else StatusDecision.Approval.NOT_NEEDED,
     )
     if pending:
-        _touch(case)
+        case_touch(case)
     else:
         _apply_closure(case, request)
     audit_record(
@@ -677,7 +690,7 @@ def closure_review(*, actor: Any, request_id: Any, approve: bool, comment: str =
     if approve:
         _apply_closure(case, request)
     else:
-        _touch(case)
+        case_touch(case)
     audit_record(
         actor=actor,
         action="case.close_review",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import CaseOrganization, ChildProtection
-from tipsom.cases.services.case import STALE, _touch, access_case, require_open
+from tipsom.cases.services.case import STALE, case_touch, access_case, require_open
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.models import Organization, OrganizationFunction
@@ -54,7 +54,7 @@ def child_notify(*, actor: User, case_id: Any, version: int | None = None, organ
     track.notified_organization = agency
     track.notified_at = timezone.now()
     track.save()
-    _touch(case)
+    case_touch(case)
     audit_record(
         actor=actor,
         action="case.child_notify",
@@ -132,7 +132,7 @@ def child_update(*, actor: User, case_id: Any, version: int | None = None, **dat
     if "age_assessment" in changed:
         case.is_child = track.age_assessment != ChildProtection.AgeAssessment.ADULT
         case.save(update_fields=["is_child"])
-    _touch(case)
+    case_touch(case)
     audit_record(
         actor=actor,
         action="case.child_update",

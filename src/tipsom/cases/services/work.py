@@ -24,7 +24,7 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.cases.services.case import STALE, _touch, access_case, child_steps_error, earliest_birth, require_open
+from tipsom.cases.services.case import STALE, case_touch, access_case, child_steps_error, earliest_birth, require_open
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id
@@ -139,7 +139,7 @@ def consent_record(
         given_by=given_by,
         service_types=types if given else [],
     )
-    _touch(case)
+    case_touch(case)
     _audit(
         actor,
         "case.consent",
@@ -188,7 +188,7 @@ def event_add(
         start_date=start,
         end_date=end,
     )
-    _touch(case)
+    case_touch(case)
     _audit(actor, "case.event_add", case, {"event": event.pk, "event_type": event_type, "country": country})
     return event
 
@@ -225,7 +225,7 @@ def assessment_add(
     assessment = Assessment.objects.create(
         case=case, created_by=actor, kind=kind, assessed_on=assessed, level=level, needs=needs, notes=notes
     )
-    _touch(case)
+    case_touch(case)
     _audit(actor, "case.assessment_add", case, {"assessment": assessment.pk, "kind": kind, "level": level})
     return assessment
 
@@ -249,7 +249,7 @@ def plan_item_add(
     item = SupportPlanItem.objects.create(
         case=case, created_by=actor, support_type=support_type, goal=goal, target_date=target
     )
-    _touch(case)
+    case_touch(case)
     _audit(actor, "case.plan_add", case, {"item": item.pk, "support_type": support_type})
     return item
 
@@ -267,7 +267,7 @@ def plan_item_set_status(*, actor: User, item_id: Any, version: int | None = Non
     before = item.status
     item.status = status
     item.save(update_fields=["status"])
-    _touch(case)
+    case_touch(case)
     _audit(actor, "case.plan_status", case, {"item": item.pk, "status": [before, status]})
     return item
 
@@ -314,7 +314,7 @@ def service_add(
         outcome=outcome,
         notes=notes,
     )
-    _touch(case)
+    case_touch(case)
     _audit(
         actor,
         "case.service_add",
@@ -345,7 +345,7 @@ def task_add(
             errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
     errors.raise_if_any()
     task = Task.objects.create(case=case, created_by=actor, title=title, due_on=due, assigned_to=assignee)
-    _touch(case)
+    case_touch(case)
     _audit(actor, "case.task_add", case, {"task": task.pk, "due_on": due.isoformat()})
     return task
 
@@ -360,7 +360,7 @@ def task_complete(*, actor: User, task_id: Any, version: int | None = None) -> T
     if task.done_at is None:
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
-        _touch(case)
+        case_touch(case)
         _audit(actor, "case.task_done", case, {"task": task.pk})
     return task
 

@@ -15,7 +15,7 @@ from tipsom.accounts.models import User
 from tipsom.core.tests.test_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     PASSWORD,
-    _assert_no_csp_violations,
+    assert_no_csp_violations,
     browser,
     page,
     pytestmark,
@@ -45,7 +45,7 @@ def staff() -> dict[str, Any]:
     return {"agency": agency, **users}
 
 
-def _sign_in(pg: Any, base_url: str, user: User) -> None:
+def browser_sign_in(pg: Any, base_url: str, user: User) -> None:
     pg.context.clear_cookies()
     pg.goto(f"{base_url}/accounts/login/")
     pg.get_by_label("Username").fill(user.username)
@@ -63,7 +63,7 @@ def _open_tab(pg: Any, name: str) -> None:
     pg.wait_for_load_state("networkidle")
 
 
-def _action(pg: Any, name: str) -> Any:
+def browser_action(pg: Any, name: str) -> Any:
     """The block of one case action, its collapsible card opened."""
     block = pg.locator(f'[data-action="{name}"]')
     details = block.locator("details")
@@ -77,11 +77,11 @@ def _action(pg: Any, name: str) -> Any:
 def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_path):  # noqa: F811
     from tipsom.audit.models import AuditEvent
     from tipsom.cases.models import Case
-    from tipsom.core.tests.test_raw_scan import _database_bytes
+    from tipsom.core.tests.test_raw_scan import database_bytes
 
     base = live_server.url
     # 1. The frontline identifier screens and registers the child.
-    _sign_in(page, base, staff["identifier"])
+    browser_sign_in(page, base, staff["identifier"])
     page.goto(f"{base}/cases/new/")
     page.locator('input[name="acts"][value="recruitment"]').check()
     page.locator('input[name="acts"][value="transportation"]').check()
@@ -103,18 +103,18 @@ def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_pa
     assert page.url.rstrip("/").endswith(f"/cases/{case.pk}"), page.url
     assert case.is_child and case.case_number in page.content()
     assert "Juana" not in page.content()  # the identity is masked
-    _assert_no_csp_violations(page)
+    assert_no_csp_violations(page)
 
     # 2. The identifier notifies the child protection agency; its officer appoints a guardian.
     _open_tab(page, "Child track")
-    notify = _action(page, "child_notify")
+    notify = browser_action(page, "child_notify")
     notify.locator('[name="organization"]').select_option(str(staff["agency"].pk))
     notify.get_by_role("button", name="Notify").click()
     page.locator("[data-tab=child]").get_by_text("Conselho Tutelar").first.wait_for()
 
     # The identifier records "Actual victim": it waits for the supervisor (step 4).
     _open_tab(page, "Identification")
-    decide = _action(page, "decide")
+    decide = browser_action(page, "decide")
     decide.locator('[name="status"]').select_option("ActualVictimOfTrafficking")
     decide.locator('[name="decided_on"]').fill("2026-10-06")
     decide.locator('[name="deciding_organization_type"]').select_option("NGO")
@@ -123,11 +123,11 @@ def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_pa
     page.get_by_text("The decision was recorded.").first.wait_for()
     assert case.decisions.filter(approval="pending").exists()
 
-    _sign_in(page, base, staff["officer"])
+    browser_sign_in(page, base, staff["officer"])
     page.goto(f"{base}/cases/{case.pk}/")
     assert case.case_number in page.content()
     _open_tab(page, "Child track")
-    child = _action(page, "child")
+    child = browser_action(page, "child")
     child.locator('[name="guardian_name"]').fill("Dra. Helena Costa")
     child.locator('[name="guardian_appointed_on"]').fill("2026-10-05")
     child.get_by_role("button", name="Save").click()
@@ -135,28 +135,28 @@ def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_pa
     assert page.get_by_text("No guardian has been appointed").count() == 0
 
     # 3. A case manager of another NGO does not find the case.
-    _sign_in(page, base, staff["stranger"])
+    browser_sign_in(page, base, staff["stranger"])
     response = page.goto(f"{base}/cases/{case.pk}/")
     assert response.status == 404
 
     # 4. The supervisor approves it.
-    _sign_in(page, base, staff["supervisor"])
+    browser_sign_in(page, base, staff["supervisor"])
     page.goto(f"{base}/cases/approvals/")
     page.get_by_role("link", name=case.case_number).first.click()
     page.wait_for_load_state("load")
     _open_tab(page, "Identification")
-    _action(page, "decision_review").get_by_role("button", name="Approve").click()
+    browser_action(page, "decision_review").get_by_role("button", name="Approve").click()
     page.get_by_text("The review was saved.").first.wait_for()
     case.refresh_from_db()
     assert case.trafficking_status == "ActualVictimOfTrafficking"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "case-approved.png"), full_page=True)
-    _assert_no_csp_violations(page, expected_status=404)  # the other NGO's 404 above
+    assert_no_csp_violations(page, expected_status=404)  # the other NGO's 404 above
 
     # 5. Every step is audited, and the database holds no name in clear.
     actions = set(AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
     assert {"case.create", "case.child_notify", "case.child_update", "case.status_decision",
             "case.status_decision_review"} <= actions, actions  # fmt: skip
-    stored = _database_bytes(tmp_path)
+    stored = database_bytes(tmp_path)
     for secret in ("Juana Mamani Quispe", "Mamani", "Helena Costa", "labour inspection report"):
         assert secret.encode() not in stored, secret

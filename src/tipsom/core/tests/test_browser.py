@@ -25,7 +25,7 @@ pytestmark = [
 ]
 
 # Records every Content-Security-Policy violation of the page (an init script runs outside the page's CSP).
-_RECORD_CSP_VIOLATIONS = """
+RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (event) {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
@@ -66,7 +66,7 @@ def _launch(sync_playwright: Any) -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.add_init_script(_RECORD_CSP_VIOLATIONS)
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     page.console_errors = []
     page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
@@ -94,7 +94,7 @@ def _sign_in(page: Any, base_url: str, password: str) -> None:
     page.wait_for_load_state("load")
 
 
-def _assert_no_csp_violations(page: Any, expected_status: int | None = None) -> None:
+def assert_no_csp_violations(page: Any, expected_status: int | None = None) -> None:
     """No CSP violation, and no other console error than the page's own expected status (a 400 form)."""
     violations = page.evaluate("window.__cspViolations")
     assert violations == [], violations
@@ -113,7 +113,7 @@ def test_wrong_password_shows_the_error(live_server, page, shelter_operator):
     assert "The username or password is not correct." in summary.inner_text()
     # tipsom.js moves the focus to the error summary so that screen readers read it first.
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    _assert_no_csp_violations(page, expected_status=400)
+    assert_no_csp_violations(page, expected_status=400)
 
 
 def test_sign_in_switch_to_arabic_and_screenshot(live_server, page, shelter_operator):
@@ -122,7 +122,7 @@ def test_sign_in_switch_to_arabic_and_screenshot(live_server, page, shelter_oper
     assert page.locator("h1").inner_text() == "Welcome, Lúcia Pereira"
     assert page.get_by_text("Abrigo Esperança").first.is_visible()
     assert page.locator("html").get_attribute("dir") == "ltr"
-    _assert_no_csp_violations(page)
+    assert_no_csp_violations(page)
 
     page.get_by_label("Language").select_option("ar")
     page.get_by_role("button", name="Change language").click()
@@ -136,7 +136,7 @@ def test_sign_in_switch_to_arabic_and_screenshot(live_server, page, shelter_oper
     assert brand["x"] > 1280 / 2, brand
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     assert page.get_by_text("Abrigo Esperança").first.is_visible()
-    _assert_no_csp_violations(page)
+    assert_no_csp_violations(page)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "home-ar.png"), full_page=True)

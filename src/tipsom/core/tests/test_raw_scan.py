@@ -24,7 +24,7 @@ PERSON_SECRETS = [
 ]
 
 
-def _database_bytes(tmp_path) -> bytes:
+def database_bytes(tmp_path) -> bytes:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         target = tmp_path / "copy.sqlite3"
@@ -66,7 +66,7 @@ def test_no_plaintext_identifying_value_in_the_database(tmp_path):
         documents=[{"doc_type": "passport", "number": PERSON_SECRETS[7], "issuing_country": "BR"}],
     )
 
-    raw = _database_bytes(tmp_path)
+    raw = database_bytes(tmp_path)
 
     assert "Abrigo Visível".encode() in raw, "the scan must see plain columns, or it proves nothing"
     for secret in SECRETS + PERSON_SECRETS:
@@ -131,7 +131,7 @@ def test_no_plaintext_case_value_in_the_database(tmp_path):
     content = b"%PDF-1.4\n" + CASE_SECRETS["attachment"].encode() + b"\n%%EOF\n"
     services.attachment_add(actor=identifier, case_id=case.pk, filename=CASE_SECRETS["filename"], content=content)
 
-    raw = _database_bytes(tmp_path)
+    raw = database_bytes(tmp_path)
 
     assert b"Casa Vis" in raw and case.case_number.encode() in raw, "the scan must see plain columns"
     for label, secret in CASE_SECRETS.items():

@@ -23,7 +23,7 @@ from tipsom.cases.selectors import pending_approvals
 from tipsom.cases.services import child_closure_problems, decision_review
 from tipsom.cases.services.case import CASE_LIST_FIELDS
 from tipsom.core.codes import is_code
-from tipsom.core.tests.test_raw_scan import _database_bytes
+from tipsom.core.tests.test_raw_scan import database_bytes
 from tipsom.demo.cases import cases_config, cases_load, cases_plan, loaded_counts, plan_case
 from tipsom.demo.services import demo_config, demo_load
 from tipsom.organizations import geography
@@ -284,7 +284,7 @@ def test_no_plaintext_victim_name_in_the_database(tmp_path):
     staff = set(User.objects.values_list("full_name", flat=True))  # staff names are not victims' data
     names = [(row.name, row.name_latin) for row in PersonName.objects.all()]
     guardians = [name for name in ChildProtection.objects.values_list("guardian_name", flat=True) if name]
-    raw = _database_bytes(tmp_path)
+    raw = database_bytes(tmp_path)
     assert "Casa Abrigo Nova Esperança (demo)".encode() in raw, "the scan must see plain columns"
     assert len(names) >= 13 * 4 and guardians
     checked = 0

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
@@ -34,7 +35,7 @@ from tipsom.referrals.models import (
     Urgency,
 )
 from tipsom.referrals.sections import build_sections, normalise_sections
-from tipsom.referrals.services.referral import _audit, _is_sender, _link
+from tipsom.referrals.services.referral import referral_audit, referral_link, referral_sender_side
 
 RECEIPT_NAMESPACE = uuid.UUID("5b0c6a52-0f55-4f8e-9a43-6c1b7f6f1e0d")
 VALID_DAYS_MAX = 90
@@ -45,7 +46,7 @@ def receipt_id(bundle_id: str) -> uuid.UUID:
     return uuid.uuid5(RECEIPT_NAMESPACE, str(bundle_id))
 
 
-def _require_key_admin(actor: Any, action: str, model: type) -> None:
+def _require_key_admin(actor: User, action: str, model: type) -> None:
     """Keys are managed from the server's command line (actor None) or by a user granted it explicitly."""
     if actor is not None and not user_can(actor, action, model):
         raise NotFound()
@@ -62,7 +63,7 @@ def _country(value: Any) -> str:
 
 
 @transaction.atomic
-def exchange_key_create(*, actor: Any, country: str) -> ExchangeKey:
+def exchange_key_create(*, actor: User, country: str) -> ExchangeKey:
     """Create this deployment's signing and encryption keys for `country`. Never replaces existing keys: the
     partner countries hold the public halves, and a silent change would make every bundle fail."""
     _require_key_admin(actor, "add", ExchangeKey)
@@ -105,7 +106,7 @@ def exchange_public_keys(country: str) -> dict[str, str]:
 
 @transaction.atomic
 def exchange_peer_add(
-    *, actor: Any, country: str, name: str, signing_public: str, encryption_public: str
+    *, actor: User, country: str, name: str, signing_public: str, encryption_public: str
 ) -> ExchangePeer:
     """Record a partner country's public keys, as its administrators shared them."""
     _require_key_admin(actor, "add", ExchangePeer)
@@ -166,7 +167,7 @@ def bundle_payload(referral: Referral) -> dict[str, Any]:
 
 
 @transaction.atomic
-def referral_bundle_export(*, actor: Any, referral_id: Any, valid_days: int = 14, to: str = "") -> bytes:
+def referral_bundle_export(*, actor: User, referral_id: Any, valid_days: int = 14, to: str = "") -> bytes:
     """The signed, encrypted bundle of an open referral abroad, for its sender to hand to the other country
     (`to`, when given, must be the referral's). Consent was checked when the referral was sent. Exporting
     again gives the same bundle id."""
@@ -174,7 +175,7 @@ def referral_bundle_export(*, actor: Any, referral_id: Any, valid_days: int = 14
         of=("self",)
     )
     referral = access_by_id(Referral, actor, referral_id, "change", queryset=queryset)
-    if referral.channel != Channel.ABROAD or not _is_sender(actor, referral):
+    if referral.channel != Channel.ABROAD or not referral_sender_side(actor, referral):
         raise NotFound()
     if referral.state not in OPEN_STATES:
         raise ApplicationError(
@@ -227,7 +228,7 @@ def referral_bundle_export(*, actor: Any, referral_id: Any, valid_days: int = 14
     if referral.bundle_id is None:
         Referral.objects.filter(pk=referral.pk).update(bundle_id=bundle_id)
         referral.bundle_id = uuid.UUID(bundle_id)
-    _audit(
+    referral_audit(
         actor,
         "referral.bundle_export",
         referral,
@@ -260,7 +261,7 @@ def _payload_fields(payload: dict[str, Any]) -> tuple[str, str, list[str], str]:
 
 
 @transaction.atomic
-def referral_bundle_import(*, actor: Any, content: bytes, now: datetime | None = None) -> Referral:
+def referral_bundle_import(*, actor: User, content: bytes, now: datetime | None = None) -> Referral:
     """Check and open a bundle from another country's tipsom and file it as a referral to the importer's
     organization, which reviews and answers it. Any refusal writes nothing."""
     from tipsom.referrals.services.directory import response_hours
@@ -311,7 +312,7 @@ def referral_bundle_import(*, actor: Any, content: bytes, now: datetime | None =
         bundle_id=receipt,
         payload=json.dumps(payload, ensure_ascii=False),
     )
-    _audit(
+    referral_audit(
         actor,
         "referral.bundle_import",
         referral,
@@ -335,7 +336,7 @@ def referral_bundle_import(*, actor: Any, content: bytes, now: datetime | None =
             "due_at": referral.due_at.isoformat(),
             "referral": referral.pk,
         },
-        link=_link(referral),
+        link=referral_link(referral),
         action="change",
         model=Referral,
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services import consent_require
@@ -46,7 +47,7 @@ OVERRIDE_MIN = 10
 RETURN = "Return"
 
 
-def _link(referral: Referral) -> str:
+def referral_link(referral: Referral) -> str:
     return reverse("referrals:detail", kwargs={"pk": referral.pk})
 
 
@@ -72,13 +73,13 @@ def _notify(organization_id: int | None, kind: str, referral: Referral, **extra:
         organization_id=organization_id,
         kind=kind,
         params={**_params(referral, other), **extra},
-        link=_link(referral),
+        link=referral_link(referral),
         action="change",
         model=Referral,
     )
 
 
-def _audit(actor: Any, action: str, referral: Referral, changes: dict[str, Any] | None = None, **kwargs: Any) -> None:
+def referral_audit(actor: User, action: str, referral: Referral, changes: dict[str, Any] | None = None, **kwargs: Any) -> None:
     # Filed under the organization whose case it is, so its auditors see who looked at the case.
     organization = referral.case.owner_organization_id if referral.case_id else referral.to_organization_id
     audit_record(
@@ -106,7 +107,7 @@ def referral_warnings(service: Service, case: Case) -> list[dict[str, str]]:
 @transaction.atomic
 def referral_send(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     channel: str = Channel.SYSTEM,
     service_id: Any = None,
@@ -203,7 +204,7 @@ def referral_send(
         sent_at=now,
         created_by=actor,
     )
-    _audit(
+    referral_audit(
         actor,
         "referral.send",
         referral,
@@ -218,14 +219,14 @@ def referral_send(
         },
     )
     if consent_override:
-        _audit(actor, "referral.consent_override", referral, {"case": case.pk}, reason=consent_override)
+        referral_audit(actor, "referral.consent_override", referral, {"case": case.pk}, reason=consent_override)
         from tipsom.notifications.services import notify_organization
 
         notify_organization(
             organization_id=case.owner_organization_id,
             kind="consent_override",
             params={**_params(referral), "user": actor.username},
-            link=_link(referral),
+            link=referral_link(referral),
             roles=["case_supervisor"],
         )
     if service is not None:
@@ -236,7 +237,7 @@ def referral_send(
 # Answering ----------------------------------------------------------------------------------------------------
 
 
-def _is_sender(actor: Any, referral: Referral) -> bool:
+def referral_sender_side(actor: User, referral: Referral) -> bool:
     if referral.channel == Channel.FROM_ABROAD:
         return False
     if actor.organization_id == referral.from_organization_id:
@@ -244,15 +245,15 @@ def _is_sender(actor: Any, referral: Referral) -> bool:
     return Case.objects.restrict(actor, "change").filter(pk=referral.case_id).exists()
 
 
-def _is_receiver(actor: Any, referral: Referral) -> bool:
+def _is_receiver(actor: User, referral: Referral) -> bool:
     """Who records the answer: the receiving organization, or for a letter or a referral abroad the sender,
     recording what the other side said."""
     if referral.channel in (Channel.SYSTEM, Channel.FROM_ABROAD):
         return actor.organization_id == referral.to_organization_id
-    return _is_sender(actor, referral)
+    return referral_sender_side(actor, referral)
 
 
-def _referral(actor: Any, referral_id: Any) -> Referral:
+def _referral(actor: User, referral_id: Any) -> Referral:
     queryset = Referral.objects.select_related("case", "from_organization", "to_organization")
     return access_by_id(Referral, actor, referral_id, "change", queryset=queryset)
 
@@ -301,7 +302,7 @@ def _transition(referral: Referral, from_states: tuple[str, ...], target: str, v
     referral.refresh_from_db()
 
 
-def _require_receiver(actor: Any, referral: Referral) -> None:
+def _require_receiver(actor: User, referral: Referral) -> None:
     if not _is_receiver(actor, referral):
         raise ApplicationError(
             "not_receiver", _("Only the organization that received this referral answers it."), status=403
@@ -309,7 +310,7 @@ def _require_receiver(actor: Any, referral: Referral) -> None:
 
 
 @transaction.atomic
-def referral_accept(*, actor: Any, referral_id: Any, version: Any = None) -> Referral:
+def referral_accept(*, actor: User, referral_id: Any, version: Any = None) -> Referral:
     referral = _referral(actor, referral_id)
     _require_receiver(actor, referral)
     now = timezone.now()
@@ -321,13 +322,13 @@ def referral_accept(*, actor: Any, referral_id: Any, version: Any = None) -> Ref
             status=409,
         )
     _transition(referral, (State.SENT,), State.ACCEPTED, version, responded_at=now, responded_by=actor)
-    _audit(actor, "referral.accept", referral)
+    referral_audit(actor, "referral.accept", referral)
     _notify(referral.from_organization_id, "referral_accepted", referral)
     return referral
 
 
 @transaction.atomic
-def referral_decline(*, actor: Any, referral_id: Any, reason: str, version: Any = None) -> Referral:
+def referral_decline(*, actor: User, referral_id: Any, reason: str, version: Any = None) -> Referral:
     referral = _referral(actor, referral_id)
     _require_receiver(actor, referral)
     errors = check.Errors()
@@ -338,24 +339,24 @@ def referral_decline(*, actor: Any, referral_id: Any, reason: str, version: Any 
         referral, (State.SENT,), State.DECLINED, version,
         responded_at=now, responded_by=actor, ended_at=now, decline_reason=reason,
     )  # fmt: skip
-    _audit(actor, "referral.decline", referral)
+    referral_audit(actor, "referral.decline", referral)
     _notify(referral.from_organization_id, "referral_declined", referral)
     return referral
 
 
 @transaction.atomic
-def referral_start(*, actor: Any, referral_id: Any, version: Any = None) -> Referral:
+def referral_start(*, actor: User, referral_id: Any, version: Any = None) -> Referral:
     referral = _referral(actor, referral_id)
     _require_receiver(actor, referral)
     _transition(referral, (State.ACCEPTED,), State.IN_PROGRESS, version, started_at=timezone.now())
-    _audit(actor, "referral.start", referral)
+    referral_audit(actor, "referral.start", referral)
     _notify(referral.from_organization_id, "referral_started", referral)
     return referral
 
 
 @transaction.atomic
 def referral_complete(
-    *, actor: Any, referral_id: Any, outcome: str, notes: str = "", delivered_on: Any = None, version: Any = None
+    *, actor: User, referral_id: Any, outcome: str, notes: str = "", delivered_on: Any = None, version: Any = None
 ) -> Referral:
     """The service was given (or not): the outcome goes back on the case as a service delivered, and the
     receiver's access to the case ends."""
@@ -396,29 +397,29 @@ def referral_complete(
         referral, (State.ACCEPTED, State.IN_PROGRESS), State.COMPLETED, version,
         ended_at=now, outcome=outcome, outcome_notes=notes, delivery=delivery,
     )  # fmt: skip
-    _audit(actor, "referral.complete", referral, {"outcome": outcome, "service": delivery.pk if delivery else None})
+    referral_audit(actor, "referral.complete", referral, {"outcome": outcome, "service": delivery.pk if delivery else None})
     _notify(referral.from_organization_id, "referral_completed", referral)
     return referral
 
 
 @transaction.atomic
-def referral_revoke(*, actor: Any, referral_id: Any, reason: str, version: Any = None) -> Referral:
+def referral_revoke(*, actor: User, referral_id: Any, reason: str, version: Any = None) -> Referral:
     """The sender takes the referral back; the receiver's access ends at once."""
     referral = _referral(actor, referral_id)
-    if not _is_sender(actor, referral):
+    if not referral_sender_side(actor, referral):
         raise ApplicationError("not_sender", _("Only the organization that sent this referral revokes it."),
                                status=403)  # fmt: skip
     errors = check.Errors()
     reason = _reason(errors, "reason", reason, _("Say why the referral is revoked."))
     errors.raise_if_any()
     _transition(referral, OPEN_STATES, State.REVOKED, version, ended_at=timezone.now(), revoke_reason=reason)
-    _audit(actor, "referral.revoke", referral)
+    referral_audit(actor, "referral.revoke", referral)
     _notify(referral.to_organization_id, "referral_revoked", referral)
     return referral
 
 
 @transaction.atomic
-def referral_case_register(*, actor: Any, referral_id: Any) -> Case:
+def referral_case_register(*, actor: User, referral_id: Any) -> Case:
     """A referral from another country, once accepted: register the person and a case here from what that
     country shared (identity, profile, route and exploitation), through the ordinary case registration and its
     checks, and tie the referral to it. Completing the referral then records the service on this case."""
@@ -472,21 +473,21 @@ def referral_case_register(*, actor: Any, referral_id: Any) -> Case:
     )
     Referral.objects.filter(pk=referral.pk).update(case=case, version=F("version") + 1)
     referral.refresh_from_db()
-    _audit(actor, "referral.case_register", referral, {"case": case.pk})
+    referral_audit(actor, "referral.case_register", referral, {"case": case.pk})
     return case
 
 
 # The access grant ----------------------------------------------------------------------------------------------
 
 
-def referral_receiver_may_open(actor: Any, referral: Referral) -> bool:
+def referral_receiver_may_open(actor: User, referral: Referral) -> bool:
     """The receiver sees a referral while it is open: enough to decide when sent, the shared sections while
     accepted or in progress. Declined, revoked, expired and completed referrals are closed to it."""
     return actor.organization_id == referral.to_organization_id and referral.state in OPEN_STATES
 
 
 @transaction.atomic
-def referral_shared_open(*, actor: Any, referral_id: Any, via: str = "web") -> tuple[Referral, dict[str, Any]]:
+def referral_shared_open(*, actor: User, referral_id: Any, via: str = "web") -> tuple[Referral, dict[str, Any]]:
     """The receiver's look at the sections shared with it, only while the referral is live; audited each time.
     Anyone else, or at any other time, gets NotFound."""
     queryset = Referral.objects.select_related("case", "case__person", "from_organization", "to_organization")
@@ -497,7 +498,7 @@ def referral_shared_open(*, actor: Any, referral_id: Any, via: str = "web") -> t
         sections = json.loads(referral.payload or "{}").get("sections", {})
     else:
         sections = build_sections(referral.case, referral.sections)
-    _audit(actor, "referral.access", referral, {"sections": referral.sections, "via": via})
+    referral_audit(actor, "referral.access", referral, {"sections": referral.sections, "via": via})
     return referral, sections
 
 
@@ -518,7 +519,7 @@ def referrals_expire_due(*, now: Any = None) -> dict[str, int]:
                 state=State.EXPIRED, overdue=True, ended_at=now, version=F("version") + 1
             ):
                 referral = Referral.objects.select_related("case", "from_organization", "to_organization").get(pk=pk)
-                _audit(None, "referral.expire", referral, {"due_at": referral.due_at.isoformat()})
+                referral_audit(None, "referral.expire", referral, {"due_at": referral.due_at.isoformat()})
                 _notify(referral.from_organization_id, "referral_expired", referral)
                 _notify(referral.to_organization_id, "referral_expired", referral)
                 expired += 1
@@ -532,7 +533,7 @@ def referrals_expire_due(*, now: Any = None) -> dict[str, int]:
         if referral.responded_at and referral.responded_at + timedelta(hours=hours) < now:
             with transaction.atomic():
                 if Referral.objects.filter(pk=referral.pk, state=State.ACCEPTED, overdue=False).update(overdue=True):
-                    _audit(None, "referral.overdue", referral)
+                    referral_audit(None, "referral.overdue", referral)
                     _notify(referral.from_organization_id, "referral_overdue", referral)
                     _notify(referral.to_organization_id, "referral_overdue", referral)
                     flagged += 1

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tipsom.cases.tests.test_browser_journey import _action, _sign_in
+from tipsom.cases.tests.test_browser_journey import browser_action, browser_sign_in
 from tipsom.core.tests.test_browser import (  # noqa: F401  (fixtures)
-    _RECORD_CSP_VIOLATIONS,
-    _assert_no_csp_violations,
+    RECORD_CSP_VIOLATIONS,
+    assert_no_csp_violations,
     browser,
     page,
     pytestmark,
@@ -54,7 +54,7 @@ def shelter_page(browser: Any) -> Any:  # noqa: F811
     """The shelter user's own browser (each user signs in once: a TOTP code is good for one sign-in)."""
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     other = context.new_page()
-    other.add_init_script(_RECORD_CSP_VIOLATIONS)
+    other.add_init_script(RECORD_CSP_VIOLATIONS)
     other.console_errors = []
     other.on("console", lambda message: message.type == "error" and other.console_errors.append(message.text))
     other.on("pageerror", lambda error: other.console_errors.append(str(error)))
@@ -69,13 +69,13 @@ def test_refer_a_child_accept_expire_revoke(live_server, page, shelter_page, nrm
     base, case = live_server.url, nrm["case"]
 
     # 1. The case manager refers the child to the suggested shelter, then to legal aid.
-    _sign_in(page, base, nrm["manager"])
+    browser_sign_in(page, base, nrm["manager"])
     page.goto(f"{base}/cases/{case.pk}/")
     page.locator("#case-tabs").get_by_role("link", name="Referrals").click()  # the menu has "Referrals" too
     page.locator('[data-tab="referrals"]').wait_for()
     page.locator(f'[data-refer-service="{nrm["shelter"].pk}"]').click()
     page.locator('[data-action="referral_send_system"] details[open]').wait_for()  # preselected: opened
-    send = _action(page, "referral_send_system")
+    send = browser_action(page, "referral_send_system")
     assert send.locator('[name="service"]').input_value() == str(nrm["shelter"].pk)
     assert send.locator('input[name="sections"][value="identity"]').is_checked()
     assert send.locator('input[name="sections"][value="contact"]').is_checked() is False
@@ -83,9 +83,9 @@ def test_refer_a_child_accept_expire_revoke(live_server, page, shelter_page, nrm
     send.locator('[name="message"]').fill("Needs a bed tonight.")
     send.get_by_role("button", name="Send the referral").click()
     page.locator("[data-notice]").wait_for()
-    _assert_no_csp_violations(page)
+    assert_no_csp_violations(page)
 
-    send = _action(page, "referral_send_system")
+    send = browser_action(page, "referral_send_system")
     send.locator('[name="service"]').select_option(str(nrm["legal"].pk))
     send.locator('input[name="sections"][value="identity"]').check()
     send.locator('input[name="sections"][value="exploitation"]').check()
@@ -97,7 +97,7 @@ def test_refer_a_child_accept_expire_revoke(live_server, page, shelter_page, nrm
     assert legal_referral.sections == ["profile", "identity", "exploitation"]
 
     # 2. The shelter accepts from its inbox (no name there) and sees only the shared sections.
-    _sign_in(shelter_page, base, nrm["shelter_user"])
+    browser_sign_in(shelter_page, base, nrm["shelter_user"])
     shelter_page.goto(f"{base}/referrals/")
     assert case.case_number in shelter_page.content() and "Juana" not in shelter_page.content()
     shelter_page.locator(f'[data-referral="{shelter_referral.pk}"]').get_by_role("link", name="Open").click()
@@ -110,7 +110,7 @@ def test_refer_a_child_accept_expire_revoke(live_server, page, shelter_page, nrm
     assert CHILD_NAME in html and 'data-section="profile"' in html
     assert 'data-section="contact"' not in html and CHILD_PHONE not in html
     assert 'data-section="exploitation"' not in html
-    _assert_no_csp_violations(shelter_page)
+    assert_no_csp_violations(shelter_page)
 
     # 3. Nobody answers the legal aid referral in time: it expires and the case page flags it.
     legal_referral.refresh_from_db()
@@ -118,7 +118,7 @@ def test_refer_a_child_accept_expire_revoke(live_server, page, shelter_page, nrm
     page.goto(f"{base}/cases/{case.pk}/referrals/")
     row = page.locator(f'[data-referral="{legal_referral.pk}"]')
     assert row.locator('[data-state="expired"]').count() == 1 and row.locator("[data-overdue]").count() == 1
-    _assert_no_csp_violations(page)
+    assert_no_csp_violations(page)
 
     # 4. The case manager revokes the shelter referral.
     page.goto(f"{base}/referrals/{shelter_referral.pk}/")
@@ -127,10 +127,10 @@ def test_refer_a_child_accept_expire_revoke(live_server, page, shelter_page, nrm
     revoke.get_by_role("button", name="Revoke").click()
     page.wait_for_load_state("load")
     assert Referral.objects.get(pk=shelter_referral.pk).state == "revoked"
-    _assert_no_csp_violations(page)
+    assert_no_csp_violations(page)
 
     # 5. The shelter's access ended: its next request for the referral is a 404.
     response = shelter_page.goto(f"{base}/referrals/{shelter_referral.pk}/")
     assert response is not None and response.status == 404
     assert CHILD_NAME not in shelter_page.content()
-    _assert_no_csp_violations(shelter_page, expected_status=404)
+    assert_no_csp_violations(shelter_page, expected_status=404)
