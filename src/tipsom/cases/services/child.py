@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import CaseOrganization, ChildProtection
-from tipsom.cases.services.case import STALE, case_touch, access_case, require_open
+from tipsom.cases.services.case import STALE, access_case, case_touch, require_open
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.models import Organization, OrganizationFunction

@@ -24,7 +24,7 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.cases.services.case import STALE, case_touch, access_case, child_steps_error, earliest_birth, require_open
+from tipsom.cases.services.case import STALE, access_case, case_touch, child_steps_error, earliest_birth, require_open
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id

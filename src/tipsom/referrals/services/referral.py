@@ -79,7 +79,9 @@ def _notify(organization_id: int | None, kind: str, referral: Referral, **extra:
     )
 
 
-def referral_audit(actor: User, action: str, referral: Referral, changes: dict[str, Any] | None = None, **kwargs: Any) -> None:
+def referral_audit(
+    actor: User, action: str, referral: Referral, changes: dict[str, Any] | None = None, **kwargs: Any
+) -> None:
     # Filed under the organization whose case it is, so its auditors see who looked at the case.
     organization = referral.case.owner_organization_id if referral.case_id else referral.to_organization_id
     audit_record(
@@ -397,7 +399,9 @@ def referral_complete(
         referral, (State.ACCEPTED, State.IN_PROGRESS), State.COMPLETED, version,
         ended_at=now, outcome=outcome, outcome_notes=notes, delivery=delivery,
     )  # fmt: skip
-    referral_audit(actor, "referral.complete", referral, {"outcome": outcome, "service": delivery.pk if delivery else None})
+    referral_audit(
+        actor, "referral.complete", referral, {"outcome": outcome, "service": delivery.pk if delivery else None}
+    )
     _notify(referral.from_organization_id, "referral_completed", referral)
     return referral
 
