@@ -9,17 +9,20 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.cases.models import Case, CaseType, case_status_choices, trafficking_status_choices
-from tipsom.cases.selectors import case_search
+from tipsom.cases.selectors import CASE_NUMBER, case_search
 from tipsom.core.codes import code_choices
 from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
+from tipsom.people.filters import IdentifyingSearchFilterSet
 
 
 def _exploitation_choices() -> list[tuple[str, str]]:
     return code_choices("vic_TypeOfExploitation")
 
 
-class CaseFilterSet(django_filters.FilterSet):
+class CaseFilterSet(IdentifyingSearchFilterSet):
+    identifying_filters = ("q",)
+
     q = django_filters.CharFilter(label=_("Case number or name"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=case_status_choices)
     case_type = django_filters.ChoiceFilter(label=_("Type"), choices=CaseType.choices)
@@ -40,6 +43,10 @@ class CaseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
+
+    def is_identifying(self, name: str, value: Any) -> bool:
+        # A case number identifies a case, not a person: anyone who sees cases may look one up.
+        return bool(value) and not CASE_NUMBER.match(" ".join(str(value).split()))
 
     def filter_q(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return case_search(queryset, value)

@@ -86,6 +86,7 @@ CASE_SECRETS = {
     "filename": "declaracao-wanderleia.pdf",
     "attachment": "Conteudo sigiloso Zebulonia",
     "goal": "Matricula escolar Pirassununga",
+    "approval_comment": "Confirmado com a vizinha Eudoxiana",
 }
 
 
@@ -122,7 +123,9 @@ def test_no_plaintext_case_value_in_the_database(tmp_path):
         deciding_organization_type="Police",
         basis=CASE_SECRETS["basis"],
     )
-    services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True)
+    services.decision_review(
+        actor=supervisor, decision_id=decision.pk, approve=True, comment=CASE_SECRETS["approval_comment"]
+    )
     services.journal_add(actor=identifier, case_id=case.pk, text=CASE_SECRETS["journal"])
     services.event_add(
         actor=identifier, case_id=case.pk, event_type="Exploitation", country="BR", place=CASE_SECRETS["place"]
