@@ -28,7 +28,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Case)
     # Only the list row's fields: the person's encrypted birth date is not read (nor decrypted) for a list.
     cases = selectors.case_list(user=request.user).defer("person__birth_date")
-    filterset = CaseFilterSet(request.GET, queryset=cases)
+    filterset = CaseFilterSet(request.GET, queryset=cases, request=request)
     _list_widgets(filterset.form, request.user, cases)
     valid = filterset.is_valid()
     page = keyset_page(request, filterset.qs if valid else cases.none(), "pk", per_page=PAGE_SIZE)
