@@ -1,6 +1,7 @@
 """Masked display of IDENTIFYING values: enough to recognise a value, never enough to use it."""
 
 MASK_CHAR = "\u2022"
+MASKED = MASK_CHAR * 6  # a whole value withheld: the one mask of every screen and API answer
 
 
 def mask(value: str | None, visible: int = 2, width: int = 6) -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tipsom.core.forms import edit_view, submit_form
-from tipsom.core.masking import MASK_CHAR, mask
+from tipsom.core.masking import MASKED, mask
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission
 from tipsom.core.registry import ordered
@@ -23,8 +23,6 @@ from tipsom.people.filters import PersonFilterSet
 from tipsom.people.forms import PersonEditForm, RevealForm, language_name
 from tipsom.people.models import BirthDatePrecision, Person, PersonContact, PersonDocument, PersonName
 from tipsom.people.services import person_identity_reveal, person_update
-
-MASKED = MASK_CHAR * 6
 
 
 @require_GET

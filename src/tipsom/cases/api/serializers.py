@@ -32,11 +32,10 @@ from tipsom.cases.models import (
 )
 from tipsom.core.api.serializers import StrictInputSerializer
 from tipsom.core.fields import EncryptedTextField
-from tipsom.core.masking import MASK_CHAR
+from tipsom.core.masking import MASKED
 from tipsom.people.api.serializers import PersonCreateSerializer, StrictNestedSerializer
 from tipsom.people.models import Person
 
-MASKED = MASK_CHAR * 6
 _VERSION_HELP = _("The case's `version` you read; a stale one answers 409 and changes nothing.")
 
 

@@ -22,7 +22,7 @@ from tipsom.cases.selectors import case_allows
 from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
 from tipsom.core.http import AuthenticatedHttpRequest
-from tipsom.core.masking import MASK_CHAR
+from tipsom.core.masking import MASKED
 from tipsom.core.permissions import user_can
 from tipsom.core.registry import CaseTab, ordered
 from tipsom.organizations import geography
@@ -31,7 +31,6 @@ from tipsom.organizations.selectors import organization_list
 from tipsom.people.models import Person
 from tipsom.people.selectors import person_list
 
-MASKED = MASK_CHAR * 4
 PENDING = StatusDecision.Approval.PENDING
 TABS: tuple[tuple[str, Any], ...] = (
     ("overview", gettext_lazy("Overview")),

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET
 from tipsom.cases.models import Consent
 from tipsom.cases.selectors import access_case_by_id
 from tipsom.cases.services import child_closure_problems, consent_current
-from tipsom.cases.views.case_context import MASKED, ActionForm, CasePage, countries, labels
+from tipsom.cases.views.case_context import ActionForm, CasePage, countries, labels
 from tipsom.cases.views.case_tabs import page_context
 from tipsom.core.codes import code_label
 from tipsom.core.http import AuthenticatedHttpRequest
+from tipsom.core.masking import MASKED
 from tipsom.organizations import geography
 
 DEFAULT_TAB = "overview"

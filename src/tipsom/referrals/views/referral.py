@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tipsom.accounts.models import User
 from tipsom.cases.selectors import access_case_by_id, case_allows
-from tipsom.cases.views.case_context import MASKED, ActionForm, CasePage, countries, labels
+from tipsom.cases.views.case_context import ActionForm, CasePage, countries, labels
 from tipsom.core.codes import code_label
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import form_add_application_error, submit_form
 from tipsom.core.http import AuthenticatedHttpRequest
+from tipsom.core.masking import MASKED
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
