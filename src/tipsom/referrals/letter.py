@@ -23,7 +23,8 @@ from tipsom.core.errors import NotFound
 from tipsom.referrals.models import Channel, Referral, Section, ServiceType, Urgency
 from tipsom.referrals.sections import build_sections
 from tipsom.referrals.selectors.referral import access_referral_by_id
-from tipsom.referrals.services.referral import referral_audit, referral_sender_side
+from tipsom.referrals.services.answer import referral_sender_side
+from tipsom.referrals.services.referral import referral_audit
 
 _FONT_FAMILIES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_noto_sans_devanagari")
 _MAIN = "noto"

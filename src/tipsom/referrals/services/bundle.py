@@ -35,7 +35,8 @@ from tipsom.referrals.models import (
     Urgency,
 )
 from tipsom.referrals.sections import build_sections, normalise_sections
-from tipsom.referrals.services.referral import referral_audit, referral_link, referral_sender_side
+from tipsom.referrals.services.answer import referral_sender_side
+from tipsom.referrals.services.referral import referral_audit, referral_link
 
 RECEIPT_NAMESPACE = uuid.UUID("5b0c6a52-0f55-4f8e-9a43-6c1b7f6f1e0d")
 VALID_DAYS_MAX = 90
@@ -46,7 +47,7 @@ def receipt_id(bundle_id: str) -> uuid.UUID:
     return uuid.uuid5(RECEIPT_NAMESPACE, str(bundle_id))
 
 
-def _require_key_admin(actor: User, action: str, model: type) -> None:
+def _require_key_admin(actor: User | None, action: str, model: type) -> None:
     """Keys are managed from the server's command line (actor None) or by a user granted it explicitly."""
     if actor is not None and not user_can(actor, action, model):
         raise NotFound()
@@ -63,7 +64,7 @@ def _country(value: Any) -> str:
 
 
 @transaction.atomic
-def exchange_key_create(*, actor: User, country: str) -> ExchangeKey:
+def exchange_key_create(*, actor: User | None, country: str) -> ExchangeKey:
     """Create this deployment's signing and encryption keys for `country`. Never replaces existing keys: the
     partner countries hold the public halves, and a silent change would make every bundle fail."""
     _require_key_admin(actor, "add", ExchangeKey)
@@ -106,7 +107,7 @@ def exchange_public_keys(country: str) -> dict[str, str]:
 
 @transaction.atomic
 def exchange_peer_add(
-    *, actor: User, country: str, name: str, signing_public: str, encryption_public: str
+    *, actor: User | None, country: str, name: str, signing_public: str, encryption_public: str
 ) -> ExchangePeer:
     """Record a partner country's public keys, as its administrators shared them."""
     _require_key_admin(actor, "add", ExchangePeer)

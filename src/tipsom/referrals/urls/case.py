@@ -3,11 +3,11 @@
 
 from django.urls import path
 
-from tipsom.referrals.views import referral as referrals
+from tipsom.referrals.views import case_tab
 from tipsom.referrals.views import transfer as transfers
 
 urlpatterns = [
-    path("referrals/", referrals.case_referrals_view, name="referrals"),
-    path("referrals/send/", referrals.case_referral_send_view, name="referral_send"),
+    path("referrals/", case_tab.case_referrals_view, name="referrals"),
+    path("referrals/send/", case_tab.case_referral_send_view, name="referral_send"),
     path("transfer/", transfers.case_transfer_request_view, name="transfer_request"),
 ]

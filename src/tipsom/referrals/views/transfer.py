@@ -22,7 +22,7 @@ from tipsom.referrals.forms import referral as f
 from tipsom.referrals.models import Transfer
 from tipsom.referrals.selectors.referral import access_transfer_by_id, transfer_list
 from tipsom.referrals.services import transfer as services
-from tipsom.referrals.views.referral import case_act, transfer_action
+from tipsom.referrals.views.case_tab import case_act, transfer_action
 
 LIST_LIMIT = 200
 
