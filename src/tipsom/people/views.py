@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tipsom.core.filtering import filter_data, is_valid
 from tipsom.core.forms import edit_view, submit_form
 from tipsom.core.masking import MASKED, mask
 from tipsom.core.paging import keyset_page
@@ -29,8 +30,8 @@ from tipsom.people.services import person_identity_reveal, person_update
 def person_list_view(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Person)
     persons = selectors.person_list(user=request.user)
-    filterset = PersonFilterSet(request.GET, queryset=persons, request=request)
-    valid = filterset.is_valid()
+    filterset = PersonFilterSet(filter_data(request.GET, PersonFilterSet), queryset=persons, request=request)
+    valid = is_valid(filterset)
     form = filterset.form
     persons = filterset.qs if valid else persons.none()
     # Names are not shown in the list, so neither they nor the birth date are fetched (or decrypted).

@@ -15,6 +15,7 @@ from tipsom.cases import selectors
 from tipsom.cases.filters import CaseFilterSet
 from tipsom.cases.models import Case
 from tipsom.core.codes import code_label
+from tipsom.core.filtering import filter_data, is_valid
 from tipsom.core.paging import PAGE_SIZE, keyset_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
@@ -28,9 +29,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Case)
     # Only the list row's fields: the person's encrypted birth date is not read (nor decrypted) for a list.
     cases = selectors.case_list(user=request.user).defer("person__birth_date")
-    filterset = CaseFilterSet(request.GET, queryset=cases, request=request)
+    filterset = CaseFilterSet(filter_data(request.GET, CaseFilterSet), queryset=cases, request=request)
     _list_widgets(filterset.form, request.user, cases)
-    valid = filterset.is_valid()
+    valid = is_valid(filterset)
     page = keyset_page(request, filterset.qs if valid else cases.none(), "pk", per_page=PAGE_SIZE)
     context = {
         "filter": filterset,
