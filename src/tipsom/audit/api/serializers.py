@@ -14,6 +14,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = AuditEvent
         fields = [
             "id", "sequence", "created_at", "actor", "actor_label", "organization", "action", "object_type",
-            "object_id", "changes", "reason", "request_id", "channel", "ip", "prev_hash", "hash",
+            "object_id", "changes", "reason", "request_id", "channel", "ip", "version", "hash", "position",
+            "chain_hash", "prev_hash",
         ]  # fmt: skip
         read_only_fields = fields

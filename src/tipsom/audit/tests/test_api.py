@@ -51,7 +51,8 @@ class TestAuditEventDetailApi(AccessCase):
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         body = response.json()
-        assert (body["sequence"], body["hash"], body["prev_hash"]) == (obj.sequence, obj.hash, obj.prev_hash)
+        assert (body["sequence"], body["hash"], body["version"]) == (obj.sequence, obj.hash, 2)
+        assert (body["position"], body["chain_hash"]) == (None, "")  # appended, not chained yet
 
 
 @pytest.fixture
