@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "tipsom.core.middleware.RequestIdMiddleware",
+    "tipsom.core.middleware.ResponseHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tipsom.core.middleware.RequestSizeLimitMiddleware",
@@ -315,6 +316,12 @@ REST_FRAMEWORK = {
         "auth_token": os.environ.get("TIPSOM_API_SIGNIN_RATE", "10/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested deeper than core.jsontext.MAX_JSON_DEPTH is a 400, never a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "tipsom.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 _token_days = env_int("TIPSOM_API_TOKEN_TTL_DAYS", 90)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tipsom.cases.models import Case, CaseType, case_status_choices, trafficking_status_choices
 from tipsom.cases.selectors import CASE_NUMBER, case_search
 from tipsom.core.codes import code_choices
+from tipsom.core.integers import IdFilter
 from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
 from tipsom.people.filters import IdentifyingSearchFilterSet
@@ -34,7 +35,7 @@ class CaseFilterSet(IdentifyingSearchFilterSet):
         label=_("Citizenship"), choices=geography.country_choices, method="filter_citizenship"
     )
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
-    organization = django_filters.NumberFilter(label=_("Organization"), field_name="owner_organization_id")
+    organization = IdFilter(label=_("Organization"), field_name="owner_organization_id")
     identified_from = django_filters.DateFilter(label=_("Identified from"), field_name="identified_on",
                                                 lookup_expr="gte")  # fmt: skip
     identified_to = django_filters.DateFilter(label=_("Identified to"), field_name="identified_on", lookup_expr="lte")

@@ -31,3 +31,11 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     def __init__(self, message: str, extra: dict[str, Any] | None = None):
         super().__init__("conflict", message, extra, status=409)
+
+
+class TooManyRequests(ApplicationError):
+    """429: the UI and the API both answer with a Retry-After header of `wait_seconds` (also in extra)."""
+
+    def __init__(self, code: str, message: str, *, wait_seconds: int):
+        self.wait_seconds = max(1, int(wait_seconds))
+        super().__init__(code, message, {"wait_seconds": self.wait_seconds}, status=429)

@@ -1,4 +1,5 @@
-"""Request id and audit context, request size limit, login by default, ApplicationError rendering."""
+"""Request id and audit context, response headers, request size limit, login by default, ApplicationError
+rendering."""
 
 import logging
 import re
@@ -10,10 +11,11 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
 from tipsom.core.context import action_context
-from tipsom.core.errors import ApplicationError
+from tipsom.core.errors import ApplicationError, TooManyRequests
 
 logger = logging.getLogger("tipsom.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -61,10 +63,41 @@ class RequestIdMiddleware:
         return response
 
 
+# No page of tipsom uses these browser features: a script that got in could not turn them on either.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
+)
+
+
+class ResponseHeadersMiddleware:
+    """A restrictive Permissions-Policy on every response, and no-store on every answer to a signed-in user:
+    pages and API answers may carry identifying data that no browser or proxy cache may keep. Placed outside
+    WhiteNoise, so static files get the policy but stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        # request.user is set by the authentication middleware (and replaced by DRF's token authentication);
+        # static files are answered before either runs.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
 def error_response(request: HttpRequest, error: ApplicationError) -> HttpResponse:
     if is_api_request(request):
-        return JsonResponse(error.as_dict(), status=error.status_code)
-    return render(request, "error.html", {"error": error}, status=error.status_code)
+        response: HttpResponse = JsonResponse(error.as_dict(), status=error.status_code)
+    else:
+        response = render(request, "error.html", {"error": error}, status=error.status_code)
+    if isinstance(error, TooManyRequests):
+        response["Retry-After"] = str(error.wait_seconds)
+    return response
 
 
 class RequestSizeLimitMiddleware:

@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
 from tipsom.core.errors import ApplicationError
+from tipsom.core.jsontext import json_loads
 
 FORMAT = "tipsom-referral-bundle/1"
 MAX_BUNDLE_BYTES = 2 * 1024 * 1024
@@ -180,7 +181,7 @@ def parse(content: bytes) -> Envelope:
             % {"limit": MAX_BUNDLE_BYTES // (1024 * 1024)},
         )
     try:
-        data = json.loads(content.decode("utf-8"))
+        data = json_loads(content.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise invalid(_("This file is not a referral bundle: it is not JSON text.")) from None
     if not isinstance(data, dict) or "format" not in data:
@@ -239,7 +240,7 @@ def open_payload(envelope: Envelope, encryption_private: str) -> dict[str, Any]:
             _("This bundle cannot be decrypted with this country's key: it was sealed for another key."),
         ) from None
     try:
-        payload = json.loads(plaintext.decode("utf-8"))
+        payload = json_loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         payload = None
     if not isinstance(payload, dict):

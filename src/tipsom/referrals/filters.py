@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tipsom.cases.models import CaseType
 from tipsom.core.codes import code_choices
+from tipsom.core.integers import IdFilter
 from tipsom.core.queries import json_list_has
 from tipsom.referrals.models import Service, ServiceType
 
@@ -70,7 +71,7 @@ class ServiceFilterSet(django_filters.FilterSet):
                                             method="filter_case_type")  # fmt: skip
     language = django_filters.ChoiceFilter(label=_("Language"), choices=language_choices, method="filter_language")
     free_places = django_filters.BooleanFilter(label=_("Free places only"), method="filter_free_places")
-    organization = django_filters.NumberFilter(label=_("Organization"), field_name="organization_id")
+    organization = IdFilter(label=_("Organization"), field_name="organization_id")
     include_inactive = django_filters.BooleanFilter(label=_("Include inactive services"), method="filter_noop")
 
     class Meta:

@@ -32,6 +32,7 @@ from tipsom.cases.models import (
 )
 from tipsom.core.api.serializers import StrictInputSerializer
 from tipsom.core.fields import EncryptedTextField
+from tipsom.core.integers import IdField
 from tipsom.core.masking import MASKED
 from tipsom.people.api.serializers import PersonCreateSerializer, StrictNestedSerializer
 from tipsom.people.models import Person
@@ -286,7 +287,7 @@ class CaseFieldsMixin(serializers.Serializer):
     origin_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
     transit_countries = _codes(_("ISO 3166-1 alpha-2 codes."))
     destination_country = serializers.CharField(max_length=2, required=False, allow_blank=True)
-    case_owner = serializers.IntegerField(required=False, allow_null=True, help_text=_("A user id."))
+    case_owner = IdField(required=False, allow_null=True, help_text=_("A user id."))
     exploitation_types = _codes(_("HTCDS vic_TypeOfExploitation codes."))
     industries = _codes(_("HTCDS vic_ForcedLabourIndustry codes."))
     sex_exploitation_types = _codes(_("HTCDS vic_TypeOfSexExploitation codes."))
@@ -300,7 +301,7 @@ class CaseFieldsMixin(serializers.Serializer):
 
 class CaseCreateSerializer(StrictInputSerializer, CaseFieldsMixin):
     person = PersonCreateSerializer(required=False, help_text=_("A new person; or give person_id."))
-    person_id = serializers.IntegerField(required=False, help_text=_("A person already in the registry."))
+    person_id = IdField(required=False, help_text=_("A person already in the registry."))
     screening = ScreeningInputSerializer(required=False, help_text=_("The identification interview, if held."))
 
 
@@ -335,7 +336,7 @@ class StatusInputSerializer(VersionedInputSerializer):
 
 
 class TeamInputSerializer(VersionedInputSerializer):
-    users = serializers.ListField(child=serializers.IntegerField(), max_length=100, help_text=_("User ids."))
+    users = serializers.ListField(child=IdField(), max_length=100, help_text=_("User ids."))
 
 
 class ConsentInputSerializer(VersionedInputSerializer):
@@ -375,7 +376,7 @@ class PlanStatusInputSerializer(VersionedInputSerializer):
 class ServiceInputSerializer(VersionedInputSerializer):
     support_type = serializers.CharField(max_length=40, help_text=_("HTCDS spl_Type code."))
     delivered_on = serializers.DateField()
-    provider = serializers.IntegerField(help_text=_("An organization id of the case's country."))
+    provider = IdField(help_text=_("An organization id of the case's country."))
     outcome = serializers.CharField(max_length=16)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, trim_whitespace=False)
 
@@ -383,7 +384,7 @@ class ServiceInputSerializer(VersionedInputSerializer):
 class TaskInputSerializer(VersionedInputSerializer):
     title = serializers.CharField(max_length=300, trim_whitespace=False)
     due_on = serializers.DateField()
-    assigned_to = serializers.IntegerField(required=False, allow_null=True, help_text=_("A user id."))
+    assigned_to = IdField(required=False, allow_null=True, help_text=_("A user id."))
 
 
 class JournalInputSerializer(StrictInputSerializer):
@@ -396,7 +397,7 @@ class AttachmentInputSerializer(StrictInputSerializer):
 
 class ChildUpdateSerializer(VersionedInputSerializer):
     guardian_name = serializers.CharField(max_length=300, required=False, allow_blank=True, trim_whitespace=False)
-    guardian_organization = serializers.IntegerField(required=False, allow_null=True)
+    guardian_organization = IdField(required=False, allow_null=True)
     guardian_appointed_on = serializers.DateField(required=False, allow_null=True)
     best_interests = serializers.CharField(max_length=12, required=False)
     best_interests_completed_on = serializers.DateField(required=False, allow_null=True)
@@ -405,4 +406,4 @@ class ChildUpdateSerializer(VersionedInputSerializer):
 
 
 class ChildNotifyInputSerializer(VersionedInputSerializer):
-    organization = serializers.IntegerField(help_text=_("The child protection agency's organization id."))
+    organization = IdField(help_text=_("The child protection agency's organization id."))

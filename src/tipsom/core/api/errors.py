@@ -10,7 +10,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tipsom.core.errors import ApplicationError
+from tipsom.core.errors import ApplicationError, TooManyRequests
 
 _CODES = {
     exceptions.ParseError: "malformed_request",
@@ -26,8 +26,8 @@ _CODES = {
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        response = Response(exc.as_dict(), status=exc.status_code)
-        return response
+        headers = {"Retry-After": str(exc.wait_seconds)} if isinstance(exc, TooManyRequests) else None
+        return Response(exc.as_dict(), status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import StrictInputSerializer
+from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals.filters import ServiceFilterSet
 from tipsom.referrals.models import Pathway, ResponseTime, Service, ServiceType, Urgency
@@ -67,7 +68,7 @@ class ServiceInputSerializer(StrictInputSerializer):
 
 
 class ServiceCreateSerializer(ServiceInputSerializer):
-    organization = serializers.IntegerField(
+    organization = IdField(
         required=False, help_text=_("Left out: your organization. NRM administrators may name another of the country.")
     )
 

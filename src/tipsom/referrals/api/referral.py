@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import ErrorSerializer, StrictInputSerializer
+from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals import services
 from tipsom.referrals.models import OPEN_STATES, Referral, State, Transfer
@@ -215,9 +216,9 @@ class TransferDetailSerializer(TransferListSerializer):
 
 # --- Writing ---------------------------------------------------------------------------------------------------
 class ReferralSendSerializer(StrictInputSerializer):
-    case = serializers.IntegerField(help_text=_("The case to refer (you must be able to change it)."))
+    case = IdField(help_text=_("The case to refer (you must be able to change it)."))
     channel = serializers.CharField(max_length=12, required=False, help_text=_("system (default), letter or abroad."))
-    service = serializers.IntegerField(required=False, allow_null=True, help_text=_("On tipsom: the service id."))
+    service = IdField(required=False, allow_null=True, help_text=_("On tipsom: the service id."))
     service_type = serializers.CharField(
         max_length=24, required=False, allow_blank=True, help_text=_("By letter or abroad: the type of service.")
     )
@@ -258,8 +259,8 @@ class ReferralCompleteSerializer(ReferralVersionSerializer):
 
 
 class TransferCreateSerializer(StrictInputSerializer):
-    case = serializers.IntegerField(help_text=_("The case to hand over (your organization owns it)."))
-    to_organization = serializers.IntegerField(help_text=_("An active organization of the case's country."))
+    case = IdField(help_text=_("The case to hand over (your organization owns it)."))
+    to_organization = IdField(help_text=_("An active organization of the case's country."))
     reason = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
 
 

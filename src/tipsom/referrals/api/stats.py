@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tipsom.core.api.schema import error_responses
+from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals.models import Channel, Referral, ServiceType, Urgency
 from tipsom.referrals.selectors.stats import COUNTS, StatsFilters, referral_stats
@@ -25,9 +26,7 @@ class StatsQuerySerializer(serializers.Serializer):
     service_type = serializers.ChoiceField(choices=ServiceType.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    organization = serializers.IntegerField(
-        required=False, min_value=1, help_text=gettext_lazy("Only referrals to this receiving organization.")
-    )
+    organization = IdField(required=False, help_text=gettext_lazy("Only referrals to this receiving organization."))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields))
