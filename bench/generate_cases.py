@@ -305,6 +305,7 @@ def generate(scale: int, fixture_path: Path) -> None:
                                                 "WithholdsDocuments"], k=rng.randint(0, 2)),
                 "recruitment_methods": [], "relationship_to_recruiter": [], "recruitment_websites": [],
                 "exploitation_websites": [], "vulnerabilities": [], "is_child": is_child,
+                "citizenships": [citizenship],  # the person's, copied (Case.citizenships)
                 "case_owner_id": None, "created_by_id": None, "created_at": created_at, "updated_at": now,
                 "version": 1,
             }

@@ -12,6 +12,7 @@ class CasesConfig(AppConfig):
         from tipsom.cases.api import urls as api_urls
         from tipsom.cases.models import Case
         from tipsom.cases.services import cases_follow_person
+        from tipsom.cases.services.citizenships import cases_follow_citizenships
         from tipsom.core.permissions import user_can
         from tipsom.core.registry import MenuItem, Section, register, register_api
 
@@ -22,6 +23,7 @@ class CasesConfig(AppConfig):
         # and list a person's cases on the person's page.
         register("person_scopes", selectors.persons_on_shared_cases)
         register("person_changed", cases_follow_person)
+        register("person_changed", cases_follow_citizenships)  # the copy the case list filters on
         register(
             "person_sections",
             Section(

@@ -56,7 +56,8 @@ class CaseFilterSet(IdentifyingSearchFilterSet):
         return queryset.filter(json_list_has("exploitation_types", value)) if value else queryset
 
     def filter_citizenship(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        return queryset.filter(json_list_has("person__citizenships", value)) if value else queryset
+        # The case's copy of its person's citizenships: no join with every person (Case.citizenships).
+        return queryset.filter(json_list_has("citizenships", value)) if value else queryset
 
     def filter_region(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         value = (value or "").strip().upper()

@@ -4,6 +4,8 @@ Coded fields hold HTCDS codes (tipsom.core.codes); free text that may name peopl
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -96,6 +98,14 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CaseQuerySet(RestrictedQuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Case]:
+        cases = list(objs)
+        for case in cases:
+            case.citizenships = list(case.person.citizenships)
+        return super().bulk_create(cases, *args, **kwargs)
+
+
 class Case(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     owner_organization = models.ForeignKey(
@@ -128,6 +138,10 @@ class Case(models.Model):
     vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
     # Child track: under 18 at identification, or presumed a minor while the age is unknown.
     is_child = models.BooleanField(_("child"), default=False)
+    # The person's citizenships, copied onto the case so that the case list filters on them without joining every
+    # person (3.1 s at 1,000,000 cases, issue 10). Kept in step by save() and bulk_create (a new case, or one given
+    # another person) and by services.citizenships when the person's citizenships change (person_changed hook).
+    citizenships = models.JSONField(_("citizenships"), default=list, blank=True, editable=False)
     case_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -144,7 +158,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(CaseQuerySet)()
 
     permission_scopes = {
         "own": "case_owner",
@@ -171,6 +185,14 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.case_number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.pk is None or update_fields is None or "person" in update_fields:
+            self.citizenships = list(self.person.citizenships)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "citizenships"}
+        super().save(*args, **kwargs)
 
     @property
     def is_closed(self) -> bool:
