@@ -8,13 +8,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from tipsom.cases import notifications, selectors
+        from tipsom.cases import demo, notifications, selectors
         from tipsom.cases.api import urls as api_urls
         from tipsom.cases.models import Case
         from tipsom.cases.services import cases_follow_person
         from tipsom.cases.services.citizenships import cases_follow_citizenships
         from tipsom.core.permissions import user_can
-        from tipsom.core.registry import MenuItem, Section, register, register_api
+        from tipsom.core.registry import DemoSeeder, MenuItem, Section, register, register_api
 
         register_api(api_urls)
         register("menu_items", MenuItem(_("Cases"), "cases:list", lambda u: user_can(u, "view", Case), 10))
@@ -33,3 +33,4 @@ class CasesConfig(AppConfig):
             ),
         )
         register("digest_sources", notifications.DIGEST)
+        register("demo_seeders", DemoSeeder("cases", demo.seed, weight=10))  # `tipsom demo`: its synthetic cases

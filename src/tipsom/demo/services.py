@@ -1,17 +1,20 @@
-"""Synthetic organizations, users and victim cases for the 13 GLO.ACT countries (`tipsom demo`), deterministic
-from a seed.
+"""`tipsom demo`: synthetic organizations and users for the 13 GLO.ACT countries, then every app's own demo data,
+deterministic from a seed.
 
-The countries, their regions, organizations and staff name lists are data (demo/data/countries.json); the cases
-are planned by demo/cases.py from demo/data/cases.json. A plan is computed from the seed alone, without the
-database, so the same seed always gives the same people; loading the plan goes through the ordinary services, so
-every row is validated and audited, and skips what already exists.
+The countries, their regions, organizations and staff name lists are data (demo/data/countries.json). A plan is
+computed from the seed alone, without the database, so the same seed always gives the same people; loading it goes
+through the organizations and accounts services, so every row is validated and audited, and skips what already
+exists. Then each app's demo seeder runs (the `demo_seeders` registry store, filled from each app's
+`AppConfig.ready()`: the cases, then the referrals), in order of weight, with one `DemoOptions`: each creates its
+own data through its own services, idempotently, and returns a report with the `summary` line the command prints.
 """
 
 from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,14 +22,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import Role, User
 from tipsom.accounts.services import user_create
 from tipsom.audit.services import audit_record
+from tipsom.cases.demo import synthetic_phone
 from tipsom.core.errors import ApplicationError
-from tipsom.demo.cases import cases_load
-from tipsom.demo.referrals import referrals_load
+from tipsom.core.registry import ordered
 from tipsom.organizations.models import Organization
 from tipsom.organizations.services import organization_create
 
@@ -52,10 +56,16 @@ class OrganizationSpec:
     def fields(self) -> dict[str, Any]:
         """Keyword arguments for organization_create."""
         return {
-            "name": self.name, "type": self.type, "functions": list(self.functions), "country": self.country,
-            "region": self.region, "city": self.city, "street_address": self.street_address,
-            "phone": self.phone, "email": self.email,
-        }  # fmt: skip
+            "name": self.name,
+            "type": self.type,
+            "functions": list(self.functions),
+            "country": self.country,
+            "region": self.region,
+            "city": self.city,
+            "street_address": self.street_address,
+            "phone": self.phone,
+            "email": self.email,
+        }
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,24 @@ class DemoPlan:
 
 
 @dataclass(frozen=True)
+class DemoOptions:
+    """What every app's demo seeder is given: the seed, how many cases each country gets (None: the configured
+    numbers, about 2,000 in all), the countries' configuration (countries.json: codes, languages, regions, their
+    organizations' names, phone formats) and organization kinds, the demo organizations by code ("br-shelter")
+    and users by username ("br.shelter.case") as they are in the database, the demo password, and the time of
+    loading."""
+
+    seed: int
+    cases_per_country: int | None
+    countries: tuple[dict[str, Any], ...]
+    organization_kinds: tuple[dict[str, Any], ...]
+    organizations: dict[str, Organization]
+    users: dict[str, User]
+    password: str
+    now: datetime
+
+
+@dataclass(frozen=True)
 class DemoReport:
     seed: int
     password: str
@@ -83,22 +111,13 @@ class DemoReport:
     organizations_existing: int
     users_created: int
     users_existing: int
-    cases_created: int = 0
-    cases_existing: int = 0
-    services_created: int = 0
-    referrals_created: int = 0
-    referrals_expired: int = 0
-    transnational: bool = False
+    # Each seeder's report by the seeder's name ("cases", "referrals"), in the order they ran.
+    seeded: dict[str, Any] = field(default_factory=dict)
 
 
 @cache
 def demo_config() -> dict[str, Any]:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
-
-
-def _phone(rng: random.Random, country: dict[str, Any]) -> str:
-    digits = "".join(str(rng.randrange(10)) if char == "#" else char for char in country["phone_pattern"])
-    return f"+{country['calling_code']}{digits}"
 
 
 def _full_name(rng: random.Random, people: dict[str, Any], taken: set[str]) -> str:
@@ -135,7 +154,7 @@ def _country_plan(country: dict[str, Any], config: dict[str, Any], seed: int) ->
                 region=region["code"],
                 city=region["city"],
                 street_address=street,
-                phone=_phone(rng, country),
+                phone=synthetic_phone(rng, country),
                 email=f"{code}@{config['email_domain']}",
             )
         )
@@ -150,7 +169,7 @@ def _country_plan(country: dict[str, Any], config: dict[str, Any], seed: int) ->
                 role=item["role"],
                 organization_code=f"{prefix}-{item['organization']}",
                 email=f"{username}@{config['email_domain']}",
-                phone=_phone(rng, country),
+                phone=synthetic_phone(rng, country),
                 preferred_language=country["language"],
             )
         )
@@ -183,12 +202,31 @@ def _existing_usernames(usernames: list[str]) -> set[str]:
     return set(found.values_list("lowered", flat=True))
 
 
+def demo_options(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None) -> DemoOptions:
+    """The options the seeders get, with the demo organizations and users that exist now."""
+    config = demo_config()
+    plan = demo_plan(seed=seed)
+    organizations = Organization.objects.filter(code__in=[spec.code for spec in plan.organizations])
+    users = User.objects.filter(username__in=[spec.username for spec in plan.users]).select_related("organization")
+    return DemoOptions(
+        seed=seed,
+        cases_per_country=cases_per_country,
+        countries=tuple(config["countries"]),
+        organization_kinds=tuple(config["organization_kinds"]),
+        organizations={org.code: org for org in organizations},
+        users={user.username: user for user in users},
+        password=DEMO_PASSWORD,
+        now=timezone.now(),
+    )
+
+
 @transaction.atomic
 def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None) -> DemoReport:
-    """Create the demo organizations and users that do not exist yet (by code and username), then the demo cases
-    each country does not have yet (about 2,000 in all; `cases_per_country` sets the same number everywhere, 0 for
-    none); never changes or removes anything. Organizations and users are created as a command (actor None); the
-    cases by the demo staff of each country. Every row is audited with the current channel."""
+    """Create the demo organizations and users that do not exist yet (by code and username), then run every app's
+    demo seeder (the cases each country does not have yet, about 2,000 in all, `cases_per_country` setting the same
+    number everywhere, 0 for none; their referrals); never changes or removes anything. Organizations and users
+    are created as a command (actor None); the cases by the demo staff of each country. Every row is audited with
+    the current channel."""
     if settings.PRODUCTION:
         raise ApplicationError(
             "demo_in_production",
@@ -217,8 +255,8 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None)
             phone=spec.phone,
             preferred_language=spec.preferred_language,
         )
-    cases = cases_load(countries=demo_config()["countries"], seed=seed, cases_per_country=cases_per_country)
-    referrals = referrals_load(countries=demo_config()["countries"], seed=seed)
+    options = demo_options(seed=seed, cases_per_country=cases_per_country)
+    seeded = {seeder.name: seeder.seed(options) for seeder in ordered("demo_seeders")}
     report = DemoReport(
         seed=seed,
         password=DEMO_PASSWORD,
@@ -226,16 +264,14 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None)
         organizations_existing=len(existing_codes),
         users_created=len(plan.users) - len(existing_users),
         users_existing=len(existing_users),
-        cases_created=cases.created,
-        cases_existing=cases.existing,
-        services_created=referrals.services_created,
-        referrals_created=referrals.referrals_created,
-        referrals_expired=referrals.expired,
-        transnational=referrals.transnational,
+        seeded=seeded,
     )
     if report.organizations_created or report.users_created:
         audit_record(
-            actor=None, action="demo.load", object_type="demo.seed", object_id=seed,
+            actor=None,
+            action="demo.load",
+            object_type="demo.seed",
+            object_id=seed,
             changes={"organizations_created": report.organizations_created, "users_created": report.users_created},
-        )  # fmt: skip
+        )
     return report

@@ -9,8 +9,8 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from tipsom.core.permissions import user_can
-        from tipsom.core.registry import CaseTab, MenuItem, register, register_api
-        from tipsom.referrals import notifications
+        from tipsom.core.registry import CaseTab, DemoSeeder, MenuItem, register, register_api
+        from tipsom.referrals import demo, notifications
         from tipsom.referrals.api import urls as api_urls
         from tipsom.referrals.models import Referral, Service
         from tipsom.referrals.urls import case as case_urls
@@ -27,3 +27,4 @@ class ReferralsConfig(AppConfig):
         for name, formatter in notifications.FORMATTERS.items():
             register("notification_formatters", formatter, key=name)
         register("digest_sources", notifications.DIGEST)
+        register("demo_seeders", DemoSeeder("referrals", demo.seed, weight=20))  # after the cases it refers

@@ -1,5 +1,6 @@
 """Writes for victim cases (see ARCHITECTURE.md: services check permission, apply the rule and audit)."""
 
+from tipsom.cases.services.bulk import CaseImport, CaseWorkImport, case_work_bulk_add, cases_bulk_import
 from tipsom.cases.services.case import (
     approval_required,
     case_close,
@@ -35,6 +36,8 @@ from tipsom.cases.services.work import (
 )
 
 __all__ = [
+    "CaseImport",
+    "CaseWorkImport",
     "approval_required",
     "assessment_add",
     "attachment_add",
@@ -46,6 +49,8 @@ __all__ = [
     "case_team_set",
     "case_text_reveal",
     "case_update",
+    "case_work_bulk_add",
+    "cases_bulk_import",
     "cases_follow_person",
     "child_closure_problems",
     "child_notify",

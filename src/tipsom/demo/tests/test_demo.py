@@ -16,7 +16,8 @@ from tipsom.accounts.models import Role, User
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError
-from tipsom.demo.services import DEMO_PASSWORD, demo_config, demo_load, demo_plan
+from tipsom.core.registry import DemoSeeder, ordered, registry
+from tipsom.demo.services import DEMO_PASSWORD, DemoOptions, demo_config, demo_load, demo_plan
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
 from tipsom.organizations.testing import make_organization
@@ -163,7 +164,7 @@ def test_command_loads_everything_audited_as_a_command():
 
     actions = Counter(AuditEvent.objects.values_list("action", flat=True))
     # The service directory, pathways and response times come with the organizations, written by each
-    # country's system administrator (demo/referrals.py).
+    # country's system administrator (the referrals app's demo seeder, referrals/demo.py).
     assert actions == {
         "organization.create": 104, "user.create": 182, "demo.load": 1,
         "service.create": 182, "pathway.create": 52, "response_time.set": 39,
@@ -178,7 +179,8 @@ def test_command_loads_everything_audited_as_a_command():
     assert event.changes["phone"] == "[identifying]" and spec.phone not in str(event.changes)
 
     text = out.getvalue()
-    assert "organizations 104 created" in text and "users 182 created" in text and "cases 0 created" in text
+    assert "organizations 104 created" in text and "users 182 created" in text and "Cases: 0 created" in text
+    assert "Referral mechanism: services 182 created; referrals 0 created" in text
     assert "br.shelter.case" in text and "Casa Abrigo Nova Esperança (demo)" in text
     assert DEMO_PASSWORD in text and "co.shelter.case" in text
 
@@ -235,3 +237,33 @@ def test_refused_in_production():
         demo_load()
     assert caught.value.code == "demo_in_production"
     assert Organization.objects.count() == User.objects.count() == AuditEvent.objects.count() == 0
+
+
+# --- The seeders ---------------------------------------------------------------------------------------------
+def test_each_app_registers_its_seeder_after_what_it_builds_on():
+    assert [seeder.name for seeder in ordered("demo_seeders")] == ["cases", "referrals"]
+
+
+@pytest.mark.django_db
+def test_every_registered_seeder_runs_in_order_with_the_options():
+    seen = []
+
+    def probe(options):
+        seen.append(options)
+        return type("Report", (), {"summary": "Probe: seeded."})()
+
+    extra = DemoSeeder("probe", probe, weight=15)  # between the cases and the referrals
+    registry["demo_seeders"].append(extra)
+    try:
+        out = io.StringIO()
+        call_command("demo", "--cases-per-country", "0", "--seed", "7", stdout=out)
+    finally:
+        registry["demo_seeders"].remove(extra)
+    [options] = seen
+    assert isinstance(options, DemoOptions)
+    assert (options.seed, options.cases_per_country) == (7, 0)
+    assert options.users["br.shelter.case"].organization == options.organizations["br-shelter"]
+    assert len(options.organizations) == 104 and len(options.users) == 182
+    lines = out.getvalue().splitlines()
+    assert lines[1:4] == [lines[1], "Probe: seeded.", lines[3]]
+    assert lines[1].startswith("Cases: 0 created") and lines[3].startswith("Referral mechanism:")

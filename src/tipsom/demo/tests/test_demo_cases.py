@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tipsom.accounts.models import User
 from tipsom.audit.models import AuditEvent
+from tipsom.cases.demo import cases_config, cases_load, cases_plan, loaded_counts, plan_case
 from tipsom.cases.models import (
     CLOSED_STATUSES,
     Case,
@@ -24,8 +25,7 @@ from tipsom.cases.services import child_closure_problems, decision_review
 from tipsom.cases.services.case import CASE_LIST_FIELDS
 from tipsom.core.codes import is_code
 from tipsom.core.tests.test_raw_scan import database_bytes
-from tipsom.demo.cases import cases_config, cases_load, cases_plan, loaded_counts, plan_case
-from tipsom.demo.services import demo_config, demo_load
+from tipsom.demo.services import demo_config, demo_load, demo_options
 from tipsom.organizations import geography
 from tipsom.people.keys import detect_script
 from tipsom.people.models import BirthDatePrecision, Person, PersonName
@@ -188,7 +188,7 @@ def test_case_mix(plan):
 
 # --- Loading (database, small scale) ------------------------------------------------------------------------
 def _load(cases=SMALL):
-    return cases_load(countries=_countries(), seed=2026, cases_per_country=cases, service_cases=THROUGH_SERVICES)
+    return cases_load(demo_options(seed=2026, cases_per_country=cases), service_cases=THROUGH_SERVICES)
 
 
 @pytest.mark.django_db
@@ -210,6 +210,10 @@ def _check_matches_the_plan():
     assert actions["case.create"] == actions["person.create"] == 13 * THROUGH_SERVICES
     assert actions["demo.cases"] == 13
     summary = AuditEvent.objects.get(action="demo.cases", object_id="BR").changes
+    first, last = summary.pop("cases")
+    assert list(Case.objects.filter(country="BR").order_by("pk").values_list("pk", flat=True)) == list(
+        range(first, last + 1)
+    )
     assert summary == {
         "seed": 2026, "from": 0, "to": SMALL, "created": SMALL,
         "through_services": THROUGH_SERVICES, "in_bulk": SMALL - THROUGH_SERVICES,
@@ -263,7 +267,7 @@ def _check_second_run_creates_no_case_and_a_larger_scale_continues():
     assert Case.objects.count() == 13 * (SMALL + 1)
     assert loaded_counts() == dict.fromkeys(SCRIPTS, SMALL + 1)
     report = demo_load(cases_per_country=SMALL + 1)
-    assert (report.cases_created, report.cases_existing) == (0, 13 * (SMALL + 1))
+    assert (report.seeded["cases"].created, report.seeded["cases"].existing) == (0, 13 * (SMALL + 1))
 
 
 def _check_the_supervisor_queue_has_items_a_supervisor_can_approve():

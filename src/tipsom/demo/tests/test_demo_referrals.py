@@ -7,9 +7,11 @@ from collections import Counter
 import pytest
 
 from tipsom.audit.models import AuditEvent
+from tipsom.cases.demo import cases_load, cases_plan
 from tipsom.cases.services import consent_allows
-from tipsom.demo.cases import cases_load, cases_plan
-from tipsom.demo.referrals import (
+from tipsom.demo.services import demo_config, demo_load, demo_options
+from tipsom.organizations import geography
+from tipsom.referrals.demo import (
     AUDIT_ACTION,
     pathway_plan,
     plan_case_referrals,
@@ -19,8 +21,6 @@ from tipsom.demo.referrals import (
     response_plan,
     service_plan,
 )
-from tipsom.demo.services import demo_config, demo_load
-from tipsom.organizations import geography
 from tipsom.referrals.models import SUPPORT_TYPE, Channel, Pathway, Referral, ResponseTime, Service, State
 from tipsom.referrals.services.directory import is_language
 
@@ -31,11 +31,15 @@ def _countries():
     return demo_config()["countries"]
 
 
+def _kinds():
+    return demo_config()["organization_kinds"]
+
+
 # --- The plan (no database) ------------------------------------------------------------------------------------
 def test_every_country_has_a_plausible_directory():
     for country in _countries():
         code = country["code"]
-        specs = service_plan(country, seed=2026)
+        specs = service_plan(country, 2026, _kinds())
         per_org = Counter(spec.organization for spec in specs)
         assert all(1 <= n <= 4 for n in per_org.values()), code
         types = {spec.fields["service_type"] for spec in specs}
@@ -49,7 +53,7 @@ def test_every_country_has_a_plausible_directory():
             assert country["organizations"][spec.organization]["name"] in fields["name"]
         shelters = [spec.fields for spec in specs if spec.fields["service_type"] == "shelter"]
         assert any(s["sexes"] == ["Feminine"] for s in shelters) and any(s["age_max"] == 17 for s in shelters)
-    everywhere = [spec.fields for country in _countries() for spec in service_plan(country, seed=2026)]
+    everywhere = [spec.fields for country in _countries() for spec in service_plan(country, 2026, _kinds())]
     assert any(f.get("capacity_available") == 0 for f in everywhere), "some shelters are full"
 
 
@@ -89,8 +93,8 @@ def test_children_go_to_child_protection_services():
 
 # --- Loading (database) ----------------------------------------------------------------------------------------
 def _load(cases: int = CASES) -> None:
-    cases_load(countries=_countries(), seed=2026, cases_per_country=cases, service_cases=1)
-    referrals_load(countries=_countries(), seed=2026, service_referrals=1)
+    cases_load(demo_options(seed=2026, cases_per_country=cases), service_cases=1)
+    referrals_load(demo_options(seed=2026, cases_per_country=cases), service_referrals=1)
 
 
 @pytest.mark.django_db
@@ -158,7 +162,7 @@ def _check_same_seed_same_referrals():
     names = {
         (country["code"], spec.variant): spec.fields["name"]
         for country in _countries()
-        for spec in service_plan(country, seed=2026)
+        for spec in service_plan(country, 2026, _kinds())
     }
     final = {"expire": State.EXPIRED, "accepted_late": State.ACCEPTED}
     planned = Counter(

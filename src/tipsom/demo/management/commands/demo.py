@@ -1,5 +1,5 @@
-"""`tipsom demo [--seed N] [--cases-per-country N]`: load the synthetic organizations, users and victim cases of the
-13 GLO.ACT countries (idempotent)."""
+"""`tipsom demo [--seed N] [--cases-per-country N]`: load the synthetic organizations and users of the 13 GLO.ACT
+countries, then every app's demo data through its registered seeder (victim cases, referrals); idempotent."""
 
 from typing import Any
 
@@ -50,19 +50,11 @@ class Command(TipsomCommand):
             self.style.SUCCESS(
                 f"Demo data (seed {report.seed}): organizations {report.organizations_created} created, "
                 f"{report.organizations_existing} already there; users {report.users_created} created, "
-                f"{report.users_existing} already there; cases {report.cases_created} created, "
-                f"{report.cases_existing} already there."
+                f"{report.users_existing} already there."
             )
         )
-        self.stdout.write(
-            f"Referral mechanism: services {report.services_created} created; referrals {report.referrals_created} "
-            f"created, {report.referrals_expired} expired unanswered"
-            + (
-                "; a transnational referral from Poland (login pl.case) received in Ukraine."
-                if report.transnational
-                else "."
-            )
-        )
+        for seeded in report.seeded.values():  # each app's demo data, as its seeder sums it up
+            self.stdout.write(seeded.summary)
 
     def _logins(self, report: DemoReport) -> None:
         plan = demo_plan(seed=report.seed)

@@ -1,14 +1,16 @@
-"""The National Referral Mechanism of `tipsom demo`: a service directory, referral pathways and response times
-for each of the 13 countries, referrals of about one demo case in three in every state, and one transnational
-referral (a Ukrainian woman identified in Poland, referred home to Ukraine as a signed, encrypted bundle).
+"""The referrals app's demo data (`tipsom demo`, registered as the "referrals" demo seeder, after the cases): the
+National Referral Mechanism: a service directory, referral pathways and response times for each of the 13
+countries, referrals of about one demo case in three in every state, and one transnational referral (a Ukrainian
+woman identified in Poland, referred home to Ukraine as a signed, encrypted bundle).
 
-Services, pathways, texts and proportions are data (demo/data/services.json). What is referred, when and how it
-ends is planned from (seed, country, case index) alone, like the cases (demo/cases.py), so the same seed gives the
-same referrals; times are counted back from the moment of loading, so the demo always has referrals waiting,
-late and done. The directory is written through the directory services as the country's administrator; the first
-referrals of each country go through referral_send / accept / decline / start / complete as the staff who would
-take each step, the rest in bulk after the same checks (active service of the country, consent, warnings), with
-one `demo.referrals` audit event per country. The expiry job runs once at the end, as it would every few minutes.
+Services, pathways, texts and proportions are data (referrals/data/demo_services.json). What is referred, when and
+how it ends is planned from (seed, country, case index) alone, like the cases (cases/demo.py), so the same seed
+gives the same referrals; times are counted back from the moment of loading, so the demo always has referrals
+waiting, late and done. The directory is written through the directory services as the country's administrator;
+the first referrals of each country go through referral_send / accept / decline / start / complete as the staff
+who would take each step, the rest through referrals_bulk_import (the same checks: active service of the country,
+consent, warnings), their consents through cases' case_work_bulk_add, with one `demo.referrals` audit event per
+country. The expiry job runs once at the end, as it would every few minutes.
 """
 
 from __future__ import annotations
@@ -16,25 +18,57 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from tipsom.demo.cases import OWNERS, CaseSpec, cases_config, cases_plan, loaded_counts
+from tipsom.accounts.models import Role, User
+from tipsom.accounts.services import user_create
+from tipsom.audit.models import AuditEvent
+from tipsom.audit.services import audit_record
+from tipsom.cases.demo import (
+    OWNERS,
+    CaseSpec,
+    cases_config,
+    cases_plan,
+    demo_staff,
+    loaded_cases,
+    loaded_counts,
+    synthetic_name,
+    synthetic_phone,
+)
+from tipsom.cases.services import CaseWorkImport, case_register, case_work_bulk_add, consent_record
+from tipsom.organizations.models import Organization
+from tipsom.organizations.services import organization_create
+from tipsom.referrals import services as rs
+from tipsom.referrals.models import SUPPORT_TYPE, ExchangeKey, ExchangePeer, Pathway, ResponseTime, Service, ServiceType
+from tipsom.referrals.sections import minimum_sections
+from tipsom.referrals.services import ReferralImport, directory, referrals_bulk_import
+from tipsom.referrals.services.bundle import (
+    exchange_key_create,
+    exchange_peer_add,
+    exchange_public_keys,
+    referral_bundle_export,
+    referral_bundle_import,
+)
 
-SERVICES_FILE = Path(__file__).parent / "data" / "services.json"
+SERVICES_FILE = Path(__file__).parent / "data" / "demo_services.json"
 AUDIT_ACTION = "demo.referrals"
 AUDIT_OBJECT = "demo.referrals"
 TRANSNATIONAL_ID = "PL-UA"
 # Who answers referrals in each demo organization (countries.json users); the national coordination office and
 # the helpline have no one with referral rights, so their referrals are only written in bulk.
-RESPONDERS = {"shelter": "shelter.case", "ngo": "ngo.case", "child": "child", "labour": "identifier",
-              "police": "police.identifier"}  # fmt: skip
+RESPONDERS = {
+    "shelter": "shelter.case",
+    "ngo": "ngo.case",
+    "child": "child",
+    "labour": "identifier",
+    "police": "police.identifier",
+}
 ADMIN = "admin"
 HOUR = 1.0
 DAY = 24.0
@@ -53,30 +87,25 @@ class ServiceSpec:
     fields: dict[str, Any]  # for service_create
 
 
-def _phone(rng: random.Random, country: dict[str, Any]) -> str:
-    from tipsom.demo.services import _phone as phone
-
-    return phone(rng, country)
-
-
-def service_plan(country: dict[str, Any], seed: int) -> list[ServiceSpec]:
-    """The country's demo services, 1 to 4 per service-providing organization, from the seed alone."""
+def service_plan(country: dict[str, Any], seed: int, kinds: list[dict[str, Any]]) -> list[ServiceSpec]:
+    """The country's demo services, 1 to 4 per service-providing organization, from the seed alone. `kinds`: the
+    demo's organization kinds (countries.json organization_kinds), for each organization's home region."""
     config = referrals_config()
     code = country["code"]
     rng = random.Random(f"{seed}:{code}:services")  # noqa: S311 (synthetic data, not secrets)
     language = config["name_language"][code]
     regions = [region["code"] for region in country["regions"]]
-    kinds = {kind["key"]: kind for kind in _organization_kinds()}
+    by_key = {kind["key"]: kind for kind in kinds}
     specs = []
     for org_key, templates in config["services"].items():
         local = country["organizations"][org_key]
-        home = regions[local.get("region", kinds[org_key]["region"]) % len(regions)]
+        home = regions[local.get("region", by_key[org_key]["region"]) % len(regions)]
         for template in templates:
             fields: dict[str, Any] = {
                 "service_type": template["type"],
                 "name": f"{config['service_names'][template['variant']][language]} — {local['name']}",
                 "hours": config["hours"][template["hours"]][language],
-                "phone": _phone(rng, country),
+                "phone": synthetic_phone(rng, country),
                 "email": f"{code.lower()}-{org_key}-{template['variant'].replace('_', '-')}@demo.example",
                 "sexes": list(template.get("sexes", [])),
                 "age_min": template.get("age_min"),
@@ -103,23 +132,22 @@ def pathway_plan(country: dict[str, Any]) -> list[dict[str, Any]]:
     config = referrals_config()
     language = config["name_language"][country["code"]]
     return [
-        {"name": config["pathway_names"][item["key"]][language], "child": item["child"], "foreign": item["foreign"],
-         "case_types": list(item["case_types"]), "service_types": list(item["service_types"]),
-         "priority": item["priority"]}
+        {
+            "name": config["pathway_names"][item["key"]][language],
+            "child": item["child"],
+            "foreign": item["foreign"],
+            "case_types": list(item["case_types"]),
+            "service_types": list(item["service_types"]),
+            "priority": item["priority"],
+        }
         for item in config["pathways"]
-    ]  # fmt: skip
+    ]
 
 
 def response_plan(code: str) -> dict[str, int]:
     """Hours to answer per urgency: the usual 2 / 24 / 120, and other times where a country chose them."""
     hours = referrals_config()["response_hours"]
     return dict(hours.get(code, hours["default"]))
-
-
-def _organization_kinds() -> list[dict[str, Any]]:
-    from tipsom.demo.services import demo_config
-
-    return demo_config()["organization_kinds"]
 
 
 # --- Planning referrals ----------------------------------------------------------------------------------------
@@ -202,8 +230,12 @@ def _timeline(rng: random.Random, state: str, sla: float, limit: float) -> dict[
     elif state == "completed":
         start_after, lasted = rng.uniform(0.1, 0.9) * sla, rng.uniform(DAY, 45 * DAY)
         since = tail(answer + start_after + lasted, 60 * DAY)
-        times.update(ended_ago=since, started_ago=since + lasted, answered_ago=since + lasted + start_after,
-                     sent_ago=since + lasted + start_after + answer)  # fmt: skip
+        times.update(
+            ended_ago=since,
+            started_ago=since + lasted,
+            answered_ago=since + lasted + start_after,
+            sent_ago=since + lasted + start_after + answer,
+        )
     elif state == "revoked":
         since = tail(answer, 60 * DAY)
         times.update(ended_ago=since, sent_ago=since + answer)
@@ -214,8 +246,6 @@ def _timeline(rng: random.Random, state: str, sla: float, limit: float) -> dict[
 
 def plan_case_referrals(country: dict[str, Any], spec: CaseSpec, seed: int) -> tuple[ReferralSpec, ...]:
     """The referrals of one demo case (none for most), from (seed, country, case index) alone."""
-    from tipsom.referrals.sections import minimum_sections
-
     config = referrals_config()["referrals"]
     code = country["code"]
     rng = random.Random(f"{seed}:{code}:referral:{spec.index}")  # noqa: S311 (synthetic data, not secrets)
@@ -255,22 +285,35 @@ def plan_case_referrals(country: dict[str, Any], spec: CaseSpec, seed: int) -> t
         if rng.random() < 0.5 and "needs" not in sections:
             sections.append("needs")
         outcome = _weighted(rng, config["outcomes"]) if state == "completed" else ""
-        referrals.append(ReferralSpec(
-            country=code, case_index=spec.index, organization=organizations[variant], variant=variant,
-            service_type=service_type, urgency=urgency, state=state, sections=tuple(sections), outcome=outcome,
-            text=rng.randrange(1000), **times,
-        ))  # fmt: skip
+        referrals.append(
+            ReferralSpec(
+                country=code,
+                case_index=spec.index,
+                organization=organizations[variant],
+                variant=variant,
+                service_type=service_type,
+                urgency=urgency,
+                state=state,
+                sections=tuple(sections),
+                outcome=outcome,
+                text=rng.randrange(1000),
+                **times,
+            )
+        )
     return tuple(referrals)
 
 
-def _date(value: str) -> Any:
-    from datetime import date
-
+def _date(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def referrals_plan(countries: list[dict[str, Any]], *, seed: int, cases_per_country: int | None = None,
-                   start: dict[str, int] | None = None) -> list[ReferralSpec]:  # fmt: skip
+def referrals_plan(
+    countries: list[dict[str, Any]],
+    *,
+    seed: int,
+    cases_per_country: int | None = None,
+    start: dict[str, int] | None = None,
+) -> list[ReferralSpec]:
     """Every planned referral of the planned demo cases (or of those from `start[country]` on), no database."""
     by_code = {country["code"]: country for country in countries}
     return [
@@ -291,6 +334,15 @@ class ReferralsReport:
     overdue: int = 0
     transnational: bool = False
 
+    @property
+    def summary(self) -> str:
+        """The line `tipsom demo` prints."""
+        pair = "; a transnational referral from Poland (login pl.case) received in Ukraine."
+        return (
+            f"Referral mechanism: services {self.services_created} created; referrals {self.referrals_created} "
+            f"created, {self.expired} expired unanswered" + (pair if self.transnational else ".")
+        )
+
 
 def _texts(country: dict[str, Any]) -> dict[str, list[str]]:
     texts = referrals_config()["texts"]
@@ -303,8 +355,6 @@ def _pick(texts: dict[str, list[str]], kind: str, index: int) -> str:
 
 def loaded_referral_counts() -> dict[str, int]:
     """Up to which case index each country's referrals were loaded, from the `demo.referrals` events."""
-    from tipsom.audit.models import AuditEvent
-
     counts: dict[str, int] = {}
     events = AuditEvent.objects.filter(action=AUDIT_ACTION, object_type=AUDIT_OBJECT)
     for country, changes in events.values_list("object_id", "changes"):
@@ -312,15 +362,14 @@ def loaded_referral_counts() -> dict[str, int]:
     return counts
 
 
-def _directory_load(country: dict[str, Any], orgs: dict[str, Any], admin: Any, seed: int) -> tuple[int, int]:
+def _directory_load(
+    country: dict[str, Any], orgs: dict[str, Any], admin: Any, seed: int, kinds: list[dict[str, Any]]
+) -> tuple[int, int]:
     """The country's services, pathways and response times, through their services, unless it has them."""
-    from tipsom.referrals.models import Pathway, ResponseTime, Service
-    from tipsom.referrals.services import directory
-
     code = country["code"]
     services = pathways = 0
     if not Service.objects.filter(organization__in=list(orgs.values())).exists():
-        for spec in service_plan(country, seed):
+        for spec in service_plan(country, seed, kinds):
             directory.service_create(actor=admin, organization_id=orgs[spec.organization].pk, **spec.fields)
             services += 1
     if not Pathway.objects.filter(country=code).exists():
@@ -333,13 +382,13 @@ def _directory_load(country: dict[str, Any], orgs: dict[str, Any], admin: Any, s
     return services, pathways
 
 
-def _service_index(country: dict[str, Any], orgs: dict[str, Any], seed: int) -> dict[str, Any]:
+def _service_index(
+    country: dict[str, Any], orgs: dict[str, Any], seed: int, kinds: list[dict[str, Any]]
+) -> dict[str, Any]:
     """variant -> the country's Service, matched by organization and name."""
-    from tipsom.referrals.models import Service
-
     rows = {(s.organization_id, s.name): s for s in Service.objects.filter(organization__in=list(orgs.values()))}
     found = {}
-    for spec in service_plan(country, seed):
+    for spec in service_plan(country, seed, kinds):
         service = rows.get((orgs[spec.organization].pk, spec.fields["name"]))
         if service is not None and service.is_active:
             found[spec.variant] = service
@@ -347,16 +396,15 @@ def _service_index(country: dict[str, Any], orgs: dict[str, Any], seed: int) -> 
 
 
 def _support(service_type: str) -> str:
-    from tipsom.referrals.models import SUPPORT_TYPE, ServiceType
-
     return SUPPORT_TYPE[ServiceType(service_type)]
 
 
 class _Country:
     """Everything one country's referrals need: its staff, services and cases, and the clock."""
 
-    def __init__(self, country: dict[str, Any], orgs: dict[str, Any], users: dict[str, Any], services: dict[str, Any],
-                 now: Any) -> None:  # fmt: skip
+    def __init__(
+        self, country: dict[str, Any], orgs: dict[str, Any], users: dict[str, Any], services: dict[str, Any], now: Any
+    ) -> None:
         self.country = country
         self.orgs = orgs
         self.users = users
@@ -377,23 +425,28 @@ class _Country:
 
 def _through_services(ctx: _Country, spec: CaseSpec, case: Any, referrals: list[ReferralSpec]) -> None:
     """Consent, then each referral sent and answered through the services, as the staff who would do it."""
-    from tipsom.cases.services import consent_record
-    from tipsom.referrals import services as rs
-
     sender = ctx.sender(spec)
     consent_record(
-        actor=sender, case_id=case.pk, purpose="referral", given=True, recorded_on=timezone.localdate(),
+        actor=sender,
+        case_id=case.pk,
+        purpose="referral",
+        given=True,
+        recorded_on=timezone.localdate(),
         given_by="guardian" if case.is_child else "person",
         service_types=sorted({_support(r.service_type) for r in referrals}),
-    )  # fmt: skip
+    )
     for item in referrals:
         service = ctx.services[item.variant]
         warnings = rs.referral_warnings(service, case)
         referral = rs.referral_send(
-            actor=sender, case_id=case.pk, service_id=service.pk, urgency=item.urgency, sections=list(item.sections),
+            actor=sender,
+            case_id=case.pk,
+            service_id=service.pk,
+            urgency=item.urgency,
+            sections=list(item.sections),
             message=_pick(ctx.texts, "message", item.text),
             warning_override=_pick(ctx.texts, "warning", item.text) if warnings else "",
-        )  # fmt: skip
+        )
         receiver = ctx.responder(item.organization)
         state = {"expire": "sent", "accepted_late": "accepted"}.get(item.state, item.state)
         if state == "revoked":
@@ -406,85 +459,63 @@ def _through_services(ctx: _Country, spec: CaseSpec, case: Any, referrals: list[
                 rs.referral_start(actor=receiver, referral_id=referral.pk)
             if state == "completed":
                 rs.referral_complete(
-                    actor=receiver, referral_id=referral.pk, outcome=item.outcome,
+                    actor=receiver,
+                    referral_id=referral.pk,
+                    outcome=item.outcome,
                     notes=_pick(ctx.texts, "outcome", item.text),
-                )  # fmt: skip
+                )
 
 
 def _bulk(ctx: _Country, pairs: list[tuple[CaseSpec, Any, list[ReferralSpec]]]) -> int:
-    """Consents, services delivered and referrals written in bulk, each referral checked as referral_send checks
-    it: an active service of the case's country, consent for its type, and a reason for any warning."""
-    from tipsom.cases.models import Case, Consent, ServiceDelivery
-    from tipsom.cases.services import consent_require
-    from tipsom.core.errors import ApplicationError
-    from tipsom.referrals.models import Referral, State
-    from tipsom.referrals.sections import normalise_sections
-    from tipsom.referrals.services import referral_warnings
-
+    """The consents (cases' case_work_bulk_add) then the referrals (referrals_bulk_import) of many cases, each
+    checked as consent_record and referral_send check it; the services delivered of completed referrals go on
+    their cases with them."""
+    note = {"source": "demo", "country": ctx.country["code"]}
     consents = []
     for spec, case, referrals in pairs:
         first_sent = min(ctx.at(r.sent_ago) for r in referrals)
-        consents.append(Consent(
-            case=case, created_by=ctx.sender(spec), purpose="referral", given=True,
-            recorded_on=max(timezone.localdate(first_sent), case.identified_on),
-            given_by="guardian" if case.is_child else "person",
-            service_types=sorted({_support(r.service_type) for r in referrals}),
-        ))  # fmt: skip
-    Consent.objects.bulk_create(consents)
-    Case.objects.filter(pk__in=[case.pk for _spec, case, _r in pairs]).update(version=F("version") + 1)
-    hours = response_plan(ctx.country["code"])
-    rows: list[Referral] = []
-    deliveries: list[tuple[Referral, ServiceDelivery]] = []
+        consent = {
+            "purpose": "referral",
+            "given": True,
+            "recorded_on": max(timezone.localdate(first_sent), case.identified_on),
+            "given_by": "guardian" if case.is_child else "person",
+            "service_types": sorted({_support(r.service_type) for r in referrals}),
+        }
+        consents.append(CaseWorkImport(case=case, created_by=ctx.sender(spec), consents=[consent]))
+    case_work_bulk_add(actor=None, records=consents, note=note)
+    final = {"expire": "sent", "accepted_late": "accepted"}
+    records = []
     for spec, case, referrals in pairs:
-        sender = ctx.sender(spec)
         for item in referrals:
-            service = ctx.services[item.variant]
-            if service.country != case.country or not service.is_active:
-                raise ApplicationError("demo_invalid", f"Demo referral to an unusable service: {service.pk}")
-            consent_require(case, "referral", _support(item.service_type))
-            sections = normalise_sections(list(item.sections))
-            if sections is None:
-                raise ApplicationError("demo_invalid", "Demo referral with unknown sections.")
-            warnings = [w["code"] for w in referral_warnings(service, case)]
-            sent = ctx.at(item.sent_ago)
-            receiver = ctx.responder(item.organization)
-            state = {"expire": State.SENT, "accepted_late": State.ACCEPTED}.get(item.state, item.state)
-            row = Referral(
-                case=case, from_organization=case.owner_organization, to_organization=service.organization,
-                service=service, service_type=item.service_type, country=case.country, urgency=item.urgency,
-                sections=sections, message=_pick(ctx.texts, "message", item.text), state=state,
-                warnings=warnings, warning_override=_pick(ctx.texts, "warning", item.text) if warnings else "",
-                due_at=sent + timedelta(hours=hours[item.urgency]), sent_at=sent, created_by=sender,
-                responded_at=ctx.at(item.answered_ago), responded_by=receiver if item.responded else None,
-                started_at=ctx.at(item.started_ago), ended_at=ctx.at(item.ended_ago), outcome=item.outcome,
-                outcome_notes=_pick(ctx.texts, "outcome", item.text) if item.outcome else "",
-                decline_reason=_pick(ctx.texts, "decline", item.text) if state == State.DECLINED else "",
-                revoke_reason=_pick(ctx.texts, "revoke", item.text) if state == State.REVOKED else "",
-            )  # fmt: skip
-            rows.append(row)
-            if state == State.COMPLETED:
-                delivery = ServiceDelivery(
-                    case=case, created_by=receiver or sender, support_type=_support(item.service_type),
-                    delivered_on=timezone.localdate(row.ended_at), provider=service.organization,
-                    outcome=item.outcome, notes="",
-                )  # fmt: skip
-                deliveries.append((row, delivery))
-    ServiceDelivery.objects.bulk_create([delivery for _row, delivery in deliveries])
-    for row, delivery in deliveries:
-        row.delivery = delivery
-    Referral.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+            state = final.get(item.state, item.state)
+            warnings = rs.referral_warnings(ctx.services[item.variant], case)
+            records.append(
+                ReferralImport(
+                    case=case,
+                    service=ctx.services[item.variant],
+                    created_by=ctx.sender(spec),
+                    sent_at=ctx.at(item.sent_ago),
+                    urgency=item.urgency,
+                    sections=item.sections,
+                    message=_pick(ctx.texts, "message", item.text),
+                    warning_override=_pick(ctx.texts, "warning", item.text) if warnings else "",
+                    state=state,
+                    responded_at=ctx.at(item.answered_ago),
+                    responded_by=ctx.responder(item.organization) if item.responded else None,
+                    started_at=ctx.at(item.started_ago),
+                    ended_at=ctx.at(item.ended_ago),
+                    outcome=item.outcome,
+                    outcome_notes=_pick(ctx.texts, "outcome", item.text) if item.outcome else "",
+                    decline_reason=_pick(ctx.texts, "decline", item.text) if state == "declined" else "",
+                    revoke_reason=_pick(ctx.texts, "revoke", item.text) if state == "revoked" else "",
+                )
+            )
+    return len(referrals_bulk_import(actor=None, records=records, note=note))
 
 
 def _country_referrals(ctx: _Country, seed: int, start: int, end: int, service_referrals: int) -> tuple[int, int]:
-    from tipsom.cases.models import Case
-
     code = ctx.country["code"]
-    cases = list(
-        Case.objects.filter(country=code, owner_organization__in=list(ctx.orgs.values()))
-        .select_related("owner_organization")
-        .order_by("pk")[start:end]
-    )
+    cases = loaded_cases(code, list(ctx.orgs.values()), start, end)
     specs = cases_plan([ctx.country], seed=seed, cases_per_country=end, start={code: start})
     through = bulk_count = 0
     bulk: list[tuple[CaseSpec, Any, list[ReferralSpec]]] = []
@@ -504,93 +535,93 @@ def _country_referrals(ctx: _Country, seed: int, start: int, end: int, service_r
 
 
 @transaction.atomic
-def referrals_load(*, countries: list[dict[str, Any]], seed: int, service_referrals: int | None = None,
-                   now: Any = None) -> ReferralsReport:  # fmt: skip
+def referrals_load(
+    options: Any, *, service_referrals: int | None = None, now: datetime | None = None
+) -> ReferralsReport:
     """Load each country's directory (when it has none), the referrals of the demo cases loaded since the last
-    run, the transnational pair (once, when there are cases), then run the expiry job once."""
-    from tipsom.accounts.models import User
-    from tipsom.audit.services import audit_record
-    from tipsom.demo.cases import _staff
-    from tipsom.referrals.services import referrals_expire_due
-
-    service_referrals = referrals_config()["referrals"]["through_services"] if service_referrals is None else (
-        service_referrals)  # fmt: skip
-    now = now or timezone.now()
+    run, the transnational pair (once, when there are cases), then run the expiry job once. `options` are the
+    demo's (seed, countries, organization_kinds, organizations, users, password)."""
+    if service_referrals is None:
+        service_referrals = referrals_config()["referrals"]["through_services"]
+    now = now or options.now
+    seed, kinds = options.seed, list(options.organization_kinds)
     cases_done = loaded_counts()
     referrals_done = loaded_referral_counts()
     services = pathways = created = through = 0
-    for country in countries:
+    for country in options.countries:
         code = country["code"]
-        staff = _staff(country)
-        admin = User.objects.filter(username=f"{code.lower()}.{ADMIN}").first()
+        staff = demo_staff(country, options)
+        admin = options.users.get(f"{code.lower()}.{ADMIN}")
         if staff is None or admin is None:
             continue
         orgs, users = staff
-        users = {**users, **_responders(code, users)}
-        made = _directory_load(country, orgs, admin, seed)
+        users = {**users, **_responders(code, users, options)}
+        made = _directory_load(country, orgs, admin, seed, kinds)
         services, pathways = services + made[0], pathways + made[1]
         start, end = referrals_done.get(code, 0), cases_done.get(code, 0)
         if end <= start:
             continue
-        ctx = _Country(country, orgs, users, _service_index(country, orgs, seed), now)
+        ctx = _Country(country, orgs, users, _service_index(country, orgs, seed, kinds), now)
         sent_through, in_bulk = _country_referrals(ctx, seed, start, end, service_referrals)
         created, through = created + sent_through + in_bulk, through + sent_through
         audit_record(
-            actor=None, action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=code,
+            actor=None,
+            action=AUDIT_ACTION,
+            object_type=AUDIT_OBJECT,
+            object_id=code,
             changes={"seed": seed, "from": start, "to": end, "through_services": sent_through, "in_bulk": in_bulk},
-        )  # fmt: skip
-    transnational = transnational_load(seed=seed) if any(cases_done.values()) else False
-    job = referrals_expire_due(now=now)
+        )
+    transnational = transnational_load(options) if any(cases_done.values()) else False
+    job = rs.referrals_expire_due(now=now)
     return ReferralsReport(
-        services_created=services, pathways_created=pathways, referrals_created=created + int(transnational),
-        through_services=through, expired=job["expired"], overdue=job["overdue"], transnational=transnational,
-    )  # fmt: skip
+        services_created=services,
+        pathways_created=pathways,
+        referrals_created=created + int(transnational),
+        through_services=through,
+        expired=job["expired"],
+        overdue=job["overdue"],
+        transnational=transnational,
+    )
 
 
-def _responders(code: str, users: dict[str, Any]) -> dict[str, Any]:
-    from tipsom.accounts.models import User
+def _responders(code: str, users: dict[str, Any], options: Any) -> dict[str, Any]:
+    """The staff who answer referrals in each organization (RESPONDERS) that are not among `users` yet."""
+    wanted = [login for login in RESPONDERS.values() if login not in users]
+    prefix = code.lower()
+    return {login: options.users[f"{prefix}.{login}"] for login in wanted if f"{prefix}.{login}" in options.users}
 
-    wanted = [f"{code.lower()}.{login}" for login in RESPONDERS.values() if login not in users]
-    return {user.username.split(".", 1)[1]: user for user in User.objects.filter(username__in=wanted)}
+
+def seed(options: Any) -> ReferralsReport:
+    """The "referrals" demo seeder (registered by ReferralsConfig.ready), run after the cases."""
+    return referrals_load(options)
 
 
 # --- The transnational pair ------------------------------------------------------------------------------------
 def _keys_and_peers(names: dict[str, str]) -> None:
     """Both countries' exchange keys in this one database, each the other's peer."""
-    from tipsom.referrals.models import ExchangeKey, ExchangePeer
-    from tipsom.referrals.services.bundle import exchange_key_create, exchange_peer_add, exchange_public_keys
-
     for country in names:
         if not ExchangeKey.objects.filter(country=country).exists():
             exchange_key_create(actor=None, country=country)
     for other in names:
         if not ExchangePeer.objects.filter(country=other).exists():
             keys = exchange_public_keys(other)
-            exchange_peer_add(actor=None, country=other, name=names[other], signing_public=keys["signing_public"],
-                              encryption_public=keys["encryption_public"])  # fmt: skip
+            exchange_peer_add(
+                actor=None,
+                country=other,
+                name=names[other],
+                signing_public=keys["signing_public"],
+                encryption_public=keys["encryption_public"],
+            )
 
 
-def transnational_load(*, seed: int) -> bool:
+def transnational_load(options: Any) -> bool:
     """A Ukrainian woman identified in Poland by a Polish NGO, who agrees to return home: referred abroad for
     return and reintegration, exported as a bundle, imported by the Ukrainian NGO, accepted there and registered
     as a Ukrainian case. Once."""
-    from tipsom.accounts.models import Role, User
-    from tipsom.accounts.services import user_create
-    from tipsom.audit.models import AuditEvent
-    from tipsom.audit.services import audit_record
-    from tipsom.cases.services import case_register, consent_record
-    from tipsom.demo.cases import synthetic_name
-    from tipsom.demo.services import DEMO_PASSWORD
-    from tipsom.organizations.models import Organization
-    from tipsom.organizations.services import organization_create
-    from tipsom.referrals.services import referral_accept, referral_case_register, referral_send
-    from tipsom.referrals.services.bundle import referral_bundle_export, referral_bundle_import
-
     if AuditEvent.objects.filter(action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=TRANSNATIONAL_ID).exists():
         return False
     config = referrals_config()["transnational"]
-    receiver = User.objects.filter(username=f"ua.{RESPONDERS[config['receiver']]}").select_related("organization")
-    receiver = receiver.first()
+    receiver = options.users.get(f"ua.{RESPONDERS[config['receiver']]}")
     if receiver is None:
         return False
     _keys_and_peers(config["peer_names"])
@@ -601,33 +632,57 @@ def transnational_load(*, seed: int) -> bool:
     sender = User.objects.filter(username=user_fields["username"]).first()
     if sender is None:
         role = Role.objects.get(slug=user_fields.pop("role"))
-        sender = user_create(actor=None, password=DEMO_PASSWORD, organization=organization, roles=[role],
-                             **user_fields)  # fmt: skip
-    rng = random.Random(f"{seed}:PL:transnational")  # noqa: S311 (synthetic data, not secrets)
+        sender = user_create(
+            actor=None, password=options.password, organization=organization, roles=[role], **user_fields
+        )
+    rng = random.Random(f"{options.seed}:PL:transnational")  # noqa: S311 (synthetic data, not secrets)
     name, latin = synthetic_name(rng, "UA", "f")
     case_fields = dict(config["case"])
     identified = timezone.localdate() - timedelta(days=case_fields.pop("identified_days_before"))
     case = case_register(
-        actor=sender, organization=organization,
-        person={"names": [{"name": name, "name_latin": latin}], "gender": "Feminine", "citizenships": ["UA"],
-                "languages": ["uk", "ru"], "birth_date": str(identified.year - rng.randint(24, 41)),
-                "birth_date_precision": "estimated"},
-        identified_on=identified.isoformat(), **case_fields,
-    )  # fmt: skip
-    consent_record(actor=sender, case_id=case.pk, purpose="referral", given=True, recorded_on=identified,
-                   given_by="person", service_types=["Return"])  # fmt: skip
-    referral = referral_send(
-        actor=sender, case_id=case.pk, channel="abroad", service_type="return_reintegration", partner_country="UA",
-        recipient=receiver.organization.name, urgency="urgent", sections=["identity", "contact", "needs"],
+        actor=sender,
+        organization=organization,
+        person={
+            "names": [{"name": name, "name_latin": latin}],
+            "gender": "Feminine",
+            "citizenships": ["UA"],
+            "languages": ["uk", "ru"],
+            "birth_date": str(identified.year - rng.randint(24, 41)),
+            "birth_date_precision": "estimated",
+        },
+        identified_on=identified.isoformat(),
+        **case_fields,
+    )
+    consent_record(
+        actor=sender,
+        case_id=case.pk,
+        purpose="referral",
+        given=True,
+        recorded_on=identified,
+        given_by="person",
+        service_types=["Return"],
+    )
+    referral = rs.referral_send(
+        actor=sender,
+        case_id=case.pk,
+        channel="abroad",
+        service_type="return_reintegration",
+        partner_country="UA",
+        recipient=receiver.organization.name,
+        urgency="urgent",
+        sections=["identity", "contact", "needs"],
         message=config["message"],
-    )  # fmt: skip
+    )
     content = referral_bundle_export(actor=sender, referral_id=referral.pk, to="UA")
     received = referral_bundle_import(actor=receiver, content=content)
-    referral_accept(actor=receiver, referral_id=received.pk)
+    rs.referral_accept(actor=receiver, referral_id=received.pk)
     # Ukraine registers her to follow the return and reintegration; the service goes on that case.
-    referral_case_register(actor=receiver, referral_id=received.pk)
+    rs.referral_case_register(actor=receiver, referral_id=received.pk)
     audit_record(
-        actor=None, action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=TRANSNATIONAL_ID,
-        changes={"seed": seed, "sent": referral.pk, "received": received.pk},
-    )  # fmt: skip
+        actor=None,
+        action=AUDIT_ACTION,
+        object_type=AUDIT_OBJECT,
+        object_id=TRANSNATIONAL_ID,
+        changes={"seed": options.seed, "sent": referral.pk, "received": received.pk},
+    )
     return True

@@ -1,11 +1,13 @@
-"""Synthetic victim cases for `tipsom demo`: about 2,000 across the 13 countries, deterministic from the seed.
+"""The cases app's demo data (`tipsom demo`, registered as the "cases" demo seeder): about 2,000 synthetic
+victim cases across the 13 countries, deterministic from the seed.
 
-Routes, forms of exploitation, name pools and proportions are data (demo/data/cases.json). Each case is planned
-from its own generator (seed, country, index), without the database, so the first N cases of a country are the
-same whatever the total. Loading goes through the case services with the demo staff as actors (a frontline
-identifier or a case manager registers, the supervisor approves, the child protection officer appoints the
-guardian), so every row is validated, encrypted and audited. A `demo.cases` audit event per country records how
-many planned cases were loaded; a second run continues from there and never creates a case twice.
+Routes, forms of exploitation, name pools and proportions are data (cases/data/demo_cases.json). Each case is
+planned from its own generator (seed, country, index), without the database, so the first N cases of a country
+are the same whatever the total. The first cases of each country go through the case services one step at a
+time with the demo staff as actors (a frontline identifier or a case manager registers, the supervisor approves,
+the child protection officer appoints the guardian); the rest through cases_bulk_import, which checks them as
+those services do and writes them in bulk. A `demo.cases` audit event per country records how many planned cases
+were loaded; a second run continues from there and never creates a case twice.
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
+from tipsom.audit.models import AuditEvent
+from tipsom.audit.services import audit_record
+from tipsom.cases import services as cs
+from tipsom.cases.models import Case
+from tipsom.cases.services import CaseImport, cases_bulk_import, is_child_at
 from tipsom.people.models import Person
 
-CASES_FILE = Path(__file__).parent / "data" / "cases.json"
+CASES_FILE = Path(__file__).parent / "data" / "demo_cases.json"
 AUDIT_ACTION = "demo.cases"
 AUDIT_OBJECT = "demo.cases"
 
@@ -40,7 +48,7 @@ INDUSTRY_FORMS = {"ForcedLabour", "ChildLabour", "Servitude", "ForcedCriminality
 ONLINE_RECRUITMENT = {"ThroughOnlineSocialNetworks", "ThroughAnOnlineAdvertisement"}
 DECIDING_TYPES = {"NGO": 50, "Police": 25, "CourtOrProsecution": 15, "NonPoliceGovernmentalOrganization": 10}
 # The first cases of each country go through the services (each step audited as the staff member who took it);
-# the rest are written in bulk (see _BulkWriter).
+# the rest are written in bulk (cases_bulk_import).
 SERVICE_CASES_PER_COUNTRY = 6
 ACTUAL = "ActualVictimOfTrafficking"
 NOT_A_VICTIM = "NotAVictimOfTrafficking"
@@ -111,7 +119,13 @@ def _within(day: date, as_of: date) -> date:
     return min(day, as_of)
 
 
-# --- Names -----------------------------------------------------------------------------------------------------
+# --- Names and phone numbers ----------------------------------------------------------------------------------
+def synthetic_phone(rng: random.Random, country: dict[str, Any]) -> str:
+    """A phone number in the country's format (countries.json phone_pattern, "#" a random digit), E.164."""
+    digits = "".join(str(rng.randrange(10)) if char == "#" else char for char in country["phone_pattern"])
+    return f"+{country['calling_code']}{digits}"
+
+
 def _pool(citizenship: str) -> dict[str, Any]:
     pools = cases_config()["pools"]
     pool = pools[citizenship]
@@ -201,10 +215,15 @@ def _event_dates(rng: random.Random, legs: list[tuple[str, str, str]], identifie
             start = max(exploitation_start, travel)
             end = identified - timedelta(days=rng.randint(0, 10))
             end = max(end, start)
-        events.append({
-            "event_type": event_type, "country": country, "place": place,
-            "start_date": start.isoformat(), "end_date": end.isoformat() if end else None,
-        })  # fmt: skip
+        events.append(
+            {
+                "event_type": event_type,
+                "country": country,
+                "place": place,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat() if end else None,
+            }
+        )
     if legs and all(leg[0] == "Transit" for leg in legs):
         # A smuggled migrant met on the way: the journey ends where the person was identified.
         span = rng.randint(5, 120)
@@ -263,17 +282,23 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
     education = _weighted(rng, config["education"]["child" if child_planned else "adult"])
     contacts, documents = [], []
     if not is_child and rng.random() < config["lifecycle"]["contact"]:
-        digits = "".join(str(rng.randrange(10)) if c == "#" else c for c in country["phone_pattern"])
-        contacts.append({"kind": "phone", "value": f"+{country['calling_code']}{digits}"})
+        contacts.append({"kind": "phone", "value": synthetic_phone(rng, country)})
     if rng.random() < config["lifecycle"]["document"]:
         number = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(2)) + str(rng.randint(1000000, 9999999))
-        documents.append({"doc_type": rng.choice(["passport", "national_id"]), "number": number,
-                          "issuing_country": citizenship})  # fmt: skip
+        documents.append(
+            {"doc_type": rng.choice(["passport", "national_id"]), "number": number, "issuing_country": citizenship}
+        )
     gender = "Feminine" if sex == "f" else "Masculine"
     person = {
-        "names": names, "gender": gender, "citizenships": [citizenship], "languages": languages,
-        "education": education, "contacts": contacts, "documents": documents, **birth,
-    }  # fmt: skip
+        "names": names,
+        "gender": gender,
+        "citizenships": [citizenship],
+        "languages": languages,
+        "education": education,
+        "contacts": contacts,
+        "documents": documents,
+        **birth,
+    }
 
     # The route and the exploitation.
     legs = _route_legs(rng, route, citizenship)
@@ -288,9 +313,13 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
     transit = list(dict.fromkeys(leg[1] for leg in legs if leg[0] == "Transit" and leg[1] not in (origin, destination)))
     events = _event_dates(rng, legs, identified)
     case: dict[str, Any] = {
-        "case_type": case_type, "identified_on": identified.isoformat(), "region": rng.choice(route["regions"]),
-        "origin_country": origin, "transit_countries": transit, "destination_country": destination,
-    }  # fmt: skip
+        "case_type": case_type,
+        "identified_on": identified.isoformat(),
+        "region": rng.choice(route["regions"]),
+        "origin_country": origin,
+        "transit_countries": transit,
+        "destination_country": destination,
+    }
     means: list[str] = []
     if forms:
         profile = config["forms"][primary]
@@ -340,9 +369,12 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
         if forms and rng.random() < 0.5:
             acts.append("harbouring")
         screening = {
-            "screened_on": identified.isoformat(), "acts": acts, "means": means, "purposes": list(forms),
+            "screened_on": identified.isoformat(),
+            "acts": acts,
+            "means": means,
+            "purposes": list(forms),
             "som_vulnerabilities": som_vulnerabilities,
-        }  # fmt: skip
+        }
 
     owner = _owner(rng, config, primary)
     _org, _actor, supervisor = OWNERS[owner]
@@ -376,19 +408,29 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
 
     # Consent, from the person or, for a child, a guardian or parent.
     given_by = ("guardian" if rng.random() < 0.7 else "parent") if is_child else "person"
-    consents = [{"purpose": "data_processing", "given": True, "recorded_on": identified.isoformat(),
-                 "given_by": given_by}]  # fmt: skip
+    consents = [
+        {"purpose": "data_processing", "given": True, "recorded_on": identified.isoformat(), "given_by": given_by}
+    ]
     if rng.random() < config["consent"]["referral"]:
         types = sorted(set(rng.sample(support, min(len(support), rng.randint(2, 4)))) | {"Shelter"})
-        consents.append({"purpose": "referral", "given": True, "recorded_on": identified.isoformat(),
-                         "given_by": given_by, "service_types": types})  # fmt: skip
+        consents.append(
+            {
+                "purpose": "referral",
+                "given": True,
+                "recorded_on": identified.isoformat(),
+                "given_by": given_by,
+                "service_types": types,
+            }
+        )
         if rng.random() < config["consent"]["withdrawn"]:
-            consents.append({"purpose": "referral", "given": False, "recorded_on": work_day(10, 90),
-                             "given_by": given_by})  # fmt: skip
+            consents.append(
+                {"purpose": "referral", "given": False, "recorded_on": work_day(10, 90), "given_by": given_by}
+            )
     for purpose in ("statistics", "follow_up"):
         if rng.random() < config["consent"][purpose]:
-            consents.append({"purpose": purpose, "given": True, "recorded_on": identified.isoformat(),
-                             "given_by": given_by})  # fmt: skip
+            consents.append(
+                {"purpose": purpose, "given": True, "recorded_on": identified.isoformat(), "given_by": given_by}
+            )
 
     # Child track.
     notify = is_child and (closing or rng.random() < lifecycle["child_notified"])
@@ -427,8 +469,13 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
         level = rng.choice(["low", "medium", "high"])
         assessments.append({"kind": "needs", "assessed_on": work_day(1, 10), "level": level, "needs": needs})
         if rng.random() < 0.4:
-            assessments.append({"kind": "individual_risk", "assessed_on": work_day(1, 14),
-                                "level": _weighted(rng, {"low": 25, "medium": 45, "high": 30})})  # fmt: skip
+            assessments.append(
+                {
+                    "kind": "individual_risk",
+                    "assessed_on": work_day(1, 14),
+                    "level": _weighted(rng, {"low": 25, "medium": 45, "high": 30}),
+                }
+            )
     if rng.random() < lifecycle["plan"]:
         for kind in rng.sample(support, min(len(support), rng.randint(1, 3))):
             target = identified + timedelta(days=rng.randint(30, 180))
@@ -441,25 +488,41 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
         elif rng.random() < lifecycle["closed_referred_share"]:
             reason, status = "referred", "ClosedReferred"
         else:
-            reason = _weighted(rng, {"services_completed": 50, "returned": 20, "lost_contact": 15, "declined": 10,
-                                     "other": 5})  # fmt: skip
+            reason = _weighted(
+                rng, {"services_completed": 50, "returned": 20, "lost_contact": 15, "declined": 10, "other": 5}
+            )
             if reason == "returned" and is_child and tracing != "family_found":
                 reason = "services_completed"
     if closing or rng.random() < lifecycle["services"]:
         for kind in rng.sample(support, min(len(support), rng.randint(1, 3))):
-            outcome = "completed" if closing else _weighted(rng, {"completed": 45, "ongoing": 40, "declined": 8,
-                                                                  "not_available": 7})  # fmt: skip
+            outcome = (
+                "completed"
+                if closing
+                else _weighted(rng, {"completed": 45, "ongoing": 40, "declined": 8, "not_available": 7})
+            )
             provider = "shelter" if kind == "Shelter" else ("child" if is_child and kind == "SocialCare" else "ngo")
-            services.append({"support_type": kind, "delivered_on": work_day(1, 120), "provider": provider,
-                             "outcome": outcome})  # fmt: skip
+            services.append(
+                {"support_type": kind, "delivered_on": work_day(1, 120), "provider": provider, "outcome": outcome}
+            )
     if reason == "returned":
         provider = owner if owner in ("shelter", "ngo") else "ngo"
-        services.append({"support_type": "Return", "delivered_on": work_until.isoformat(), "provider": provider,
-                         "outcome": "completed"})  # fmt: skip
+        services.append(
+            {
+                "support_type": "Return",
+                "delivered_on": work_until.isoformat(),
+                "provider": provider,
+                "outcome": "completed",
+            }
+        )
     if rng.random() < lifecycle["tasks"]:
         for title in rng.sample(texts["tasks"], rng.randint(1, 2)):
-            tasks.append({"title": title, "due_on": (identified + timedelta(days=rng.randint(7, 60))).isoformat(),
-                          "done": closing or rng.random() < 0.6})  # fmt: skip
+            tasks.append(
+                {
+                    "title": title,
+                    "due_on": (identified + timedelta(days=rng.randint(7, 60))).isoformat(),
+                    "done": closing or rng.random() < 0.6,
+                }
+            )
     if rng.random() < lifecycle["journal"]:
         journal = rng.sample(texts["journal"], rng.randint(1, 3))
 
@@ -470,13 +533,33 @@ def plan_case(country: dict[str, Any], index: int, seed: int) -> CaseSpec:  # no
         closure_approved = rng.random() >= lifecycle["closure_pending"]
     follow_up = (not closing) and days_known > 180 and rng.random() < lifecycle["follow_up"]
     return CaseSpec(
-        country=code, index=index, route=route["key"], owner=owner, sex=sex, group=group, form=primary,
-        is_child=is_child, person=person, case=case, screening=screening, events=tuple(events),
-        consents=tuple(consents), child_notify=notify, child_updates=tuple(child_updates), decision=decision,
-        decision_approved=decision_approved, assessments=tuple(assessments), plan_items=tuple(plan_items),
-        services=tuple(services), tasks=tuple(tasks), journal=tuple(journal), follow_up=follow_up, closure=closure,
-        closure_approved=closure_approved, extra={"presumed_minor": presumed, "tracing": tracing},
-    )  # fmt: skip
+        country=code,
+        index=index,
+        route=route["key"],
+        owner=owner,
+        sex=sex,
+        group=group,
+        form=primary,
+        is_child=is_child,
+        person=person,
+        case=case,
+        screening=screening,
+        events=tuple(events),
+        consents=tuple(consents),
+        child_notify=notify,
+        child_updates=tuple(child_updates),
+        decision=decision,
+        decision_approved=decision_approved,
+        assessments=tuple(assessments),
+        plan_items=tuple(plan_items),
+        services=tuple(services),
+        tasks=tuple(tasks),
+        journal=tuple(journal),
+        follow_up=follow_up,
+        closure=closure,
+        closure_approved=closure_approved,
+        extra={"presumed_minor": presumed, "tracing": tracing},
+    )
 
 
 def _owner(rng: random.Random, config: dict[str, Any], form: str) -> str:
@@ -487,8 +570,6 @@ def _owner(rng: random.Random, config: dict[str, Any], form: str) -> str:
 
 
 def _child_at(birth: dict[str, Any], identified: date) -> bool:
-    from tipsom.cases.services import is_child_at
-
     return is_child_at(Person(**birth), identified)
 
 
@@ -520,8 +601,6 @@ def cases_plan(
 # --- Loading -----------------------------------------------------------------------------------------------------
 def loaded_counts() -> dict[str, int]:
     """How many planned cases each country has had loaded, from the `demo.cases` audit events."""
-    from tipsom.audit.models import AuditEvent
-
     counts: dict[str, int] = {}
     events = AuditEvent.objects.filter(action=AUDIT_ACTION, object_type=AUDIT_OBJECT)
     for country, changes in events.values_list("object_id", "changes"):
@@ -529,22 +608,38 @@ def loaded_counts() -> dict[str, int]:
     return counts
 
 
-def _staff(country: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The country's demo organizations and the staff who work on cases, or None when they are not as planned."""
-    from tipsom.accounts.models import User
-    from tipsom.organizations.models import Organization
+def loaded_cases(code: str, organizations: list[Any], start: int, end: int) -> list[Case]:
+    """The loaded demo cases of a country from planned index `start` to `end`, in index order, found by the
+    primary keys the `demo.cases` events recorded: a case registered otherwise in the same organizations (a case
+    registered from a referral, one a visitor added) is not taken for a planned one. Events of an older version,
+    without them, fall back to the country's cases of the demo organizations in order."""
+    events = AuditEvent.objects.filter(action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=code)
+    loads = [c for c in events.values_list("changes", flat=True) if c and c["from"] < end and c["to"] > start]
+    cases = (
+        Case.objects.filter(country=code, owner_organization__in=organizations)
+        .select_related("owner_organization")
+        .order_by("pk")
+    )
+    if not loads or not all("cases" in load for load in loads):
+        return list(cases[start:end])
+    base = min(load["from"] for load in loads)
+    ranges = Q()
+    for load in loads:
+        ranges |= Q(pk__range=load["cases"])
+    return list(cases.filter(ranges))[start - base : end - base]
 
+
+def demo_staff(country: dict[str, Any], options: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The country's demo organizations (by key: "shelter") and the staff who work on cases (by login:
+    "shelter.case"), from the options' organizations and users; None when they are not as planned."""
     prefix = country["code"].lower()
     orgs = {
-        org.code.removeprefix(f"{prefix}-"): org for org in Organization.objects.filter(code__startswith=f"{prefix}-")
+        code.removeprefix(f"{prefix}-"): org
+        for code, org in options.organizations.items()
+        if code.startswith(f"{prefix}-")
     }
     logins = {login for owner in OWNERS.values() for login in owner[1:] if login} | {CHILD_OFFICER}
-    users = {
-        user.username.removeprefix(f"{prefix}."): user
-        for user in User.objects.filter(username__in=[f"{prefix}.{login}" for login in logins]).select_related(
-            "organization"
-        )
-    }
+    users = {login: options.users[f"{prefix}.{login}"] for login in logins if f"{prefix}.{login}" in options.users}
     expected = {login: org for org, *people in OWNERS.values() for login in people if login}
     expected[CHILD_OFFICER] = "child"
     for login, org_key in expected.items():
@@ -554,9 +649,7 @@ def _staff(country: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | N
     return orgs, users
 
 
-def _execute(spec: CaseSpec, orgs: dict[str, Any], users: dict[str, Any]) -> None:  # noqa: C901, PLR0912
-    from tipsom.cases import services as cs
-
+def _execute(spec: CaseSpec, orgs: dict[str, Any], users: dict[str, Any]) -> Case:  # noqa: C901, PLR0912
     org_key, login, supervisor_login = OWNERS[spec.owner]
     actor = users[login]
     case = cs.case_register(
@@ -600,6 +693,7 @@ def _execute(spec: CaseSpec, orgs: dict[str, Any], users: dict[str, Any]) -> Non
         request = cs.case_close(actor=actor, case_id=case.pk, **spec.closure)
         if spec.closure_approved and request.approval == "pending":
             cs.closure_review(actor=users[supervisor_login], request_id=request.pk, approve=True)
+    return case
 
 
 def _moment(day: str, hour: int = 10) -> datetime:
@@ -607,157 +701,53 @@ def _moment(day: str, hour: int = 10) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=UTC)
 
 
-class _BulkWriter:
-    """Writes planned cases straight to the tables, checked by the same validators as the services.
-
-    The services take about 15 ms a call (permission, row lock, audit chain), far too slow for 30,000 calls on a
-    small machine; these rows are the same ones they would write, the audit log gets one summary event per
-    country, and values are encrypted and blind-indexed by the same fields and keys."""
-
-    def __init__(self, orgs: dict[str, Any], users: dict[str, Any]) -> None:
-        self.orgs = orgs
-        self.users = users
-        self.rows: dict[type, list[Any]] = {}
-
-    def add(self, row: Any) -> Any:
-        self.rows.setdefault(type(row), []).append(row)
-        return row
-
-    def write(self, specs: list[CaseSpec]) -> None:  # noqa: C901, PLR0912, PLR0915
-        from tipsom.cases import models as cm
-        from tipsom.cases.services import screening_recommendation
-        from tipsom.cases.services.case import _case_fields, _next_case_number
-        from tipsom.core import validation as check
-        from tipsom.people.models import Person
-        from tipsom.people.services import _validate_all
-
-        persons, cases = [], []
-        for spec in specs:
-            org_key, login, _supervisor = OWNERS[spec.owner]
-            fields, rows = _validate_all(dict(spec.person))
-            person = Person(owner_organization=self.orgs[org_key], created_by=self.users[login], **fields)
-            persons.append((person, rows))
-        Person.objects.bulk_create([person for person, _rows in persons])
-        for person, rows in persons:
-            for items in rows.values():
-                for row in items:
-                    row.person = person
-                    self.add(row)
-        for spec, (person, _rows) in zip(specs, persons, strict=True):
-            org_key, login, _supervisor = OWNERS[spec.owner]
-            organization = self.orgs[org_key]
-            errors = check.Errors()
-            fields = _case_fields(spec.case, errors, country=organization.country, person=person)
-            errors.raise_if_any()
-            case = cm.Case(
-                person=person, owner_organization=organization, country=organization.country,
-                case_number=_next_case_number(organization.country, fields["identified_on"].year),
-                is_child=spec.is_child, case_owner=self.users[login], created_by=self.users[login], **fields,
-            )  # fmt: skip
-            cases.append(case)
-        cm.Case.objects.bulk_create(cases)
-        for spec, case in zip(specs, cases, strict=True):
-            self._case_rows(spec, case, cm, screening_recommendation)
-        updated = [case for case in cases if case.version > 1]
-        cm.Case.objects.bulk_update(
-            updated, ["status", "closure_reason", "closed_on", "trafficking_status", "is_child", "version"]
-        )
-        for model, items in self.rows.items():
-            model.objects.bulk_create(items, batch_size=500)
-
-    def _case_rows(self, spec: CaseSpec, case: Any, cm: Any, recommend: Any) -> None:  # noqa: C901, PLR0912
-        _org_key, login, supervisor_login = OWNERS[spec.owner]
-        actor = self.users[login]
-        supervisor = self.users.get(supervisor_login) if supervisor_login else None
-        identified = spec.case["identified_on"]
-        approved = cm.StatusDecision.Approval
-        changes = 0
-        self.add(cm.StatusDecision(
-            case=case, created_by=actor, status="PossibleVictimOfTrafficking", decided_on=identified,
-            deciding_organization_type="NGO" if spec.owner in ("shelter", "ngo") else (
-                "Police" if spec.owner == "police" else "NonPoliceGovernmentalOrganization"),
-            basis="", approval=approved.NOT_NEEDED,
-        ))  # fmt: skip
-        if spec.screening:
-            keys = ("acts", "means", "purposes", "som_vulnerabilities")
-            recommendation = recommend(is_child=spec.is_child, **{key: spec.screening[key] for key in keys})
-            self.add(cm.Screening(case=case, created_by=actor, recommendation=recommendation, notes="",
-                                  **spec.screening))  # fmt: skip
-        for event in spec.events:
-            self.add(cm.TraffickingEvent(case=case, created_by=actor, **event))
-        for consent in spec.consents:
-            self.add(cm.Consent(case=case, created_by=actor, **{"service_types": [], **consent}))
-        changes += len(spec.events) + len(spec.consents)
-        track = None
-        if spec.is_child:
-            pending = cm.ChildProtection.AgeAssessment
-            track = self.add(cm.ChildProtection(
-                case=case, age_assessment=pending.PENDING if spec.extra["presumed_minor"] else pending.NOT_NEEDED,
-            ))  # fmt: skip
-        if spec.child_notify and track is not None:
-            agency = self.orgs["child"]
-            self.add(cm.CaseOrganization(case=case, organization=agency, reason="child_protection", added_by=actor))
-            track.notified_organization = agency
-            track.notified_at = _moment(identified, 11)
-            for update in spec.child_updates:
-                fields = dict(update)
-                if "guardian_organization" in fields:
-                    fields["guardian_organization"] = self.orgs[fields["guardian_organization"]]
-                for name, value in fields.items():
-                    setattr(track, name, date.fromisoformat(value) if name.endswith("_on") else value)
-                if fields.get("age_assessment") == pending.ADULT:
-                    case.is_child = False
-            changes += 1 + len(spec.child_updates)
-        if spec.decision:
-            decision = dict(spec.decision)
-            needs_approval = decision["status"] == ACTUAL and _approval_required("actual_victim")
-            state = approved.NOT_NEEDED
-            if needs_approval:
-                state = approved.APPROVED if spec.decision_approved else approved.PENDING
-            row = self.add(cm.StatusDecision(case=case, created_by=actor, approval=state, **decision))
-            if state == approved.APPROVED:
-                row.approved_by, row.approved_at = supervisor, _moment(decision["decided_on"], 15)
-            if state != approved.PENDING:
-                case.trafficking_status = decision["status"]
-            changes += 1 + (state == approved.APPROVED)
-        for assessment in spec.assessments:
-            self.add(cm.Assessment(case=case, created_by=actor, notes="", **{"needs": [], **assessment}))
-        for item in spec.plan_items:
-            self.add(cm.SupportPlanItem(case=case, created_by=actor, goal="", **item))
-        for service in spec.services:
-            fields = dict(service)
-            provider = self.orgs[fields.pop("provider")]
-            self.add(cm.ServiceDelivery(case=case, created_by=actor, provider=provider, notes="", **fields))
-        for task in spec.tasks:
-            done_at = _moment(min(task["due_on"], cases_config()["as_of"]), 16) if task["done"] else None
-            self.add(cm.Task(case=case, created_by=actor, title=task["title"], due_on=task["due_on"],
-                             assigned_to=actor, done_at=done_at))  # fmt: skip
-        for text in spec.journal:
-            self.add(cm.JournalEntry(case=case, created_by=actor, text=text))
-        changes += len(spec.assessments) + len(spec.plan_items) + len(spec.services) + len(spec.tasks)
-        if spec.follow_up:
-            case.status = "FollowUp"
-            changes += 1
-        if spec.closure:
-            needs_approval = _approval_required("closure")
-            state = approved.NOT_NEEDED
-            if needs_approval:
-                state = approved.APPROVED if spec.closure_approved else approved.PENDING
-            request = self.add(cm.ClosureRequest(case=case, created_by=actor, approval=state, **spec.closure))
-            if state == approved.APPROVED:
-                request.approved_by, request.approved_at = supervisor, _moment(spec.closure["closed_on"], 15)
-            if state != approved.PENDING:
-                case.status = spec.closure["status"]
-                case.closure_reason = spec.closure["reason"]
-                case.closed_on = date.fromisoformat(spec.closure["closed_on"])
-            changes += 2
-        case.version = 1 + changes
-
-
-def _approval_required(kind: str) -> bool:
-    from tipsom.cases.services import approval_required
-
-    return approval_required(kind)
+def case_import(spec: CaseSpec, orgs: dict[str, Any], users: dict[str, Any]) -> CaseImport:
+    """A planned case as cases_bulk_import takes it: the same steps as `_execute` takes through the services, with
+    the times the services would have taken from the clock set on the planned days."""
+    org_key, login, supervisor_login = OWNERS[spec.owner]
+    actor = users[login]
+    supervisor = users.get(supervisor_login) if supervisor_login else None
+    decision = dict(spec.decision) if spec.decision else None
+    if decision is not None and spec.decision_approved:
+        decision.update(approved_by=supervisor, approved_at=_moment(decision["decided_on"], 15))
+    closure = dict(spec.closure) if spec.closure else None
+    if closure is not None and spec.closure_approved:
+        closure.update(approved_by=supervisor, approved_at=_moment(closure["closed_on"], 15))
+    updates = []
+    for update in spec.child_updates:
+        fields = dict(update)
+        if "guardian_organization" in fields:
+            fields["guardian_organization"] = orgs[fields["guardian_organization"]]
+        updates.append(fields)
+    as_of = cases_config()["as_of"]
+    return CaseImport(
+        organization=orgs[org_key],
+        created_by=actor,
+        person=spec.person,
+        case=spec.case,
+        screening=spec.screening,
+        events=spec.events,
+        consents=spec.consents,
+        child_notified_organization=orgs["child"] if spec.child_notify else None,
+        child_notified_at=_moment(spec.case["identified_on"], 11) if spec.child_notify else None,
+        child_updates=updates,
+        decision=decision,
+        assessments=spec.assessments,
+        plan_items=spec.plan_items,
+        services=[{**service, "provider": orgs[service["provider"]]} for service in spec.services],
+        tasks=[
+            {
+                "title": task["title"],
+                "due_on": task["due_on"],
+                "assigned_to": actor,
+                "done_at": _moment(min(task["due_on"], as_of), 16) if task["done"] else None,
+            }
+            for task in spec.tasks
+        ],
+        journal=spec.journal,
+        follow_up=spec.follow_up,
+        closure=closure,
+    )
 
 
 @dataclass(frozen=True)
@@ -766,46 +756,67 @@ class CasesReport:
     existing: int
     skipped_countries: tuple[str, ...] = ()
 
+    @property
+    def summary(self) -> str:
+        """The line `tipsom demo` prints."""
+        skipped = f" (skipped, their staff are not as planned: {', '.join(self.skipped_countries)})"
+        return (
+            f"Cases: {self.created} created, {self.existing} already there"
+            + (skipped if self.skipped_countries else "")
+            + "."
+        )
+
 
 @transaction.atomic
-def cases_load(
-    *,
-    countries: list[dict[str, Any]],
-    seed: int,
-    cases_per_country: int | None = None,
-    service_cases: int = SERVICE_CASES_PER_COUNTRY,
-) -> CasesReport:
-    """Load the planned cases each country does not have yet, in one transaction. The first
-    `service_cases` of each country go through the case services, one call per step, audited as their staff;
-    the rest are written in bulk with one summary audit event per country."""
-    from tipsom.audit.services import audit_record
-
-    counts = case_counts(cases_per_country)
+def cases_load(options: Any, *, service_cases: int = SERVICE_CASES_PER_COUNTRY) -> CasesReport:
+    """Load the planned cases each country does not have yet, in one transaction. The first `service_cases` of each
+    country go through the case services, one call per step, audited as their staff; the rest through
+    cases_bulk_import (one summary audit event per country). `options` are the demo's (seed, cases_per_country,
+    countries, organizations, users)."""
+    counts = case_counts(options.cases_per_country)
     done = loaded_counts()
     created = existing = 0
     skipped: list[str] = []
-    for country in countries:
+    for country in options.countries:
         code = country["code"]
         target, already = counts.get(code, 0), done.get(code, 0)
         existing += min(target, already)
         if target <= already:
             continue
-        staff = _staff(country)
+        staff = demo_staff(country, options)
         if staff is None:
             skipped.append(code)
             continue
         orgs, users = staff
-        specs = cases_plan([country], seed=seed, cases_per_country=target, start={code: already})
+        specs = cases_plan([country], seed=options.seed, cases_per_country=target, start={code: already})
         through_services = [spec for spec in specs if spec.index < service_cases]
-        for spec in through_services:
-            _execute(spec, orgs, users)
+        loaded = [_execute(spec, orgs, users) for spec in through_services]
         bulk = [spec for spec in specs if spec.index >= service_cases]
         if bulk:
-            _BulkWriter(orgs, users).write(bulk)
+            loaded += cases_bulk_import(
+                actor=None,
+                records=[case_import(spec, orgs, users) for spec in bulk],
+                note={"source": "demo", "country": code, "seed": options.seed},
+            )
         created += len(specs)
         audit_record(
-            actor=None, action=AUDIT_ACTION, object_type=AUDIT_OBJECT, object_id=code,
-            changes={"seed": seed, "from": already, "to": target, "created": len(specs),
-                     "through_services": len(through_services), "in_bulk": len(bulk)},
-        )  # fmt: skip
+            actor=None,
+            action=AUDIT_ACTION,
+            object_type=AUDIT_OBJECT,
+            object_id=code,
+            changes={
+                "seed": options.seed,
+                "from": already,
+                "to": target,
+                "created": len(specs),
+                "through_services": len(through_services),
+                "in_bulk": len(bulk),
+                "cases": [loaded[0].pk, loaded[-1].pk],  # created one after the other: which cases these are
+            },
+        )
     return CasesReport(created=created, existing=existing, skipped_countries=tuple(skipped))
+
+
+def seed(options: Any) -> CasesReport:
+    """The "cases" demo seeder (registered by CasesConfig.ready)."""
+    return cases_load(options)

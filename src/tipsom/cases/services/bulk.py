@@ -1,0 +1,623 @@
+"""Many cases, or many rows of existing cases, written at once: for loading records kept elsewhere (a legacy
+register, the synthetic cases of `tipsom demo`).
+
+The one-by-one services take about 15 ms a call (permission, row lock, audit chain): too slow for tens of thousands
+of rows. These check every row as those services check it (the same validators, the same rules), write the rows
+with bulk inserts, and record one summary audit event per call instead of one per row. Identifying values are
+encrypted and blind-indexed by the model fields, as always. They check no permission: they are for commands run
+by an operator on the server, never for a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from tipsom.audit.services import audit_record
+from tipsom.cases.models import (
+    ACTUAL_VICTIM,
+    NOT_A_VICTIM,
+    POSSIBLE_VICTIM,
+    STATUS_CLOSED,
+    STATUS_CLOSED_REFERRED,
+    STATUS_FOLLOW_UP,
+    Assessment,
+    Case,
+    CaseOrganization,
+    ChildProtection,
+    ClosureReason,
+    ClosureRequest,
+    Consent,
+    JournalEntry,
+    Screening,
+    ServiceDelivery,
+    StatusDecision,
+    SupportPlanItem,
+    Task,
+    TraffickingEvent,
+)
+from tipsom.cases.services.case import (
+    CASE_FIELDS,
+    age_assessment_initial,
+    approval_required,
+    case_fields_validate,
+    case_number_next,
+    child_step_problems,
+    child_steps_error,
+    deciding_type_of,
+    earliest_birth,
+    is_child_at,
+    screening_fields_validate,
+    screening_recommendation,
+)
+from tipsom.core import validation as check
+from tipsom.core.errors import ApplicationError
+from tipsom.organizations import geography
+from tipsom.organizations.models import OrganizationFunction
+from tipsom.people.models import Person
+from tipsom.people.services import person_fields_validate
+
+RETURN_SERVICE = "Return"
+Approval = StatusDecision.Approval
+# The case's own fields an import gives: its owner is who registered it.
+IMPORT_CASE_FIELDS = tuple(name for name in CASE_FIELDS if name != "case_owner")
+
+
+@dataclass(frozen=True)
+class CaseImport:
+    """One case to register with what was done on it, each part in the fields its one-by-one service takes.
+
+    `created_by` registered the case, owns it and wrote its parts. `decision` and `closure` may carry
+    `approved_by` and `approved_at` when a supervisor approved them (where the country asks for approval; without
+    them they wait for one). `child_updates` and `services` name organizations as Organization rows, `tasks` may
+    carry `done_at`."""
+
+    organization: Any
+    created_by: Any
+    person: dict[str, Any]  # person_create fields
+    case: dict[str, Any]  # case_register fields (without person, screening, case_owner)
+    screening: dict[str, Any] | None = None
+    events: Sequence[dict[str, Any]] = ()  # event_add
+    consents: Sequence[dict[str, Any]] = ()  # consent_record
+    child_notified_organization: Any = None  # child_notify: the agency
+    child_notified_at: datetime | None = None
+    child_updates: Sequence[dict[str, Any]] = ()  # child_update
+    decision: dict[str, Any] | None = None  # case_decide_status
+    assessments: Sequence[dict[str, Any]] = ()  # assessment_add
+    plan_items: Sequence[dict[str, Any]] = ()  # plan_item_add
+    services: Sequence[dict[str, Any]] = ()  # service_add, with `provider`
+    tasks: Sequence[dict[str, Any]] = ()  # task_add, with `assigned_to` and `done_at`
+    journal: Sequence[str] = ()  # journal_add
+    follow_up: bool = False  # case_set_status(FollowUp)
+    closure: dict[str, Any] | None = None  # case_close
+
+
+@dataclass(frozen=True)
+class CaseWorkImport:
+    """Consents and services delivered to add to an existing, open case, written by `created_by`."""
+
+    case: Case
+    created_by: Any
+    consents: Sequence[dict[str, Any]] = ()
+    services: Sequence[dict[str, Any]] = ()
+
+
+@dataclass
+class _Rows:
+    """Rows waiting for their bulk insert, by model, in order."""
+
+    by_model: dict[type, list[Any]] = field(default_factory=dict)
+
+    def add(self, row: Any) -> Any:
+        self.by_model.setdefault(type(row), []).append(row)
+        return row
+
+    def write(self) -> dict[str, int]:
+        for model, rows in self.by_model.items():
+            model.objects.bulk_create(rows, batch_size=500)
+        return {model._meta.model_name or "": len(rows) for model, rows in self.by_model.items()}
+
+
+def _prefixed(errors: dict[str, str], prefix: str) -> dict[str, str]:
+    return {f"{prefix}.{name}": message for name, message in errors.items()}
+
+
+def _raise(problems: dict[str, str]) -> None:
+    if problems:
+        raise ApplicationError("invalid", _("Some records are not valid."), {"fields": problems})
+
+
+# --- The parts of a case, checked as their services check them ------------------------------------------------
+def _event(errors: check.Errors, data: dict[str, Any], case: Case, born: date | None, created_by: Any) -> Any:
+    check.reject_unknown(data, ("event_type", "country", "place", "start_date", "end_date"))
+    before_birth = _("An event cannot be dated before the person's birth.")
+    start = check.a_date(
+        errors, "start_date", data.get("start_date"), required=False, not_before=born, not_before_message=before_birth
+    )
+    end = check.a_date(
+        errors, "end_date", data.get("end_date"), required=False, not_before=born, not_before_message=before_birth
+    )
+    if start and end and end < start:
+        errors["end_date"] = _("The end cannot come before the start.")
+    return TraffickingEvent(
+        case=case,
+        created_by=created_by,
+        event_type=check.code(errors, "event_type", "hte_Type", data.get("event_type")),
+        country=geography.valid_country(errors, "country", data.get("country"), required=True),
+        place=check.line(errors, "place", data.get("place", "")),
+        start_date=start,
+        end_date=end,
+    )
+
+
+def _consent(
+    errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, latest: dict[str, date]
+) -> Consent:
+    """`latest`: the date of the consent in force per purpose, updated as consents are added in order."""
+    check.reject_unknown(data, ("purpose", "given", "recorded_on", "given_by", "service_types"))
+    purpose = check.choice(errors, "purpose", Consent.Purpose, data.get("purpose"))
+    given_by = check.choice(errors, "given_by", Consent.GivenBy, data.get("given_by"))
+    given = data.get("given")
+    if not isinstance(given, bool):
+        errors["given"] = _("Say whether consent is given or withdrawn.")
+    recorded = check.a_date(
+        errors,
+        "recorded_on",
+        data.get("recorded_on"),
+        not_before=case.identified_on,
+        not_before_message=_("Consent cannot be dated before the identification."),
+    )
+    if recorded is not None and purpose:
+        if purpose in latest and recorded < latest[purpose]:
+            errors["recorded_on"] = _(
+                "The consent in force for this purpose is dated %(date)s; date this one on or after it."
+            ) % {"date": latest[purpose].isoformat()}
+        latest[purpose] = max(recorded, latest.get(purpose, recorded))
+    types = check.codes(errors, "service_types", "spl_Type", data.get("service_types"))
+    if purpose == Consent.Purpose.REFERRAL and given is True and not types and "service_types" not in errors:
+        errors["service_types"] = _("Name the types of service the person agreed to share with.")
+    if purpose != Consent.Purpose.REFERRAL and types:
+        errors["service_types"] = _("Types of service apply to consent for referral only.")
+    if case.is_child and given_by == Consent.GivenBy.PERSON:
+        errors["given_by"] = _("For a child, a guardian or parent gives or withdraws consent.")
+    return Consent(
+        case=case,
+        created_by=created_by,
+        purpose=purpose,
+        given=given is True,
+        recorded_on=recorded,
+        given_by=given_by,
+        service_types=types if given else [],
+    )
+
+
+def _service(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any) -> ServiceDelivery:
+    check.reject_unknown(data, ("support_type", "delivered_on", "provider", "outcome", "notes"))
+    provider = data.get("provider")
+    if provider is None or provider.country != case.country or not provider.is_active:
+        errors["provider"] = _("Choose an organization of this country.")
+    return ServiceDelivery(
+        case=case,
+        created_by=created_by,
+        support_type=check.code(errors, "support_type", "spl_Type", data.get("support_type")),
+        delivered_on=check.a_date(
+            errors,
+            "delivered_on",
+            data.get("delivered_on"),
+            not_before=case.identified_on,
+            not_before_message=_("A service cannot be dated before the identification."),
+        ),
+        provider=provider,
+        outcome=check.choice(errors, "outcome", ServiceDelivery.Outcome, data.get("outcome")),
+        notes=check.text(errors, "notes", data.get("notes", "")),
+    )
+
+
+def _assessment(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any) -> Assessment:
+    check.reject_unknown(data, ("kind", "assessed_on", "level", "needs", "notes"))
+    return Assessment(
+        case=case,
+        created_by=created_by,
+        kind=check.choice(errors, "kind", Assessment.Kind, data.get("kind")),
+        level=check.choice(errors, "level", Assessment.Level, data.get("level")),
+        assessed_on=check.a_date(
+            errors,
+            "assessed_on",
+            data.get("assessed_on"),
+            not_before=case.identified_on,
+            not_before_message=_("An assessment cannot be dated before the identification."),
+        ),
+        needs=check.codes(errors, "needs", "spl_Type", data.get("needs")),
+        notes=check.text(errors, "notes", data.get("notes", "")),
+    )
+
+
+def _plan_item(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any) -> SupportPlanItem:
+    check.reject_unknown(data, ("support_type", "goal", "target_date"))
+    return SupportPlanItem(
+        case=case,
+        created_by=created_by,
+        support_type=check.code(errors, "support_type", "spl_Type", data.get("support_type")),
+        goal=check.text(errors, "goal", data.get("goal", ""), max_length=1000),
+        target_date=check.future_date(errors, "target_date", data.get("target_date")),
+    )
+
+
+def _task(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, on_case: set[int]) -> Task:
+    """`on_case`: the organizations working on the case, whose users may be assigned its tasks."""
+    check.reject_unknown(data, ("title", "due_on", "assigned_to", "done_at"))
+    assignee = data.get("assigned_to")
+    if assignee is not None and (assignee.organization_id not in on_case or not assignee.is_active):
+        errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
+    return Task(
+        case=case,
+        created_by=created_by,
+        title=check.line(errors, "title", data.get("title"), required=True),
+        due_on=check.future_date(errors, "due_on", data.get("due_on"), required=True),
+        assigned_to=assignee,
+        done_at=data.get("done_at"),
+    )
+
+
+def _child_track(errors: check.Errors, record: CaseImport, case: Case, person: Person, rows: _Rows) -> Any:
+    """The child track of a child's case: started, the agency notified, then each update in turn (as
+    child_notify and child_update do). Returns the track, or None for an adult's case."""
+    if not case.is_child:
+        if record.child_notified_organization is not None or record.child_updates:
+            errors["child_protection"] = _("This case is not on the child track.")
+        return None
+    track = rows.add(ChildProtection(case=case, age_assessment=age_assessment_initial(person)))
+    agency = record.child_notified_organization
+    if agency is not None:
+        functions = agency.functions or []
+        if (
+            agency.country != case.country
+            or not agency.is_active
+            or OrganizationFunction.CHILD_PROTECTION not in (functions)
+        ):
+            errors["child_protection.organization"] = _("Choose a child protection agency of this country.")
+        if agency.pk != case.owner_organization_id:
+            rows.add(
+                CaseOrganization(
+                    case=case,
+                    organization=agency,
+                    reason=CaseOrganization.Reason.CHILD_PROTECTION,
+                    added_by=record.created_by,
+                )
+            )
+        track.notified_organization = agency
+        track.notified_at = record.child_notified_at
+        case.version += 1
+    for index, update in enumerate(record.child_updates):
+        problems = check.Errors()
+        _child_update(problems, update, case, track)
+        errors.update(_prefixed(problems, f"child_updates.{index}"))
+        case.version += 1
+    return track
+
+
+def _child_update(errors: check.Errors, data: dict[str, Any], case: Case, track: ChildProtection) -> None:
+    from tipsom.cases.services.child import CHILD_FIELDS
+
+    check.reject_unknown(data, CHILD_FIELDS)
+    identified = case.identified_on
+    if "guardian_name" in data:
+        track.guardian_name = check.line(errors, "guardian_name", data["guardian_name"])
+    if "guardian_organization" in data:
+        org = data["guardian_organization"]
+        if org is not None and (org.country != case.country or not org.is_active):
+            errors["guardian_organization"] = _("Choose an organization of this country.")
+        track.guardian_organization = org
+    for name, message in (
+        ("guardian_appointed_on", _("A guardian cannot be appointed before the identification.")),
+        ("best_interests_completed_on", _("The assessment cannot be completed before the identification.")),
+    ):
+        if name in data:
+            value = check.a_date(
+                errors, name, data[name], required=False, not_before=identified, not_before_message=message
+            )
+            setattr(track, name, value)
+    for name, choices in (
+        ("best_interests", ChildProtection.Assessment),
+        ("family_tracing", ChildProtection.Tracing),
+        ("age_assessment", ChildProtection.AgeAssessment),
+    ):
+        if name in data:
+            setattr(track, name, check.choice(errors, name, choices, data[name]))
+    if track.guardian_appointed_on and not (track.guardian_name or track.guardian_organization):
+        errors["guardian_name"] = _("Name the guardian or the guardian's organization.")
+    if track.best_interests == ChildProtection.Assessment.COMPLETED and not track.best_interests_completed_on:
+        errors["best_interests_completed_on"] = _("Give the date the assessment was completed.")
+    if "age_assessment" in data:
+        case.is_child = track.age_assessment != ChildProtection.AgeAssessment.ADULT
+
+
+def _approval(
+    errors: check.Errors, kind: str, data: dict[str, Any], created_by: Any, *, needed: bool
+) -> tuple[str, Any, Any]:
+    """(approval state, approved_by, approved_at) of a decision or closure that says who approved it, if anyone:
+    where approval is needed, it waits for a supervisor unless one (not its author) approved it."""
+    if not needed:
+        return Approval.NOT_NEEDED, None, None
+    approver = data.get("approved_by")
+    if approver is None:
+        return Approval.PENDING, None, None
+    if approver.pk == getattr(created_by, "pk", None):
+        errors[f"{kind}.approved_by"] = _("A supervisor other than the person who made the request must approve it.")
+    return Approval.APPROVED, approver, data.get("approved_at")
+
+
+def _decision(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, rows: _Rows) -> None:
+    check.reject_unknown(
+        data, ("status", "decided_on", "deciding_organization_type", "basis", "approved_by", "approved_at")
+    )
+    status = check.code(errors, "decision.status", "vic_TraffickingStatus", data.get("status"))
+    needed = status == ACTUAL_VICTIM and approval_required("actual_victim")
+    state, approver, approved_at = _approval(errors, "decision", data, created_by, needed=needed)
+    rows.add(
+        StatusDecision(
+            case=case,
+            created_by=created_by,
+            status=status,
+            approval=state,
+            approved_by=approver,
+            approved_at=approved_at,
+            decided_on=check.a_date(
+                errors,
+                "decision.decided_on",
+                data.get("decided_on"),
+                not_before=case.identified_on,
+                not_before_message=_("A decision cannot be dated before the identification."),
+            ),
+            deciding_organization_type=check.code(
+                errors,
+                "decision.deciding_organization_type",
+                "vic_TraffickingStatusDecisionMakingOrg",
+                data.get("deciding_organization_type"),
+            ),
+            basis=check.text(
+                errors, "decision.basis", data.get("basis", ""), required=status in (ACTUAL_VICTIM, NOT_A_VICTIM)
+            ),
+        )
+    )
+    if state != Approval.PENDING:
+        case.trafficking_status = status
+    case.version += 1 + (state == Approval.APPROVED)
+
+
+def _closure(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, track: Any, rows: _Rows) -> None:
+    check.reject_unknown(data, ("status", "reason", "closed_on", "approved_by", "approved_at"))
+    status = data.get("status", STATUS_CLOSED)
+    if status not in (STATUS_CLOSED, STATUS_CLOSED_REFERRED):
+        errors["closure.status"] = _("A case closes as Closed or ClosedReferred.")
+    reason = check.choice(errors, "closure.reason", ClosureReason, data.get("reason"))
+    closed = check.a_date(
+        errors,
+        "closure.closed_on",
+        data.get("closed_on"),
+        not_before=case.identified_on,
+        not_before_message=_("A case cannot close before it was identified."),
+    )
+    if case.is_child and track is not None:
+        problems = list(child_step_problems(track).values())
+        if problems:
+            errors["closure"] = _("A child's case cannot close yet: %(problems)s") % {"problems": " ".join(problems)}
+    state, approver, approved_at = _approval(errors, "closure", data, created_by, needed=approval_required("closure"))
+    rows.add(
+        ClosureRequest(
+            case=case,
+            created_by=created_by,
+            status=status,
+            reason=reason,
+            closed_on=closed,
+            approval=state,
+            approved_by=approver,
+            approved_at=approved_at,
+        )
+    )
+    if state != Approval.PENDING:
+        case.status, case.closure_reason, case.closed_on = status, reason, closed
+    case.version += 1 + (state == Approval.APPROVED)
+
+
+def _case_parts(errors: check.Errors, record: CaseImport, case: Case, person: Person, rows: _Rows) -> None:
+    """Every part of one imported case, in the order its services would have written them; `case.version` counts
+    the changes as they would have."""
+    actor = record.created_by
+    born = earliest_birth(person)
+    rows.add(
+        StatusDecision(
+            case=case,
+            created_by=actor,
+            status=POSSIBLE_VICTIM,
+            decided_on=case.identified_on,
+            deciding_organization_type=deciding_type_of(record.organization),
+            basis="",
+            approval=Approval.NOT_NEEDED,
+        )
+    )
+    if record.screening is not None:
+        if not isinstance(record.screening, dict):
+            errors["screening"] = _("Give the screening's answers.")
+        else:
+            screening = screening_fields_validate(record.screening, errors, identified_on=case.identified_on, born=born)
+            keys = ("acts", "means", "purposes", "som_vulnerabilities")
+            recommendation = screening_recommendation(is_child=case.is_child, **{k: screening[k] for k in keys})
+            rows.add(Screening(case=case, created_by=actor, recommendation=recommendation, **screening))
+    parts: list[tuple[str, Sequence[Any], Any]] = [
+        ("events", record.events, lambda e, d: _event(e, d, case, born, actor)),
+    ]
+    latest: dict[str, date] = {}
+    parts.append(("consents", record.consents, lambda e, d: _consent(e, d, case, actor, latest)))
+    for name, items, build in parts:
+        for index, data in enumerate(items):
+            problems = check.Errors()
+            rows.add(build(problems, dict(data)))
+            errors.update(_prefixed(problems, f"{name}.{index}"))
+            case.version += 1
+    track = _child_track(errors, record, case, person, rows)
+    on_case = {case.owner_organization_id, getattr(track, "notified_organization_id", None)} - {None}
+    if record.decision is not None:
+        _decision(errors, dict(record.decision), case, actor, rows)
+    later: list[tuple[str, Sequence[Any], Any]] = [
+        ("assessments", record.assessments, lambda e, d: _assessment(e, d, case, actor)),
+        ("plan_items", record.plan_items, lambda e, d: _plan_item(e, d, case, actor)),
+        ("services", record.services, lambda e, d: _service(e, d, case, actor)),
+        ("tasks", record.tasks, lambda e, d: _task(e, d, case, actor, on_case)),
+    ]
+    for name, items, build in later:
+        for index, data in enumerate(items):
+            problems = check.Errors()
+            row = rows.add(build(problems, dict(data)))
+            case.version += 1 + (name == "tasks" and row.done_at is not None)
+            if name == "services" and row.support_type == RETURN_SERVICE and case.is_child and track is not None:
+                missing = child_step_problems(track, for_return=True)
+                if missing:
+                    problems["support_type"] = " ".join(missing.values())
+            errors.update(_prefixed(problems, f"{name}.{index}"))
+    for index, text in enumerate(record.journal):
+        problems = check.Errors()
+        rows.add(JournalEntry(case=case, created_by=actor, text=check.text(problems, "text", text, required=True)))
+        errors.update(_prefixed(problems, f"journal.{index}"))
+    if record.follow_up:
+        case.status = STATUS_FOLLOW_UP
+        case.version += 1
+    if record.closure is not None:
+        _closure(errors, dict(record.closure), case, actor, track, rows)
+
+
+@transaction.atomic
+def cases_bulk_import(*, actor: Any, records: Sequence[CaseImport], note: dict[str, Any] | None = None) -> list[Case]:
+    """Register many cases, each with its person and what was done on it, checked as case_register and the
+    services of each part check them; nothing is written unless every record is valid (the error names each bad
+    field as `<record>.<part>.<field>`). Case numbers follow the order of `records`. One `case.bulk_import` audit
+    event records how many rows of each kind were written, with `note` (where they came from)."""
+    problems: dict[str, str] = {}
+    persons: list[tuple[Person, dict[str, list[Any]]]] = []
+    for index, record in enumerate(records):
+        try:
+            fields, person_rows = person_fields_validate(dict(record.person))
+        except ApplicationError as error:
+            problems.update(_prefixed(error.extra.get("fields") or {"person": error.message}, f"{index}.person"))
+            fields, person_rows = {}, {}
+        persons.append(
+            (Person(owner_organization=record.organization, created_by=record.created_by, **fields), person_rows)
+        )
+    cases: list[Case] = []
+    for index, (record, (person, _person_rows)) in enumerate(zip(records, persons, strict=True)):
+        errors = check.Errors()
+        check.reject_unknown(record.case, IMPORT_CASE_FIELDS)
+        for name in ("case_type", "identified_on"):
+            if name not in record.case:
+                errors[name] = _("This field is required.")
+        organization = record.organization
+        fields = case_fields_validate(record.case, errors, country=organization.country, person=person)
+        identified = fields.get("identified_on")
+        case = Case(
+            person=person,
+            owner_organization=organization,
+            country=organization.country,
+            is_child=bool(identified) and is_child_at(person, identified),
+            case_owner=record.created_by,
+            created_by=record.created_by,
+            **fields,
+        )
+        cases.append(case)
+        problems.update(_prefixed(errors, str(index)))
+    _raise(problems)
+    rows = _Rows()
+    for index, (record, case, (person, _person_rows)) in enumerate(zip(records, cases, persons, strict=True)):
+        errors = check.Errors()
+        _case_parts(errors, record, case, person, rows)
+        problems.update(_prefixed(errors, str(index)))
+    _raise(problems)
+
+    # Rows built before their person or case was saved take its primary key when they are inserted.
+    Person.objects.bulk_create([person for person, _rows in persons], batch_size=500)
+    person_rows = _Rows()
+    for person, collections in persons:
+        for items in collections.values():
+            for row in items:
+                row.person = person
+                person_rows.add(row)
+    written = {"person": len(persons), **person_rows.write()}
+    for case in cases:
+        case.case_number = case_number_next(case.country, case.identified_on.year)
+    Case.objects.bulk_create(cases, batch_size=500)
+    written = {**written, "case": len(cases), **rows.write()}
+    if cases:
+        audit_record(
+            actor=actor,
+            action="case.bulk_import",
+            object_type="cases.case",
+            changes={"rows": written, "first": cases[0].pk, "last": cases[-1].pk, **(note or {})},
+        )
+    return cases
+
+
+@transaction.atomic
+def case_work_bulk_add(
+    *, actor: Any, records: Sequence[CaseWorkImport], note: dict[str, Any] | None = None
+) -> list[CaseWorkImport]:
+    """Add consents and services delivered to many open cases, checked as consent_record and service_add check
+    them (a consent dated before the one in force is refused, a child's return needs the child track complete);
+    each row moves its case's version on as the service would. Returns the records with the rows written (their
+    `consents` and `services` are the saved rows). One `case.bulk_work` audit event, with `note`."""
+    cases = {record.case.pk: record.case for record in records}
+    latest: dict[int, dict[str, date]] = {}
+    for case_id, purpose, recorded in Consent.objects.filter(case__in=list(cases)).values_list(
+        "case_id", "purpose", "recorded_on"
+    ):
+        known = latest.setdefault(case_id, {})
+        known[purpose] = max(recorded, known.get(purpose, recorded))
+    problems: dict[str, str] = {}
+    rows = _Rows()
+    written: list[CaseWorkImport] = []
+    touched: dict[int, int] = {}
+    for index, record in enumerate(records):
+        case = record.case
+        errors = check.Errors()
+        if case.is_closed and (record.services or any(c.get("given") for c in record.consents)):
+            errors["case"] = _("This case is closed. Reopen it before changing it.")
+        consents = []
+        for position, data in enumerate(record.consents):
+            found = check.Errors()
+            consents.append(
+                rows.add(_consent(found, dict(data), case, record.created_by, latest.setdefault(case.pk, {})))
+            )
+            errors.update(_prefixed(found, f"consents.{position}"))
+        services = []
+        for position, data in enumerate(record.services):
+            found = check.Errors()
+            service = rows.add(_service(found, dict(data), case, record.created_by))
+            if service.support_type == RETURN_SERVICE and not found:
+                refused = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)
+                if refused is not None:
+                    found["support_type"] = refused.message
+            services.append(service)
+            errors.update(_prefixed(found, f"services.{position}"))
+        touched[case.pk] = touched.get(case.pk, 0) + len(consents) + len(services)
+        problems.update(_prefixed(errors, str(index)))
+        written.append(CaseWorkImport(case=case, created_by=record.created_by, consents=consents, services=services))
+    _raise(problems)
+    counts = rows.write()
+    by_step: dict[int, list[int]] = {}
+    for case_id, step in touched.items():
+        by_step.setdefault(step, []).append(case_id)
+    for step, ids in by_step.items():
+        if step:
+            Case.objects.filter(pk__in=ids).update(version=F("version") + step)
+    if any(counts.values()):
+        audit_record(
+            actor=actor,
+            action="case.bulk_work",
+            object_type="cases.case",
+            changes={"rows": counts, "cases": len(cases), **(note or {})},
+        )
+    return written
