@@ -192,7 +192,7 @@ def _validate_documents(documents: Any, errors: Errors) -> list[PersonDocument]:
 _COLLECTION_VALIDATORS = {"names": _validate_names, "contacts": _validate_contacts, "documents": _validate_documents}
 
 
-def _validate_all(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def person_fields_validate(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """(clean person fields, {collection: unsaved rows}); raises one ApplicationError naming every bad field."""
     unknown = set(data) - set(PERSON_FIELDS) - set(COLLECTIONS)
     if unknown:
@@ -235,7 +235,7 @@ def person_create(*, actor: Any, organization: Any, names: list[dict[str, Any]],
             raise NotFound()
     data.setdefault("contacts", [])
     data.setdefault("documents", [])
-    fields, rows = _validate_all({"names": names, **data})
+    fields, rows = person_fields_validate({"names": names, **data})
     person = Person(owner_organization=organization, created_by=actor, **fields)
     person.save()
     for collection, items in rows.items():
@@ -266,7 +266,7 @@ def person_update(*, actor: Any, person_id: Any, version: int | None, **data: An
     if ("birth_date" in data) != ("birth_date_precision" in data):
         data.setdefault("birth_date", person.birth_date)
         data.setdefault("birth_date_precision", person.birth_date_precision)
-    fields, rows = _validate_all(data)
+    fields, rows = person_fields_validate(data)
     changed_rows = {
         name: items
         for name, items in rows.items()
