@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.core import crypto
+from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedQuerySet
 
 GENESIS_HASH = "0" * 64
@@ -42,6 +43,21 @@ class AuditEventQuerySet(RestrictedQuerySet):
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
         raise AuditLogIsAppendOnly("Audit events are never changed.")
+
+
+UNREADABLE = "[unreadable] "
+
+
+class SealedReasonField(EncryptedTextField):
+    """An encrypted reason that verification can always read: a stored value that does not open (written by hand,
+    copied from another row) reads as UNREADABLE followed by what is stored, which no event's hash covers, so the
+    linker and `tipsom audit verify` name the event as altered instead of stopping at it."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        try:
+            return super().from_db_value(value, expression, connection)
+        except crypto.DecryptionError:
+            return UNREADABLE + str(value)
 
 
 def chain_link(previous_chain_hash: str, event_hash: str) -> str:
@@ -78,7 +94,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True)
+    # Free text that may name people (why an identity was revealed, why consent was overridden): encrypted at
+    # rest like any IDENTIFYING value, read in clear by those who may view the audit log (decisions/0006).
+    reason = SealedReasonField()
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
     channel = models.CharField(max_length=20, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)

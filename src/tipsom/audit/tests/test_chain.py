@@ -13,14 +13,18 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tipsom.accounts.testing import make_user
-from tipsom.audit.models import GENESIS_HASH, AuditEvent, AuditHead, AuditLogIsAppendOnly, chain_link
+from tipsom.audit.models import GENESIS_HASH, UNREADABLE, AuditEvent, AuditHead, AuditLogIsAppendOnly, chain_link
 from tipsom.audit.selectors import audit_chain_verify
 from tipsom.audit.services import audit_chain_link, audit_record
+from tipsom.core import crypto
 from tipsom.core.context import action_context
 from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db
 NO_WAIT = timedelta(0)
+
+
+REASON_CONTEXT = "audit_auditevent.reason"  # the column an encrypted reason is bound to
 
 
 def _events(count: int, actor=None) -> list[AuditEvent]:
@@ -143,13 +147,16 @@ def test_the_linker_waits_at_a_young_gap_and_passes_it_once_it_is_old():
     assert audit_chain_verify(now=written + timedelta(seconds=31)).intact
 
 
-def test_the_linker_does_not_chain_an_event_changed_before_it_was_chained():
+def test_an_event_changed_before_it_was_chained_is_named_before_and_after_linking():
     events = _events(3)
-    _sql("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["slipped in", events[1].pk])
-    result = _link()
-    assert (result.linked, result.waiting) == (1, 2)
+    _sql("UPDATE audit_auditevent SET object_id = %s WHERE id = %s", ["slipped in", events[1].pk])
     report = audit_chain_verify()
     assert not report.intact and "not chained yet" in report.problem and str(events[1].pk) in report.problem
+    # The linker chains the hash the writer stored: the change stays visible, and the chain does not stall on it.
+    result = _link()
+    assert (result.linked, result.waiting) == (3, 0)
+    report = audit_chain_verify()
+    assert not report.intact and report.broken_sequence == 2 and "altered" in report.problem
 
 
 # --- Tampering with chained events --------------------------------------------------------------------------
@@ -159,6 +166,16 @@ def test_a_row_changed_by_hand_is_named():
     report = audit_chain_verify()
     assert not report.intact and report.broken_sequence == 3
     assert "altered" in report.problem
+
+
+def test_a_sealed_reason_replaced_by_hand_is_named_not_a_crash():
+    """Without the keyring a forger can only write a value that does not open: it reads as unreadable text, which
+    no hash covers, so the event is named as altered (and the reasons stay sealed in the database)."""
+    events = _chained(3)
+    _sql("UPDATE audit_auditevent SET reason = %s WHERE position = %s", ["enc1:k0:garbage", 2])
+    assert AuditEvent.objects.get(pk=events[1].pk).reason.startswith(UNREADABLE)
+    report = audit_chain_verify()
+    assert not report.intact and report.broken_sequence == 2 and "altered" in report.problem
 
 
 def test_a_row_deleted_by_hand_is_named():
@@ -181,7 +198,11 @@ def test_a_rehashed_forgery_breaks_its_link():
     events = _chained(3)
     forged = events[1]
     forged.reason = "forged"
-    _sql("UPDATE audit_auditevent SET reason = %s, hash = %s WHERE position = %s", ["forged", forged.compute_hash(), 2])
+    # The forger holds the keyring too: the reason is sealed as the application would (decisions/0006).
+    _sql(
+        "UPDATE audit_auditevent SET reason = %s, hash = %s WHERE position = %s",
+        [crypto.encrypt("forged", context=REASON_CONTEXT), forged.compute_hash(), 2],
+    )
     report = audit_chain_verify()
     assert report.broken_sequence == 2 and "link" in report.problem
 
@@ -196,7 +217,7 @@ def test_a_rewritten_chain_is_caught_by_the_signed_head():
         chain = chain_link(chain, event.hash)
         _sql(
             "UPDATE audit_auditevent SET reason = %s, hash = %s, chain_hash = %s WHERE id = %s",
-            ["rewritten", event.hash, chain, event.pk],
+            [crypto.encrypt("rewritten", context=REASON_CONTEXT), event.hash, chain, event.pk],
         )
     report = audit_chain_verify()
     assert not report.intact and report.broken_sequence == 1 and "rewritten" in report.problem

@@ -87,6 +87,7 @@ CASE_SECRETS = {
     "attachment": "Conteudo sigiloso Zebulonia",
     "goal": "Matricula escolar Pirassununga",
     "approval_comment": "Confirmado com a vizinha Eudoxiana",
+    "reveal_reason": "Ligar para a prima Genoveva amanha",
 }
 
 
@@ -133,6 +134,8 @@ def test_no_plaintext_case_value_in_the_database(tmp_path):
     services.plan_item_add(actor=identifier, case_id=case.pk, support_type="Education", goal=CASE_SECRETS["goal"])
     content = b"%PDF-1.4\n" + CASE_SECRETS["attachment"].encode() + b"\n%%EOF\n"
     services.attachment_add(actor=identifier, case_id=case.pk, filename=CASE_SECRETS["filename"], content=content)
+
+    services.case_text_reveal(actor=identifier, case_id=case.pk, part="journal", reason=CASE_SECRETS["reveal_reason"])
 
     raw = database_bytes(tmp_path)
 

@@ -154,7 +154,7 @@ class TestRevealPerson(_RevealAccess):
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert "2009-05-14" in response.content.decode()
-        assert AuditEvent.objects.filter(action="reveal", reason=REASON, object_id=str(obj.pk)).exists()
+        assert REASON in {e.reason for e in AuditEvent.objects.filter(action="reveal", object_id=str(obj.pk))}
 
 
 class TestRevealName(_RevealAccess):
@@ -166,7 +166,7 @@ class TestRevealName(_RevealAccess):
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert NAME in response.content.decode()
-        assert AuditEvent.objects.filter(action="reveal", reason=REASON, object_id=str(obj.pk)).exists()
+        assert REASON in {e.reason for e in AuditEvent.objects.filter(action="reveal", object_id=str(obj.pk))}
 
 
 class TestRevealContact(_RevealAccess):
@@ -178,7 +178,7 @@ class TestRevealContact(_RevealAccess):
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert PHONE in response.content.decode()
-        assert AuditEvent.objects.filter(action="reveal", reason=REASON, object_id=str(obj.pk)).exists()
+        assert REASON in {e.reason for e in AuditEvent.objects.filter(action="reveal", object_id=str(obj.pk))}
 
 
 class TestRevealDocument(_RevealAccess):
@@ -190,7 +190,7 @@ class TestRevealDocument(_RevealAccess):
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert DOCUMENT in response.content.decode()
-        assert AuditEvent.objects.filter(action="reveal", reason=REASON, object_id=str(obj.pk)).exists()
+        assert REASON in {e.reason for e in AuditEvent.objects.filter(action="reveal", object_id=str(obj.pk))}
 
 
 def _edit_payload(person: Person, **overrides: Any) -> dict[str, Any]:
@@ -269,8 +269,8 @@ def test_reveal_needs_a_reason_and_is_audited(manager, home_org):
     content = partial.content.decode()
     assert partial.status_code == 200 and "<html" not in content
     assert NAME in content and "Cida" in content and PHONE in content and DOCUMENT in content
-    events = AuditEvent.objects.filter(action="reveal", reason=REASON)
-    assert events.count() == 5  # the person (birth date), two names, a contact, a document
+    events = [event for event in AuditEvent.objects.filter(action="reveal") if event.reason == REASON]
+    assert len(events) == 5  # the person (birth date), two names, a contact, a document
     assert all(NAME not in str(event.changes) for event in events)
     assert partial["Cache-Control"].startswith("max-age=0")
 
