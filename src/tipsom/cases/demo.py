@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -36,7 +37,7 @@ AUDIT_OBJECT = "demo.cases"
 
 # Who owns a case: the organization key (countries.json organization_kinds), the login that registers and works
 # it, and the supervisor who approves its decisions and closure (None: no supervisor in that organization).
-OWNERS = {
+OWNERS: dict[str, tuple[str, str, str | None]] = {
     "shelter": ("shelter", "shelter.case", "supervisor"),
     "ngo": ("ngo", "ngo.case", "ngo.supervisor"),
     "labour": ("labour", "identifier", None),
@@ -96,12 +97,12 @@ class CaseSpec:
 
 
 # --- Small helpers on the generator ----------------------------------------------------------------------------
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def _sample_weighted(rng: random.Random, weights: dict[str, float], count: int) -> list[str]:
+def _sample_weighted(rng: random.Random, weights: Mapping[str, float], count: int) -> list[str]:
     pool = dict(weights)
     picked: list[str] = []
     while pool and len(picked) < count:
@@ -669,7 +670,7 @@ def _execute(spec: CaseSpec, orgs: dict[str, Any], users: dict[str, Any]) -> Cas
     if spec.decision:
         decision = cs.case_decide_status(actor=actor, case_id=case.pk, **spec.decision)
         if spec.decision_approved and decision.approval == "pending":
-            cs.decision_review(actor=users[supervisor_login], decision_id=decision.pk, approve=True)
+            cs.decision_review(actor=users[str(supervisor_login)], decision_id=decision.pk, approve=True)
     for assessment in spec.assessments:
         cs.assessment_add(actor=actor, case_id=case.pk, **assessment)
     for item in spec.plan_items:
@@ -692,7 +693,7 @@ def _execute(spec: CaseSpec, orgs: dict[str, Any], users: dict[str, Any]) -> Cas
     if spec.closure:
         request = cs.case_close(actor=actor, case_id=case.pk, **spec.closure)
         if spec.closure_approved and request.approval == "pending":
-            cs.closure_review(actor=users[supervisor_login], request_id=request.pk, approve=True)
+            cs.closure_review(actor=users[str(supervisor_login)], request_id=request.pk, approve=True)
     return case
 
 

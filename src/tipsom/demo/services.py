@@ -236,9 +236,9 @@ def demo_load(*, seed: int = DEFAULT_SEED, cases_per_country: int | None = None)
     roles = _roles({spec.role for spec in plan.users})
     codes = [spec.code for spec in plan.organizations]
     existing_codes = set(Organization.objects.filter(code__in=codes).values_list("code", flat=True))
-    for spec in plan.organizations:
-        if spec.code not in existing_codes:
-            organization_create(actor=None, code=spec.code, **spec.fields())
+    for org_spec in plan.organizations:
+        if org_spec.code not in existing_codes:
+            organization_create(actor=None, code=org_spec.code, **org_spec.fields())
     organizations = {org.code: org for org in Organization.objects.filter(code__in=codes)}
     existing_users = _existing_usernames([spec.username for spec in plan.users])
     for spec in plan.users:

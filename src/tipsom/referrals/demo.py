@@ -263,7 +263,7 @@ def plan_case_referrals(country: dict[str, Any], spec: CaseSpec, seed: int) -> t
         if organizations[variant] != own:
             choices.append((service_type, variant))
     # The first steps of the pathway come first more often.
-    picked = []
+    picked: list[tuple[str, str]] = []
     for service_type, variant in choices:
         if len(picked) < count and rng.random() < 0.6:
             picked.append((service_type, variant))

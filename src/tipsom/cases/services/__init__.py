@@ -1,6 +1,6 @@
 """Writes for victim cases (see ARCHITECTURE.md: services check permission, apply the rule and audit)."""
 
-from tipsom.cases.services.bulk import CaseImport, CaseWorkImport, case_work_bulk_add, cases_bulk_import
+from tipsom.cases.services.bulk import CaseImport, CaseWorkImport, CaseWorkRows, case_work_bulk_add, cases_bulk_import
 from tipsom.cases.services.case import (
     approval_required,
     case_close,
@@ -38,6 +38,7 @@ from tipsom.cases.services.work import (
 __all__ = [
     "CaseImport",
     "CaseWorkImport",
+    "CaseWorkRows",
     "approval_required",
     "assessment_add",
     "attachment_add",

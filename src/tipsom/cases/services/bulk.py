@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -108,11 +108,20 @@ class CaseWorkImport:
     services: Sequence[dict[str, Any]] = ()
 
 
+@dataclass(frozen=True)
+class CaseWorkRows:
+    """The rows case_work_bulk_add wrote for one CaseWorkImport, in its order."""
+
+    case: Case
+    consents: list[Consent]
+    services: list[ServiceDelivery]
+
+
 @dataclass
 class _Rows:
     """Rows waiting for their bulk insert, by model, in order."""
 
-    by_model: dict[type, list[Any]] = field(default_factory=dict)
+    by_model: dict[type[models.Model], list[Any]] = field(default_factory=dict)
 
     def add(self, row: Any) -> Any:
         self.by_model.setdefault(type(row), []).append(row)
@@ -120,8 +129,20 @@ class _Rows:
 
     def write(self) -> dict[str, int]:
         for model, rows in self.by_model.items():
-            model.objects.bulk_create(rows, batch_size=500)
+            model._default_manager.bulk_create(rows, batch_size=500)
         return {model._meta.model_name or "": len(rows) for model, rows in self.by_model.items()}
+
+
+def _known(value: date | None) -> Any:
+    """A required date's check result: None only when the check recorded an error, and then nothing is written."""
+    return value
+
+
+def _known_date(
+    errors: check.Errors, name: str, value: Any, *, not_before: date | None, not_before_message: str
+) -> Any:
+    """check.a_date of a required date (see _known)."""
+    return check.a_date(errors, name, value, not_before=not_before, not_before_message=not_before_message)
 
 
 def _prefixed(errors: dict[str, str], prefix: str) -> dict[str, str]:
@@ -166,7 +187,7 @@ def _consent(
     given = data.get("given")
     if not isinstance(given, bool):
         errors["given"] = _("Say whether consent is given or withdrawn.")
-    recorded = check.a_date(
+    recorded = _known_date(
         errors,
         "recorded_on",
         data.get("recorded_on"),
@@ -206,7 +227,7 @@ def _service(errors: check.Errors, data: dict[str, Any], case: Case, created_by:
         case=case,
         created_by=created_by,
         support_type=check.code(errors, "support_type", "spl_Type", data.get("support_type")),
-        delivered_on=check.a_date(
+        delivered_on=_known_date(
             errors,
             "delivered_on",
             data.get("delivered_on"),
@@ -226,7 +247,7 @@ def _assessment(errors: check.Errors, data: dict[str, Any], case: Case, created_
         created_by=created_by,
         kind=check.choice(errors, "kind", Assessment.Kind, data.get("kind")),
         level=check.choice(errors, "level", Assessment.Level, data.get("level")),
-        assessed_on=check.a_date(
+        assessed_on=_known_date(
             errors,
             "assessed_on",
             data.get("assessed_on"),
@@ -259,7 +280,7 @@ def _task(errors: check.Errors, data: dict[str, Any], case: Case, created_by: An
         case=case,
         created_by=created_by,
         title=check.line(errors, "title", data.get("title"), required=True),
-        due_on=check.future_date(errors, "due_on", data.get("due_on"), required=True),
+        due_on=_known(check.future_date(errors, "due_on", data.get("due_on"), required=True)),
         assigned_to=assignee,
         done_at=data.get("done_at"),
     )
@@ -368,7 +389,7 @@ def _decision(errors: check.Errors, data: dict[str, Any], case: Case, created_by
             approval=state,
             approved_by=approver,
             approved_at=approved_at,
-            decided_on=check.a_date(
+            decided_on=_known_date(
                 errors,
                 "decision.decided_on",
                 data.get("decided_on"),
@@ -397,7 +418,7 @@ def _closure(errors: check.Errors, data: dict[str, Any], case: Case, created_by:
     if status not in (STATUS_CLOSED, STATUS_CLOSED_REFERRED):
         errors["closure.status"] = _("A case closes as Closed or ClosedReferred.")
     reason = check.choice(errors, "closure.reason", ClosureReason, data.get("reason"))
-    closed = check.a_date(
+    closed = _known_date(
         errors,
         "closure.closed_on",
         data.get("closed_on"),
@@ -462,7 +483,9 @@ def _case_parts(errors: check.Errors, record: CaseImport, case: Case, person: Pe
             errors.update(_prefixed(problems, f"{name}.{index}"))
             case.version += 1
     track = _child_track(errors, record, case, person, rows)
-    on_case = {case.owner_organization_id, getattr(track, "notified_organization_id", None)} - {None}
+    on_case = {case.owner_organization_id}
+    if track is not None and track.notified_organization_id is not None:
+        on_case.add(track.notified_organization_id)
     if record.decision is not None:
         _decision(errors, dict(record.decision), case, actor, rows)
     later: list[tuple[str, Sequence[Any], Any]] = [
@@ -523,7 +546,7 @@ def cases_bulk_import(*, actor: Any, records: Sequence[CaseImport], note: dict[s
             person=person,
             owner_organization=organization,
             country=organization.country,
-            is_child=bool(identified) and is_child_at(person, identified),
+            is_child=identified is not None and is_child_at(person, identified),
             case_owner=record.created_by,
             created_by=record.created_by,
             **fields,
@@ -540,13 +563,13 @@ def cases_bulk_import(*, actor: Any, records: Sequence[CaseImport], note: dict[s
 
     # Rows built before their person or case was saved take its primary key when they are inserted.
     Person.objects.bulk_create([person for person, _rows in persons], batch_size=500)
-    person_rows = _Rows()
+    parts_of_persons = _Rows()
     for person, collections in persons:
         for items in collections.values():
             for row in items:
                 row.person = person
-                person_rows.add(row)
-    written = {"person": len(persons), **person_rows.write()}
+                parts_of_persons.add(row)
+    written = {"person": len(persons), **parts_of_persons.write()}
     for case in cases:
         case.case_number = case_number_next(case.country, case.identified_on.year)
     Case.objects.bulk_create(cases, batch_size=500)
@@ -564,11 +587,11 @@ def cases_bulk_import(*, actor: Any, records: Sequence[CaseImport], note: dict[s
 @transaction.atomic
 def case_work_bulk_add(
     *, actor: Any, records: Sequence[CaseWorkImport], note: dict[str, Any] | None = None
-) -> list[CaseWorkImport]:
+) -> list[CaseWorkRows]:
     """Add consents and services delivered to many open cases, checked as consent_record and service_add check
     them (a consent dated before the one in force is refused, a child's return needs the child track complete);
-    each row moves its case's version on as the service would. Returns the records with the rows written (their
-    `consents` and `services` are the saved rows). One `case.bulk_work` audit event, with `note`."""
+    each row moves its case's version on as the service would. Returns the rows written for each record, in order.
+    One `case.bulk_work` audit event, with `note`."""
     cases = {record.case.pk: record.case for record in records}
     latest: dict[int, dict[str, date]] = {}
     for case_id, purpose, recorded in Consent.objects.filter(case__in=list(cases)).values_list(
@@ -578,7 +601,7 @@ def case_work_bulk_add(
         known[purpose] = max(recorded, known.get(purpose, recorded))
     problems: dict[str, str] = {}
     rows = _Rows()
-    written: list[CaseWorkImport] = []
+    written: list[CaseWorkRows] = []
     touched: dict[int, int] = {}
     for index, record in enumerate(records):
         case = record.case
@@ -604,7 +627,7 @@ def case_work_bulk_add(
             errors.update(_prefixed(found, f"services.{position}"))
         touched[case.pk] = touched.get(case.pk, 0) + len(consents) + len(services)
         problems.update(_prefixed(errors, str(index)))
-        written.append(CaseWorkImport(case=case, created_by=record.created_by, consents=consents, services=services))
+        written.append(CaseWorkRows(case=case, consents=consents, services=services))
     _raise(problems)
     counts = rows.write()
     by_step: dict[int, list[int]] = {}

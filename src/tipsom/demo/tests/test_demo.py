@@ -101,8 +101,8 @@ def test_every_region_is_a_valid_iso_3166_2_code():
 def test_every_phone_is_e164_with_the_country_code():
     calling = {c["code"]: c["calling_code"] for c in demo_config()["countries"]}
     plan = demo_plan()
-    for spec in plan.organizations:
-        assert E164.match(spec.phone) and spec.phone.startswith("+" + calling[spec.country]), spec.phone
+    for org_spec in plan.organizations:
+        assert E164.match(org_spec.phone) and org_spec.phone.startswith("+" + calling[org_spec.country])
     for spec in plan.users:
         country = spec.username[:2].upper()
         assert E164.match(spec.phone) and spec.phone.startswith("+" + calling[country]), spec.phone

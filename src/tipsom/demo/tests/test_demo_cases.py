@@ -233,7 +233,7 @@ def _check_matches_the_plan():
     assert all(number.startswith("BR-202") and len(number) == 14 for number in numbers)
     assert len(set(numbers)) == len(numbers)
     for case in Case.objects.select_related("owner_organization"):
-        assert case.full_clean(exclude=["person", "owner_organization", "case_owner"]) is None
+        case.full_clean(exclude=["person", "owner_organization", "case_owner"])  # raises when a field is invalid
         assert case.owner_organization.code.startswith(case.country.lower() + "-")
         assert case.decisions.exists() and case.events.exists()
     assert Screening.objects.exists()
@@ -243,6 +243,7 @@ def _check_names_in_five_scripts():
     scripts = set(PersonName.objects.values_list("script", flat=True))
     assert {"Arab", "Cyrl", "Deva", "Laoo", "Latn"} <= scripts
     lao = PersonName.objects.filter(script="Laoo").first()
+    assert lao is not None
     assert detect_script(lao.name_latin) == "Latn" and lao.key_exact and lao.key_latin
 
 
@@ -274,6 +275,7 @@ def _check_the_supervisor_queue_has_items_a_supervisor_can_approve():
     pending = StatusDecision.objects.filter(approval="pending", status="ActualVictimOfTrafficking")
     assert pending.exists()
     decision = pending.select_related("case__owner_organization").first()
+    assert decision is not None
     org = decision.case.owner_organization
     supervisor = User.objects.get(organization=org, roles__slug="case_supervisor")
     assert decision in pending_approvals(user=supervisor)["decisions"]

@@ -21,7 +21,16 @@ from tipsom.referrals.demo import (
     response_plan,
     service_plan,
 )
-from tipsom.referrals.models import SUPPORT_TYPE, Channel, Pathway, Referral, ResponseTime, Service, State
+from tipsom.referrals.models import (
+    SUPPORT_TYPE,
+    Channel,
+    Pathway,
+    Referral,
+    ResponseTime,
+    Service,
+    ServiceType,
+    State,
+)
 from tipsom.referrals.services.directory import is_language
 
 CASES = 20  # per country in the database test
@@ -131,9 +140,10 @@ def _check_referrals_in_every_state():
     # Through the services (audited one by one) and in bulk (one summary event per country).
     assert AuditEvent.objects.filter(action="referral.send").count() >= 13
     assert AuditEvent.objects.filter(action=AUDIT_ACTION).count() == 13 + 1  # and the transnational pair
-    for referral in referrals.select_related("case", "delivery"):
+    for referral in referrals.select_related("case", "delivery", "service"):
+        assert referral.case is not None and referral.service is not None
         assert referral.sent_at <= referral.due_at
-        assert consent_allows(referral.case, "referral", SUPPORT_TYPE[referral.service_type])
+        assert consent_allows(referral.case, "referral", SUPPORT_TYPE[ServiceType(referral.service_type)])
         assert referral.service.country == referral.case.country
         if referral.responded_at:
             assert referral.sent_at < referral.responded_at
@@ -145,6 +155,7 @@ def _check_transnational_pair():
     sent = Referral.objects.get(channel=Channel.ABROAD)
     received = Referral.objects.get(channel=Channel.FROM_ABROAD)
     assert (sent.country, sent.partner_country, sent.service_type) == ("PL", "UA", "return_reintegration")
+    assert sent.case is not None and received.case is not None and received.to_organization is not None
     assert sent.case.person.citizenships == ["UA"] and sent.bundle_id is not None
     assert (received.country, received.partner_country, received.state) == ("UA", "PL", State.ACCEPTED)
     assert received.to_organization.code == "ua-ngo"
@@ -156,7 +167,7 @@ def _check_transnational_pair():
 
 def _check_same_seed_same_referrals():
     loaded = Counter(
-        (referral.country, referral.service.name, referral.state)
+        (referral.country, referral.service.name if referral.service else "", referral.state)
         for referral in Referral.objects.filter(channel=Channel.SYSTEM).select_related("service")
     )
     names = {

@@ -86,8 +86,8 @@ def _referral(
     known = [moment for moment in times if moment is not None]
     if known != sorted(known) or known[-1] > timezone.now():
         errors["sent_at"] = _("The steps of a referral follow each other, and none is in the future.")
-    if state == State.COMPLETED and not item.outcome:
-        errors["outcome"] = _("This field is required.")
+    if state == State.COMPLETED and not (item.outcome and item.ended_at):
+        errors["outcome"] = _("A completed referral gives its outcome and when it ended.")
     return Referral(
         case=case,
         from_organization=case.owner_organization,
@@ -139,7 +139,7 @@ def referrals_bulk_import(
         actor=actor,
         records=[
             CaseWorkImport(
-                case=row.case,
+                case=record.case,
                 created_by=record.responded_by or record.created_by,
                 services=[
                     {
