@@ -170,6 +170,10 @@ TIPSOM_REQUIRE_2FA = env_bool("TIPSOM_REQUIRE_2FA", default=True)
 TIPSOM_LOGIN_FREE_FAILURES = env_int("TIPSOM_LOGIN_FREE_FAILURES", 3)
 TIPSOM_LOGIN_LOCKOUT_FAILURES = env_int("TIPSOM_LOGIN_LOCKOUT_FAILURES", 10)
 TIPSOM_LOGIN_LOCKOUT_MINUTES = env_int("TIPSOM_LOGIN_LOCKOUT_MINUTES", 30)
+# Those counts are per username and client address; an address also locks after this many failures whatever the
+# usernames, and a username after this many from all addresses (except where it has signed in before).
+TIPSOM_LOGIN_ADDRESS_FAILURES = env_int("TIPSOM_LOGIN_ADDRESS_FAILURES", 30)
+TIPSOM_LOGIN_ACCOUNT_FAILURES = env_int("TIPSOM_LOGIN_ACCOUNT_FAILURES", 100)
 OTP_TOTP_ISSUER = "tipsom"
 
 # Sessions end after a period of inactivity (sliding expiry) and when the browser closes. The expiry slides by
@@ -307,8 +311,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tipsom.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tipsom.core.api.throttling.AnonRateThrottle",
+        "tipsom.core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("TIPSOM_API_ANON_RATE", "60/min"),
@@ -344,7 +348,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Caches, logging ----------------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tipsom"}}
+# "shared" holds what every worker process must see alike: API throttles and sign-in counters (a table created by
+# accounts' migrations); "default" stays in each process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tipsom"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tipsom_shared_cache"},
+}
+TIPSOM_SHARED_CACHE = "shared"
 
 LOG_LEVEL = os.environ.get("TIPSOM_LOG_LEVEL", "INFO")
 LOGGING = {

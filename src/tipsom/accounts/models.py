@@ -112,9 +112,6 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("active"), default=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    failed_login_count = models.PositiveIntegerField(default=0, editable=False)
-    last_failed_login = models.DateTimeField(null=True, blank=True, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -10,13 +9,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tipsom.accounts import lockout
 from tipsom.accounts.models import Role, User
 from tipsom.audit.services import audit_record, describe_changes
-from tipsom.core.errors import ApplicationError
+from tipsom.core.errors import ApplicationError, TooManyRequests
+from tipsom.core.middleware import client_ip
 from tipsom.core.permissions import (
     access_by_id,
     forget_grants,
@@ -42,51 +42,36 @@ def user_requires_2fa(user: User) -> bool:
 
 
 # --- Sign-in ------------------------------------------------------------------------------------------------
-def _wait_after_failures(failures: int) -> timedelta:
-    free = settings.TIPSOM_LOGIN_FREE_FAILURES
-    if failures >= settings.TIPSOM_LOGIN_LOCKOUT_FAILURES:
-        return timedelta(minutes=settings.TIPSOM_LOGIN_LOCKOUT_MINUTES)
-    if failures <= free:
-        return timedelta(0)
-    return timedelta(seconds=2 ** (failures - free))
-
-
 def login_attempt(*, username: str, password: str, request: Any = None) -> User:
-    """Check a password with back-off and lockout. Returns the user or raises ApplicationError; audits both."""
+    """Check a password within the sign-in limits (accounts.lockout): returns the user, or raises
+    ApplicationError (400 for a wrong username or password, TooManyRequests while a limit holds); audits both.
+
+    A username nobody has is counted, refused and timed as an existing one is (authenticate() hashes the
+    password either way), so neither the status nor the lockout tells whether an account exists."""
     username = (username or "").strip()[:150]
-    now = timezone.now()
-    candidate = User.objects.filter(username__iexact=username).select_related("organization").first()
-    if candidate is not None and candidate.locked_until and candidate.locked_until > now:
-        minutes = max(1, int((candidate.locked_until - now).total_seconds() // 60) + 1)
+    address = (client_ip(request) if request is not None else None) or "unknown"
+    candidate = User.objects.filter(username__iexact=username).only("pk", "username", "organization_id").first()
+    wait = lockout.seconds_to_wait(username=username, address=address)
+    if wait:
         with transaction.atomic():
             audit_record(
                 actor=None,
                 action="auth.login_refused",
                 target=candidate,
-                organization=candidate.organization_id,
+                object_type="accounts.user",
+                organization=candidate.organization_id if candidate else None,
                 changes={"reason": "locked"},
-                actor_label=candidate.username,
+                actor_label=candidate.username if candidate else "unknown user",
             )
-        raise ApplicationError(
+        raise TooManyRequests(
             "locked",
-            _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.") % {"minutes": minutes},
-            {"retry_after_seconds": int((candidate.locked_until - now).total_seconds())},
-            status=429,
+            _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.") % {"minutes": -(-wait // 60)},
+            wait_seconds=wait,
         )
     user = authenticate(request, username=username, password=password)
     if user is None:
-        # The failure is recorded and committed before the error is raised (raising inside the block would
-        # roll the count and the audit event back).
+        lockout.record_failure(username=username, address=address)
         with transaction.atomic():
-            if candidate is not None:
-                current = User.objects.select_for_update().only("failed_login_count").get(pk=candidate.pk)
-                failures = current.failed_login_count + 1
-                wait = _wait_after_failures(failures)
-                User.objects.filter(pk=candidate.pk).update(
-                    failed_login_count=failures,
-                    last_failed_login=now,
-                    locked_until=now + wait if wait else None,
-                )
             audit_record(
                 actor=None,
                 action="auth.login_failed",
@@ -96,8 +81,7 @@ def login_attempt(*, username: str, password: str, request: Any = None) -> User:
                 actor_label=username if candidate else "unknown user",
             )
         raise ApplicationError("invalid_credentials", _("The username or password is not correct."), status=400)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    lockout.record_success(username=username, address=address)
     return user
 
 

@@ -28,10 +28,12 @@ def is_api_request(request: HttpRequest) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind the proxy (TIPSOM_BEHIND_PROXY) the address that proxy
+    appended to X-Forwarded-For, the last one: those before it are whatever the client chose to send."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.rsplit(",", 1)[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

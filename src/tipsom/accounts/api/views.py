@@ -10,8 +10,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from tipsom.accounts import selectors, services
@@ -19,15 +17,9 @@ from tipsom.accounts.api import serializers
 from tipsom.accounts.filters import UserFilterSet
 from tipsom.accounts.models import User
 from tipsom.core.api.schema import error_responses
+from tipsom.core.api.throttling import AnonRateThrottle, ScopedRateThrottle
 from tipsom.core.errors import ApplicationError
 from tipsom.core.permissions import require_permission
-
-
-class SignInRateThrottle(ScopedRateThrottle):
-    """Reads the rate at each request, so a deployment (or a test) can change it without a restart."""
-
-    def get_rate(self) -> str:
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
 
 def _check_second_factor(user: User, otp: str) -> None:
@@ -50,8 +42,8 @@ class TokenObtainView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [SignInRateThrottle, AnonRateThrottle]
-    # Password guessing through the API is slowed per address, on top of the per-account back-off.
+    throttle_classes = [ScopedRateThrottle, AnonRateThrottle]
+    # Attempts per client address, on top of the sign-in limits every door shares (accounts.lockout).
     throttle_scope = "auth_token"
 
     @extend_schema(

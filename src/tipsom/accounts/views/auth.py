@@ -29,7 +29,7 @@ from knox.models import AuthToken
 from tipsom.accounts import selectors, services
 from tipsom.accounts.forms import LoginForm, PasswordChangeForm, PreferredLanguageForm, TOTPCodeForm
 from tipsom.accounts.models import User
-from tipsom.core.errors import ApplicationError
+from tipsom.core.errors import ApplicationError, TooManyRequests
 from tipsom.core.forms import form_add_application_error
 
 # Between the password and the second factor the session holds only who is signing in, for a short while.
@@ -149,7 +149,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = LoginForm(request.POST if request.method == "POST" else None)
     status = 200
-    retry_after: int | None = None
+    wait_seconds: int | None = None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -160,7 +160,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             except ApplicationError as error:
                 form.add_error(None, error.message)
                 status = error.status_code
-                retry_after = error.extra.get("retry_after_seconds")
+                wait_seconds = error.wait_seconds if isinstance(error, TooManyRequests) else None
             else:
                 if services.user_requires_2fa(user):
                     _pending_start(request, user, next_url)
@@ -168,8 +168,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     return redirect("accounts:login_verify" if has_device else "accounts:login_enrol")
                 return _sign_in(request, user, method="password", next_url=next_url)
     response = render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
+    if wait_seconds:
+        response["Retry-After"] = str(wait_seconds)
     return response
 
 
