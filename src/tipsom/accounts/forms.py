@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.accounts.models import User
+from tipsom.core.forms import form_choice_field
 
 
 class LoginForm(forms.Form):
@@ -80,7 +81,8 @@ class PasswordChangeForm(forms.Form):
         return password
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first, second = data.get("new_password1"), data.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", _("The two new passwords do not match."))
@@ -96,4 +98,4 @@ class PreferredLanguageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = [("", _("As my browser asks")), *settings.LANGUAGES]
+        form_choice_field(self, "preferred_language").choices = [("", _("As my browser asks")), *settings.LANGUAGES]

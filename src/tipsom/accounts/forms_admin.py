@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tipsom.accounts.models import User
 from tipsom.accounts.selectors import role_list
+from tipsom.core.forms import form_choice_field
 from tipsom.core.permissions import scope_allows_organization
 from tipsom.organizations.models import Organization
 from tipsom.organizations.selectors import organization_list
@@ -37,7 +38,7 @@ class _UserFieldsForm(forms.Form):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations_for_users(actor, self.action)
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations_for_users(actor, self.action)
 
 
 class UserCreateForm(_UserFieldsForm):
@@ -68,7 +69,7 @@ class UserEditForm(_UserFieldsForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["preferred_language"].choices = [("", _("Browser's choice")), *settings.LANGUAGES]
+        form_choice_field(self, "preferred_language").choices = [("", _("Browser's choice")), *settings.LANGUAGES]
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Users, the roles they hold and the permissions (as data) that roles grant."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -114,6 +116,8 @@ class User(AbstractBaseUser):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # Set on the request's user by django_otp's OTPMiddleware: whether this session passed the second factor.
+    is_verified: Callable[[], bool]
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
@@ -135,7 +139,8 @@ class User(AbstractBaseUser):
 
     @property
     def country(self) -> str | None:
-        return self.organization.country if self.organization_id else None
+        organization = self.organization
+        return organization.country if organization is not None else None
 
     def role_slugs(self) -> list[str]:
         return [role.slug for role in self.roles.all()]

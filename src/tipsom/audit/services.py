@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -23,6 +23,9 @@ from tipsom.audit.models import (
 )
 from tipsom.core.context import current_context
 from tipsom.core.fields import EncryptedTextField
+
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
 REDACTED = "[identifying]"
 

@@ -30,6 +30,14 @@ class Submission(Generic[T]):
         return self.status < 300
 
 
+def form_choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's choice field, for filling its options at run time (they come from data: code lists, regions)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    return field
+
+
 def form_add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Put the error next to the fields it names (`extra["field"]` or `extra["fields"]`), else above the form."""
     named: dict[str, str] = {}

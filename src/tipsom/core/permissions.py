@@ -14,15 +14,18 @@ one organization works on (a case and the organizations on its team).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
 from tipsom.core.errors import NotFound
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from tipsom.accounts.models import User
 
 ACTIONS = ("view", "add", "change", "delete", "reveal", "export", "approve")
@@ -32,6 +35,8 @@ SCOPE_NATIONAL = "national"
 SCOPES = (SCOPE_OWN, SCOPE_ORGANIZATION, SCOPE_NATIONAL)
 # The widest scope first: a user holding it needs no narrower filter.
 _SCOPE_ORDER = {SCOPE_NATIONAL: 0, SCOPE_ORGANIZATION: 1, SCOPE_OWN: 2}
+# Where a user object keeps its grants once computed (forget_grants drops them after a change of roles).
+_GRANTS_CACHE = "_tipsom_grants"
 
 M = TypeVar("M", bound=models.Model)
 
@@ -40,13 +45,13 @@ def object_type(model: type[models.Model] | models.Model) -> str:
     return model._meta.label_lower
 
 
-def _grants(user: User) -> dict[tuple[str, str], set[str]]:
+def _grants(user: User | AnonymousUser) -> dict[tuple[str, str], set[str]]:
     """{(object type, action): {scopes}} for the user, computed once per user object (one query)."""
-    cache = getattr(user, "_tipsom_grants", None)
+    cache: dict[tuple[str, str], set[str]] | None = getattr(user, _GRANTS_CACHE, None)
     if cache is not None:
         return cache
     grants: dict[tuple[str, str], set[str]] = {}
-    if user is not None and user.is_authenticated and user.is_active:
+    if user.is_authenticated and user.is_active:
         permission_model = apps.get_model("accounts", "ObjectPermission")
         rows = permission_model.objects.filter(enabled=True, roles__users=user).values_list(
             "object_types", "actions", "scope"
@@ -55,20 +60,20 @@ def _grants(user: User) -> dict[tuple[str, str], set[str]]:
             for type_label in object_types:
                 for action in actions:
                     grants.setdefault((type_label, action), set()).add(scope)
-    user._tipsom_grants = grants
+    setattr(user, _GRANTS_CACHE, grants)
     return grants
 
 
-def forget_grants(user: User) -> None:
-    if hasattr(user, "_tipsom_grants"):
-        del user._tipsom_grants
+def forget_grants(user: User | AnonymousUser) -> None:
+    if hasattr(user, _GRANTS_CACHE):
+        delattr(user, _GRANTS_CACHE)
 
 
-def user_scopes(user: User, action: str, model: type[models.Model]) -> list[str]:
+def user_scopes(user: User | AnonymousUser, action: str, model: type[models.Model]) -> list[str]:
     return sorted(_grants(user).get((object_type(model), action), set()), key=_SCOPE_ORDER.__getitem__)
 
 
-def user_can(user: User, action: str, model: type[models.Model]) -> bool:
+def user_can(user: User | AnonymousUser, action: str, model: type[models.Model]) -> bool:
     """Whether any of the user's permissions allows `action` on some record of `model`."""
     return bool(user_scopes(user, action, model))
 
@@ -80,15 +85,18 @@ def _scope_value(user: User, scope: str) -> Any:
         return None
     if scope == SCOPE_ORGANIZATION:
         return user.organization_id
-    return user.organization.country
+    organization = user.organization
+    return organization.country if organization is not None else None
 
 
-def scope_filter(user: User, action: str, model: type[models.Model]) -> Q | None:
+def scope_filter(user: User | AnonymousUser, action: str, model: type[models.Model]) -> Q | None:
     """The Q that narrows `model` to what the user may `action`; None when nothing is allowed.
 
     Scopes nest: an organization's records (and a user's own) lie in its country. So a user whose national
     scope applies gets that condition alone; OR-ing the narrower ones into it would change nothing but the
     query plan (a needless OR makes the database read and sort every row of the country: bench/README.md)."""
+    if not user.is_authenticated:
+        return None
     paths: dict[str, Any] = getattr(model, "permission_scopes", {})
     condition: Q | None = None
     for scope in user_scopes(user, action, model):  # the widest first
@@ -106,15 +114,15 @@ def scope_filter(user: User, action: str, model: type[models.Model]) -> Q | None
 def scope_allows_organization(user: User, action: str, model: type[models.Model], organization: Any) -> bool:
     """For records not written yet: may the user `action` a record that `organization` would own?"""
     for scope in user_scopes(user, action, model):
-        if scope == SCOPE_NATIONAL and user.organization_id and organization.country == user.organization.country:
+        if scope == SCOPE_NATIONAL and user.organization and organization.country == user.organization.country:
             return True
         if scope in (SCOPE_ORGANIZATION, SCOPE_OWN) and organization.pk == user.organization_id:
             return True
     return False
 
 
-class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: User, action: str = "view") -> RestrictedQuerySet:
+class RestrictedQuerySet(models.QuerySet[M]):
+    def restrict(self, user: User | AnonymousUser, action: str = "view") -> Self:
         condition = scope_filter(user, action, self.model)
         if condition is None:
             return self.none()
@@ -126,10 +134,10 @@ RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
 
 def access_by_id(model: type[M], user: User, pk: Any, action: str = "view", queryset: Any = None) -> M:
     """Fetch one record the user may `action`, or NotFound whether it is missing or out of scope."""
-    base = queryset if queryset is not None else model._default_manager.all()
+    base = queryset if queryset is not None else cast(RestrictedQuerySet, model._default_manager.all())
     try:
         return base.restrict(user, action).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
 
 

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from tipsom.core.codes import is_code
 from tipsom.core.errors import ApplicationError, Conflict
+
+M = TypeVar("M", bound=models.Model)
 
 MAX_TEXT = 4000
 MAX_LINE = 300
@@ -100,16 +102,17 @@ def reject_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
         )
 
 
-def pk_of(value: Any) -> int | None:
-    """A record's primary key from a record, a number or its text; None when it cannot be one."""
+def pk_of(value: Any) -> int:
+    """A record's primary key from a record, a number or its text; 0, which no record has, when it cannot be one
+    (a lookup with it finds nothing)."""
     value = getattr(value, "pk", value)
     if isinstance(value, bool):
-        return None
+        return 0
     try:
         number = int(str(value).strip()) if not isinstance(value, int) else value
     except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+        return 0
+    return max(number, 0)
 
 
 def _parse(value: Any) -> date | None:
@@ -136,15 +139,16 @@ def a_date(
         if required:
             errors[field] = _("This field is required.")
         return None
+    parsed: date | None
     if isinstance(value, datetime):
         parsed = timezone.localdate(value) if timezone.is_aware(value) else value.date()
     elif isinstance(value, date):
         parsed = value
     else:
         parsed = _parse(value)
-        if parsed is None:
-            errors[field] = _("Enter a valid date (YYYY-MM-DD).")
-            return None
+    if parsed is None:
+        errors[field] = _("Enter a valid date (YYYY-MM-DD).")
+        return None
     if parsed > timezone.localdate():
         errors[field] = _("This date is in the future.")
     elif not_before is not None and parsed < not_before:
@@ -236,10 +240,10 @@ def model_full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> 
 
 
 def model_update(
-    instance: models.Model,
+    instance: M,
     data: Mapping[str, Any],
     *,
-    check: Callable[[models.Model], None] | None = None,
+    check: Callable[[M], None] | None = None,
     force: bool = False,
     also_save: Iterable[str] = (),
 ) -> ModelUpdate:

@@ -64,7 +64,7 @@ def _unique_code(name: str, country: str) -> str:
 
 
 @transaction.atomic
-def organization_create(*, actor: User, code: str = "", **data: Any) -> Organization:
+def organization_create(*, actor: User | None, code: str = "", **data: Any) -> Organization:
     """Register an organization. `actor=None` is an operator's command on the server."""
     reject_unknown(data, ORGANIZATION_FIELDS)
     for required in ("name", "type", "country"):

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
@@ -33,7 +32,6 @@ MAX_BUNDLE_BYTES = 2 * 1024 * 1024
 KEY_BYTES = 32
 HEADER_FIELDS = ("format", "bundle_id", "sender_country", "receiver_country", "created_at", "expires_at", "sender_key")
 _SUITE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
-_RAW = {"encoding": serialization.Encoding.Raw, "format": serialization.PublicFormat.Raw}
 
 
 def _b64(data: bytes) -> str:
@@ -71,16 +69,11 @@ class KeyPairs:
 def generate_keys() -> KeyPairs:
     signing = Ed25519PrivateKey.generate()
     encryption = X25519PrivateKey.generate()
-    private = {
-        "encoding": serialization.Encoding.Raw,
-        "format": serialization.PrivateFormat.Raw,
-        "encryption_algorithm": serialization.NoEncryption(),
-    }
     return KeyPairs(
-        signing_private=_b64(signing.private_bytes(**private)),
-        signing_public=_b64(signing.public_key().public_bytes(**_RAW)),
-        encryption_private=_b64(encryption.private_bytes(**private)),
-        encryption_public=_b64(encryption.public_key().public_bytes(**_RAW)),
+        signing_private=_b64(signing.private_bytes_raw()),
+        signing_public=_b64(signing.public_key().public_bytes_raw()),
+        encryption_private=_b64(encryption.private_bytes_raw()),
+        encryption_public=_b64(encryption.public_key().public_bytes_raw()),
     )
 
 

@@ -155,8 +155,8 @@ _PRINTERS = {
 
 
 def _recipient(referral: Referral) -> str:
-    if referral.to_organization_id:
-        service = referral.service.name if referral.service_id else ""
+    if referral.to_organization is not None:
+        service = referral.service.name if referral.service is not None else ""
         return _join([referral.to_organization.name, service])
     if referral.channel == Channel.ABROAD:
         return _join([referral.recipient, referral.partner_country])
@@ -204,7 +204,7 @@ def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
     row(_("From"), sender.name if sender else "—")
     row(_("Contact"), _join([sender.phone, sender.email]) if sender else "—")
     row(_("Date"), timezone.localdate().isoformat())
-    row(_("Reference"), referral.case.case_number if referral.case_id else "—")
+    row(_("Reference"), referral.case.case_number if referral.case is not None else "—")
     row(_("To"), _recipient(referral))
     row(_("Service"), str(ServiceType(referral.service_type).label))
     row(_("Urgency"), str(Urgency(referral.urgency).label))
@@ -240,7 +240,7 @@ def referral_letter(*, actor: User, referral_id: Any) -> tuple[Referral, bytes]:
     NotFound).
     Every letter printed is audited, with the sections it carried."""
     referral = access_referral_by_id(actor, referral_id)
-    if referral.case_id is None or not referral_sender_side(actor, referral):
+    if referral.case is None or not referral_sender_side(actor, referral):
         raise NotFound()
     sections = build_sections(referral.case, referral.sections)
     content = render_letter(referral, sections)

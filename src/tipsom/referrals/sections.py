@@ -9,7 +9,7 @@ from tipsom.cases.models import Case
 from tipsom.referrals.models import Section, ServiceType
 
 # What a referral of each type needs to be of use, beyond the profile; the send form starts from this.
-MINIMUM_SECTIONS: dict[str, tuple[str, ...]] = {
+MINIMUM_SECTIONS: dict[str, tuple[Section, ...]] = {
     ServiceType.SHELTER: (Section.IDENTITY,),
     ServiceType.MEDICAL: (Section.IDENTITY,),
     ServiceType.PSYCHOSOCIAL: (Section.IDENTITY,),

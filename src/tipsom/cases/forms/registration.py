@@ -4,7 +4,7 @@ cases.services and people.services decide what is valid (an unknown code gets th
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from tipsom.cases.models import CaseType, SomVulnerability, TraffickingAct
 from tipsom.core.codes import code_choices
 from tipsom.core.errors import ApplicationError
+from tipsom.core.forms import form_choice_field
 from tipsom.organizations import geography
 from tipsom.people.forms import CodeField, CodeListField, person_statistics_fields
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from tipsom.people.models import BirthDatePrecision
 
 SCREENING_FIELDS = ("acts", "means", "purposes", "som_vulnerabilities")
@@ -99,9 +103,9 @@ class CaseRegisterForm(forms.Form):
         self.fields.update(statistics)
         countries = [("", "—"), *geography.country_choices()]
         for name in ("origin_country", "destination_country"):
-            self.fields[name].choices = countries
-        self.fields["transit_countries"].choices = geography.country_choices()
-        self.fields["region"].choices = [("", "—"), *geography.region_choices(organization.country)]
+            form_choice_field(self, name).choices = countries
+        form_choice_field(self, "transit_countries").choices = geography.country_choices()
+        form_choice_field(self, "region").choices = [("", "—"), *geography.region_choices(organization.country)]
         self.order_fields([name for section in SECTIONS.values() for name in section])
         if existing_person is not None:
             # A new case for a person already in the registry: the person's fields are not asked again.
@@ -111,7 +115,7 @@ class CaseRegisterForm(forms.Form):
         else:
             del self.fields["person_id"]
 
-    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def sections(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         titles = {"screening": _("Screening"), "person": _("The person"), "case": _("The case")}
         sections = [
             (titles[key], [self[name] for name in names if name in self.fields]) for key, names in SECTIONS.items()

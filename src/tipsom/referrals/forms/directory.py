@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tipsom.cases.models import CaseType
 from tipsom.core.codes import code_choices
+from tipsom.core.forms import form_choice_field
 from tipsom.organizations import geography
 from tipsom.referrals.filters import language_choices
 from tipsom.referrals.models import Pathway, Service, ServiceType, Urgency
 from tipsom.referrals.services.directory import PATHWAY_FIELDS, SERVICE_FIELDS
-
-_OPTIONAL_NUMBER = {"required": False, "min_value": 0}
 
 
 class ServiceForm(forms.Form):
@@ -26,8 +25,8 @@ class ServiceForm(forms.Form):
         label=_("Sexes served"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: everyone."),
     )  # fmt: skip
-    age_min = forms.IntegerField(label=_("Youngest age served"), max_value=120, **_OPTIONAL_NUMBER)
-    age_max = forms.IntegerField(label=_("Oldest age served"), max_value=120, **_OPTIONAL_NUMBER)
+    age_min = forms.IntegerField(label=_("Youngest age served"), max_value=120, required=False, min_value=0)
+    age_max = forms.IntegerField(label=_("Oldest age served"), max_value=120, required=False, min_value=0)
     serves_tip = forms.BooleanField(label=_("Serves victims of trafficking"), required=False)
     serves_som = forms.BooleanField(label=_("Serves smuggled migrants"), required=False)
     regions = forms.MultipleChoiceField(
@@ -35,21 +34,21 @@ class ServiceForm(forms.Form):
     )
     languages = forms.MultipleChoiceField(label=_("Languages"), required=False)
     capacity_total = forms.IntegerField(label=_("Places in all"), help_text=_("Blank: not counted in places."),
-                                        **_OPTIONAL_NUMBER)  # fmt: skip
-    capacity_available = forms.IntegerField(label=_("Places free"), **_OPTIONAL_NUMBER)
+                                        required=False, min_value=0)  # fmt: skip
+    capacity_available = forms.IntegerField(label=_("Places free"), required=False, min_value=0)
     hours = forms.CharField(label=_("Hours"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, help_text=_("Such as +551199998888."))
     email = forms.EmailField(label=_("Email"), required=False)
 
     def __init__(self, *args: Any, country: str, organizations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sexes"].choices = code_choices("prs_Gender")
-        self.fields["regions"].choices = geography.region_choices(country)
-        self.fields["languages"].choices = language_choices()
+        form_choice_field(self, "sexes").choices = code_choices("prs_Gender")
+        form_choice_field(self, "regions").choices = geography.region_choices(country)
+        form_choice_field(self, "languages").choices = language_choices()
         if organizations is None:
             del self.fields["organization"]
         else:
-            self.fields["organization"].choices = [(org.pk, org.name) for org in organizations]
+            form_choice_field(self, "organization").choices = [(org.pk, org.name) for org in organizations]
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in SERVICE_FIELDS if name in self.cleaned_data}
@@ -91,7 +90,7 @@ class PathwayForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["exploitation_types"].choices = code_choices("vic_TypeOfExploitation")
+        form_choice_field(self, "exploitation_types").choices = code_choices("vic_TypeOfExploitation")
         self.fields["service_types"].help_text = _("Codes separated by commas: %(codes)s.") % {
             "codes": ", ".join(ServiceType.values)
         }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tipsom.cases.models import ServiceDelivery
+from tipsom.core.forms import form_choice_field
 from tipsom.organizations import geography
 from tipsom.referrals.models import Channel, Section, ServiceType, Urgency
 
@@ -65,20 +66,19 @@ class ReferralSendForm(forms.Form):
         **kwargs: Any,
     ):
         super().__init__(data, **kwargs)
-        self.channel = channel
         self.warnings: list[dict[str, str]] = []
         self.fields["channel"].initial = channel
         if channel == Channel.SYSTEM:
             del self.fields["service_type"], self.fields["recipient"], self.fields["partner_country"]
             self.fields["service"].required = True
-            self.fields["service"].choices = [*BLANK, *(services or [])]
+            form_choice_field(self, "service").choices = [*BLANK, *(services or [])]
         else:
             del self.fields["service"]
             self.fields["service_type"].required = True
             self.fields["recipient"].required = True
             if channel == Channel.ABROAD:
                 self.fields["partner_country"].required = True
-                self.fields["partner_country"].choices = [*BLANK, *(partner_countries or [])]
+                form_choice_field(self, "partner_country").choices = [*BLANK, *(partner_countries or [])]
             else:
                 del self.fields["partner_country"]
         posted = data if data is not None else {}
@@ -122,7 +122,7 @@ class TransferRequestForm(forms.Form):
 
     def __init__(self, data: Any = None, *, organizations: list[tuple[int, str]], **kwargs: Any):
         super().__init__(data, **kwargs)
-        self.fields["to_organization"].choices = [*BLANK, *((str(pk), name) for pk, name in organizations)]
+        form_choice_field(self, "to_organization").choices = [*BLANK, *((str(pk), name) for pk, name in organizations)]
 
 
 class TransferDeclineForm(forms.Form):
@@ -138,7 +138,7 @@ class StateFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         from tipsom.referrals.models import State
 
-        self.fields["state"].choices = [
+        form_choice_field(self, "state").choices = [
             ("open", pgettext_lazy("referrals in a list", "Open")),
             ("all", pgettext_lazy("referrals in a list", "All")),
             *(extra or []), *State.choices,

@@ -287,7 +287,7 @@ def service_warnings(service: Service, case: Case) -> list[str]:
         too_old = service.age_max is not None and profile.youngest > service.age_max
         if too_young or too_old:
             warnings.append("age")
-    served = {CaseType.TIP: service.serves_tip, CaseType.SOM: service.serves_som}
+    served: dict[str, bool] = {CaseType.TIP: service.serves_tip, CaseType.SOM: service.serves_som}
     if not served.get(profile.case_type, service.serves_tip or service.serves_som):
         warnings.append("case_type")
     if profile.region and service.regions and profile.region not in service.regions:

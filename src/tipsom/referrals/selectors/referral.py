@@ -142,7 +142,9 @@ def abroad_sender(referral: Referral) -> dict[str, str] | None:
     if referral.channel != "from_abroad":
         return None
     header = json.loads(referral.payload or "{}").get("referral") or {}
-    sender = header.get("sender") if isinstance(header.get("sender"), dict) else {}
+    sender = header.get("sender")
+    if not isinstance(sender, dict):
+        sender = {}
     fields = ("organization", "phone", "email", "case_number")
     found = {name: str(sender.get(name) or "") for name in fields}
     return {**found, "country": geography.country_name(referral.partner_country) or referral.partner_country}

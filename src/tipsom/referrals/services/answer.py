@@ -46,6 +46,8 @@ def referral_sender_side(actor: User, referral: Referral) -> bool:
         return False
     if actor.organization_id == referral.from_organization_id:
         return True
+    if referral.case_id is None:
+        return False
     return Case.objects.restrict(actor, "change").filter(pk=referral.case_id).exists()
 
 
@@ -62,7 +64,7 @@ def _referral(actor: User, referral_id: Any) -> Referral:
     return access_by_id(Referral, actor, referral_id, "change", queryset=queryset)
 
 
-_VERBS = {
+_VERBS: dict[str, str] = {
     State.ACCEPTED: gettext_noop("accepted"),
     State.DECLINED: gettext_noop("declined"),
     State.IN_PROGRESS: gettext_noop("started"),
@@ -174,10 +176,11 @@ def referral_complete(
         errors,
         "delivered_on",
         delivered_on or timezone.localdate().isoformat(),
-        not_before=timezone.localdate(referral.sent_at) if referral.sent_at else None,
+        not_before=timezone.localdate(referral.sent_at),
         not_before_message=_("The service cannot be dated before the referral."),
     )
     errors.raise_if_any()
+    assert delivered is not None  # refused above otherwise
     support_type = SUPPORT_TYPE[ServiceType(referral.service_type)]
     if case is not None and support_type == RETURN and outcome == ServiceDelivery.Outcome.COMPLETED:
         error = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)

@@ -146,6 +146,8 @@ def _consent(referral: Referral) -> str:
 def bundle_payload(referral: Referral) -> dict[str, Any]:
     """What crosses the border: the referral's header and the shared sections, nothing else of the case."""
     case = referral.case
+    if case is None:
+        raise ValueError("only a referral of a case goes abroad")
     sender = referral.from_organization
     return {
         "referral": {
@@ -267,11 +269,11 @@ def referral_bundle_import(*, actor: User, content: bytes, now: datetime | None 
     organization, which reviews and answers it. Any refusal writes nothing."""
     from tipsom.referrals.services.directory import response_hours
 
-    if not user_can(actor, "add", Referral) or actor.organization_id is None:
+    organization = actor.organization
+    if not user_can(actor, "add", Referral) or organization is None:
         raise NotFound()
     envelope = bundles.parse(content)
     own = ExchangeKey.objects.filter(country=envelope.receiver_country).first()
-    organization = actor.organization
     if own is None or organization.country != envelope.receiver_country:
         raise ApplicationError(
             "bundle_wrong_receiver",

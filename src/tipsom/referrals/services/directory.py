@@ -356,6 +356,7 @@ def response_time_set(*, actor: User, country: Any, urgency: Any, hours: Any) ->
     if number is None:
         errors.setdefault("hours", _("This field is required."))
     errors.raise_if_any()
+    assert number is not None  # refused just above otherwise
     row = ResponseTime.objects.select_for_update().filter(country=own_country, urgency=urgency).first()
     before = {"hours": row.hours if row is not None else response_hours(own_country, urgency)}
     if row is None:

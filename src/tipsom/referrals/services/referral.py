@@ -54,7 +54,7 @@ def referral_params(referral: Referral, organization: Any = None) -> dict[str, A
     return {
         "service_type": referral.service_type,
         "urgency": referral.urgency,
-        "case_number": referral.case.case_number if referral.case_id else "",
+        "case_number": referral.case.case_number if referral.case is not None else "",
         "organization": organization.name if organization is not None else "",
         "due_at": referral.due_at.isoformat(),
         "referral": referral.pk,
@@ -81,7 +81,7 @@ def referral_audit(
     actor: User | None, action: str, referral: Referral, changes: dict[str, Any] | None = None, **kwargs: Any
 ) -> None:
     # Filed under the organization whose case it is, so its auditors see who looked at the case.
-    organization = referral.case.owner_organization_id if referral.case_id else referral.to_organization_id
+    organization = referral.case.owner_organization_id if referral.case is not None else referral.to_organization_id
     audit_record(
         actor=actor, action=action, target=referral, organization=organization, changes=changes or {}, **kwargs
     )
@@ -254,6 +254,7 @@ def referral_shared_open(*, actor: User, referral_id: Any, via: str = "web") -> 
     if referral.channel == Channel.FROM_ABROAD:  # what the other country sent, even once a case is registered
         sections = json.loads(referral.payload or "{}").get("sections", {})
     else:
+        assert referral.case is not None  # only a referral from abroad comes without a case
         sections = build_sections(referral.case, referral.sections)
     referral_audit(actor, "referral.access", referral, {"sections": referral.sections, "via": via})
     return referral, sections

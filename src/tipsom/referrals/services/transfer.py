@@ -106,6 +106,7 @@ def transfer_request(*, actor: User, case_id: Any, to_organization_id: Any, reas
         errors["to_organization"] = _("The case already belongs to this organization.")
     reason = check.text(errors, "reason", reason, required=True, max_length=1000)
     errors.raise_if_any()
+    assert target is not None  # refused above otherwise
     if Transfer.objects.filter(case=case, status=Transfer.Status.REQUESTED).exists():
         raise Conflict(_("A transfer of this case is already waiting for an answer."), {"code": "transfer_pending"})
     _require_no_other_cases(case)

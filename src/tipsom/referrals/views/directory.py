@@ -241,11 +241,16 @@ def response_time_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         failed, status = form, submission.status
     rows = []
     for row in selectors.response_time_table(user=request.user):
-        form = None
+        row_form: ResponseTimeForm | None = None
         if can_change:
             submitted = failed is not None and failed.data.get("urgency") == row.urgency
-            form = failed if submitted else ResponseTimeForm(initial={"urgency": row.urgency, "hours": row.hours},
-                                                             auto_id=f"id_{row.urgency}_%s")  # fmt: skip
-        rows.append({"row": row, "form": form})
+            row_form = (
+                failed
+                if submitted
+                else ResponseTimeForm(
+                    initial={"urgency": row.urgency, "hours": row.hours}, auto_id=f"id_{row.urgency}_%s"
+                )
+            )
+        rows.append({"row": row, "form": row_form})
     context = {"rows": rows, "country": geography.country_name(country), "errors": failed}
     return render(request, "referrals/directory/response_times.html", context, status=status)

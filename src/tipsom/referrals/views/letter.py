@@ -16,6 +16,6 @@ from tipsom.referrals.letter import referral_letter
 def referral_letter_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral, content = referral_letter(actor=request.user, referral_id=pk)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"referral-{referral.pk}-letter.pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"referral-{referral.pk}-letter.pdf") or ""
     response["X-Content-Type-Options"] = "nosniff"
     return response

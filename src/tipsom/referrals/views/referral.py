@@ -139,7 +139,7 @@ def detail_context(
         "warnings": _warning_messages(referral.warnings),
     }
     if sender_side:
-        reveal = referral.case_id is not None and case_allows(user, referral.case, "reveal")
+        reveal = referral.case is not None and case_allows(user, referral.case, "reveal")
         context.update(
             reveal=reveal,
             message=_shown(referral.message, reveal),
@@ -204,7 +204,10 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"key": key, "title": str(Section(key).label), "facts": [], "rows": []}
         if key == Section.PROFILE:
             entry["facts"] = [
-                (_("Type of case"), dict(CaseType.choices).get(data.get("case_type"), data.get("case_type") or "—")),
+                (
+                    _("Type of case"),
+                    dict(CaseType.choices).get(data.get("case_type", ""), data.get("case_type") or "—"),
+                ),
                 (_("Child"), _yes_no(data.get("is_child"))),
                 (_("Gender"), code_label("prs_Gender", data["gender"]) if data.get("gender") else "—"),
                 (_("Age"), _ages(data)),
@@ -220,7 +223,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                 for n in data.get("names", [])
             ]
             born = data.get("birth_date")
-            precision = dict(BirthDatePrecision.choices).get(data.get("birth_date_precision"), "")
+            precision = dict(BirthDatePrecision.choices).get(data.get("birth_date_precision", ""), "")
             entry["facts"] = [(_("Date of birth"), f"{born} ({precision})" if born and precision else born or "—")]
         elif key == Section.CONTACT:
             kinds = dict(PersonContact.Kind.choices)

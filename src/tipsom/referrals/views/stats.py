@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tipsom.accounts.models import User
+from tipsom.core.forms import form_choice_field
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
 from tipsom.organizations.selectors import organization_list
@@ -38,19 +39,20 @@ class ReferralStatsForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         anyone = [("", _("(any)"))]
-        self.fields["service_type"].choices = anyone + list(ServiceType.choices)
-        self.fields["urgency"].choices = anyone + list(Urgency.choices)
-        self.fields["channel"].choices = anyone + list(Channel.choices)
-        country = user.organization.country if user.organization_id else ""
+        form_choice_field(self, "service_type").choices = anyone + list(ServiceType.choices)
+        form_choice_field(self, "urgency").choices = anyone + list(Urgency.choices)
+        form_choice_field(self, "channel").choices = anyone + list(Channel.choices)
+        country = user.organization.country if user.organization is not None else ""
         organizations = organization_list(user=user).filter(country=country).order_by("name")
-        self.fields["organization"].choices = anyone + [
+        form_choice_field(self, "organization").choices = anyone + [
             (str(pk), name) for pk, name in organizations.values_list("pk", "name")
         ]
         for name in ("date_from", "date_to"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"})
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end of the period cannot come before its start."))
