@@ -4,7 +4,8 @@ Coded fields hold HTCDS codes (tipsom.core.codes); free text that may name peopl
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.core.codes import code_choices
+from tipsom.core.context import request_forget, request_memo
 from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager, RestrictedQuerySet
 
@@ -53,7 +55,29 @@ def case_team_scope(organization_id: int) -> Q:
     the (owner organization, id) index; the OR with the sub-query would make it scan (bench/README.md)."""
     own = Q(owner_organization_id=organization_id)
     shared = CaseOrganization.objects.filter(organization_id=organization_id)
-    return own | Q(pk__in=shared.values("case_id")) if shared.exists() else own
+    return own | Q(pk__in=shared.values("case_id")) if _on_shared_cases(organization_id) else own
+
+
+def _on_shared_cases(organization_id: int) -> bool:
+    """Whether the organization is on another organization's case: looked up once per request (a case page asks
+    for its scope five times), and forgotten as soon as a team changes (CaseOrganizationQuerySet)."""
+    memo = request_memo()
+    key = (_ON_SHARED_CASES, organization_id)
+    if memo is not None and key in memo:
+        return bool(memo[key])
+    found = CaseOrganization.objects.filter(organization_id=organization_id).exists()
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+def _teams_changed() -> None:
+    memo = request_memo()
+    for key in [key for key in memo or () if isinstance(key, tuple) and key[0] == _ON_SHARED_CASES]:
+        request_forget(key)
+
+
+_ON_SHARED_CASES = "cases.on_shared_cases"
 
 
 class CaseType(models.TextChoices):
@@ -98,8 +122,8 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class CaseQuerySet(RestrictedQuerySet):
-    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Case]:
+class CaseQuerySet(RestrictedQuerySet["Case"]):
+    def bulk_create(self, objs: Iterable[Case], *args: Any, **kwargs: Any) -> list[Case]:
         cases = list(objs)
         for case in cases:
             case.citizenships = list(case.person.citizenships)
@@ -220,6 +244,22 @@ _CASE_SCOPES = {
 }
 
 
+class CaseOrganizationQuerySet(RestrictedQuerySet):
+    """Every write of case teams drops what the request remembered of them (_on_shared_cases)."""
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        _teams_changed()
+        return super().bulk_create(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        _teams_changed()
+        return super().update(**kwargs)
+
+    def delete(self) -> Any:
+        _teams_changed()
+        return super().delete()
+
+
 class CaseOrganization(models.Model):
     """An organization other than the owner that works on the case and sees it."""
 
@@ -233,7 +273,7 @@ class CaseOrganization(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
-    objects = RestrictedManager()
+    objects = models.Manager.from_queryset(CaseOrganizationQuerySet)()
     permission_scopes = _CASE_SCOPES
 
     class Meta:
@@ -243,6 +283,14 @@ class CaseOrganization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.organization_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        _teams_changed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        _teams_changed()
+        return super().delete(*args, **kwargs)
 
 
 class CaseRecord(models.Model):
@@ -445,12 +493,15 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
-class JournalEntryQuerySet(RestrictedQuerySet):
+class JournalEntryQuerySet(RestrictedQuerySet["JournalEntry"]):
     def update(self, **kwargs):  # noqa: ANN003, ANN201
         raise AppendOnlyError("journal entries are never changed")
 
     def delete(self):  # noqa: ANN201
         raise AppendOnlyError("journal entries are never deleted")
+
+
+JournalEntryManager = models.Manager.from_queryset(JournalEntryQuerySet)
 
 
 class JournalEntry(CaseRecord):
@@ -459,7 +510,7 @@ class JournalEntry(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal")
     text = EncryptedTextField(_("note"))
 
-    objects = models.Manager.from_queryset(JournalEntryQuerySet)()
+    objects: ClassVar[JournalEntryManager] = JournalEntryManager()
 
     class Meta(CaseRecord.Meta):
         verbose_name = _("journal entry")

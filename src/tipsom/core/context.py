@@ -4,7 +4,8 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,8 @@ class ActionContext:
     request_id: str
     ip: str | None = None
     channel: str = "web"  # web, api, command, job
+    # Facts looked up once per request (request_memo); dropped with the request.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 _current: ContextVar[ActionContext | None] = ContextVar("tipsom_action_context", default=None)
@@ -24,6 +27,20 @@ def new_request_id() -> str:
 def context_if_any() -> ActionContext | None:
     """The action under way, or None outside one (a log line written at start-up)."""
     return _current.get()
+
+
+def request_memo() -> dict[Any, Any] | None:
+    """A dict that lives as long as the web or API request under way, for facts a request would otherwise look up
+    again and again (cases.models.case_team_scope); None outside a request (a command, a shell, a test calling a
+    selector), where nothing is remembered. Whoever changes such a fact drops its key (request_forget)."""
+    ctx = _current.get()
+    return ctx.memo if ctx is not None and ctx.channel in ("web", "api") else None
+
+
+def request_forget(key: Any) -> None:
+    memo = request_memo()
+    if memo is not None:
+        memo.pop(key, None)
 
 
 def current_context() -> ActionContext:
