@@ -308,7 +308,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tipsom.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["tipsom.core.filtering.FilterBackend"],  # skipped when no filter is given
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tipsom.core.api.schema.TipsomAutoSchema",
     "EXCEPTION_HANDLER": "tipsom.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "tipsom.core.api.throttling.AnonRateThrottle",

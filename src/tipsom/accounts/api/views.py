@@ -16,7 +16,6 @@ from tipsom.accounts import selectors, services
 from tipsom.accounts.api import serializers
 from tipsom.accounts.filters import UserFilterSet
 from tipsom.accounts.models import User
-from tipsom.core.api.schema import error_responses
 from tipsom.core.api.throttling import AnonRateThrottle, ScopedRateThrottle
 from tipsom.core.errors import ApplicationError
 from tipsom.core.permissions import require_permission
@@ -48,7 +47,7 @@ class TokenObtainView(APIView):
 
     @extend_schema(
         request=serializers.TokenObtainSerializer,
-        responses={200: serializers.TokenSerializer, **error_responses(400, 413, 415, 429)},
+        responses={200: serializers.TokenSerializer},
         auth=[],
         tags=["auth"],
     )
@@ -65,7 +64,7 @@ class TokenObtainView(APIView):
 class TokenLogoutView(APIView):
     """Revoke the token this request was made with."""
 
-    @extend_schema(request=None, responses={204: None, **error_responses(400, 401)}, tags=["auth"])
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request: Request) -> Response:
         token_key = getattr(request.auth, "token_key", None)
         if not token_key:
@@ -77,7 +76,7 @@ class TokenLogoutView(APIView):
 class MeView(APIView):
     """The signed-in user's own account."""
 
-    @extend_schema(tags=["auth"], responses={200: serializers.MeSerializer, **error_responses(401)})
+    @extend_schema(tags=["auth"], responses={200: serializers.MeSerializer})
     def get(self, request: Request) -> Response:
         context = {"request": request, "requires_2fa": services.user_requires_2fa(request.user)}
         return Response(serializers.MeSerializer(request.user, context=context).data)
@@ -93,19 +92,19 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self) -> Any:
         return selectors.user_list(user=self.request.user)
 
-    @extend_schema(responses={200: serializers.UserSerializer(many=True), **error_responses(400, 401, 404)})
+    @extend_schema(responses={200: serializers.UserSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         require_permission(request.user, "view", User)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: serializers.UserSerializer, **error_responses(401, 404)})
+    @extend_schema(responses={200: serializers.UserSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         user = selectors.access_user_by_id(request.user, pk)
         return Response(self.get_serializer(user).data)
 
     @extend_schema(
         request=serializers.UserCreateSerializer,
-        responses={201: serializers.UserSerializer, **error_responses(400, 401, 404, 413, 415)},
+        responses={201: serializers.UserSerializer},
     )
     def create(self, request: Request) -> Response:
         require_permission(request.user, "add", User)
@@ -116,7 +115,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         request=serializers.UserUpdateSerializer,
-        responses={200: serializers.UserSerializer, **error_responses(400, 401, 404, 413, 415)},
+        responses={200: serializers.UserSerializer},
     )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         selectors.access_user_by_id(request.user, pk, "change")

@@ -12,7 +12,6 @@ from tipsom.audit.api.serializers import AuditEventSerializer
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.selectors import audit_event_list
 from tipsom.core.api.pagination import KeysetPagination
-from tipsom.core.api.schema import error_responses
 from tipsom.core.permissions import require_permission
 
 
@@ -24,8 +23,8 @@ class AuditEventPagination(KeysetPagination):
 
 @extend_schema(tags=["audit"])
 @extend_schema_view(
-    list=extend_schema(responses={200: AuditEventSerializer(many=True), **error_responses(400, 401, 404)}),
-    retrieve=extend_schema(responses={200: AuditEventSerializer, **error_responses(401, 404)}),
+    list=extend_schema(responses={200: AuditEventSerializer(many=True)}),
+    retrieve=extend_schema(responses={200: AuditEventSerializer}),
 )
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AuditEventSerializer

@@ -7,10 +7,9 @@ audited with that reason (see cases.services.case_text_reveal)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,10 +36,13 @@ from tipsom.core.masking import MASKED
 from tipsom.people.api.serializers import PersonCreateSerializer, StrictNestedSerializer
 from tipsom.people.models import Person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 _VERSION_HELP = _("The case's `version` you read; a stale one answers 409 and changes nothing.")
 
 
-def _codes(help_text: str) -> serializers.ListField:
+def _codes(help_text: StrOrPromise) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.CharField(max_length=60), required=False, max_length=50, help_text=help_text
     )
@@ -58,19 +60,23 @@ class MaskedModelSerializer(serializers.ModelSerializer):
         return data
 
 
-class CasePartSerializer(MaskedModelSerializer):
-    """Every part of a case names who wrote it and when; a write answer also carries the case's new version."""
+class CaseVersionMixin(serializers.Serializer):
+    """A write answer carries the case's new version, to send with the next write; a read has none (null)."""
 
     case_version = serializers.SerializerMethodField(
-        help_text=_("The case's version after this write (only in answers to writes); send it with the next one.")
+        help_text=_("The case's version after this write; null when the part is read, not written.")
     )
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_case_version(self, instance: Any) -> int | None:
         return self.context.get("case_version")
 
 
-def _coded(help_text: str) -> serializers.CharField:
+class CasePartSerializer(CaseVersionMixin, MaskedModelSerializer):
+    """Every part of a case names who wrote it and when."""
+
+
+def _coded(help_text: StrOrPromise) -> serializers.CharField:
     """A coded field as plain text in the schema: the same code lists recur under one name (status, reason),
     and one enum per code list would collide in the OpenAPI components."""
     return serializers.CharField(read_only=True, help_text=help_text)
@@ -143,9 +149,8 @@ class TraffickingEventSerializer(CasePartSerializer):
         read_only_fields = fields
 
 
-class ChildProtectionSerializer(MaskedModelSerializer):
+class ChildProtectionSerializer(CaseVersionMixin, MaskedModelSerializer):
     has_guardian = serializers.BooleanField(read_only=True)
-    case_version = serializers.SerializerMethodField()
 
     class Meta:
         model = ChildProtection
@@ -155,10 +160,6 @@ class ChildProtectionSerializer(MaskedModelSerializer):
             "updated_at", "case_version",
         ]  # fmt: skip
         read_only_fields = fields
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_case_version(self, instance: Any) -> int | None:
-        return self.context.get("case_version")
 
 
 class CaseOrganizationSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
@@ -29,8 +30,7 @@ from tipsom.core.permissions import access_by_id, require_permission
 
 # The API shows a case's identifying free text only with an audited reason (services.case_text_reveal).
 REVEAL_HEADER = "X-Reveal-Reason"
-_READ_ERRORS = error_responses(400, 401, 404)
-_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
+_WRITE_ERRORS = error_responses(409)
 _REVEAL = OpenApiParameter(
     REVEAL_HEADER,
     str,
@@ -46,7 +46,14 @@ def _id(name: str) -> OpenApiParameter:
 
 
 def _read(serializer: Any) -> dict[str, Any]:
-    return {"parameters": [_REVEAL], "responses": {200: serializer(many=True), **_READ_ERRORS}}
+    return {"parameters": [_REVEAL], "responses": {200: serializer(many=True)}}
+
+
+def _part_list(name: str, **kwargs: Any) -> Any:
+    """A GET of a case's part as a list: newest recorded first, paged by cursor like every list of the API
+    (a case may have thousands of journal entries), and none of the case list's filters."""
+    paging: dict[str, Any] = {"pagination_class": KeysetPagination, "filter_backends": []}
+    return action(detail=True, methods=["get"], url_path=name, url_name=name, **paging, **kwargs)
 
 
 def _write(request_serializer: Any, response_serializer: Any, code: int = 201, **extra: Any) -> dict[str, Any]:
@@ -72,7 +79,7 @@ class CaseKeysetPagination(KeysetPagination):
 
 @extend_schema(tags=["cases"])
 @extend_schema_view(
-    list=extend_schema(responses={200: serializers.CaseListSerializer(many=True), **_READ_ERRORS}),
+    list=extend_schema(responses={200: serializers.CaseListSerializer(many=True)}),
 )
 class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Victim cases (TIP and SOM) the user may see; newest first, paged by cursor (no count, any depth)."""
@@ -102,7 +109,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def _rows(self, pk: Any, part: str, rows: Callable[[Case], Any], serializer: Any) -> Response:
         case = self._case(pk)
         reveal = self._reveal(pk, part)
-        return Response(serializer(rows(case), many=True, context={"reveal": reveal}).data)
+        page = self.paginate_queryset(rows(case))
+        return self.get_paginated_response(serializer(page, many=True, context={"reveal": reveal}).data)
 
     def _payload(self, serializer: Any, request: Request) -> dict[str, Any]:
         payload = serializer(data=request.data)
@@ -139,7 +147,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = services.case_register(actor=request.user, organization=request.user.organization, **data)
         return self._detail(case.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: serializers.CaseDetailSerializer, **error_responses(401, 404)})
+    @extend_schema(responses={200: serializers.CaseDetailSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return self._detail(pk)
 
@@ -152,12 +160,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     # --- screenings, decisions, closure, status, team --------------------------------------------------------
     @extend_schema(**_read(serializers.ScreeningSerializer))
-    @action(detail=True, methods=["get"], url_path="screenings", url_name="screenings")
+    @_part_list("screenings")
     def screenings(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "screenings", lambda case: case.screenings.all(), serializers.ScreeningSerializer)
 
     @extend_schema(**_read(serializers.StatusDecisionSerializer))
-    @action(detail=True, methods=["get"], url_path="decisions", url_name="decisions")
+    @_part_list("decisions")
     def decisions(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "decisions", lambda case: case.decisions.all(), serializers.StatusDecisionSerializer)
 
@@ -221,7 +229,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._detail(pk)
 
     # --- consent -------------------------------------------------------------------------------------------
-    @extend_schema(responses={200: serializers.ConsentOverviewSerializer, **_READ_ERRORS})
+    @extend_schema(responses={200: serializers.ConsentOverviewSerializer})
     @action(detail=True, methods=["get"], url_path="consents", url_name="consents")
     def consents(self, request: Request, pk: str | None = None) -> Response:
         case = self._case(pk)
@@ -239,7 +247,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     # --- events, assessments, plan, services -------------------------------------------------------------------
     @extend_schema(**_read(serializers.TraffickingEventSerializer))
-    @action(detail=True, methods=["get"], url_path="events", url_name="events")
+    @_part_list("events")
     def events(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "events", lambda case: case.events.all(), serializers.TraffickingEventSerializer)
 
@@ -252,7 +260,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(pk, event, serializers.TraffickingEventSerializer)
 
     @extend_schema(**_read(serializers.AssessmentSerializer))
-    @action(detail=True, methods=["get"], url_path="assessments", url_name="assessments")
+    @_part_list("assessments")
     def assessments(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "assessments", lambda case: case.assessments.all(), serializers.AssessmentSerializer)
 
@@ -265,7 +273,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(pk, assessment, serializers.AssessmentSerializer)
 
     @extend_schema(**_read(serializers.SupportPlanItemSerializer))
-    @action(detail=True, methods=["get"], url_path="plan", url_name="plan")
+    @_part_list("plan")
     def plan(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "plan", lambda case: case.plan_items.all(), serializers.SupportPlanItemSerializer)
 
@@ -289,7 +297,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(pk, item, serializers.SupportPlanItemSerializer, status.HTTP_200_OK)
 
     @extend_schema(**_read(serializers.ServiceDeliverySerializer))
-    @action(detail=True, methods=["get"], url_path="services", url_name="services")
+    @_part_list("services")
     def services_delivered(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "services", lambda case: case.services.all(), serializers.ServiceDeliverySerializer)
 
@@ -304,7 +312,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     # --- tasks and journal ---------------------------------------------------------------------------------
     @extend_schema(**_read(serializers.TaskSerializer))
-    @action(detail=True, methods=["get"], url_path="tasks", url_name="tasks")
+    @_part_list("tasks")
     def tasks(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "tasks", lambda case: case.tasks.all(), serializers.TaskSerializer)
 
@@ -329,7 +337,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(pk, task, serializers.TaskSerializer, status.HTTP_200_OK)
 
     @extend_schema(**_read(serializers.JournalEntrySerializer))
-    @action(detail=True, methods=["get"], url_path="journal", url_name="journal")
+    @_part_list("journal")
     def journal(self, request: Request, pk: str | None = None) -> Response:
         # Append-only: entries are added (POST) and read, never changed or deleted (no PUT, PATCH or DELETE).
         return self._rows(pk, "journal", selectors.case_journal, serializers.JournalEntrySerializer)
@@ -344,8 +352,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     # --- attachments ---------------------------------------------------------------------------------------
     @extend_schema(**_read(serializers.AttachmentSerializer))
-    @action(detail=True, methods=["get"], url_path="attachments", url_name="attachments",
-            parser_classes=[MultiPartParser])  # fmt: skip
+    @_part_list("attachments", parser_classes=[MultiPartParser])
     def attachments(self, request: Request, pk: str | None = None) -> Response:
         return self._rows(pk, "attachments", selectors.case_attachments, serializers.AttachmentSerializer)
 
@@ -363,9 +370,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[_id("attachment_id")],
+        # The file in its own type (one the deployment accepts, TIPSOM_ATTACHMENT_TYPES); errors are JSON.
         responses={
-            200: OpenApiResponse(OpenApiTypes.BINARY, description="The file; every download is audited."),
-            **error_responses(401, 404),
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file; every download is audited.")
+            for media_type in settings.TIPSOM_ATTACHMENT_TYPES
         },
     )
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)/download",
@@ -387,7 +395,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         except ChildProtection.DoesNotExist as exc:
             raise NotFound() from exc
 
-    @extend_schema(parameters=[_REVEAL], responses={200: serializers.ChildProtectionSerializer, **_READ_ERRORS})
+    @extend_schema(parameters=[_REVEAL], responses={200: serializers.ChildProtectionSerializer})
     @action(detail=True, methods=["get"], url_path="child", url_name="child")
     def child(self, request: Request, pk: str | None = None) -> Response:
         track = self._track(self._case(pk))

@@ -57,7 +57,7 @@ def test_the_child_from_bolivia_through_the_api(
     assert body["person"]["citizenships"] == ["BO"] and "Juana" not in response.content.decode()
     assert body["child_protection"]["age_assessment"] == "not_needed"
     case_id = body["id"]
-    assert client.get(_case_url(case_id, "screenings")).json()[0]["recommendation"] == "likely_child_victim"
+    assert client.get(_case_url(case_id, "screenings")).json()["results"][0]["recommendation"] == "likely_child_victim"
 
     # The child protection agency is notified and appoints a guardian; it now reaches the case.
     assert _client(cp_officer).get(_case_url(case_id)).status_code == 404
@@ -136,7 +136,7 @@ def test_identification_before_birth_says_so(identifier, child_person, case_data
     payload = {"person": child_person, **case_data, "identified_on": "2010-12-31"}
     response = _post(_client(identifier), reverse("api:case-list"), payload)
     assert response.status_code == 400
-    assert "birth" in response.json()["extra"]["fields"]["identified_on"]
+    assert "birth" in response.json()["extra"]["fields"]["identified_on"][0]
 
 
 @pytest.mark.parametrize("name", ["Juana\x07 Mamani", "Juana\u0085Mamani", "Juana\nMamani"])
@@ -153,7 +153,8 @@ def test_unknown_fields_inside_the_person_are_refused(identifier, child_person, 
     person = {**child_person, "nickname": "Juani"}
     response = _post(_client(identifier), reverse("api:case-list"), {"person": person, **case_data})
     assert response.status_code == 400
-    assert "nickname" in response.json()["extra"]["fields"]["person"]
+    # A nested field is named by its path, with a list of messages like any other.
+    assert response.json()["extra"]["fields"] == {"person.nickname": ["This field is not accepted here."]}
 
 
 def test_writes_need_the_version(case_manager, child_case) -> None:
@@ -183,7 +184,7 @@ def test_attachments_too_big_or_of_the_wrong_type_are_refused(case_manager, chil
     settings.TIPSOM_ATTACHMENT_MAX_BYTES = 1024
     client = _client(case_manager)
     too_big = _upload(client, child_case, "scan.pdf", PDF + b"0" * 2048)
-    assert too_big.status_code == 400 and "too big" in too_big.json()["extra"]["fields"]["file"]
+    assert too_big.status_code == 400 and "too big" in too_big.json()["extra"]["fields"]["file"][0]
     wrong = _upload(client, child_case, "notes.pdf", b"MZ\x90\x00 not a pdf at all")
     assert wrong.status_code == 400 and "file" in wrong.json()["extra"]["fields"]
     as_json = _post(client, _case_url(child_case.pk, "attachments"), {"file": "JVBERi0="})
@@ -196,11 +197,11 @@ def test_free_text_is_masked_until_revealed_with_a_reason(case_manager, child_ca
     client = _client(case_manager)
     url = _case_url(child_case.pk, "journal")
     _post(client, url, {"text": "Juana's aunt called from La Paz."})
-    assert client.get(url).json()[0]["text"] == MASKED
+    assert client.get(url).json()["results"][0]["text"] == MASKED
     short = client.get(url, HTTP_X_REVEAL_REASON="x")
     assert short.status_code == 400 and short.json()["code"] == "reason_required"
     revealed = client.get(url, HTTP_X_REVEAL_REASON="Preparing the court hearing")
-    assert revealed.json()[0]["text"] == "Juana's aunt called from La Paz."
+    assert revealed.json()["results"][0]["text"] == "Juana's aunt called from La Paz."
     event = AuditEvent.objects.filter(action="reveal").latest("sequence")
     assert (event.reason, event.changes, event.object_id) == (
         "Preparing the court hearing",
@@ -208,6 +209,32 @@ def test_free_text_is_masked_until_revealed_with_a_reason(case_manager, child_ca
         str(child_case.pk),
     )
     assert "La Paz" not in json.dumps(event.changes)
+
+
+def test_a_long_journal_is_paged_newest_first(case_manager, child_case) -> None:
+    from tipsom.cases import services
+
+    for number in range(1, 61):
+        services.journal_add(actor=case_manager, case_id=child_case.pk, text=f"Note {number}")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(case_manager)
+    url, seen, reveal, queries = _case_url(child_case.pk, "journal"), [], "Preparing the court hearing", []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url, {"page_size": 25} if not seen else {}, HTTP_X_REVEAL_REASON=reveal)
+        queries.append(len(captured))
+        assert page.status_code == 200 and set(page.json()) == {"next", "previous", "results"}
+        assert len(page.json()["results"]) <= 25
+        seen += [row["text"] for row in page.json()["results"]]
+        url = page.json()["next"]
+    assert seen == [f"Note {number}" for number in range(60, 0, -1)]  # every note once, newest first
+    assert len(set(queries)) == 1, queries  # the same queries for every page, whatever the journal's size
+    assert AuditEvent.objects.filter(action="reveal", object_id=str(child_case.pk)).count() == 3  # one per page
+    garbled = client.get(_case_url(child_case.pk, "journal"), {"cursor": "not-a-cursor"})
+    assert garbled.status_code == 400 and garbled.json()["code"] == "invalid_cursor"
+    assert set(garbled.json()["extra"]["fields"]) == {"cursor"}
 
 
 def test_coordinators_see_cases_but_no_text(child_case) -> None:
@@ -314,5 +341,12 @@ def test_schema_documents_cases_and_persons_without_warnings(tmp_path: Path) -> 
         assert set(paths[path]) - {"parameters"} == methods, (path, set(paths[path]))
     create = paths["/api/v1/cases/"]["post"]
     assert {"201", "400", "401", "404", "409"} <= set(create["responses"])
-    journal_params = {p["name"] for p in paths["/api/v1/cases/{id}/journal/"]["get"].get("parameters", [])}
-    assert "X-Reveal-Reason" in journal_params
+    journal = paths["/api/v1/cases/{id}/journal/"]["get"]
+    # A part of a case is paged like every list, and takes none of the case list's filters.
+    assert {p["name"] for p in journal["parameters"]} == {"id", "X-Reveal-Reason", "cursor", "page_size"}
+    assert journal["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/PaginatedJournalEntryList"
+    )
+    download = paths["/api/v1/cases/{id}/attachments/{attachment_id}/download/"]["get"]["responses"]
+    assert set(download["200"]["content"]) == {"application/pdf", "image/jpeg", "image/png"}
+    assert set(download["404"]["content"]) == {"application/json"}

@@ -128,7 +128,7 @@ class TestScreeningsApi(CaseAccess):
         return make_case(organization, screening={"acts": ["recruitment"], "notes": "Met at the bus station."})
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        rows = response.json()
+        rows = response.json()["results"]
         assert rows[0]["acts"] == ["recruitment"] and rows[0]["notes"] == MASKED
 
 
@@ -137,7 +137,7 @@ class TestDecisionsApi(CaseAccess):
     model = StatusDecision
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert [row["status"] for row in response.json()] == ["PossibleVictimOfTrafficking"]
+        assert [row["status"] for row in response.json()["results"]] == ["PossibleVictimOfTrafficking"]
 
 
 class TestDecisionAddApi(CaseAccess):
@@ -285,7 +285,8 @@ class TestEventsApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert response.json()[0]["country"] == "BO" and response.json()[0]["place"] == MASKED
+        row = response.json()["results"][0]
+        assert row["country"] == "BO" and row["place"] == MASKED
 
 
 class TestEventAddApi(CaseAccess):
@@ -311,7 +312,7 @@ class TestAssessmentsApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert response.json()[0]["needs"] == ["Shelter"]
+        assert response.json()["results"][0]["needs"] == ["Shelter"]
 
 
 class TestAssessmentAddApi(CaseAccess):
@@ -336,7 +337,8 @@ class TestPlanApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert response.json()[0]["support_type"] == "Shelter" and response.json()[0]["goal"] == MASKED
+        row = response.json()["results"][0]
+        assert row["support_type"] == "Shelter" and row["goal"] == MASKED
 
 
 class TestPlanAddApi(CaseAccess):
@@ -383,7 +385,7 @@ class TestServicesApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert response.json()[0]["provider"] == obj.owner_organization_id
+        assert response.json()["results"][0]["provider"] == obj.owner_organization_id
 
 
 class TestServiceAddApi(CaseAccess):
@@ -409,7 +411,8 @@ class TestTasksApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert response.json()[0]["due_on"] == "2026-12-01" and response.json()[0]["title"] == MASKED
+        row = response.json()["results"][0]
+        assert row["due_on"] == "2026-12-01" and row["title"] == MASKED
 
 
 class TestTaskAddApi(CaseAccess):
@@ -455,7 +458,7 @@ class TestJournalApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert [row["text"] for row in response.json()] == [MASKED]
+        assert [row["text"] for row in response.json()["results"]] == [MASKED]
 
 
 class TestJournalAddApi(CaseAccess):
@@ -480,7 +483,7 @@ class TestAttachmentsApi(CaseAccess):
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        row = response.json()[0]
+        row = response.json()["results"][0]
         assert (row["content_type"], row["size"], row["filename"]) == ("application/pdf", len(PDF), MASKED)
 
 

@@ -1,4 +1,5 @@
-"""Keyset (cursor) pagination: constant cost at any depth of a national-scale list."""
+"""Keyset (cursor) pagination: constant cost at any depth of a national-scale list. Every paged list of the API
+answers {"next", "previous", "results"}: follow the links, never build a cursor."""
 
 from typing import Any
 
@@ -21,6 +22,9 @@ class KeysetPagination(CursorPagination):
         try:
             return super().decode_cursor(request)
         except DrfNotFound as exc:
-            raise ApplicationError(
-                "invalid_cursor", gettext("The page cursor is not valid: follow the next and previous links.")
-            ) from exc
+            message = gettext("The page cursor is not valid: follow the next and previous links.")
+            raise ApplicationError("invalid_cursor", message, {"fields": {self.cursor_query_param: [message]}}) from exc
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # The three keys are always there; next and previous are null at either end.
+        return {**super().get_paginated_response_schema(schema), "required": ["next", "previous", "results"]}

@@ -22,9 +22,23 @@ class StrictInputSerializer(serializers.Serializer):
         return super().validate(attrs)
 
 
+class ErrorExtraSerializer(serializers.Serializer):
+    """The details of an error; other keys than these may be present (current_version, warnings, limit, ...)."""
+
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_(
+            "Invalid fields: each field's name (a dotted path inside nested objects and lists, such as "
+            '"person.names.0.name"; "non_field_errors" for the request as a whole) maps to its messages.'
+        ),
+    )
+    wait_seconds = serializers.IntegerField(required=False, allow_null=True, help_text=_("429: when to try again."))
+
+
 class ErrorSerializer(serializers.Serializer):
     """{"code", "message", "extra"}: the body of every 4xx answer (documentation only)."""
 
     code = serializers.CharField(help_text=_("Stable, for programs: not_found, invalid, conflict, ..."))
     message = serializers.CharField(help_text=_("Translated, for people."))
-    extra = serializers.DictField(help_text=_("Details; `fields` maps invalid fields to their messages."))
+    extra = ErrorExtraSerializer(help_text=_("Details; `fields` maps invalid fields to their messages."))

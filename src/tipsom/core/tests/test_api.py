@@ -81,6 +81,49 @@ def test_wrong_types_are_400_with_fields(admin: User) -> None:
     assert _counts() == before
 
 
+def _assert_field_errors(body: dict[str, Any]) -> dict[str, list[str]]:
+    """The one field-error shape: extra.fields maps each field (or dotted path) to a list of messages."""
+    fields = body["extra"]["fields"]
+    assert fields and all(
+        isinstance(name, str) and isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages)
+        for name, messages in fields.items()
+    ), fields
+    return fields
+
+
+def test_serializer_and_service_field_errors_have_one_shape(admin: User) -> None:
+    client = _client(admin)
+    url = reverse("api:organization-list")
+    # Found by the serializer (types), by the service (a taken code, raised as {"fields": {name: message}}), and
+    # by a service naming one field (a taken username, raised as {"field": name}): the same shape each time.
+    by_serializer = _assert_error(client.post(url, {"name": ["x"], "type": "NGO"}, content_type="application/json"),
+                                  400, "invalid")  # fmt: skip
+    assert set(_assert_field_errors(by_serializer)) == {"name", "country"}
+    taken = make_organization("BR", code="abrigo-br")
+    by_service = client.post(url, {**_ORG, "code": taken.code}, content_type="application/json")
+    assert _assert_field_errors(_assert_error(by_service, 400, "duplicate")) == {"code": ["That code is taken."]}
+    user = {"username": admin.username, "full_name": "Twin", "password": "violet-harbour-lantern-42",
+            "organization": admin.organization_id}  # fmt: skip
+    one_field = _assert_error(client.post(reverse("api:user-list"), user, content_type="application/json"), 400,
+                              "duplicate")  # fmt: skip
+    assert _assert_field_errors(one_field) == {"username": ["That username is taken."]}
+    assert "field" not in one_field["extra"]
+
+
+def test_nested_field_errors_are_named_by_their_path() -> None:
+    from tipsom.core.api.errors import field_errors
+
+    nested = {"person": {"names": [{}, {"name": ["Required."]}], "citizenships": {0: ["Not a code."]}},
+              "non_field_errors": ["Bad."], "version": "Stale."}  # fmt: skip
+    assert field_errors(nested) == {
+        "person.names.1.name": ["Required."],
+        "person.citizenships.0": ["Not a code."],
+        "non_field_errors": ["Bad."],
+        "version": ["Stale."],
+    }
+    assert field_errors(["Whole request."]) == {"non_field_errors": ["Whole request."]}
+
+
 def test_unsupported_media_type_is_415(admin: User) -> None:
     before = _counts()
     response = _client(admin).post(reverse("api:organization-list"), "name=Abrigo", content_type="text/plain")

@@ -11,14 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
-from tipsom.core.api.schema import error_responses
 from tipsom.notifications import selectors, services
 from tipsom.notifications.api.serializers import NotificationSerializer
 
 
 @extend_schema(tags=["notifications"])
 @extend_schema_view(
-    list=extend_schema(responses={200: NotificationSerializer(many=True), **error_responses(400, 401)}),
+    list=extend_schema(responses={200: NotificationSerializer(many=True)}),
 )
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notifications, newest first, paged by cursor. Nobody else's are ever listed."""
@@ -33,7 +32,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         request=None,
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        responses={200: NotificationSerializer, **error_responses(401, 404)},
+        responses={200: NotificationSerializer},
     )
     @action(detail=True, methods=["post"], url_path="read", url_name="read")
     def read(self, request: Request, pk: str | None = None) -> Response:

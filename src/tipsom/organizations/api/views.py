@@ -16,15 +16,11 @@ from tipsom.organizations.api import serializers
 from tipsom.organizations.filters import OrganizationFilterSet
 from tipsom.organizations.models import Organization
 
-_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
+_WRITE_ERRORS = error_responses(409)
 
 
 @extend_schema(tags=["organizations"])
-@extend_schema_view(
-    list=extend_schema(
-        responses={200: serializers.OrganizationListSerializer(many=True), **error_responses(400, 401, 404)}
-    )
-)
+@extend_schema_view(list=extend_schema(responses={200: serializers.OrganizationListSerializer(many=True)}))
 class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Organizations the user may see. Deleting is not offered: deactivate with is_active=false."""
 
@@ -48,7 +44,7 @@ class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require_permission(request.user, "view", Organization)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: serializers.OrganizationDetailSerializer, **error_responses(401, 404)})
+    @extend_schema(responses={200: serializers.OrganizationDetailSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return self._detail(selectors.access_organization_by_id(request.user, pk))
 

@@ -199,7 +199,7 @@ def test_stale_version_is_a_409_and_changes_nothing(db: Any) -> None:
         ({"version": "two", "city": "Natal"}, "version"),
         ({"version": 1, "is_active": "perhaps"}, "is_active"),
         ({"version": 1, "functions": "shelter"}, "functions"),
-        ({"version": 1, "functions": ["juggling"]}, "functions"),
+        ({"version": 1, "functions": ["juggling"]}, "functions.0"),  # a list's item is named by its place
         ({"version": 1, "name": ["a", "list"]}, "name"),
         ({"version": 1, "name": "x" * 201}, "name"),
         ({"version": 1, "email": "not-an-email"}, "email"),

@@ -17,12 +17,12 @@ from tipsom.people.api import serializers
 from tipsom.people.filters import PersonFilterSet
 from tipsom.people.models import Person
 
-_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
+_WRITE_ERRORS = error_responses(409)
 
 
 @extend_schema(tags=["persons"])
 @extend_schema_view(
-    list=extend_schema(responses={200: serializers.PersonSerializer(many=True), **error_responses(400, 401, 404)}),
+    list=extend_schema(responses={200: serializers.PersonSerializer(many=True)}),
 )
 class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Persons the user may see. Persons are registered with their first case (POST /api/v1/cases/)."""
@@ -38,7 +38,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require_permission(request.user, "view", Person)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: serializers.PersonSerializer, **error_responses(401, 404)})
+    @extend_schema(responses={200: serializers.PersonSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return Response(self.get_serializer(selectors.access_person_by_id(request.user, pk)).data)
 
@@ -55,7 +55,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=serializers.RevealSerializer,
-        responses={200: serializers.PersonIdentitySerializer, **error_responses(400, 401, 404, 413, 415)},
+        responses={200: serializers.PersonIdentitySerializer},
         description="The identifying parts asked for, for users who may reveal the person. The reason is "
         "required and every revealed record is written to the audit log with it.",
     )

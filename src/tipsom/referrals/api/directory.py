@@ -24,8 +24,7 @@ from tipsom.referrals.models import Pathway, ResponseTime, Service, ServiceType,
 from tipsom.referrals.selectors import directory as selectors
 from tipsom.referrals.services import directory as services
 
-_READ_ERRORS = error_responses(400, 401, 404)
-_WRITE_ERRORS = error_responses(400, 401, 404, 409, 413, 415)
+_WRITE_ERRORS = error_responses(409)
 _VERSION_HELP = _("The `version` you read; a stale one answers 409 and changes nothing.")
 
 
@@ -169,7 +168,7 @@ def _service_row(row: dict[str, Any]) -> dict[str, Any]:
 
 # --- Services --------------------------------------------------------------------------------------------------
 @extend_schema(tags=["services"])
-@extend_schema_view(list=extend_schema(responses={200: ServiceSerializer(many=True), **_READ_ERRORS}))
+@extend_schema_view(list=extend_schema(responses={200: ServiceSerializer(many=True)}))
 class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The service directory of the user's country: active services by default (include_inactive=true for all),
     newest first, paged by cursor."""
@@ -192,7 +191,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response([_service_row(row) for row in page])
 
-    @extend_schema(responses={200: ServiceSerializer, **error_responses(401, 404)})
+    @extend_schema(responses={200: ServiceSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return self._detail(pk)
 
@@ -227,7 +226,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 # --- Pathways --------------------------------------------------------------------------------------------------
 @extend_schema(tags=["services"])
-@extend_schema_view(list=extend_schema(responses={200: PathwaySerializer(many=True), **_READ_ERRORS}))
+@extend_schema_view(list=extend_schema(responses={200: PathwaySerializer(many=True)}))
 class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The referral pathways of the user's country, by priority (NRM administrators). Not deleted: retire one
     with is_active=false."""
@@ -243,7 +242,7 @@ class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         require_permission(request.user, "view", Pathway)
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: PathwaySerializer, **error_responses(401, 404)})
+    @extend_schema(responses={200: PathwaySerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         return Response(PathwaySerializer(selectors.access_pathway_by_id(request.user, pk)).data)
 
@@ -269,7 +268,7 @@ class ResponseTimeViewSet(viewsets.ViewSet):
 
     serializer_class = ResponseTimeRowSerializer
 
-    @extend_schema(responses={200: ResponseTimeRowSerializer(many=True), **_READ_ERRORS})
+    @extend_schema(responses={200: ResponseTimeRowSerializer(many=True)})
     def list(self, request: Request) -> Response:
         require_permission(request.user, "view", ResponseTime)
         rows = selectors.response_time_table(user=request.user)

@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tipsom.core.api.schema import error_responses
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals.models import Channel, Referral, ServiceType, Urgency
@@ -97,7 +96,7 @@ class ReferralStatsView(APIView):
     @extend_schema(
         tags=["referrals"],
         parameters=[StatsQuerySerializer],
-        responses={200: ReferralStatsSerializer, **error_responses(400, 401, 404)},
+        responses={200: ReferralStatsSerializer},
     )
     def get(self, request: Request) -> Response:
         require_permission(request.user, "view", Referral)
