@@ -40,20 +40,32 @@ WARMUP_REQUESTS = 5
 
 
 # --- Scenarios ------------------------------------------------------------------------------------------------
+FLOOR_PATH = "/api/v1/bench/floor/"  # tipsom.bench_urls, served when TIPSOM_BENCH_FLOOR=1
+# CPU per request (1 client) allowed, as a multiple of the framework floor's CPU plus the scenario's raw SQL time
+# (issue 10), or in milliseconds for the HTML pages.
+CPU_RATIO_TARGETS = {"list": 2.0, "detail": 3.0}
+PAGE_TARGET_MS = 20.0
+
+
 @dataclass
 class Scenario:
     name: str
     user: str  # key of fixture["users"]
-    kind: str  # "list" or "detail"
+    kind: str  # "list", "detail" (API), "floor" (the framework floor), "page" (HTML, signed in with a session)
     # One or more parameter sets; requests rotate over them (case numbers, names, case ids).
     variants: list[dict[str, str]] = field(default_factory=lambda: [{}])
     target: bool = False  # the issue's target applies (case list on PostgreSQL, 20 clients)
+    base: str = "/api/v1/cases/"
+
+    @property
+    def session(self) -> bool:
+        return self.kind == "page"
 
     def path(self, variant: dict[str, str]) -> str:
-        if self.kind == "detail":
-            return f"/api/v1/cases/{variant['id']}/"
-        query = urllib.parse.urlencode(variant)
-        return "/api/v1/cases/" + (f"?{query}" if query else "")
+        """The base, then the variant's id as a path segment, then its other keys as the query."""
+        query = urllib.parse.urlencode({k: v for k, v in variant.items() if k != "id"})
+        segment = f"{variant['id']}/" if "id" in variant else ""
+        return self.base + segment + (f"?{query}" if query else "")
 
 
 def scenarios(fixture: dict[str, Any]) -> list[Scenario]:
@@ -69,7 +81,8 @@ def scenarios(fixture: dict[str, Any]) -> list[Scenario]:
         ("case list citizenship=BO", {"citizenship": "BO"}),
         ("case list organization=<own>", {"organization": own_org}),
     ]
-    result = [Scenario(name, "case_manager", "list", [params], target=True) for name, params in listed]
+    result = [Scenario("framework floor", "case_manager", "floor", base=FLOOR_PATH)]
+    result += [Scenario(name, "case_manager", "list", [params], target=True) for name, params in listed]
     result += [
         Scenario("case list q=<case number>", "case_manager", "list", [{"q": n} for _pk, n in cases], target=True),
         Scenario("case list q=<name>", "case_manager", "list", [{"q": name} for name in names], target=True),
@@ -84,6 +97,9 @@ def scenarios(fixture: dict[str, Any]) -> list[Scenario]:
             target=True,
         ),
         Scenario("case list [child protection officer]", "child_protection_officer", "list", [{}], target=True),
+        # The pages, signed in with a session as a browser is: the list (with its filter form) and a case.
+        Scenario("case list page", "case_manager", "page", [{}], base="/cases/"),
+        Scenario("case page", "case_manager", "page", [{"id": str(pk)} for pk, _n in cases], base="/cases/"),
     ]
     return result
 
@@ -153,11 +169,15 @@ def closed_loop(clients: int, make_worker: Callable[[], Callable[[int], None]]) 
 
 # --- HTTP -----------------------------------------------------------------------------------------------------
 class Client:
-    """One keep-alive connection, reopened when the server closes it."""
+    """One keep-alive connection, reopened when the server closes it. Signed in by an API token, or by a session
+    cookie (`session=True`: the token argument is then the session key)."""
 
-    def __init__(self, host: str, port: int, token: str) -> None:
+    def __init__(self, host: str, port: int, token: str, *, session: bool = False) -> None:
         self.host, self.port = host, port
-        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        if session:
+            self.headers = {"Cookie": f"sessionid={token}", "Accept": "text/html"}
+        else:
+            self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
         self.connection: http.client.HTTPConnection | None = None
 
     def get(self, path: str) -> tuple[int, bytes]:
@@ -190,6 +210,7 @@ class Server:
             **os.environ,
             "TIPSOM_API_USER_RATE": "100000000/min",  # the throttle would otherwise cap the bench at 20 req/s
             "TIPSOM_DEBUG": "false",
+            "TIPSOM_BENCH_FLOOR": "1",  # serve the framework floor (tipsom.bench_urls)
         }
         tipsom = Path(sys.executable).with_name("tipsom")
         command = [str(tipsom), "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
@@ -209,6 +230,20 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"the server did not start within 60s; see {self.log}")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time used so far by the gunicorn workers (the children of `tipsom serve`)."""
+        assert self.process is not None
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ticks = 0
+        for child in children:
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def __exit__(self, *exc: object) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -222,19 +257,23 @@ def check_answer(scenario: Scenario, variant: dict[str, str], status: int, body:
     """The first answer of each variant is read in full: a benchmark of error pages would be worthless."""
     if status != 200:
         raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: HTTP {status}: {body[:300]!r}")
+    if scenario.kind == "page":
+        if b"</html>" not in body or b'name="password"' in body:
+            raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: not the page: {body[:300]!r}")
+        return 1
     data = json.loads(body)
-    if scenario.kind == "list":
+    if scenario.kind in ("list", "floor"):
         if not data.get("results"):
             raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: no rows")
         return len(data["results"])
     return 1
 
 
-def measure_api(scenario: Scenario, token: str, port: int, clients: int) -> Sample:
+def measure_api(scenario: Any, token: str, port: int, clients: int) -> Sample:
     paths = [scenario.path(v) for v in scenario.variants]
 
     def make_worker() -> Callable[[int], None]:
-        client = Client("127.0.0.1", port, token)
+        client = Client("127.0.0.1", port, token, session=getattr(scenario, "session", False))
 
         def work(number: int) -> None:
             status, body = client.get(paths[number % len(paths)])
@@ -248,34 +287,72 @@ def measure_api(scenario: Scenario, token: str, port: int, clients: int) -> Samp
 
 # --- Raw SQL --------------------------------------------------------------------------------------------------
 def capture_sql(scenario: Scenario, fixture: dict[str, Any]) -> list[list[str]]:
-    """Per variant, the SQL statements the API view runs for its data (the user's grants excepted), as
-    executable text: the view is called in-process once with Django's query capture, then replayed without it."""
+    """Per variant, the SQL statements the view runs for its data, as executable text: an API view is called
+    in-process once with Django's query capture (its user's grants and token look-up excepted: the request's
+    overhead, not data), then replayed without it. A page is requested through Django's test client with the
+    bench session: every SELECT it runs but the session's own row (the user and grants included)."""
     from django.db import connection
+    from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
+    from django.urls import resolve
     from rest_framework.test import APIRequestFactory, force_authenticate
 
     from tipsom.accounts.models import User
-    from tipsom.cases.api.views import CaseViewSet
     from tipsom.cases.models import Case
     from tipsom.core.permissions import user_can
 
     factory = APIRequestFactory()
     statements = []
     for variant in scenario.variants:
+        path = scenario.path(variant)
         user = User.objects.get(pk=fixture["users"][scenario.user]["id"])
-        user_can(user, "view", Case)  # the grants query (cached on the user) is the request's overhead, not data
-        request = factory.get(scenario.path(variant))
-        force_authenticate(request, user=user)
-        with CaptureQueriesContext(connection) as captured:
-            if scenario.kind == "detail":
-                response = CaseViewSet.as_view({"get": "retrieve"})(request, pk=variant["id"])
-            else:
-                response = CaseViewSet.as_view({"get": "list"})(request)
+        if scenario.session:
+            browser = DjangoClient(HTTP_COOKIE=f"sessionid={fixture['users'][scenario.user]['session']}")
+            with CaptureQueriesContext(connection) as captured:
+                response = browser.get(path)
+            data = response.status_code
+        else:
+            user_can(user, "view", Case)  # the grants query (cached on the user) is overhead, not data
+            request = factory.get(path)
+            force_authenticate(request, user=user)
+            match = resolve(urllib.parse.urlsplit(path).path)
+            with CaptureQueriesContext(connection) as captured:
+                response = match.func(request, *match.args, **match.kwargs)
+            data = getattr(response, "data", response.status_code)
         if response.status_code != 200:
-            raise RuntimeError(f"{scenario.name}: the view answered {response.status_code}: {response.data}")
-        selects = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+            raise RuntimeError(f"{scenario.name}: the view answered {response.status_code}: {data}")
+        selects = [
+            q["sql"] for q in captured.captured_queries
+            if q["sql"].lstrip().upper().startswith("SELECT") and '"django_session"' not in q["sql"]
+        ]  # fmt: skip
         statements.append(selects)
     return statements
+
+
+def bench_sessions(fixture: dict[str, Any], plan: list[Scenario]) -> None:
+    """A signed-in session (with a verified second factor when the role needs one) for each user of a page
+    scenario, as the sign-in screens would leave it; its key goes in fixture["users"][user]["session"]."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tipsom.accounts.models import User
+    from tipsom.accounts.services import user_requires_2fa
+
+    for name in {s.user for s in plan if s.session}:
+        user = User.objects.get(pk=fixture["users"][name]["id"])
+        session = import_module(settings.SESSION_ENGINE).SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        if user_requires_2fa(user):
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        fixture["users"][name]["session"] = session.session_key
 
 
 def raw_connector() -> Callable[[], Any]:
@@ -349,11 +426,12 @@ def measure_scenarios(
     run_referrals.py)."""
     results: list[dict[str, Any]] = []
     plans: dict[str, list[str]] = {}
-    with Server(args.port, args.workers, args.threads, args.out.with_suffix(".server.log")):
+    with Server(args.port, args.workers, args.threads, args.out.with_suffix(".server.log")) as server:
         for scenario in plan:
-            token = fixture["users"][scenario.user]["token"]
+            session = getattr(scenario, "session", False)
+            token = fixture["users"][scenario.user]["session" if session else "token"]
             rows = []
-            probe = Client("127.0.0.1", args.port, token)
+            probe = Client("127.0.0.1", args.port, token, session=session)
             for variant in scenario.variants:
                 status, body = probe.get(scenario.path(variant))
                 rows.append(check(scenario, variant, status, body))
@@ -362,12 +440,16 @@ def measure_scenarios(
             plans[scenario.name] = explain(sql[scenario.name][0], connect, vendor)  # every statement of the first
             for clients in concurrency:
                 load_before = os.getloadavg()[0]
+                cpu_before = server.cpu_seconds()
                 api = measure_api(scenario, token, args.port, clients).summary()
+                # The server's CPU per request (its gunicorn workers: Django, DRF, the driver; not the database's).
+                api["cpu_ms"] = round((server.cpu_seconds() - cpu_before) * 1000 / max(api["requests"], 1), 2)
                 raw = measure_raw(sql[scenario.name], connect, clients).summary()
                 load = [round(load_before, 2), round(os.getloadavg()[0], 2)]
                 print(
                     f"{backend:10} {scenario.name:{width}} {clients:>2} clients: api p95 {api['p95_ms']:8.1f} ms "
-                    f"p50 {api['p50_ms']:7.1f} ms {api['throughput_rps']:7.1f}/s | raw p95 {raw['p95_ms']:7.1f} ms"
+                    f"p50 {api['p50_ms']:7.1f} ms {api['throughput_rps']:7.1f}/s cpu {api['cpu_ms']:5.1f} ms"
+                    f" | raw p95 {raw['p95_ms']:7.1f} ms"
                     f"{'  ERRORS ' + str(api['errors']) if api['errors'] else ''}  (load {load[0]}-{load[1]})",
                     flush=True,
                 )
@@ -385,6 +467,7 @@ def measure_scenarios(
 
 def measure(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipsom.settings")
+    os.environ["TIPSOM_BENCH_FLOOR"] = "1"  # the floor's URL, for capturing its SQL as the server's
     import django
 
     django.setup()
@@ -396,7 +479,8 @@ def measure(args: argparse.Namespace) -> None:
     connect = raw_connector()
     plan = scenarios(fixture)
     if args.only:
-        plan = [s for s in plan if any(word in s.name for word in args.only)]
+        plan = [s for s in plan if s.kind == "floor" or any(word in s.name for word in args.only)]
+    bench_sessions(fixture, plan)
     sql = {s.name: capture_sql(s, fixture) for s in plan}
     connection.close()
     results, plans = measure_scenarios(
@@ -444,6 +528,11 @@ def entries(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
                 "target": m["target"] if metric == "p95_ms" else None,
                 "floor": m["raw"][metric] if metric != "throughput_rps" else None,
             }  # fmt: skip
+        if m["api"].get("cpu_ms") is not None:
+            yield {
+                "name": name, **common, "metric": "cpu_ms", "value": m["api"]["cpu_ms"], "unit": "ms of server CPU",
+                "target": None, "floor": None,
+            }  # fmt: skip
         for metric, unit in (("p95_ms", "ms"), ("p50_ms", "ms")):
             yield {
                 "name": f"{name}, raw SQL", **common, "metric": metric, "value": m["raw"][metric], "unit": unit,
@@ -454,9 +543,9 @@ def entries(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def measurement_table(measurements: list[dict]) -> list[str]:
     """The markdown table of one run's measurements (shared with run_referrals.py)."""
     lines = [
-        "| scenario | clients | API p50 ms | API p95 ms | req/s | raw SQL p50 ms | raw SQL p95 ms (floor) "
-        "| target | load avg |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| scenario | clients | API p50 ms | API p95 ms | req/s | server CPU ms/req | raw SQL p50 ms "
+        "| raw SQL p95 ms (floor) | target | load avg |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in measurements:
         api, raw = r["api"], r["raw"]
@@ -465,10 +554,67 @@ def measurement_table(measurements: list[dict]) -> list[str]:
             target = f"≤ {r['target']:.0f} ms: " + ("met" if api["p95_ms"] <= r["target"] else "**missed**")
         lines.append(
             f"| {r['scenario']} | {r['clients']} | {api['p50_ms']:.1f} | {api['p95_ms']:.1f} | "
-            f"{api['throughput_rps']:.1f} | {raw['p50_ms']:.1f} | {raw['p95_ms']:.1f} | {target} | "
+            f"{api['throughput_rps']:.1f} | {api.get('cpu_ms', float('nan')):.1f} | {raw['p50_ms']:.1f} | "
+            f"{raw['p95_ms']:.1f} | {target} | "
             f"{'–'.join(str(x) for x in r.get('load_average', []))} |"
         )
     return lines
+
+
+def ratios(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per scenario with 1 client: the server's CPU per request against the framework floor's, and the target of
+    issue 10: an API list may cost 2x the floor's CPU plus its own raw SQL time (p50), a detail 3x plus its raw
+    SQL, a page 20 ms of CPU."""
+    single = [m for m in run["measurements"] if m["clients"] == 1 and m["api"].get("cpu_ms") is not None]
+    floor = next((m for m in single if m["kind"] == "floor"), None)
+    if floor is None:
+        return []
+    floor_cpu = floor["api"]["cpu_ms"]
+    rows = []
+    for m in single:
+        if m["kind"] == "floor":
+            continue
+        cpu, raw = m["api"]["cpu_ms"], m["raw"]["p50_ms"]
+        row = {
+            "scenario": m["scenario"], "kind": m["kind"], "cpu_ms": cpu, "raw_p50_ms": raw,
+            "p50_ms": m["api"]["p50_ms"], "floor_cpu_ms": floor_cpu, "floor_raw_p50_ms": floor["raw"]["p50_ms"],
+            "ratio": round(cpu / floor_cpu, 2) if floor_cpu else None,
+        }  # fmt: skip
+        if m["kind"] in CPU_RATIO_TARGETS:
+            row["allowed_ms"] = round(CPU_RATIO_TARGETS[m["kind"]] * floor_cpu + raw, 2)
+            row["target"] = f"≤ {CPU_RATIO_TARGETS[m['kind']]:g}x floor + raw SQL = {row['allowed_ms']:.2f} ms"
+        elif m["kind"] == "page":
+            row["allowed_ms"] = PAGE_TARGET_MS
+            row["target"] = f"≤ {PAGE_TARGET_MS:g} ms"
+        if "allowed_ms" in row:
+            row["met"] = cpu <= row["allowed_ms"]
+        rows.append(row)
+    return rows
+
+
+def ratio_table(run: dict[str, Any]) -> list[str]:
+    rows = ratios(run)
+    if not rows:
+        return []
+    first = rows[0]
+    lines = [
+        f"Framework floor (`{FLOOR_PATH}`: an authenticated DRF view answering 50 rows through the same middleware, "
+        f"knox and throttles), 1 client: server CPU {first['floor_cpu_ms']:.2f} ms per request, its raw SQL p50 "
+        f"{first['floor_raw_p50_ms']:.2f} ms. Server CPU = the gunicorn workers' user + system time over the "
+        "requests (/proc), the database's excluded.",
+        "",
+        "| scenario (1 client) | server CPU ms/req | x floor CPU | raw SQL p50 ms | API p50 ms | target |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        target = row.get("target", "")
+        if target:
+            target += ": " + ("met" if row["met"] else "**missed**")
+        lines.append(
+            f"| {row['scenario']} | {row['cpu_ms']:.2f} | {row['ratio']:.2f} | {row['raw_p50_ms']:.2f} | "
+            f"{row['p50_ms']:.1f} | {target} |"
+        )
+    return ["", *lines]
 
 
 def report(args: argparse.Namespace) -> None:
@@ -496,6 +642,7 @@ def report(args: argparse.Namespace) -> None:
             f"threads; generated in {run.get('generation_seconds')} s: {run.get('rows')}.",
             "",
             *measurement_table(run["measurements"]),
+            *ratio_table(run),
         ]
         lines.append("")
     args.md.write_text("\n".join(lines))
