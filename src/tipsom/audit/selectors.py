@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
@@ -21,8 +21,11 @@ from tipsom.audit.models import (
     head_key,
 )
 
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
-def audit_event_list(*, user: Any) -> Any:
+
+def audit_event_list(*, user: User) -> Any:
     return AuditEvent.objects.restrict(user, "view").select_related("actor", "organization")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.cases import services
 from tipsom.cases.models import Case
@@ -36,7 +37,12 @@ CASE_FACTS: dict[str, Any] = {
 
 
 def make_case(
-    organization: Any, *, child: bool = False, actor: Any = None, person: dict[str, Any] | None = None, **facts: Any
+    organization: Any,
+    *,
+    child: bool = False,
+    actor: User | None = None,
+    person: dict[str, Any] | None = None,
+    **facts: Any,
 ) -> Case:
     """A case of `organization`, registered by `actor` or a new case manager of it (kept on the case as `_actor`),
     for an adult (or a child) unless `person` is given; `facts` override the case's."""

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 from tipsom.core.errors import ApplicationError
-from tipsom.core.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
@@ -25,7 +24,7 @@ class ListPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def url_with(request: AuthenticatedHttpRequest, drop: tuple[str, ...] = (), **params: Any) -> str:
+def url_with(request: HttpRequest, drop: tuple[str, ...] = (), **params: Any) -> str:
     """The current query string with `params` set and `drop` removed, as a relative "?..." link."""
     query: QueryDict = request.GET.copy()
     for name in (*drop, *params):
@@ -36,7 +35,7 @@ def url_with(request: AuthenticatedHttpRequest, drop: tuple[str, ...] = (), **pa
     return f"?{encoded}" if encoded else "?"
 
 
-def numbered_page(request: AuthenticatedHttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> ListPage:
+def numbered_page(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> ListPage:
     """Page-number paging (`?page=`) for lists that stay short, such as users and organizations."""
     paginator = Paginator(queryset, per_page)
     try:
@@ -51,7 +50,7 @@ def numbered_page(request: AuthenticatedHttpRequest, queryset: Any, per_page: in
     )
 
 
-def _cursor(request: AuthenticatedHttpRequest, name: str) -> int | None:
+def _cursor(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name, "")
     if raw == "":
         return None
@@ -60,7 +59,7 @@ def _cursor(request: AuthenticatedHttpRequest, name: str) -> int | None:
     return int(raw)
 
 
-def keyset_page(request: AuthenticatedHttpRequest, queryset: Any, key: str, per_page: int = PAGE_SIZE) -> ListPage:
+def keyset_page(request: HttpRequest, queryset: Any, key: str, per_page: int = PAGE_SIZE) -> ListPage:
     """Newest first by the unique, increasing column `key`; `?before=<key>` goes back in time, `?after=<key>`
     forward. Costs one indexed range query per page whatever the table's size (no COUNT, no OFFSET)."""
     before, after = _cursor(request, "before"), _cursor(request, "after")

@@ -31,6 +31,7 @@ from tipsom.accounts.forms import LoginForm, PasswordChangeForm, PreferredLangua
 from tipsom.accounts.models import User
 from tipsom.core.errors import ApplicationError, TooManyRequests
 from tipsom.core.forms import form_add_application_error
+from tipsom.core.http import AuthenticatedHttpRequest
 
 # Between the password and the second factor the session holds only who is signing in, for a short while.
 PENDING_USER_KEY = "tipsom_pending_user_id"
@@ -63,7 +64,7 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # a str in django-stubs, a Literal here
     )
 
 
@@ -225,7 +226,7 @@ def login_enrol_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.logout_recorded(user=request.user)
     auth_logout(request)
     messages.info(request, _("You have signed out."))
@@ -237,7 +238,7 @@ def _own_tokens(user: User) -> list[Any]:
     return list(AuthToken.objects.filter(user=user).order_by("-created").only("token_key", "created", "expiry"))
 
 
-def _profile_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _profile_context(request: AuthenticatedHttpRequest, **extra: Any) -> dict[str, Any]:
     user = request.user
     context = {
         "account": user,
@@ -253,7 +254,7 @@ def _profile_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def profile_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Shows one's own account; a POST saves the preferred language."""
     if request.method == "POST":
         form = PreferredLanguageForm(request.POST)
@@ -276,7 +277,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST if request.method == "POST" else None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -301,7 +302,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-def token_create_view(request: HttpRequest) -> HttpResponse:
+def token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Creates an API token and shows it this once; only its digest is kept."""
     instance, token = services.api_token_create(actor=request.user)
     context = _profile_context(request, new_token=token, new_token_key=instance.token_key)
@@ -309,7 +310,7 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+def token_revoke_view(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token_key=token_key)
     messages.success(request, _("The API token %(key)s is revoked.") % {"key": token_key})
     return redirect(reverse("accounts:profile"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tipsom.accounts.models import User
 from tipsom.audit.reveal import reveal_record
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.cases.models import (
@@ -140,9 +141,7 @@ def case_fields_validate(
     return clean
 
 
-def _case_owner(actor: Any, value: Any, organization_id: int, errors: check.Errors) -> Any:
-    from tipsom.accounts.models import User
-
+def _case_owner(actor: User | None, value: Any, organization_id: int, errors: check.Errors) -> Any:
     if value in (None, ""):
         return None
     owner_id = getattr(value, "pk", value)
@@ -206,7 +205,7 @@ def screening_fields_validate(
 @transaction.atomic
 def case_register(
     *,
-    actor: Any,
+    actor: User | None,
     organization: Any,
     person: dict[str, Any] | None = None,
     person_id: int | None = None,
@@ -257,7 +256,7 @@ def case_register(
     elif actor is not None and actor.organization_id == organization.pk and actor.is_active:
         owner = actor  # by default the identifier owns the case they register in their own organization
     identified_on = fields.get("identified_on")
-    is_child = bool(identified_on) and registered is not None and is_child_at(registered, identified_on)
+    is_child = identified_on is not None and registered is not None and is_child_at(registered, identified_on)
     if screening is not None and not isinstance(screening, dict):
         errors["screening"] = _("Give the screening's answers.")
         screening = None
@@ -317,7 +316,7 @@ def deciding_type_of(organization: Any) -> str:
     return "NonPoliceGovernmentalOrganization"
 
 
-def access_case(actor: Any, case_id: Any, action: str = "change", *, lock: bool = True) -> Case:
+def access_case(actor: User, case_id: Any, action: str = "change", *, lock: bool = True) -> Case:
     queryset = Case.objects.select_related("owner_organization", "person")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
@@ -330,7 +329,7 @@ def require_open(case: Case) -> None:
 
 
 @transaction.atomic
-def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -> Case:
+def case_update(*, actor: User, case_id: Any, version: int | None, **data: Any) -> Case:
     """Change the case's facts (type, dates, route, exploitation). A stale `version` answers 409."""
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
@@ -360,7 +359,7 @@ def case_update(*, actor: Any, case_id: Any, version: int | None, **data: Any) -
 AGE_FIELDS = ("birth_date", "birth_date_precision", "is_presumed_minor")
 
 
-def cases_follow_person(*, actor: Any, person: Person, changed: Iterable[str] = AGE_FIELDS) -> None:
+def cases_follow_person(*, actor: User, person: Person, changed: Iterable[str] = AGE_FIELDS) -> None:
     """After a person's birth date or presumed-minor flag changed: each open case of theirs recomputes whether it
     is a child's, and a case that becomes one starts the child track. Registered as a `person_changed` hook, so
     people.services.person_update calls it without knowing cases."""
@@ -381,7 +380,7 @@ def cases_follow_person(*, actor: Any, person: Person, changed: Iterable[str] = 
 
 
 @transaction.atomic
-def case_text_reveal(*, actor: Any, case_id: Any, part: str, reason: str) -> Case:
+def case_text_reveal(*, actor: User, case_id: Any, part: str, reason: str) -> Case:
     """Allow the identifying free text of one part of a case (journal, screenings, ...) to be shown through the
     API: the user must be allowed to reveal the case (else NotFound) and give a reason, which the audit log keeps
     with the part's name, never the text. The case page shows the text to the team without this step."""
@@ -413,10 +412,8 @@ def case_touch(case: Case) -> None:
 
 
 @transaction.atomic
-def case_team_set(*, actor: Any, case_id: Any, version: int | None, user_ids: list[int]) -> Case:
+def case_team_set(*, actor: User, case_id: Any, version: int | None, user_ids: list[int]) -> Case:
     """The case's team: users of the owner organization or of an organization working on the case."""
-    from tipsom.accounts.models import User
-
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
     require_open(case)
@@ -424,8 +421,8 @@ def case_team_set(*, actor: Any, case_id: Any, version: int | None, user_ids: li
     if not isinstance(user_ids, (list, tuple)):
         raise ApplicationError("invalid", _("Give a list of users."), {"fields": {"team": _("Give a list of users.")}})
     ids = {check.pk_of(user_id) for user_id in user_ids}
-    users = list(User.objects.filter(pk__in=ids - {None}, organization_id__in=allowed_orgs, is_active=True))
-    if None in ids or len(users) != len(ids):
+    users = list(User.objects.filter(pk__in=ids - {0}, organization_id__in=allowed_orgs, is_active=True))
+    if 0 in ids or len(users) != len(ids):
         message = _("Team members must be active users of an organization working on the case.")
         raise ApplicationError("invalid", message, {"fields": {"team": message}})
     case.team.set(users)
@@ -443,7 +440,7 @@ def case_team_set(*, actor: Any, case_id: Any, version: int | None, user_ids: li
 @transaction.atomic
 def case_decide_status(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     status: str,
@@ -470,6 +467,7 @@ def case_decide_status(
     )
     basis = check.text(errors, "basis", basis, required=status in (ACTUAL_VICTIM, NOT_A_VICTIM))
     errors.raise_if_any()
+    assert decided is not None  # refused above otherwise
     if case.decisions.filter(approval=StatusDecision.Approval.PENDING).exists():
         raise Conflict(_("A status decision on this case is waiting for approval. Approve or reject it first."))
     pending = status == ACTUAL_VICTIM and approval_required("actual_victim")
@@ -502,7 +500,7 @@ def case_decide_status(
     return decision
 
 
-def _supervisor_case(actor: Any, case_id: int) -> Case:
+def _supervisor_case(actor: User, case_id: int) -> Case:
     return access_case(actor, case_id, "approve")
 
 
@@ -512,7 +510,7 @@ def _check_approve(approve: Any) -> None:
         raise ApplicationError("invalid", message, {"fields": {"approve": message}})
 
 
-def _check_not_own(actor: Any, record: Any) -> None:
+def _check_not_own(actor: User | None, record: Any) -> None:
     if actor is not None and record.created_by_id == actor.pk:
         raise ApplicationError(
             "four_eyes", _("A supervisor other than the person who made the request must approve it."), status=409
@@ -520,7 +518,7 @@ def _check_not_own(actor: Any, record: Any) -> None:
 
 
 @transaction.atomic
-def decision_review(*, actor: Any, decision_id: Any, approve: bool, comment: str = "") -> StatusDecision:
+def decision_review(*, actor: User, decision_id: Any, approve: bool, comment: str = "") -> StatusDecision:
     """A supervisor approves or rejects a pending status decision. Approval makes it the case's status."""
     _check_approve(approve)
     case_id = StatusDecision.objects.filter(pk=check.pk_of(decision_id)).values_list("case_id", flat=True).first()
@@ -614,7 +612,7 @@ def _apply_closure(case: Case, request: ClosureRequest) -> None:
 @transaction.atomic
 def case_close(
     *,
-    actor: Any,
+    actor: User,
     case_id: Any,
     version: int | None = None,
     status: str = STATUS_CLOSED,
@@ -638,6 +636,7 @@ def case_close(
         not_before_message=_("A case cannot close before it was identified."),
     )
     errors.raise_if_any()
+    assert closed is not None  # refused above otherwise
     _require_child_steps(case)
     if case.closure_requests.filter(approval=StatusDecision.Approval.PENDING).exists():
         raise Conflict(_("A closure of this case is already waiting for approval."))
@@ -665,7 +664,7 @@ def case_close(
 
 
 @transaction.atomic
-def closure_review(*, actor: Any, request_id: Any, approve: bool, comment: str = "") -> ClosureRequest:
+def closure_review(*, actor: User, request_id: Any, approve: bool, comment: str = "") -> ClosureRequest:
     """A supervisor approves (the case closes) or rejects a pending closure."""
     _check_approve(approve)
     case_id = ClosureRequest.objects.filter(pk=check.pk_of(request_id)).values_list("case_id", flat=True).first()
@@ -702,7 +701,7 @@ def closure_review(*, actor: Any, request_id: Any, approve: bool, comment: str =
 
 
 @transaction.atomic
-def case_set_status(*, actor: Any, case_id: Any, version: int | None = None, status: str) -> Case:
+def case_set_status(*, actor: User, case_id: Any, version: int | None = None, status: str) -> Case:
     """Move a case between Active and FollowUp, or reopen a closed one (it becomes Active)."""
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))

@@ -128,6 +128,7 @@ def consent_record(
     if case.is_child and given_by == Consent.GivenBy.PERSON:
         errors["given_by"] = _("For a child, a guardian or parent gives or withdraws consent.")
     errors.raise_if_any()
+    assert recorded is not None  # refused above otherwise
     if given:
         require_open(case)  # a withdrawal is always recorded, even on a closed case
     consent = Consent.objects.create(
@@ -222,6 +223,7 @@ def assessment_add(
     needs = check.codes(errors, "needs", "spl_Type", needs)
     notes = check.text(errors, "notes", notes)
     errors.raise_if_any()
+    assert assessed is not None  # refused above otherwise
     assessment = Assessment.objects.create(
         case=case, created_by=actor, kind=kind, assessed_on=assessed, level=level, needs=needs, notes=notes
     )
@@ -301,6 +303,7 @@ def service_add(
     outcome = check.choice(errors, "outcome", ServiceDelivery.Outcome, outcome)
     notes = check.text(errors, "notes", notes)
     errors.raise_if_any()
+    assert delivered is not None and provider is not None  # refused above otherwise
     if support_type == RETURN_SERVICE:
         error = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)
         if error is not None:
@@ -344,6 +347,7 @@ def task_add(
         if assignee is None:
             errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
     errors.raise_if_any()
+    assert due is not None  # refused above otherwise
     task = Task.objects.create(case=case, created_by=actor, title=title, due_on=due, assigned_to=assignee)
     case_touch(case)
     _audit(actor, "case.task_add", case, {"task": task.pk, "due_on": due.isoformat()})

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
 from tipsom.cases import services
 from tipsom.cases.filters import CaseFilterSet
@@ -52,7 +53,7 @@ def cases(identifier, home_org, case_data) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _filter(cases: dict[str, Any], user: Any = None, **data: Any) -> set[str]:
+def _filter(cases: dict[str, Any], user: User | None = None, **data: Any) -> set[str]:
     user = user or cases["coordinator"]
     filterset = CaseFilterSet(data=data, queryset=case_list(user=user), request=SimpleNamespace(user=user))
     assert filterset.is_valid(), filterset.errors

@@ -3,12 +3,11 @@ person's cases the viewer may see, and no others."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.cases import services
 from tipsom.cases.testing import make_case
@@ -18,7 +17,7 @@ from tipsom.people.models import Person
 pytestmark = pytest.mark.django_db
 
 
-def _page(user: Any, person: Person) -> str:
+def _page(user: User, person: Person) -> str:
     return sign_in(Client(), user).get(reverse("people:detail", kwargs={"pk": person.pk})).content.decode()
 
 

@@ -87,13 +87,14 @@ def _summary(page: CasePage) -> dict[str, Any]:
     if case.is_closed:
         facts += [(_("Closure reason"), case.get_closure_reason_display()), (_("Closed on"), case.closed_on)]
     person_facts = [(_("Name"), MASKED), *page.person_facts]
-    events = list(case.events.all())
+    # Rows carrying display attributes for the template: hence list[Any].
+    events: list[Any] = list(case.events.all())
     for event in events:
         event.country_name = geography.country_name(event.country)
-    plan = list(case.plan_items.all())
+    plan: list[Any] = list(case.plan_items.all())
     for item in plan:
         item.type_label = code_label("spl_Type", item.support_type)
-    services = list(case.services.select_related("provider"))
+    services: list[Any] = list(case.services.select_related("provider"))
     for service in services:
         service.type_label = code_label("spl_Type", service.support_type)
     current = consent_current(case)

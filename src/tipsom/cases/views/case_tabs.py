@@ -44,7 +44,8 @@ class TabBuilder:
 
     def tab_overview(self) -> dict[str, Any]:
         case, page = self.case, self.page
-        facts = [
+        # The rows below carry display attributes for the template (shown_*, *_label, *_form): hence list[Any].
+        facts: list[tuple[Any, Any]] = [
             (_("Type"), case.get_case_type_display()),
             (_("Status"), code_label("cas_Status", case.status)),
             (_("Trafficking status"), code_label("vic_TraffickingStatus", case.trafficking_status)),
@@ -61,7 +62,7 @@ class TabBuilder:
         ]
         if case.is_closed:
             facts += [(_("Closure reason"), case.get_closure_reason_display()), (_("Closed on"), case.closed_on)]
-        closures = []
+        closures: list[Any] = []
         for request in page.closure_requests:
             request.shown_comment = page.shown(request.approval_comment)
             if request.approval == PENDING and page.can_approve and request.created_by_id != page.user.pk:
@@ -80,7 +81,7 @@ class TabBuilder:
 
     def tab_identification(self) -> dict[str, Any]:
         page = self.page
-        screenings = list(self.case.screenings.select_related("created_by"))
+        screenings: list[Any] = list(self.case.screenings.select_related("created_by"))
         for screening in screenings:
             screening.shown_notes = page.shown(screening.notes)
             screening.facts = [
@@ -92,14 +93,15 @@ class TabBuilder:
                     _choice_labels(SomVulnerability, screening.som_vulnerabilities),
                 ),
             ]
-        decisions = []
+        decisions: list[Any] = []
+        decision: Any
         for decision in page.decisions:
             decision.shown_basis = page.shown(decision.basis)
             decision.shown_comment = page.shown(decision.approval_comment)
             if decision.approval == PENDING and page.can_approve and decision.created_by_id != page.user.pk:
                 decision.review_form = self.form("decision_review", item=decision.pk)
             decisions.append(decision)
-        events = list(self.case.events.all())
+        events: list[Any] = list(self.case.events.all())
         for event in events:
             event.shown_place = page.shown(event.place)
             event.country_name = geography.country_name(event.country)
@@ -110,10 +112,10 @@ class TabBuilder:
 
     def tab_consent(self) -> dict[str, Any]:
         current = consent_current(self.case)
-        history = list(self.case.consents.select_related("created_by").order_by("-recorded_on", "-pk"))
+        history: list[Any] = list(self.case.consents.select_related("created_by").order_by("-recorded_on", "-pk"))
         for consent in history:
             consent.service_labels = labels("spl_Type", consent.service_types) if consent.service_types else ""
-        rows = [(label, current[purpose]) for purpose, label in Consent.Purpose.choices]
+        rows: list[tuple[Any, Any]] = [(label, current[purpose]) for purpose, label in Consent.Purpose.choices]
         for _label, consent in rows:
             if consent is not None:
                 consent.service_labels = labels("spl_Type", consent.service_types) if consent.service_types else ""
@@ -122,11 +124,11 @@ class TabBuilder:
     def tab_work(self) -> dict[str, Any]:
         page, case = self.page, self.case
         open_case = not case.is_closed and page.can_change
-        assessments = list(case.assessments.select_related("created_by"))
+        assessments: list[Any] = list(case.assessments.select_related("created_by"))
         for assessment in assessments:
             assessment.shown_notes = page.shown(assessment.notes)
             assessment.need_labels = labels("spl_Type", assessment.needs)
-        plan = list(case.plan_items.all())
+        plan: list[Any] = list(case.plan_items.all())
         for item in plan:
             item.shown_goal = page.shown(item.goal)
             item.type_label = code_label("spl_Type", item.support_type)
@@ -134,11 +136,11 @@ class TabBuilder:
                 item.status_form = self.form("plan_status", item=item.pk)
                 if self.errors is None or item.status_form is not self.errors:
                     item.status_form.form.initial["status"] = item.status
-        services = list(case.services.select_related("provider"))
+        services: list[Any] = list(case.services.select_related("provider"))
         for service in services:
             service.shown_notes = page.shown(service.notes)
             service.type_label = code_label("spl_Type", service.support_type)
-        tasks = list(case.tasks.select_related("assigned_to"))
+        tasks: list[Any] = list(case.tasks.select_related("assigned_to"))
         for task in tasks:
             task.shown_title = page.shown(task.title)
             if open_case and task.done_at is None:
@@ -147,19 +149,19 @@ class TabBuilder:
         return {"assessments": assessments, "plan": plan, "services": services, "tasks": tasks, "forms": forms}
 
     def tab_journal(self) -> dict[str, Any]:
-        entries = list(case_journal(self.case))
+        entries: list[Any] = list(case_journal(self.case))
         for entry in entries:
             entry.shown_text = self.page.shown(entry.text)
         return {"entries": entries, "forms": self.forms("journal")}
 
     def tab_attachments(self) -> dict[str, Any]:
-        attachments = list(case_attachments(self.case))
+        attachments: list[Any] = list(case_attachments(self.case))
         for attachment in attachments:
             attachment.shown_name = self.page.shown(attachment.filename)
         return {"attachments": attachments, "forms": self.forms("attachment")}
 
     def tab_child(self) -> dict[str, Any]:
-        track = self.page.track
+        track: Any = self.page.track
         if track is not None:
             track.shown_guardian = self.page.shown(track.guardian_name)
         problems = child_closure_problems(self.case)

@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tipsom.accounts.models import User
 from tipsom.cases import selectors
 from tipsom.cases.filters import CaseFilterSet
 from tipsom.cases.models import Case
 from tipsom.core.codes import code_label
 from tipsom.core.filtering import filter_data, is_valid
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.paging import PAGE_SIZE, keyset_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
@@ -25,7 +27,7 @@ APPROVALS_LIMIT = 200
 
 
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Case)
     # Only the list row's fields: the person's encrypted birth date is not read (nor decrypted) for a list.
     cases = selectors.case_list(user=request.user).defer("person__birth_date")
@@ -42,14 +44,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", context, status=200 if valid else 400)
 
 
-def _list_widgets(form: forms.Form, user: Any, cases: Any) -> None:
+def _list_widgets(form: forms.Form, user: User, cases: Any) -> None:
     """Organization and region are picked from lists: the organizations owning cases the user sees (so no other
     organization's name shows), and the regions of the user's country."""
     owners = organization_list(user=user).filter(pk__in=cases.values("owner_organization_id")).order_by("name")
     form.fields["organization"].widget = forms.Select(
         choices=[("", _("(any)")), *((str(org.pk), org.name) for org in owners)]
     )
-    country = user.organization.country if user.organization_id else ""
+    country = user.organization.country if user.organization is not None else ""
     form.fields["region"].widget = forms.Select(choices=[("", _("(any)")), *geography.region_choices(country)])
     for name in ("identified_from", "identified_to"):
         form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
@@ -67,7 +69,7 @@ def _row(case: Case) -> dict[str, Any]:
 
 
 @require_GET
-def approval_list(request: HttpRequest) -> HttpResponse:
+def approval_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "approve", Case)
     pending = selectors.pending_approvals(user=request.user)
     context = {

@@ -4,7 +4,7 @@ from it (menu entries, home-page widgets, API routes) shown to exactly the users
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.core.registry import STORES, MenuItem, Registry, Section, register, registry
+
+if TYPE_CHECKING:
+    from tipsom.accounts.models import User
 
 
 def test_the_stores_are_fixed() -> None:
@@ -50,7 +53,7 @@ def widget() -> Iterator[list[Any]]:
     """A home-page widget registered for one test, shown only to users whose full name starts with "W"."""
     seen: list[Any] = []
 
-    def context(user: Any) -> dict[str, Any] | None:
+    def context(user: User) -> dict[str, Any] | None:
         seen.append(user.pk)
         return {"organization": user.organization} if user.full_name.startswith("W") else None
 

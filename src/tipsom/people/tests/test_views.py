@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.organizations.testing import make_organization
@@ -212,7 +213,7 @@ def manager(home_org: Any) -> Any:
     return make_user(home_org, roles=("case_manager",))
 
 
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     return sign_in(Client(), user)
 
 
