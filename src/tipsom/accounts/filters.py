@@ -16,7 +16,7 @@ from tipsom.organizations.selectors import organization_list
 class UserFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Username or name"), method="filter_search")
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), queryset=lambda request: organization_list(user=getattr(request, "user", None))
+        label=_("Organization"), queryset=lambda request: organization_list(user=request.user)
     )
     role = django_filters.ModelChoiceFilter(
         label=_("Role"),

@@ -23,7 +23,7 @@ def overdue_tasks(now: datetime) -> dict[int, list[dict[str, Any]]]:
     )
     by_user: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_user[row["assigned_to_id"]].append(row)
+        by_user[row["assigned_to_id"]].append(dict(row))
     return dict(by_user)
 
 

@@ -83,10 +83,11 @@ def access_case_by_id(user: User, case_id: Any, action: str = "view") -> Case:
         "owner_organization", "person", "case_owner", "child_protection",
         "child_protection__notified_organization", "child_protection__guardian_organization",
     ).prefetch_related(
-        "person__names", "team",
+        "person__names", "team", "organizations__organization",
+    ).prefetch_related(
         Prefetch("decisions", queryset=StatusDecision.objects.select_related("created_by", "approved_by")),
+    ).prefetch_related(
         Prefetch("closure_requests", queryset=ClosureRequest.objects.select_related("created_by", "approved_by")),
-        "organizations__organization",
     )  # fmt: skip
     return access_by_id(Case, user, case_id, action, queryset=queryset)
 

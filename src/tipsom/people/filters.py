@@ -77,10 +77,14 @@ class PersonFilterSet(IdentifyingSearchFilterSet):
         if not value:
             return queryset
         user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.none()
         return queryset.filter(pk__in=selectors.person_search_by_name(user=user, query=value).values("pk"))
 
     def filter_document(self, queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Person]:
         if not value:
             return queryset
         user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.none()
         return queryset.filter(pk__in=selectors.person_search_by_document(user=user, number=value).values("pk"))

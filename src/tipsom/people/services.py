@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.reveal import identifying_reveal
 from tipsom.audit.services import REDACTED, audit_record, describe_changes
 from tipsom.core.codes import is_code
@@ -156,7 +157,7 @@ def _validate_contacts(contacts: Any, errors: Errors) -> list[PersonContact]:
     rows: list[PersonContact] = []
     for index, item in enumerate(contacts):
         item = item if isinstance(item, dict) else {}
-        kind = item.get("kind")
+        kind = str(item.get("kind") or "")
         value, error = clean_text(item.get("value"), multiline=kind == PersonContact.Kind.ADDRESS, max_length=MAX_TEXT)
         value = "\n".join(part.strip() for part in value.split("\n"))  # an address's lines, each tidied
         if kind not in PersonContact.Kind.values:
@@ -174,7 +175,7 @@ def _validate_documents(documents: Any, errors: Errors) -> list[PersonDocument]:
     rows: list[PersonDocument] = []
     for index, item in enumerate(documents):
         item = item if isinstance(item, dict) else {}
-        doc_type = item.get("doc_type")
+        doc_type = str(item.get("doc_type") or "")
         number, error = clean_text(item.get("number"))
         country = str(item.get("issuing_country") or "").strip().upper()
         if doc_type not in PersonDocument.DocumentType.values:
@@ -189,7 +190,11 @@ def _validate_documents(documents: Any, errors: Errors) -> list[PersonDocument]:
     return rows
 
 
-_COLLECTION_VALIDATORS = {"names": _validate_names, "contacts": _validate_contacts, "documents": _validate_documents}
+_COLLECTION_VALIDATORS: dict[str, Callable[[Any, Errors], list[Any]]] = {
+    "names": _validate_names,
+    "contacts": _validate_contacts,
+    "documents": _validate_documents,
+}
 
 
 def person_fields_validate(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
@@ -227,7 +232,7 @@ def _collection_changes(rows: dict[str, list[Any]]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_create(*, actor: Any, organization: Any, names: list[dict[str, Any]], **data: Any) -> Person:
+def person_create(*, actor: User | None, organization: Any, names: list[dict[str, Any]], **data: Any) -> Person:
     """Register a person owned by `organization`. `actor=None` is an operator's command on the server."""
     if actor is not None:
         require_permission(actor, "add", Person)
@@ -254,7 +259,7 @@ def person_create(*, actor: Any, organization: Any, names: list[dict[str, Any]],
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person_id: Any, version: int | None, **data: Any) -> Person:
+def person_update(*, actor: User, person_id: Any, version: int | None, **data: Any) -> Person:
     """Change a person. A `version` older than the stored one is a stale edit: 409, nothing written.
     A collection given (names, contacts, documents) replaces the stored one."""
     person = access_by_id(Person, actor, person_id, "change", queryset=Person.objects.select_for_update())
@@ -301,7 +306,7 @@ _IDENTITY_ROWS = {
 
 @transaction.atomic
 def person_identity_reveal(
-    *, actor: Any, person: Person, reason: str, parts: Iterable[str] = IDENTITY_PARTS
+    *, actor: User, person: Person, reason: str, parts: Iterable[str] = IDENTITY_PARTS
 ) -> dict[str, Any]:
     """The identity parts asked for, of a person the caller fetched with the "reveal" action. Every record
     shown goes through identifying_reveal, so each is audited with the reason; all or nothing."""

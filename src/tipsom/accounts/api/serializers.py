@@ -40,7 +40,9 @@ class OrganizationSummarySerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     organization = OrganizationSummarySerializer(read_only=True)
-    roles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    roles: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     requires_2fa = serializers.SerializerMethodField()
 
     class Meta:
@@ -59,7 +61,9 @@ class UserSerializer(serializers.ModelSerializer):
     """A colleague as others see them. The (encrypted) phone number is never returned, only whether there is one."""
 
     organization = OrganizationSummarySerializer(read_only=True)
-    roles = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    roles: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     has_phone = serializers.SerializerMethodField()
 
     class Meta:
@@ -78,8 +82,8 @@ class VisibleOrganizationField(serializers.PrimaryKeyRelatedField):
     """An organization id, resolved only among those the requesting user can see."""
 
     def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        return organization_list(user=getattr(request, "user", None))
+        user = getattr(self.context.get("request"), "user", None)
+        return organization_list(user=user) if user is not None else Organization.objects.none()
 
 
 _LANGUAGE_CHOICES = [("", _("As the browser asks")), *settings.LANGUAGES]

@@ -26,6 +26,7 @@ from tipsom.cases.models import (
 )
 from tipsom.cases.services.case import CASE_LIST_FIELDS
 from tipsom.core.codes import code_choices, code_label
+from tipsom.core.forms import form_choice_field
 from tipsom.organizations import geography
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,11 +68,11 @@ class CaseEditForm(VersionForm):
     def __init__(self, *args: Any, case: Case, owners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = BLANK + geography.country_choices()
-        self.fields["region"].choices = BLANK + geography.region_choices(case.country)
-        self.fields["origin_country"].choices = countries
-        self.fields["destination_country"].choices = countries
-        self.fields["transit_countries"].choices = geography.country_choices()
-        self.fields["case_owner"].choices = BLANK + [(str(pk), name) for pk, name in owners]
+        form_choice_field(self, "region").choices = BLANK + geography.region_choices(case.country)
+        form_choice_field(self, "origin_country").choices = countries
+        form_choice_field(self, "destination_country").choices = countries
+        form_choice_field(self, "transit_countries").choices = geography.country_choices()
+        form_choice_field(self, "case_owner").choices = BLANK + [(str(pk), name) for pk, name in owners]
         for name, list_name in CASE_LIST_FIELDS.items():
             self.fields[name] = forms.MultipleChoiceField(
                 label=self.LIST_LABELS[name],
@@ -107,7 +108,7 @@ class TeamForm(VersionForm):
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(str(pk), name) for pk, name in members]
+        form_choice_field(self, "team").choices = [(str(pk), name) for pk, name in members]
 
 
 class DecisionForm(VersionForm):
@@ -123,8 +124,8 @@ class DecisionForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = _codes("vic_TraffickingStatus")
-        self.fields["deciding_organization_type"].choices = _codes("vic_TraffickingStatusDecisionMakingOrg")
+        form_choice_field(self, "status").choices = _codes("vic_TraffickingStatus")
+        form_choice_field(self, "deciding_organization_type").choices = _codes("vic_TraffickingStatusDecisionMakingOrg")
 
 
 class ReviewForm(forms.Form):
@@ -142,7 +143,7 @@ class ClosureForm(VersionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Labels in the language of the request, not of the import.
-        self.fields["status"].choices = [(code, code_label("cas_Status", code)) for code in
+        form_choice_field(self, "status").choices = [(code, code_label("cas_Status", code)) for code in
                                          (STATUS_CLOSED, STATUS_CLOSED_REFERRED)]  # fmt: skip
 
 
@@ -151,7 +152,7 @@ class StatusForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(code, code_label("cas_Status", code)) for code in
+        form_choice_field(self, "status").choices = [(code, code_label("cas_Status", code)) for code in
                                          (STATUS_ACTIVE, STATUS_FOLLOW_UP)]  # fmt: skip
 
 
@@ -174,7 +175,7 @@ class ConsentForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_types"].choices = _codes("spl_Type")
+        form_choice_field(self, "service_types").choices = _codes("spl_Type")
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -192,8 +193,8 @@ class EventForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_type"].choices = _codes("hte_Type")
-        self.fields["country"].choices = BLANK + geography.country_choices()
+        form_choice_field(self, "event_type").choices = _codes("hte_Type")
+        form_choice_field(self, "country").choices = BLANK + geography.country_choices()
 
 
 class AssessmentForm(VersionForm):
@@ -205,7 +206,7 @@ class AssessmentForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["needs"].choices = _codes("spl_Type")
+        form_choice_field(self, "needs").choices = _codes("spl_Type")
 
 
 class PlanItemForm(VersionForm):
@@ -215,7 +216,7 @@ class PlanItemForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["support_type"].choices = _codes("spl_Type")
+        form_choice_field(self, "support_type").choices = _codes("spl_Type")
 
 
 class PlanStatusForm(VersionForm):
@@ -231,8 +232,8 @@ class ServiceForm(VersionForm):
 
     def __init__(self, *args: Any, providers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["support_type"].choices = _codes("spl_Type")
-        self.fields["provider"].choices = BLANK + [(str(pk), name) for pk, name in providers]
+        form_choice_field(self, "support_type").choices = _codes("spl_Type")
+        form_choice_field(self, "provider").choices = BLANK + [(str(pk), name) for pk, name in providers]
 
 
 class TaskForm(VersionForm):
@@ -242,7 +243,7 @@ class TaskForm(VersionForm):
 
     def __init__(self, *args: Any, assignees: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].choices = BLANK + [(str(pk), name) for pk, name in assignees]
+        form_choice_field(self, "assigned_to").choices = BLANK + [(str(pk), name) for pk, name in assignees]
 
 
 class JournalForm(forms.Form):
@@ -262,7 +263,7 @@ class ChildNotifyForm(VersionForm):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].choices = BLANK + [(str(pk), name) for pk, name in agencies]
+        form_choice_field(self, "organization").choices = BLANK + [(str(pk), name) for pk, name in agencies]
 
 
 class ChildUpdateForm(VersionForm):
@@ -279,7 +280,9 @@ class ChildUpdateForm(VersionForm):
 
     def __init__(self, *args: Any, organizations: list[tuple[int, str]], with_guardian_name: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["guardian_organization"].choices = BLANK + [(str(pk), name) for pk, name in organizations]
+        form_choice_field(self, "guardian_organization").choices = BLANK + [
+            (str(pk), name) for pk, name in organizations
+        ]
         if not with_guardian_name:
             # Someone who may not read the guardian's name may not overwrite it unseen either.
             del self.fields["guardian_name"]

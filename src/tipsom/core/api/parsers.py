@@ -3,6 +3,7 @@ thousand levels deep is a 400 "malformed_request" rather than a RecursionError a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import parsers
@@ -12,7 +13,7 @@ from tipsom.core.jsontext import JSONTooDeep, check_json_nesting
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict[str, Any] | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             return check_json_nesting(super().parse(stream, media_type, parser_context))
         except RecursionError:
