@@ -24,6 +24,7 @@ from tipsom.organizations import geography
 from tipsom.organizations.selectors import organization_list
 
 APPROVALS_LIMIT = 200
+CODED_COLUMNS = ("case_type", "status", "trafficking_status")
 
 
 @require_GET
@@ -35,10 +36,11 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _list_widgets(filterset.form, request.user, cases)
     valid = is_valid(filterset)
     page = keyset_page(request, filterset.qs if valid else cases.none(), "pk", per_page=PAGE_SIZE)
+    labels = _labels()
     context = {
         "filter": filterset,
         "page": page,
-        "rows": [_row(case) for case in page.items],
+        "rows": [_row(case, labels) for case in page.items],
         "can_add": user_can(request.user, "add", Case),
     }
     return render(request, "cases/list.html", context, status=200 if valid else 400)
@@ -60,9 +62,17 @@ def _list_widgets(form: forms.Form, user: User, cases: Any) -> None:
     )
 
 
-def _row(case: Case) -> dict[str, Any]:
+def _labels() -> dict[str, dict[str, str]]:
+    """The coded columns' labels, looked up once per page: `get_status_display` and the like rebuild their code
+    list on every call (3 per row, a fifth of the page's CPU)."""
+    return {name: dict(Case._meta.get_field(name).flatchoices) for name in CODED_COLUMNS}
+
+
+def _row(case: Case, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A row of the list; the labels are what get_<field>_display would answer (the code itself when unknown)."""
     return {
         "case": case,
+        **{name: labels[name].get(getattr(case, name), getattr(case, name)) for name in labels},
         "exploitation": [code_label("vic_TypeOfExploitation", code) for code in case.exploitation_types],
         "citizenships": [geography.country_name(code) for code in case.person.citizenships],
     }
