@@ -4,6 +4,7 @@ services, as a caseworker of the organization would."""
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
@@ -36,6 +37,10 @@ CASE_FACTS: dict[str, Any] = {
 }
 
 
+# Who registered each case make_case made, for the tests that go on acting as that user.
+_REGISTERED_BY: WeakKeyDictionary[Case, User] = WeakKeyDictionary()
+
+
 def make_case(
     organization: Any,
     *,
@@ -44,11 +49,16 @@ def make_case(
     person: dict[str, Any] | None = None,
     **facts: Any,
 ) -> Case:
-    """A case of `organization`, registered by `actor` or a new case manager of it (kept on the case as `_actor`),
-    for an adult (or a child) unless `person` is given; `facts` override the case's."""
+    """A case of `organization`, registered by `actor` or a new case manager of it (see case_actor), for an adult
+    (or a child) unless `person` is given; `facts` override the case's."""
     actor = actor or make_user(organization, roles=("case_manager",))
     if facts.get("person_id") is None:
         facts["person"] = dict(person if person is not None else CHILD_PERSON if child else ADULT_PERSON)
     case = services.case_register(actor=actor, organization=organization, **{**CASE_FACTS, **facts})
-    case._actor = actor  # type: ignore[attr-defined]
+    _REGISTERED_BY[case] = actor
     return case
+
+
+def case_actor(case: Case) -> User:
+    """The user who registered a case that make_case made."""
+    return _REGISTERED_BY[case]

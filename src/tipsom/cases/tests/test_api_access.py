@@ -28,7 +28,7 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.cases.testing import make_case
+from tipsom.cases.testing import case_actor, make_case
 from tipsom.core.masking import MASK_CHAR
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
@@ -163,7 +163,7 @@ class TestDecisionReviewApi(CaseAccess):
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
         decision = services.case_decide_status(
-            actor=case._actor, case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
+            actor=case_actor(case), case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
             deciding_organization_type="NGO", basis="Interview.",
         )  # fmt: skip
         case._decision = decision  # type: ignore[attr-defined]
@@ -202,7 +202,7 @@ class TestClosureReviewApi(CaseAccess):
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
         closure = services.case_close(
-            actor=case._actor, case_id=case.pk, reason="services_completed", closed_on="2026-11-01"
+            actor=case_actor(case), case_id=case.pk, reason="services_completed", closed_on="2026-11-01"
         )
         case._closure = closure  # type: ignore[attr-defined]
         return case
@@ -251,7 +251,7 @@ class TestConsentsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.consent_record(actor=case._actor, case_id=case.pk, purpose="statistics", given=True,
+        services.consent_record(actor=case_actor(case), case_id=case.pk, purpose="statistics", given=True,
                                 recorded_on="2026-10-03", given_by="person")  # fmt: skip
         return case
 
@@ -280,7 +280,7 @@ class TestEventsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.event_add(actor=case._actor, case_id=case.pk, event_type="Recruitment", country="BO",
+        services.event_add(actor=case_actor(case), case_id=case.pk, event_type="Recruitment", country="BO",
                            place="El Alto", start_date="2026-06-01")  # fmt: skip
         return case
 
@@ -307,7 +307,7 @@ class TestAssessmentsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.assessment_add(actor=case._actor, case_id=case.pk, kind="needs", assessed_on="2026-10-04",
+        services.assessment_add(actor=case_actor(case), case_id=case.pk, kind="needs", assessed_on="2026-10-04",
                                 level="high", needs=["Shelter"])  # fmt: skip
         return case
 
@@ -333,7 +333,7 @@ class TestPlanApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.plan_item_add(actor=case._actor, case_id=case.pk, support_type="Shelter", goal="Safe housing")
+        services.plan_item_add(actor=case_actor(case), case_id=case.pk, support_type="Shelter", goal="Safe housing")
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -359,7 +359,7 @@ class TestPlanItemStatusApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        item = services.plan_item_add(actor=case._actor, case_id=case.pk, support_type="Shelter")
+        item = services.plan_item_add(actor=case_actor(case), case_id=case.pk, support_type="Shelter")
         case = _refresh(case)
         case._item = item  # type: ignore[attr-defined]
         return case
@@ -380,7 +380,7 @@ class TestServicesApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.service_add(actor=case._actor, case_id=case.pk, support_type="Health", delivered_on="2026-10-05",
+        services.service_add(actor=case_actor(case), case_id=case.pk, support_type="Health", delivered_on="2026-10-05",
                              provider_id=organization.pk, outcome="completed")  # fmt: skip
         return case
 
@@ -407,7 +407,7 @@ class TestTasksApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.task_add(actor=case._actor, case_id=case.pk, title="Call the consulate", due_on="2026-12-01")
+        services.task_add(actor=case_actor(case), case_id=case.pk, title="Call the consulate", due_on="2026-12-01")
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -433,7 +433,7 @@ class TestTaskDoneApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        task = services.task_add(actor=case._actor, case_id=case.pk, title="Call", due_on="2026-12-01")
+        task = services.task_add(actor=case_actor(case), case_id=case.pk, title="Call", due_on="2026-12-01")
         case = _refresh(case)
         case._task = task  # type: ignore[attr-defined]
         return case
@@ -454,7 +454,7 @@ class TestJournalApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.journal_add(actor=case._actor, case_id=case.pk, text="Spoke with Maria about the shelter.")
+        services.journal_add(actor=case_actor(case), case_id=case.pk, text="Spoke with Maria about the shelter.")
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -479,7 +479,7 @@ class TestAttachmentsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.attachment_add(actor=case._actor, case_id=case.pk, filename="statement.pdf", content=PDF)
+        services.attachment_add(actor=case_actor(case), case_id=case.pk, filename="statement.pdf", content=PDF)
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -506,7 +506,9 @@ class TestAttachmentDownloadApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        attachment = services.attachment_add(actor=case._actor, case_id=case.pk, filename="statement.pdf", content=PDF)
+        attachment = services.attachment_add(
+            actor=case_actor(case), case_id=case.pk, filename="statement.pdf", content=PDF
+        )
         case._attachment = attachment  # type: ignore[attr-defined]
         return case
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.cases import services
-from tipsom.cases.testing import make_case
+from tipsom.cases.testing import case_actor, make_case
 from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
 
@@ -25,7 +25,7 @@ def test_the_person_page_lists_the_cases_the_user_may_see() -> None:
     home = make_organization("BR")
     first = make_case(home)
     person = Person.objects.get(pk=first.person_id)
-    second = make_case(home, actor=first._actor, person_id=person.pk)
+    second = make_case(home, actor=case_actor(first), person_id=person.pk)
     manager = make_user(home, roles=("case_manager",))
     content = _page(manager, person)
     for case in (first, second):
@@ -38,8 +38,8 @@ def test_an_agency_on_one_case_sees_the_person_and_that_case_only() -> None:
     home = make_organization("BR")
     agency = make_organization("BR", type="LocalGovernmentOrganisation", functions=["child_protection"])
     shared = make_case(home, child=True)
-    other = make_case(home, actor=shared._actor, person_id=shared.person_id)
-    services.child_notify(actor=shared._actor, case_id=shared.pk, organization_id=agency.pk)
+    other = make_case(home, actor=case_actor(shared), person_id=shared.person_id)
+    services.child_notify(actor=case_actor(shared), case_id=shared.pk, organization_id=agency.pk)
     officer = make_user(agency, roles=("child_protection_officer",))
     content = _page(officer, Person.objects.get(pk=shared.person_id))
     assert shared.case_number in content and other.case_number not in content

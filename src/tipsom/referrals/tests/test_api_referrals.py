@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pytest
 from django.db import connection
@@ -17,7 +18,7 @@ from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services import consent_record
-from tipsom.cases.testing import make_case
+from tipsom.cases.testing import case_actor, make_case
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services
@@ -36,23 +37,32 @@ def referable_case(organization: Organization) -> Case:
     """A case of `organization` whose person agreed to referral to every type of service."""
     case = make_case(organization)
     consent_record(
-        actor=case._actor, case_id=case.pk, purpose="referral", given=True, recorded_on="2026-10-03",
+        actor=case_actor(case), case_id=case.pk, purpose="referral", given=True, recorded_on="2026-10-03",
         given_by="person", service_types=sorted(set(SUPPORT_TYPE.values())),
     )  # fmt: skip
     return Case.objects.get(pk=case.pk)
 
 
+# Who sent each referral send_referral made.
+_SENDERS: WeakKeyDictionary[Referral, User] = WeakKeyDictionary()
+
+
 def send_referral(sender: Organization, receiver: Organization, **fields: Any) -> Referral:
     """A referral from a case of `sender` to a shelter of `receiver`, sent by the case's case manager; the
-    sending user is kept as `_sender`, the case's `_actor` too."""
+    sending user is kept (see sender_of), the case's too (cases.testing.case_actor)."""
     case = referable_case(sender)
     actor = make_user(sender, roles=("case_manager",))
     service = make_service(receiver)
     fields.setdefault("sections", ["identity"])
     fields.setdefault("message", MESSAGE)
     referral = services.referral_send(actor=actor, case_id=case.pk, service_id=service.pk, **fields)
-    referral._sender = actor  # type: ignore[attr-defined]
+    _SENDERS[referral] = actor
     return referral
+
+
+def sender_of(referral: Referral) -> User:
+    """The user send_referral sent `referral` as."""
+    return _SENDERS[referral]
 
 
 def receiver_of(referral: Referral) -> Any:
@@ -277,7 +287,7 @@ def pair(db: Any) -> tuple[Organization, Organization]:
 def test_the_sender_cannot_accept(pair) -> None:
     referral = send_referral(*pair)
     before = snapshot(referral)
-    response = post(client_for(referral._sender), referral_url(referral, "accept"))
+    response = post(client_for(sender_of(referral)), referral_url(referral, "accept"))
     assert response.status_code == 403 and response.json()["code"] == "not_receiver"
     assert snapshot(referral) == before
 
@@ -294,7 +304,7 @@ def test_the_receiver_cannot_revoke(pair) -> None:
 @pytest.mark.django_db
 def test_accept_after_revoke_is_refused_and_changes_nothing(pair) -> None:
     referral = send_referral(*pair)
-    services.referral_revoke(actor=referral._sender, referral_id=referral.pk, reason="The person moved away.")
+    services.referral_revoke(actor=sender_of(referral), referral_id=referral.pk, reason="The person moved away.")
     receiver = receiver_of(referral)
     before = snapshot(referral)
     # The receiver no longer sees a revoked referral at all, so the answer is the service's own refusal...
@@ -354,8 +364,8 @@ def test_the_receiver_sees_the_case_only_while_the_referral_is_live(pair) -> Non
     assert post(receiver, referral_url(referral, "accept")).status_code == 200
     assert receiver.get(referral_url(referral, "case")).status_code == 200
     # The sender sees the case itself, not through the referral's grant.
-    assert client_for(referral._sender).get(referral_url(referral, "case")).status_code == 404
-    services.referral_revoke(actor=referral._sender, referral_id=referral.pk, reason="The person moved away.")
+    assert client_for(sender_of(referral)).get(referral_url(referral, "case")).status_code == 404
+    services.referral_revoke(actor=sender_of(referral), referral_id=referral.pk, reason="The person moved away.")
     accesses = AuditEvent.objects.filter(action="referral.access").count()
     assert receiver.get(referral_url(referral, "case")).status_code == 404
     assert AuditEvent.objects.filter(action="referral.access").count() == accesses
@@ -369,7 +379,7 @@ def test_decline_answers_the_header_and_then_the_referral_is_closed_to_the_recei
     assert response.status_code == 200 and response.json()["view"] == "header"
     assert "decline_reason" not in response.json()
     assert receiver.get(referral_url(referral)).status_code == 404
-    sender = client_for(referral._sender).get(referral_url(referral)).json()
+    sender = client_for(sender_of(referral)).get(referral_url(referral)).json()
     assert sender["state"] == "declined" and sender["decline_reason"] == "No places left this week."
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tipsom.accounts.testing import AccessCase, make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
-from tipsom.cases.testing import make_case
+from tipsom.cases.testing import case_actor, make_case
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals import services
@@ -22,11 +22,10 @@ REASON = "The person moved to Cuiabá, where this NGO runs the shelter."
 
 
 def make_transfer(source: Organization, target: Organization) -> Transfer:
-    """A transfer of a case of `source` to `target`, asked by the case's case manager (kept as `_asker`)."""
+    """A transfer of a case of `source` to `target`, asked by the case's case manager (its requested_by)."""
     case = make_case(source)
-    transfer = services.transfer_request(actor=case._actor, case_id=case.pk, to_organization_id=target.pk,
+    transfer = services.transfer_request(actor=case_actor(case), case_id=case.pk, to_organization_id=target.pk,
                                          reason=REASON)  # fmt: skip
-    transfer._asker = case._actor  # type: ignore[attr-defined]
     return transfer
 
 
@@ -164,7 +163,7 @@ def transfer(db: Any) -> Transfer:
 
 def test_the_asking_organization_cannot_accept(transfer) -> None:
     before = snapshot(transfer)
-    response = post(client_for(transfer._asker), transfer_url(transfer, "accept"))
+    response = post(client_for(transfer.requested_by), transfer_url(transfer, "accept"))
     assert response.status_code == 403 and response.json()["code"] == "not_receiver"
     assert snapshot(transfer) == before
 
@@ -187,7 +186,7 @@ def test_decline_without_a_response_is_refused(transfer, payload) -> None:
 
 
 def test_accept_after_cancel_is_refused(transfer) -> None:
-    services.transfer_cancel(actor=transfer._asker, transfer_id=transfer.pk)
+    services.transfer_cancel(actor=transfer.requested_by, transfer_id=transfer.pk)
     before = snapshot(transfer)
     asked = make_user(transfer.to_organization, roles=("case_manager",))
     response = post(client_for(asked), transfer_url(transfer, "accept"))
@@ -199,7 +198,7 @@ def test_a_request_to_an_organization_of_another_country_changes_nothing(db: Any
     case = make_case(make_organization("BR"))
     counts = Transfer.objects.count(), AuditEvent.objects.count()
     payload = {"case": case.pk, "to_organization": make_organization("CO").pk, "reason": REASON}
-    response = post(client_for(case._actor), reverse("api:transfer-list"), payload)
+    response = post(client_for(case_actor(case)), reverse("api:transfer-list"), payload)
     assert response.status_code == 400 and "to_organization" in response.json()["extra"]["fields"]
     assert (Transfer.objects.count(), AuditEvent.objects.count()) == counts
 
@@ -209,7 +208,7 @@ def test_the_inbox_and_the_national_view(transfer) -> None:
     assert [r["id"] for r in asked.get(reverse("api:transfer-list"), {"box": "received"}).json()["results"]] == [
         transfer.pk
     ]
-    asking = client_for(transfer._asker)
+    asking = client_for(transfer.requested_by)
     assert asking.get(reverse("api:transfer-list"), {"box": "received"}).json()["results"] == []
     coordinator = client_for(make_user(make_organization("BR"), roles=("national_coordinator",)))
     body = coordinator.get(transfer_url(transfer)).json()
