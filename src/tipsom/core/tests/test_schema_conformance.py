@@ -18,14 +18,13 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 from hypothesis import strategies as st
-from rest_framework.throttling import UserRateThrottle
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -70,13 +69,16 @@ def api_schema() -> Any:
 
 
 @pytest.fixture
-def wsgi_requests(monkeypatch: pytest.MonkeyPatch) -> Any:
+def wsgi_requests(settings: Any) -> Any:
     """Requests sent straight to the WSGI handler run inside the test's transaction: the handler must not close
-    the connection at the end of each one (Django's test client does the same). No user is throttled either."""
-    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {**UserRateThrottle.THROTTLE_RATES, "user": "100000/min"})
-    request_finished.disconnect(close_old_connections)
+    the connection around each one (Django's test client does the same). No user is throttled either."""
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "100000/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @dataclass
