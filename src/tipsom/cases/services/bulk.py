@@ -27,7 +27,6 @@ from tipsom.cases.models import (
     STATUS_CLOSED,
     STATUS_CLOSED_REFERRED,
     STATUS_FOLLOW_UP,
-    Assessment,
     Case,
     CaseOrganization,
     ChildProtection,
@@ -38,9 +37,6 @@ from tipsom.cases.models import (
     Screening,
     ServiceDelivery,
     StatusDecision,
-    SupportPlanItem,
-    Task,
-    TraffickingEvent,
 )
 from tipsom.cases.services.case import (
     CASE_FIELDS,
@@ -56,15 +52,25 @@ from tipsom.cases.services.case import (
     screening_fields_validate,
     screening_recommendation,
 )
+from tipsom.cases.services.parts import (
+    RETURN_SERVICE,
+    Approval,
+    approval_state,
+    assessment_row,
+    child_update_apply,
+    consent_row,
+    event_row,
+    plan_item_row,
+    required_date,
+    service_row,
+    task_row,
+)
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
-from tipsom.organizations import geography
 from tipsom.organizations.models import OrganizationFunction
 from tipsom.people.models import Person
 from tipsom.people.services import person_fields_validate
 
-RETURN_SERVICE = "Return"
-Approval = StatusDecision.Approval
 # The case's own fields an import gives: its owner is who registered it.
 IMPORT_CASE_FIELDS = tuple(name for name in CASE_FIELDS if name != "case_owner")
 
@@ -133,18 +139,6 @@ class _Rows:
         return {model._meta.model_name or "": len(rows) for model, rows in self.by_model.items()}
 
 
-def _known(value: date | None) -> Any:
-    """A required date's check result: None only when the check recorded an error, and then nothing is written."""
-    return value
-
-
-def _known_date(
-    errors: check.Errors, name: str, value: Any, *, not_before: date | None, not_before_message: str
-) -> Any:
-    """check.a_date of a required date (see _known)."""
-    return check.a_date(errors, name, value, not_before=not_before, not_before_message=not_before_message)
-
-
 def _prefixed(errors: dict[str, str], prefix: str) -> dict[str, str]:
     return {f"{prefix}.{name}": message for name, message in errors.items()}
 
@@ -152,138 +146,6 @@ def _prefixed(errors: dict[str, str], prefix: str) -> dict[str, str]:
 def _raise(problems: dict[str, str]) -> None:
     if problems:
         raise ApplicationError("invalid", _("Some records are not valid."), {"fields": problems})
-
-
-# --- The parts of a case, checked as their services check them ------------------------------------------------
-def _event(errors: check.Errors, data: dict[str, Any], case: Case, born: date | None, created_by: Any) -> Any:
-    check.reject_unknown(data, ("event_type", "country", "place", "start_date", "end_date"))
-    before_birth = _("An event cannot be dated before the person's birth.")
-    start = check.a_date(
-        errors, "start_date", data.get("start_date"), required=False, not_before=born, not_before_message=before_birth
-    )
-    end = check.a_date(
-        errors, "end_date", data.get("end_date"), required=False, not_before=born, not_before_message=before_birth
-    )
-    if start and end and end < start:
-        errors["end_date"] = _("The end cannot come before the start.")
-    return TraffickingEvent(
-        case=case,
-        created_by=created_by,
-        event_type=check.code(errors, "event_type", "hte_Type", data.get("event_type")),
-        country=geography.valid_country(errors, "country", data.get("country"), required=True),
-        place=check.line(errors, "place", data.get("place", "")),
-        start_date=start,
-        end_date=end,
-    )
-
-
-def _consent(
-    errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, latest: dict[str, date]
-) -> Consent:
-    """`latest`: the date of the consent in force per purpose, updated as consents are added in order."""
-    check.reject_unknown(data, ("purpose", "given", "recorded_on", "given_by", "service_types"))
-    purpose = check.choice(errors, "purpose", Consent.Purpose, data.get("purpose"))
-    given_by = check.choice(errors, "given_by", Consent.GivenBy, data.get("given_by"))
-    given = data.get("given")
-    if not isinstance(given, bool):
-        errors["given"] = _("Say whether consent is given or withdrawn.")
-    recorded = _known_date(
-        errors,
-        "recorded_on",
-        data.get("recorded_on"),
-        not_before=case.identified_on,
-        not_before_message=_("Consent cannot be dated before the identification."),
-    )
-    if recorded is not None and purpose:
-        if purpose in latest and recorded < latest[purpose]:
-            errors["recorded_on"] = _(
-                "The consent in force for this purpose is dated %(date)s; date this one on or after it."
-            ) % {"date": latest[purpose].isoformat()}
-        latest[purpose] = max(recorded, latest.get(purpose, recorded))
-    types = check.codes(errors, "service_types", "spl_Type", data.get("service_types"))
-    if purpose == Consent.Purpose.REFERRAL and given is True and not types and "service_types" not in errors:
-        errors["service_types"] = _("Name the types of service the person agreed to share with.")
-    if purpose != Consent.Purpose.REFERRAL and types:
-        errors["service_types"] = _("Types of service apply to consent for referral only.")
-    if case.is_child and given_by == Consent.GivenBy.PERSON:
-        errors["given_by"] = _("For a child, a guardian or parent gives or withdraws consent.")
-    return Consent(
-        case=case,
-        created_by=created_by,
-        purpose=purpose,
-        given=given is True,
-        recorded_on=recorded,
-        given_by=given_by,
-        service_types=types if given else [],
-    )
-
-
-def _service(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any) -> ServiceDelivery:
-    check.reject_unknown(data, ("support_type", "delivered_on", "provider", "outcome", "notes"))
-    provider = data.get("provider")
-    if provider is None or provider.country != case.country or not provider.is_active:
-        errors["provider"] = _("Choose an organization of this country.")
-    return ServiceDelivery(
-        case=case,
-        created_by=created_by,
-        support_type=check.code(errors, "support_type", "spl_Type", data.get("support_type")),
-        delivered_on=_known_date(
-            errors,
-            "delivered_on",
-            data.get("delivered_on"),
-            not_before=case.identified_on,
-            not_before_message=_("A service cannot be dated before the identification."),
-        ),
-        provider=provider,
-        outcome=check.choice(errors, "outcome", ServiceDelivery.Outcome, data.get("outcome")),
-        notes=check.text(errors, "notes", data.get("notes", "")),
-    )
-
-
-def _assessment(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any) -> Assessment:
-    check.reject_unknown(data, ("kind", "assessed_on", "level", "needs", "notes"))
-    return Assessment(
-        case=case,
-        created_by=created_by,
-        kind=check.choice(errors, "kind", Assessment.Kind, data.get("kind")),
-        level=check.choice(errors, "level", Assessment.Level, data.get("level")),
-        assessed_on=_known_date(
-            errors,
-            "assessed_on",
-            data.get("assessed_on"),
-            not_before=case.identified_on,
-            not_before_message=_("An assessment cannot be dated before the identification."),
-        ),
-        needs=check.codes(errors, "needs", "spl_Type", data.get("needs")),
-        notes=check.text(errors, "notes", data.get("notes", "")),
-    )
-
-
-def _plan_item(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any) -> SupportPlanItem:
-    check.reject_unknown(data, ("support_type", "goal", "target_date"))
-    return SupportPlanItem(
-        case=case,
-        created_by=created_by,
-        support_type=check.code(errors, "support_type", "spl_Type", data.get("support_type")),
-        goal=check.text(errors, "goal", data.get("goal", ""), max_length=1000),
-        target_date=check.future_date(errors, "target_date", data.get("target_date")),
-    )
-
-
-def _task(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, on_case: set[int]) -> Task:
-    """`on_case`: the organizations working on the case, whose users may be assigned its tasks."""
-    check.reject_unknown(data, ("title", "due_on", "assigned_to", "done_at"))
-    assignee = data.get("assigned_to")
-    if assignee is not None and (assignee.organization_id not in on_case or not assignee.is_active):
-        errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
-    return Task(
-        case=case,
-        created_by=created_by,
-        title=check.line(errors, "title", data.get("title"), required=True),
-        due_on=_known(check.future_date(errors, "due_on", data.get("due_on"), required=True)),
-        assigned_to=assignee,
-        done_at=data.get("done_at"),
-    )
 
 
 def _child_track(errors: check.Errors, record: CaseImport, case: Case, person: Person, rows: _Rows) -> Any:
@@ -317,61 +179,10 @@ def _child_track(errors: check.Errors, record: CaseImport, case: Case, person: P
         case.version += 1
     for index, update in enumerate(record.child_updates):
         problems = check.Errors()
-        _child_update(problems, update, case, track)
+        child_update_apply(problems, update, case, track)
         errors.update(_prefixed(problems, f"child_updates.{index}"))
         case.version += 1
     return track
-
-
-def _child_update(errors: check.Errors, data: dict[str, Any], case: Case, track: ChildProtection) -> None:
-    from tipsom.cases.services.child import CHILD_FIELDS
-
-    check.reject_unknown(data, CHILD_FIELDS)
-    identified = case.identified_on
-    if "guardian_name" in data:
-        track.guardian_name = check.line(errors, "guardian_name", data["guardian_name"])
-    if "guardian_organization" in data:
-        org = data["guardian_organization"]
-        if org is not None and (org.country != case.country or not org.is_active):
-            errors["guardian_organization"] = _("Choose an organization of this country.")
-        track.guardian_organization = org
-    for name, message in (
-        ("guardian_appointed_on", _("A guardian cannot be appointed before the identification.")),
-        ("best_interests_completed_on", _("The assessment cannot be completed before the identification.")),
-    ):
-        if name in data:
-            value = check.a_date(
-                errors, name, data[name], required=False, not_before=identified, not_before_message=message
-            )
-            setattr(track, name, value)
-    for name, choices in (
-        ("best_interests", ChildProtection.Assessment),
-        ("family_tracing", ChildProtection.Tracing),
-        ("age_assessment", ChildProtection.AgeAssessment),
-    ):
-        if name in data:
-            setattr(track, name, check.choice(errors, name, choices, data[name]))
-    if track.guardian_appointed_on and not (track.guardian_name or track.guardian_organization):
-        errors["guardian_name"] = _("Name the guardian or the guardian's organization.")
-    if track.best_interests == ChildProtection.Assessment.COMPLETED and not track.best_interests_completed_on:
-        errors["best_interests_completed_on"] = _("Give the date the assessment was completed.")
-    if "age_assessment" in data:
-        case.is_child = track.age_assessment != ChildProtection.AgeAssessment.ADULT
-
-
-def _approval(
-    errors: check.Errors, kind: str, data: dict[str, Any], created_by: Any, *, needed: bool
-) -> tuple[str, Any, Any]:
-    """(approval state, approved_by, approved_at) of a decision or closure that says who approved it, if anyone:
-    where approval is needed, it waits for a supervisor unless one (not its author) approved it."""
-    if not needed:
-        return Approval.NOT_NEEDED, None, None
-    approver = data.get("approved_by")
-    if approver is None:
-        return Approval.PENDING, None, None
-    if approver.pk == getattr(created_by, "pk", None):
-        errors[f"{kind}.approved_by"] = _("A supervisor other than the person who made the request must approve it.")
-    return Approval.APPROVED, approver, data.get("approved_at")
 
 
 def _decision(errors: check.Errors, data: dict[str, Any], case: Case, created_by: Any, rows: _Rows) -> None:
@@ -380,7 +191,7 @@ def _decision(errors: check.Errors, data: dict[str, Any], case: Case, created_by
     )
     status = check.code(errors, "decision.status", "vic_TraffickingStatus", data.get("status"))
     needed = status == ACTUAL_VICTIM and approval_required("actual_victim")
-    state, approver, approved_at = _approval(errors, "decision", data, created_by, needed=needed)
+    state, approver, approved_at = approval_state(errors, "decision", data, created_by, needed=needed)
     rows.add(
         StatusDecision(
             case=case,
@@ -389,7 +200,7 @@ def _decision(errors: check.Errors, data: dict[str, Any], case: Case, created_by
             approval=state,
             approved_by=approver,
             approved_at=approved_at,
-            decided_on=_known_date(
+            decided_on=required_date(
                 errors,
                 "decision.decided_on",
                 data.get("decided_on"),
@@ -418,7 +229,7 @@ def _closure(errors: check.Errors, data: dict[str, Any], case: Case, created_by:
     if status not in (STATUS_CLOSED, STATUS_CLOSED_REFERRED):
         errors["closure.status"] = _("A case closes as Closed or ClosedReferred.")
     reason = check.choice(errors, "closure.reason", ClosureReason, data.get("reason"))
-    closed = _known_date(
+    closed = required_date(
         errors,
         "closure.closed_on",
         data.get("closed_on"),
@@ -429,7 +240,9 @@ def _closure(errors: check.Errors, data: dict[str, Any], case: Case, created_by:
         problems = list(child_step_problems(track).values())
         if problems:
             errors["closure"] = _("A child's case cannot close yet: %(problems)s") % {"problems": " ".join(problems)}
-    state, approver, approved_at = _approval(errors, "closure", data, created_by, needed=approval_required("closure"))
+    state, approver, approved_at = approval_state(
+        errors, "closure", data, created_by, needed=approval_required("closure")
+    )
     rows.add(
         ClosureRequest(
             case=case,
@@ -472,10 +285,10 @@ def _case_parts(errors: check.Errors, record: CaseImport, case: Case, person: Pe
             recommendation = screening_recommendation(is_child=case.is_child, **{k: screening[k] for k in keys})
             rows.add(Screening(case=case, created_by=actor, recommendation=recommendation, **screening))
     parts: list[tuple[str, Sequence[Any], Any]] = [
-        ("events", record.events, lambda e, d: _event(e, d, case, born, actor)),
+        ("events", record.events, lambda e, d: event_row(e, d, case, born, actor)),
     ]
     latest: dict[str, date] = {}
-    parts.append(("consents", record.consents, lambda e, d: _consent(e, d, case, actor, latest)))
+    parts.append(("consents", record.consents, lambda e, d: consent_row(e, d, case, actor, latest)))
     for name, items, build in parts:
         for index, data in enumerate(items):
             problems = check.Errors()
@@ -489,10 +302,10 @@ def _case_parts(errors: check.Errors, record: CaseImport, case: Case, person: Pe
     if record.decision is not None:
         _decision(errors, dict(record.decision), case, actor, rows)
     later: list[tuple[str, Sequence[Any], Any]] = [
-        ("assessments", record.assessments, lambda e, d: _assessment(e, d, case, actor)),
-        ("plan_items", record.plan_items, lambda e, d: _plan_item(e, d, case, actor)),
-        ("services", record.services, lambda e, d: _service(e, d, case, actor)),
-        ("tasks", record.tasks, lambda e, d: _task(e, d, case, actor, on_case)),
+        ("assessments", record.assessments, lambda e, d: assessment_row(e, d, case, actor)),
+        ("plan_items", record.plan_items, lambda e, d: plan_item_row(e, d, case, actor)),
+        ("services", record.services, lambda e, d: service_row(e, d, case, actor)),
+        ("tasks", record.tasks, lambda e, d: task_row(e, d, case, actor, on_case)),
     ]
     for name, items, build in later:
         for index, data in enumerate(items):
@@ -612,13 +425,13 @@ def case_work_bulk_add(
         for position, data in enumerate(record.consents):
             found = check.Errors()
             consents.append(
-                rows.add(_consent(found, dict(data), case, record.created_by, latest.setdefault(case.pk, {})))
+                rows.add(consent_row(found, dict(data), case, record.created_by, latest.setdefault(case.pk, {})))
             )
             errors.update(_prefixed(found, f"consents.{position}"))
         services = []
         for position, data in enumerate(record.services):
             found = check.Errors()
-            service = rows.add(_service(found, dict(data), case, record.created_by))
+            service = rows.add(service_row(found, dict(data), case, record.created_by))
             if service.support_type == RETURN_SERVICE and not found:
                 refused = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)
                 if refused is not None:
