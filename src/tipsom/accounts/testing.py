@@ -43,6 +43,13 @@ def make_user(organization: Organization | None = None, roles: tuple[str, ...] =
     return user
 
 
+def organization_of(user: User) -> Organization:
+    """The organization of a user (make_user always gives one)."""
+    if user.organization is None:
+        raise ValueError(f"{user} has no organization")
+    return user.organization
+
+
 def sign_in(client: Client, user: User) -> Client:
     """Sign `user` in as the login screens would, with a verified second factor when their roles need one."""
     from django_otp import DEVICE_ID_SESSION_KEY

@@ -232,7 +232,7 @@ def _collection_changes(rows: dict[str, list[Any]]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def person_create(*, actor: User | None, organization: Any, names: list[dict[str, Any]], **data: Any) -> Person:
+def person_create(*, actor: User | None, organization: Any, names: list[str | dict[str, Any]], **data: Any) -> Person:
     """Register a person owned by `organization`. `actor=None` is an operator's command on the server."""
     if actor is not None:
         require_permission(actor, "add", Person)

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from tipsom.accounts.models import Role, User
-from tipsom.accounts.testing import AccessCase, make_user, sign_in
+from tipsom.accounts.testing import AccessCase, make_user, organization_of, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
@@ -45,7 +45,7 @@ def _colleague(organization: Organization) -> User:
 
 
 def _latest_event() -> AuditEvent:
-    return AuditEvent.objects.order_by("-sequence").first()
+    return AuditEvent.objects.latest("sequence")
 
 
 # --- Access: every endpoint, four kinds of user -------------------------------------------------------------
@@ -341,7 +341,7 @@ def test_create_user_refuses_a_taken_username(db: Any) -> None:
 )
 def test_update_user_with_wrong_input_changes_nothing(db: Any, data: dict[str, Any], field: str) -> None:
     admin = make_user(roles=("system_administrator",))
-    target = _colleague(admin.organization)
+    target = _colleague(organization_of(admin))
     before = (_counts(), target.full_name, target.role_slugs(), target.is_active)
     url = reverse("api:user-detail", kwargs={"pk": target.pk})
     response = sign_in(Client(), admin).patch(url, {"full_name": "Changed", **data}, content_type="application/json")
@@ -356,7 +356,7 @@ def test_only_a_system_administrator_grants_that_role(db: Any) -> None:
     limited = Role.objects.create(slug="user_admin", name="User admin")
     limited.permissions.set(Role.objects.get(slug="system_administrator").permissions.all())
     actor = make_user(admin.organization, roles=("user_admin",))
-    target = _colleague(admin.organization)
+    target = _colleague(organization_of(admin))
     before = _counts()
     url = reverse("api:user-detail", kwargs={"pk": target.pk})
     response = sign_in(Client(), actor).patch(url, {"roles": ["system_administrator"]}, content_type="application/json")
@@ -366,7 +366,7 @@ def test_only_a_system_administrator_grants_that_role(db: Any) -> None:
 
 def test_put_and_delete_are_not_offered_for_users(db: Any) -> None:
     admin = make_user(roles=("system_administrator",))
-    target = _colleague(admin.organization)
+    target = _colleague(organization_of(admin))
     url = reverse("api:user-detail", kwargs={"pk": target.pk})
     client = sign_in(Client(), admin)
     assert client.put(url, {"full_name": "X"}, content_type="application/json").status_code == 405

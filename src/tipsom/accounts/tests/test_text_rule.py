@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tipsom.accounts.models import Role, User
 from tipsom.accounts.services import user_create, user_update
-from tipsom.accounts.testing import make_user, sign_in
+from tipsom.accounts.testing import make_user, organization_of, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.testing import make_organization
@@ -44,7 +44,7 @@ def test_the_service_refuses_a_spoofed_full_name(admin: User, target: User, name
     assert "control characters" in raised.value.extra["fields"]["full_name"]
     with pytest.raises(ApplicationError) as raised:
         user_create(actor=admin, username="newcomer", full_name=name, password="a long passphrase 4 tipsom",
-                    organization=admin.organization)  # fmt: skip
+                    organization=organization_of(admin))  # fmt: skip
     assert "full_name" in raised.value.extra["fields"]
     assert _state(target) == before
 
@@ -52,7 +52,7 @@ def test_the_service_refuses_a_spoofed_full_name(admin: User, target: User, name
 def test_the_service_refuses_a_spoofed_username_and_phone(admin: User) -> None:
     with pytest.raises(ApplicationError) as raised:
         user_create(actor=admin, username="ad\u202emin", full_name="Ana", password="a long passphrase 4 tipsom",
-                    organization=admin.organization, phone="+55\u2066119")  # fmt: skip
+                    organization=organization_of(admin), phone="+55\u2066119")  # fmt: skip
     assert set(raised.value.extra["fields"]) == {"username", "phone"}
 
 

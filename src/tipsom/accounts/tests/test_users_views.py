@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipsom.accounts.models import Role, User
-from tipsom.accounts.testing import AccessCase, make_user, sign_in
+from tipsom.accounts.testing import AccessCase, make_user, organization_of, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
@@ -223,7 +223,7 @@ def test_admin_creates_a_user_and_the_act_is_audited(admin: User):
 def test_bad_user_input_answers_400_and_creates_nothing(admin: User, overrides, field, message):
     before = AuditEvent.objects.count()
     response = sign_in(Client(), admin).post(
-        reverse("accounts:user_create"), _create_payload(admin.organization, **overrides)
+        reverse("accounts:user_create"), _create_payload(organization_of(admin), **overrides)
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -236,7 +236,7 @@ def test_bad_user_input_answers_400_and_creates_nothing(admin: User, overrides, 
 def test_duplicate_username_is_refused(admin: User):
     make_user(admin.organization, username="Taken.Name")
     response = sign_in(Client(), admin).post(
-        reverse("accounts:user_create"), _create_payload(admin.organization, username="taken.name")
+        reverse("accounts:user_create"), _create_payload(organization_of(admin), username="taken.name")
     )
     assert response.status_code == 400
     assert "That username is taken." in response.context["form"].errors["username"]
@@ -269,7 +269,7 @@ def test_only_a_system_administrator_grants_that_role(db: Any):
 
 # --- Editing, deactivating ----------------------------------------------------------------------------------
 def test_edit_with_new_phone_and_deactivation_is_audited_without_the_value(admin: User):
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     payload = {
         "full_name": "Maria Target",
         "organization": target.organization_id,
@@ -297,7 +297,7 @@ def test_admin_cannot_deactivate_themself(admin: User):
 
 
 def test_reset_2fa_answers_405_to_get(admin: User):
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
     response = sign_in(Client(), admin).get(reverse("accounts:user_reset_2fa", kwargs={"pk": target.pk}))
     assert response.status_code == 405
@@ -306,17 +306,17 @@ def test_reset_2fa_answers_405_to_get(admin: User):
 
 # --- Detail and reveal ----------------------------------------------------------------------------------------
 def test_detail_shows_roles_organization_and_second_factor_state(admin: User):
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     TOTPDevice.objects.create(user=target, name="phone", confirmed=True)
     content = sign_in(Client(), admin).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
-    assert "Case manager" in content and admin.organization.name in content
+    assert "Case manager" in content and organization_of(admin).name in content
     assert 'data-second-factor="enrolled"' in content
     assert reverse("accounts:user_reveal", kwargs={"pk": target.pk}) in content
 
 
 def test_detail_lists_recent_audit_events_for_a_viewer_who_may_read_the_log(admin: User):
     viewer = make_user(admin.organization, roles=("system_administrator", "auditor"))
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     sign_in(Client(), admin).post(reverse("accounts:user_reset_2fa", kwargs={"pk": target.pk}))
     content = sign_in(Client(), viewer).get(reverse("accounts:user_detail", kwargs={"pk": target.pk})).content.decode()
     assert "user.2fa_reset" in content
@@ -327,7 +327,7 @@ def test_detail_lists_recent_audit_events_for_a_viewer_who_may_read_the_log(admi
 
 
 def test_reveal_requires_a_reason_and_reveals_nothing_without_one(admin: User):
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     response = sign_in(Client(), admin).post(
         reverse("accounts:user_reveal", kwargs={"pk": target.pk}), {"reason": " hm "}
     )
@@ -339,7 +339,7 @@ def test_reveal_requires_a_reason_and_reveals_nothing_without_one(admin: User):
 
 
 def test_reveal_is_audited_with_the_reason_and_without_the_value(admin: User):
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     url = reverse("accounts:user_reveal", kwargs={"pk": target.pk})
     response = sign_in(Client(), admin).post(url, {"reason": "Verifying identity by phone"})
     assert response.status_code == 200
@@ -353,7 +353,7 @@ def test_reveal_is_audited_with_the_reason_and_without_the_value(admin: User):
 
 
 def test_reveal_over_htmx_answers_a_fragment(admin: User):
-    target = _target(admin.organization)
+    target = _target(organization_of(admin))
     url = reverse("accounts:user_reveal", kwargs={"pk": target.pk})
     client = sign_in(Client(), admin)
     shown = client.post(url, {"reason": "Verifying identity by phone"}, headers={"HX-Request": "true"})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tipsom.accounts.models import User
-from tipsom.accounts.testing import AccessCase, make_user, sign_in
+from tipsom.accounts.testing import AccessCase, make_user, organization_of, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.services import audit_record
 from tipsom.organizations.models import Organization
@@ -65,7 +65,7 @@ def _list(client: Client, **params: Any) -> Any:
 
 
 def test_filters_by_actor_action_object_and_time(auditor: User) -> None:
-    home = auditor.organization
+    home = organization_of(auditor)
     clerk = make_user(home, username="clerk.one")
     audit_record(actor=clerk, action="organization.update", target=home)
     audit_record(actor=None, action="auth.login_failed", organization=home, actor_label="clerk.one")
@@ -104,7 +104,7 @@ def test_invalid_dates_are_400_with_the_error_shape(auditor: User, params: dict[
 
 def test_newest_first_in_keyset_pages(auditor: User) -> None:
     for number in range(5):
-        _event(auditor.organization, action=f"test.{number}")
+        _event(organization_of(auditor), action=f"test.{number}")
     client = sign_in(Client(), auditor)
     first = _list(client, page_size=3).json()
     second = client.get(first["next"]).json()
@@ -115,13 +115,13 @@ def test_newest_first_in_keyset_pages(auditor: User) -> None:
 
 def test_other_countries_events_are_not_listed(auditor: User) -> None:
     _event(make_organization("CO"), action="test.elsewhere")
-    _event(auditor.organization, action="test.here")
+    _event(organization_of(auditor), action="test.here")
     actions = [row["action"] for row in _list(sign_in(Client(), auditor)).json()["results"]]
     assert "test.here" in actions and "test.elsewhere" not in actions
 
 
 def test_the_log_cannot_be_written_through_the_api(auditor: User) -> None:
-    event = _event(auditor.organization)
+    event = _event(organization_of(auditor))
     client = sign_in(Client(), auditor)
     count = AuditEvent.objects.count()
     detail = reverse("api:audit-event-detail", kwargs={"pk": event.pk})

@@ -412,7 +412,7 @@ def case_touch(case: Case) -> None:
 
 
 @transaction.atomic
-def case_team_set(*, actor: User, case_id: Any, version: int | None, user_ids: list[int]) -> Case:
+def case_team_set(*, actor: User, case_id: Any, version: int | None, user_ids: list[int | str]) -> Case:
     """The case's team: users of the owner organization or of an organization working on the case."""
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))

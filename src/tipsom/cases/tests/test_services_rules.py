@@ -3,7 +3,7 @@
 import json
 import threading
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection, transaction
@@ -264,7 +264,7 @@ def test_a_rejection_needs_a_comment(adult_case, case_manager, supervisor):
     decision = _decide(case_manager, adult_case)
     refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=False),
             field="comment")  # fmt: skip
-    refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve="false"),
+    refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=cast(Any, "false")),
             field="approve")  # fmt: skip
     reviewed = services.decision_review(
         actor=supervisor, decision_id=decision.pk, approve=False, comment="The basis does not show the means."
@@ -425,7 +425,8 @@ def test_a_withdrawal_takes_effect_at_once(adult_case, identifier):
     assert not services.consent_allows(adult_case, "statistics")
     services.consent_record(**consent, given=False)  # the same day: the later record is in force
     assert not services.consent_allows(adult_case, "referral", "Shelter")
-    assert services.consent_current(adult_case)["referral"].given is False
+    referral_consent = services.consent_current(adult_case)["referral"]
+    assert referral_consent is not None and referral_consent.given is False
     with pytest.raises(ApplicationError) as error:
         services.consent_require(adult_case, "referral", "Shelter")
     assert error.value.code == "consent_withdrawn"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
+from django.db import models
 
 from tipsom.accounts.models import User
 from tipsom.accounts.testing import AccessCase
@@ -83,7 +84,7 @@ class ActionAccess(CaseAccess):
 
 class TestCaseDetail(CaseAccess):
     url_name = "cases:detail"
-    model = Case
+    model: ClassVar[type[models.Model] | None] = Case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert obj.case_number.encode() in response.content

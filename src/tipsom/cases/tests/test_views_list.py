@@ -22,7 +22,7 @@ NAME = "Juana Mamani Quispe"
 
 def _register(organization: Any, *, name: str = NAME, citizenships: tuple[str, ...] = ("BO",), **case: Any) -> Case:
     """A case registered by a frontline identifier of `organization` (no actor: the fixture is not a screen)."""
-    fields = {
+    fields: dict[str, Any] = {
         "case_type": "tip",
         "identified_on": "2026-10-02",
         "exploitation_types": ["ForcedLabour"],

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,7 +27,7 @@ def _answer_from_django(route: Any) -> None:
     thread and no database (the docs page, its script, the schema and the static files need none)."""
     request = route.request
     response = Client(HTTP_HOST="localhost").generic(request.method, request.url.removeprefix(ORIGIN))
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+    body = b"".join(response.streaming_content) if isinstance(response, StreamingHttpResponse) else response.content
     route.fulfill(status=response.status_code, headers=dict(response.items()), body=body)
 
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
@@ -44,7 +45,7 @@ def test_logs_are_json_with_the_request_id(client):
     handler = logging.StreamHandler(stream)
     from django.conf import settings
 
-    formatter_config = settings.LOGGING["formatters"]["json"]
+    formatter_config = cast(dict[str, Any], settings.LOGGING)["formatters"]["json"]
     from pythonjsonlogger.json import JsonFormatter
 
     handler.setFormatter(JsonFormatter(formatter_config["fmt"], rename_fields=formatter_config["rename_fields"]))

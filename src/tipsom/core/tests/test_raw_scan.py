@@ -35,7 +35,7 @@ def database_bytes(tmp_path) -> bytes:
         copy.execute("VACUUM")
         copy.close()
         return target.read_bytes()
-    chunks = []
+    chunks: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT t::text FROM "{table}" t')  # noqa: S608 (names from the catalogue)

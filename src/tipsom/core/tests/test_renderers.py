@@ -93,11 +93,11 @@ def test_the_case_list_page_is_the_same_with_either_renderer(client) -> None:
     pages = []
     for renderer in ("django.forms.renderers.DjangoTemplates", "tipsom.core.renderers.FormRenderer"):
         with override_settings(FORM_RENDERER=renderer):
-            get_default_renderer.cache_clear()
+            get_default_renderer.cache_clear()  # type: ignore[attr-defined]  # an lru_cache, typed as a plain function
             try:
                 response = client.get("/cases/?status=Active&citizenship=BR&is_child=true")
             finally:
-                get_default_renderer.cache_clear()
+                get_default_renderer.cache_clear()  # type: ignore[attr-defined]
         assert response.status_code == 200
         # The CSRF token is masked afresh, the CSP nonce and the request id drawn afresh on every request.
         html = re.sub(

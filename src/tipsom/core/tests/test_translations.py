@@ -177,7 +177,7 @@ def test_the_compiled_catalogue_matches_the_po(po_path):
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.is_file(), f"{mo_path} is missing: run compilemessages"
     with mo_path.open("rb") as handle:
-        catalog = gettext.GNUTranslations(handle)._catalog
+        catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]  # not in typeshed
     expected: dict[object, str] = {}
     for e in _messages(parse_po(po_path)):
         if e.msgid_plural is None:

@@ -71,9 +71,9 @@ def test_check_version() -> None:
     with pytest.raises(Conflict) as raised:
         validation.check_version(organization, organization.version + 1, "stale")
     assert raised.value.extra == {"current_version": organization.version}
-    with pytest.raises(ApplicationError) as raised:
+    with pytest.raises(ApplicationError) as invalid:
         validation.check_version(organization, "seven", "stale")
-    assert "version" in raised.value.extra["fields"]
+    assert "version" in invalid.value.extra["fields"]
 
 
 @pytest.mark.django_db

@@ -25,7 +25,7 @@ def _admin(organization: Organization) -> User:
 
 
 def _latest_event() -> AuditEvent:
-    return AuditEvent.objects.order_by("-sequence").first()
+    return AuditEvent.objects.latest("sequence")
 
 
 # --- Access: every endpoint, four kinds of user -------------------------------------------------------------

@@ -255,7 +255,7 @@ class TestReferralCompleteApi(ReceivedAccess):
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         row = Referral.objects.get(pk=obj.pk)
-        assert row.state == State.COMPLETED and row.outcome == "completed"
+        assert row.state == State.COMPLETED and row.outcome == "completed" and row.delivery_id is not None
         delivery = ServiceDelivery.objects.get(pk=row.delivery_id)
         assert (delivery.case_id, delivery.provider_id, delivery.support_type) == (obj.case_id, row.to_organization_id,
                                                                                    "Shelter")  # fmt: skip

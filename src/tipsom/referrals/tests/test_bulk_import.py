@@ -57,6 +57,7 @@ def test_writes_referrals_in_every_state_with_their_deliveries(world: World) -> 
     done.refresh_from_db()
     assert (done.state, done.from_organization, done.to_organization) == ("completed", world.home, world.provider)
     assert done.due_at == done.sent_at + timedelta(hours=120)  # the routine response time
+    assert done.delivery_id is not None
     delivery = ServiceDelivery.objects.get(pk=done.delivery_id)
     assert (delivery.case_id, delivery.provider, delivery.support_type, delivery.outcome, delivery.created_by) == (
         world.case.pk,

@@ -241,7 +241,7 @@ def test_list_filters_and_keyset_paging(client: Client, org: Organization) -> No
         make_service(org, name=f"Shelter {number}", regions=["BR-SP"] if number % 2 else [])
     make_service(org, name="Full", capacity_total=1, capacity_available=0)
     url = reverse("api:service-list")
-    body = client.get(url, {"region": "BR-RJ", "page_size": 2}).json()
+    body = client.get(url, {"region": "BR-RJ", "page_size": "2"}).json()
     assert [row["name"] for row in body["results"]] == ["Full", "Shelter 4"]
     assert "cursor=" in body["next"]
     second = client.get(body["next"]).json()

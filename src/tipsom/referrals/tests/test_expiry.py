@@ -55,6 +55,7 @@ def test_referral_due_exactly_now_is_not_yet_expired(world: World) -> None:
 
 def test_accepted_not_started_in_time_is_flagged_only(world: World) -> None:
     referral = referral_accept(actor=world.receiver, referral_id=send(world, urgency="urgent").pk)
+    assert referral.responded_at is not None
     hours = settings.TIPSOM_REFERRAL_RESPONSE_HOURS["urgent"]
     assert referrals_expire_due(now=referral.responded_at + timedelta(hours=hours - 1)) == {"expired": 0, "overdue": 0}
     now = referral.responded_at + timedelta(hours=hours, minutes=1)
@@ -77,6 +78,7 @@ def test_accepted_not_started_in_time_is_flagged_only(world: World) -> None:
 def test_country_response_time_sets_when_accepted_is_overdue(world: World) -> None:
     ResponseTime.objects.create(country="BR", urgency="routine", hours=3)
     referral = referral_accept(actor=world.receiver, referral_id=send(world).pk)
+    assert referral.responded_at is not None
     assert referrals_expire_due(now=referral.responded_at + timedelta(hours=2)) == {"expired": 0, "overdue": 0}
     assert referrals_expire_due(now=referral.responded_at + timedelta(hours=4)) == {"expired": 0, "overdue": 1}
 
@@ -84,6 +86,7 @@ def test_country_response_time_sets_when_accepted_is_overdue(world: World) -> No
 def test_started_referral_is_never_flagged(world: World) -> None:
     referral = referral_accept(actor=world.receiver, referral_id=send(world, urgency="emergency").pk)
     referral = referral_start(actor=world.receiver, referral_id=referral.pk)
+    assert referral.responded_at is not None
     assert referrals_expire_due(now=referral.responded_at + timedelta(days=30)) == {"expired": 0, "overdue": 0}
     assert not Referral.objects.get(pk=referral.pk).overdue
 

@@ -348,7 +348,7 @@ def test_delivery_date_is_compared_with_the_local_day_of_sending(world: World, s
     completed = referral_complete(
         actor=world.receiver, referral_id=referral.pk, outcome="completed", delivered_on=yesterday.isoformat()
     )
-    assert completed.delivery.delivered_on == yesterday
+    assert completed.delivery is not None and completed.delivery.delivered_on == yesterday
 
 
 def test_childs_return_waits_for_the_child_track(db: Any) -> None:
@@ -437,7 +437,7 @@ def test_accept_after_revoke_says_revoked(world: World) -> None:
 
 
 ACTIONS = ("accept", "decline", "start", "complete", "revoke")
-LEGAL = {
+LEGAL: dict[str, set[str]] = {
     State.SENT: {"accept", "decline", "revoke"},
     State.ACCEPTED: {"start", "complete", "revoke"},
     State.IN_PROGRESS: {"complete", "revoke"},
@@ -464,7 +464,7 @@ def _act(world: World, action: str, referral: Referral) -> Referral:
 def referral_in(world: World, state: str) -> Referral:
     """A referral of the world's case brought to `state` through the services."""
     referral = send(world)
-    path = {
+    paths: dict[str, list[str]] = {
         State.SENT: [],
         State.ACCEPTED: ["accept"],
         State.IN_PROGRESS: ["accept", "start"],
@@ -472,7 +472,8 @@ def referral_in(world: World, state: str) -> Referral:
         State.COMPLETED: ["accept", "complete"],
         State.REVOKED: ["revoke"],
         State.EXPIRED: [],
-    }[state]
+    }
+    path = paths[state]
     for action in path:
         referral = _act(world, action, referral)
     if state == State.EXPIRED:
@@ -489,7 +490,8 @@ def test_every_transition_from_every_state(world: World, state: str, action: str
     if action in LEGAL[state]:
         assert _act(world, action, referral).version == referral.version + 1
         return
-    code = {State.REVOKED: "referral_revoked", State.EXPIRED: "referral_expired"}.get(state, "invalid_transition")
+    codes: dict[str, str] = {State.REVOKED: "referral_revoked", State.EXPIRED: "referral_expired"}
+    code = codes.get(state, "invalid_transition")
     refused(lambda: _act(world, action, referral), code, 409)
     assert Referral.objects.get(pk=referral.pk).state == state
 
@@ -593,7 +595,8 @@ def test_inbox_and_outbox_show_each_side_its_referrals(world: World) -> None:
     assert {r.pk for r in referral_list(user=world.supervisor)} == {shelter.pk, medical.pk}
     with CaptureQueriesContext(connection) as queries:
         outbox = referral_outbox(user=world.manager)
-        rows = [(r.case.case_number, r.to_organization.name, r.service.name) for r in outbox]
+        related = [(r.case, r.to_organization, r.service) for r in outbox]
+        rows = [(case.case_number, to.name, service.name) for case, to, service in related if case and to and service]
     assert len(rows) == 2 and len(queries) <= 3
     # Lists never load the encrypted columns.
     assert {"message", "recipient", "decline_reason", "payload"} <= referral_inbox(user=world.receiver)[

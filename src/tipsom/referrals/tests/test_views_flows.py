@@ -53,7 +53,7 @@ def send_url(world: Any) -> str:
 def post_send(world: Any, client: Client | None = None, htmx: bool = False, **data: Any) -> Any:
     payload = {"channel": "system", "service": world.service.pk, "urgency": "urgent", "sections": ["identity"]}
     payload.update(data)
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    headers: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return (client or client_for(world.manager)).post(send_url(world), payload, **headers)
 
 
