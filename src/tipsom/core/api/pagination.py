@@ -9,10 +9,11 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from tipsom.core.errors import ApplicationError
+from tipsom.core.paging import PAGE_SIZE
 
 
 class KeysetPagination(CursorPagination):
-    page_size = 50
+    page_size = PAGE_SIZE  # the screens' page size: one number for both doors
     page_size_query_param = "page_size"
     max_page_size = 500
     ordering = "-pk"
