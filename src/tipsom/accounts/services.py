@@ -287,12 +287,10 @@ def user_set_preferred_language(*, actor: User, language: str) -> None:
     """One's own interface language, applied at each sign-in. Empty means "as the browser asks"."""
     if language and language not in dict(settings.LANGUAGES):
         raise ApplicationError("invalid", _("That language is not available."), {"field": "preferred_language"})
-    if actor.preferred_language == language:
+    update = model_update(actor, {"preferred_language": language})
+    if not update:
         return
-    before = {"preferred_language": actor.preferred_language}
-    actor.preferred_language = language
-    actor.save(update_fields=["preferred_language"])
     audit_record(
         actor=actor, action="user.update", target=actor, organization=actor.organization_id,
-        changes=describe_changes(actor, ["preferred_language"], before),
+        changes=describe_changes(actor, update.fields, update.before),
     )  # fmt: skip
