@@ -28,7 +28,7 @@ def _expiry_due(row: Any, data: dict[str, Any]) -> bool:
 
 class SessionStore(db.SessionStore):
     def load(self) -> dict[str, Any]:
-        row = self._get_session_from_db()
+        row = self._get_session_from_db()  # type: ignore[attr-defined]  # Django's, missing from django-stubs
         if row is None:
             return {}
         data = self.decode(row.session_data)
@@ -37,7 +37,7 @@ class SessionStore(db.SessionStore):
         return data
 
     async def aload(self) -> dict[str, Any]:
-        row = await self._aget_session_from_db()
+        row = await self._aget_session_from_db()  # type: ignore[attr-defined]  # as above
         if row is None:
             return {}
         data = self.decode(row.session_data)
