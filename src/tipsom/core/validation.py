@@ -84,14 +84,6 @@ def line(errors: Errors, field: str, value: Any, *, required: bool = False, max_
     return result
 
 
-def valid_line(value: Any, *, field: str, required: bool = False, max_length: int = MAX_LINE) -> str:
-    """`line` for a service that checks one field at a time: refused at once, naming the field."""
-    errors = Errors()
-    result = line(errors, field, value, required=required, max_length=max_length)
-    errors.raise_if_any()
-    return result
-
-
 def reject_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
     unknown = sorted(set(data) - set(allowed))
     if unknown:

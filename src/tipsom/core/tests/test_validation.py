@@ -57,12 +57,6 @@ def test_errors_are_collected_and_refused_together() -> None:
     assert set(raised.value.extra["fields"]) == {"name", "notes"}
 
 
-def test_valid_line_refuses_at_once_naming_the_field() -> None:
-    with pytest.raises(ApplicationError) as raised:
-        validation.valid_line("x\u2066y", field="full_name")
-    assert "full_name" in raised.value.extra["fields"]
-
-
 @pytest.mark.django_db
 def test_check_version() -> None:
     organization = make_organization("BR")
