@@ -26,6 +26,7 @@ from tipsom.cases.models import Case, ChildProtection
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.errors import NotFound
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import access_by_id, require_permission
 
 # The API shows a case's identifying free text only with an audited reason (services.case_text_reveal).
@@ -84,6 +85,8 @@ class CaseKeysetPagination(KeysetPagination):
 class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Victim cases (TIP and SOM) the user may see; newest first, paged by cursor (no count, any depth)."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = serializers.CaseListSerializer
     filterset_class = CaseFilterSet
     pagination_class = CaseKeysetPagination
@@ -110,9 +113,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self._case(pk)
         reveal = self._reveal(pk, part)
         page = self.paginate_queryset(rows(case))
+        assert page is not None  # the view has a paginator
         return self.get_paginated_response(serializer(page, many=True, context={"reveal": reveal}).data)
 
-    def _payload(self, serializer: Any, request: Request) -> dict[str, Any]:
+    def _payload(self, serializer: Any, request: AuthenticatedRequest) -> dict[str, Any]:
         payload = serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return dict(payload.validated_data)
@@ -136,23 +140,24 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     # --- the case ------------------------------------------------------------------------------------------
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Case)
+        require_permission(self.request.user, "view", Case)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the view has a paginator
         return self.get_paginated_response([_list_row(row) for row in page])
 
     @extend_schema(**_write(serializers.CaseCreateSerializer, serializers.CaseDetailSerializer))
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         require_permission(request.user, "add", Case)
         data = self._payload(serializers.CaseCreateSerializer, request)
         case = services.case_register(actor=request.user, organization=request.user.organization, **data)
         return self._detail(case.pk, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: serializers.CaseDetailSerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._detail(pk)
 
     @extend_schema(**_write(serializers.CaseUpdateSerializer, serializers.CaseDetailSerializer, 200))
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.CaseUpdateSerializer, request)
         services.case_update(actor=request.user, case_id=pk, **data)
@@ -161,12 +166,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- screenings, decisions, closure, status, team --------------------------------------------------------
     @extend_schema(**_read(serializers.ScreeningSerializer))
     @_part_list("screenings")
-    def screenings(self, request: Request, pk: str | None = None) -> Response:
+    def screenings(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "screenings", lambda case: case.screenings.all(), serializers.ScreeningSerializer)
 
     @extend_schema(**_read(serializers.StatusDecisionSerializer))
     @_part_list("decisions")
-    def decisions(self, request: Request, pk: str | None = None) -> Response:
+    def decisions(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "decisions", lambda case: case.decisions.all(), serializers.StatusDecisionSerializer)
 
     @extend_schema(
@@ -174,7 +179,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         description="Record a status decision; an Actual victim decision may wait for a supervisor's approval.",
     )
     @decisions.mapping.post
-    def decision_add(self, request: Request, pk: str | None = None) -> Response:
+    def decision_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.DecisionInputSerializer, request)
         decision = services.case_decide_status(actor=request.user, case_id=pk, **data)
@@ -186,7 +191,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"decisions/(?P<decision_id>[0-9]+)/review",
             url_name="decision-review")  # fmt: skip
-    def decision_review(self, request: Request, pk: str | None = None, decision_id: str | None = None) -> Response:
+    def decision_review(
+        self, request: AuthenticatedRequest, pk: str | None = None, decision_id: str | None = None
+    ) -> Response:
         self._require_part(self._case(pk, "approve"), "decisions", decision_id)
         data = self._payload(serializers.ReviewInputSerializer, request)
         decision = services.decision_review(actor=request.user, decision_id=decision_id, **data)
@@ -194,7 +201,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_write(serializers.CloseInputSerializer, serializers.ClosureRequestSerializer))
     @action(detail=True, methods=["post"], url_path="close", url_name="close")
-    def close(self, request: Request, pk: str | None = None) -> Response:
+    def close(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.CloseInputSerializer, request)
         closure = services.case_close(actor=request.user, case_id=pk, **data)
@@ -206,7 +213,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"closures/(?P<request_id>[0-9]+)/review",
             url_name="closure-review")  # fmt: skip
-    def closure_review(self, request: Request, pk: str | None = None, request_id: str | None = None) -> Response:
+    def closure_review(
+        self, request: AuthenticatedRequest, pk: str | None = None, request_id: str | None = None
+    ) -> Response:
         self._require_part(self._case(pk, "approve"), "closure_requests", request_id)
         data = self._payload(serializers.ReviewInputSerializer, request)
         closure = services.closure_review(actor=request.user, request_id=request_id, **data)
@@ -214,7 +223,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_write(serializers.StatusInputSerializer, serializers.CaseDetailSerializer, 200))
     @action(detail=True, methods=["post"], url_path="status", url_name="status")
-    def set_status(self, request: Request, pk: str | None = None) -> Response:
+    def set_status(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.StatusInputSerializer, request)
         services.case_set_status(actor=request.user, case_id=pk, **data)
@@ -222,7 +231,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_write(serializers.TeamInputSerializer, serializers.CaseDetailSerializer, 200))
     @action(detail=True, methods=["put"], url_path="team", url_name="team")
-    def team(self, request: Request, pk: str | None = None) -> Response:
+    def team(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.TeamInputSerializer, request)
         services.case_team_set(actor=request.user, case_id=pk, version=data["version"], user_ids=data["users"])
@@ -231,7 +240,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- consent -------------------------------------------------------------------------------------------
     @extend_schema(responses={200: serializers.ConsentOverviewSerializer})
     @action(detail=True, methods=["get"], url_path="consents", url_name="consents")
-    def consents(self, request: Request, pk: str | None = None) -> Response:
+    def consents(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         case = self._case(pk)
         current = services.consent_current(case)
         overview = {"current": current, "history": list(case.consents.all()), "case_version": case.version}
@@ -239,7 +248,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_write(serializers.ConsentInputSerializer, serializers.ConsentSerializer))
     @consents.mapping.post
-    def consent_add(self, request: Request, pk: str | None = None) -> Response:
+    def consent_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.ConsentInputSerializer, request)
         consent = services.consent_record(actor=request.user, case_id=pk, **data)
@@ -248,12 +257,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- events, assessments, plan, services -------------------------------------------------------------------
     @extend_schema(**_read(serializers.TraffickingEventSerializer))
     @_part_list("events")
-    def events(self, request: Request, pk: str | None = None) -> Response:
+    def events(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "events", lambda case: case.events.all(), serializers.TraffickingEventSerializer)
 
     @extend_schema(**_write(serializers.EventInputSerializer, serializers.TraffickingEventSerializer))
     @events.mapping.post
-    def event_add(self, request: Request, pk: str | None = None) -> Response:
+    def event_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.EventInputSerializer, request)
         event = services.event_add(actor=request.user, case_id=pk, **data)
@@ -261,12 +270,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_read(serializers.AssessmentSerializer))
     @_part_list("assessments")
-    def assessments(self, request: Request, pk: str | None = None) -> Response:
+    def assessments(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "assessments", lambda case: case.assessments.all(), serializers.AssessmentSerializer)
 
     @extend_schema(**_write(serializers.AssessmentInputSerializer, serializers.AssessmentSerializer))
     @assessments.mapping.post
-    def assessment_add(self, request: Request, pk: str | None = None) -> Response:
+    def assessment_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.AssessmentInputSerializer, request)
         assessment = services.assessment_add(actor=request.user, case_id=pk, **data)
@@ -274,12 +283,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_read(serializers.SupportPlanItemSerializer))
     @_part_list("plan")
-    def plan(self, request: Request, pk: str | None = None) -> Response:
+    def plan(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "plan", lambda case: case.plan_items.all(), serializers.SupportPlanItemSerializer)
 
     @extend_schema(**_write(serializers.PlanItemInputSerializer, serializers.SupportPlanItemSerializer))
     @plan.mapping.post
-    def plan_item_add(self, request: Request, pk: str | None = None) -> Response:
+    def plan_item_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.PlanItemInputSerializer, request)
         item = services.plan_item_add(actor=request.user, case_id=pk, **data)
@@ -290,7 +299,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters=[_id("item_id")],
     )
     @action(detail=True, methods=["post"], url_path=r"plan/(?P<item_id>[0-9]+)/status", url_name="plan-item-status")
-    def plan_item_status(self, request: Request, pk: str | None = None, item_id: str | None = None) -> Response:
+    def plan_item_status(
+        self, request: AuthenticatedRequest, pk: str | None = None, item_id: str | None = None
+    ) -> Response:
         self._require_part(self._case(pk, "change"), "plan_items", item_id)
         data = self._payload(serializers.PlanStatusInputSerializer, request)
         item = services.plan_item_set_status(actor=request.user, item_id=item_id, **data)
@@ -298,12 +309,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_read(serializers.ServiceDeliverySerializer))
     @_part_list("services")
-    def services_delivered(self, request: Request, pk: str | None = None) -> Response:
+    def services_delivered(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "services", lambda case: case.services.all(), serializers.ServiceDeliverySerializer)
 
     @extend_schema(**_write(serializers.ServiceInputSerializer, serializers.ServiceDeliverySerializer))
     @services_delivered.mapping.post
-    def service_add(self, request: Request, pk: str | None = None) -> Response:
+    def service_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.ServiceInputSerializer, request)
         data["provider_id"] = data.pop("provider")
@@ -313,12 +324,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- tasks and journal ---------------------------------------------------------------------------------
     @extend_schema(**_read(serializers.TaskSerializer))
     @_part_list("tasks")
-    def tasks(self, request: Request, pk: str | None = None) -> Response:
+    def tasks(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "tasks", lambda case: case.tasks.all(), serializers.TaskSerializer)
 
     @extend_schema(**_write(serializers.TaskInputSerializer, serializers.TaskSerializer))
     @tasks.mapping.post
-    def task_add(self, request: Request, pk: str | None = None) -> Response:
+    def task_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.TaskInputSerializer, request)
         if "assigned_to" in data:
@@ -330,7 +341,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         **_write(serializers.VersionedInputSerializer, serializers.TaskSerializer, 200), parameters=[_id("task_id")]
     )
     @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>[0-9]+)/done", url_name="task-done")
-    def task_done(self, request: Request, pk: str | None = None, task_id: str | None = None) -> Response:
+    def task_done(self, request: AuthenticatedRequest, pk: str | None = None, task_id: str | None = None) -> Response:
         self._require_part(self._case(pk, "change"), "tasks", task_id)
         data = self._payload(serializers.VersionedInputSerializer, request)
         task = services.task_complete(actor=request.user, task_id=task_id, **data)
@@ -338,13 +349,13 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_read(serializers.JournalEntrySerializer))
     @_part_list("journal")
-    def journal(self, request: Request, pk: str | None = None) -> Response:
+    def journal(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         # Append-only: entries are added (POST) and read, never changed or deleted (no PUT, PATCH or DELETE).
         return self._rows(pk, "journal", selectors.case_journal, serializers.JournalEntrySerializer)
 
     @extend_schema(**_write(serializers.JournalInputSerializer, serializers.JournalEntrySerializer))
     @journal.mapping.post
-    def journal_add(self, request: Request, pk: str | None = None) -> Response:
+    def journal_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.JournalInputSerializer, request)
         entry = services.journal_add(actor=request.user, case_id=pk, **data)
@@ -353,12 +364,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     # --- attachments ---------------------------------------------------------------------------------------
     @extend_schema(**_read(serializers.AttachmentSerializer))
     @_part_list("attachments", parser_classes=[MultiPartParser])
-    def attachments(self, request: Request, pk: str | None = None) -> Response:
+    def attachments(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._rows(pk, "attachments", selectors.case_attachments, serializers.AttachmentSerializer)
 
     @extend_schema(**_write(serializers.AttachmentInputSerializer, serializers.AttachmentSerializer))
     @attachments.mapping.post
-    def attachment_add(self, request: Request, pk: str | None = None) -> Response:
+    def attachment_add(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         payload = serializers.AttachmentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -379,7 +390,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)/download",
             url_name="attachment-download")  # fmt: skip
     def attachment_download(
-        self, request: Request, pk: str | None = None, attachment_id: str | None = None
+        self, request: AuthenticatedRequest, pk: str | None = None, attachment_id: str | None = None
     ) -> HttpResponse:
         self._require_part(self._case(pk), "attachments", attachment_id)
         attachment, content = services.attachment_open(actor=request.user, attachment_id=attachment_id)
@@ -397,14 +408,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(parameters=[_REVEAL], responses={200: serializers.ChildProtectionSerializer})
     @action(detail=True, methods=["get"], url_path="child", url_name="child")
-    def child(self, request: Request, pk: str | None = None) -> Response:
+    def child(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         track = self._track(self._case(pk))
         reveal = self._reveal(pk, "child")
         return Response(serializers.ChildProtectionSerializer(track, context={"reveal": reveal}).data)
 
     @extend_schema(**_write(serializers.ChildUpdateSerializer, serializers.ChildProtectionSerializer, 200))
     @child.mapping.patch
-    def child_change(self, request: Request, pk: str | None = None) -> Response:
+    def child_change(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.ChildUpdateSerializer, request)
         track = services.child_update(actor=request.user, case_id=pk, **data)
@@ -412,7 +423,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_write(serializers.ChildNotifyInputSerializer, serializers.ChildProtectionSerializer, 200))
     @action(detail=True, methods=["post"], url_path="child/notify", url_name="child-notify")
-    def child_notify(self, request: Request, pk: str | None = None) -> Response:
+    def child_notify(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         self._case(pk, "change")
         data = self._payload(serializers.ChildNotifyInputSerializer, request)
         track = services.child_notify(
