@@ -273,7 +273,7 @@ def test_verify_command_exit_codes(capsys):
     assert "Chained 3 events" in capsys.readouterr().out
     call_command("audit", "verify")
     out = capsys.readouterr().out
-    assert "intact: 3 events verified against 1 signed heads" in out and "0 events not chained yet" in out
+    assert "intact: 3 events verified against 1 signed heads" in out and "no events waiting to be chained" in out
 
     waiting = _events(2)
     old = waiting[0].created_at - timedelta(seconds=400)

@@ -55,10 +55,15 @@ class Command(TipsomCommand):
         )
 
     def _report(self, report: ChainReport) -> int:
-        window = (
-            f"{report.pending} events not chained yet, the oldest {_age(report.pending_age)} old; "
-            f"newest signed head {_age(report.head_age)} old (limit {_age(report.max_lag)})."
+        waiting = (
+            f"{report.pending} events not chained yet, the oldest {_age(report.pending_age)} old"
+            if report.pending
+            else "no events waiting to be chained"
         )
+        head = (
+            f"newest signed head {_age(report.head_age)} old" if report.head_age is not None else "no signed head yet"
+        )
+        window = f"{waiting}; {head} (limit {_age(report.max_lag)})."
         if not report.intact:
             self.stderr.write(
                 self.style.ERROR(
