@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -22,18 +23,24 @@ class StrictInputSerializer(serializers.Serializer):
         return super().validate(attrs)
 
 
-class ErrorExtraSerializer(serializers.Serializer):
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "description": "Invalid fields: each field's name (a dotted path inside nested objects and lists, "
+                'such as "person.names.0.name"; "non_field_errors" for the request as a whole) maps to its '
+                "messages.",
+            },
+            "wait_seconds": {"type": "integer", "nullable": True, "description": "429: when to try again."},
+        },
+        "additionalProperties": True,
+    }
+)
+class ErrorExtraField(serializers.DictField):
     """The details of an error; other keys than these may be present (current_version, warnings, limit, ...)."""
-
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_(
-            "Invalid fields: each field's name (a dotted path inside nested objects and lists, such as "
-            '"person.names.0.name"; "non_field_errors" for the request as a whole) maps to its messages.'
-        ),
-    )
-    wait_seconds = serializers.IntegerField(required=False, allow_null=True, help_text=_("429: when to try again."))
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -41,4 +48,4 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text=_("Stable, for programs: not_found, invalid, conflict, ..."))
     message = serializers.CharField(help_text=_("Translated, for people."))
-    extra = ErrorExtraSerializer(help_text=_("Details; `fields` maps invalid fields to their messages."))
+    extra = ErrorExtraField(help_text=_("Details; `fields` maps invalid fields to their messages."))

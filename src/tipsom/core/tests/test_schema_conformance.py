@@ -111,14 +111,14 @@ def build_data_set() -> DataSet:
     }
     actor = users["case_manager"]
     receiver = make_user(provider, roles=("case_manager",))
-    person = {
+    person: dict[str, Any] = {
         "names": [{"name": "Rosa Condori Huanca"}],
         "gender": "Feminine",
         "citizenships": ["BO"],
         "birth_date": "1994",
         "birth_date_precision": "estimated",
     }
-    facts = {
+    facts: dict[str, Any] = {
         "case_type": "tip",
         "identified_on": _days(-30),
         "region": "BR-MT",
@@ -133,7 +133,7 @@ def build_data_set() -> DataSet:
     closing = cases.case_register(
         actor=actor, organization=home, person={**person, "names": [{"name": "Eva"}]}, **facts
     )
-    on_case = {"actor": actor, "case_id": case.pk}
+    on_case: dict[str, Any] = {"actor": actor, "case_id": case.pk}
     cases.consent_record(
         **on_case,
         purpose="referral",
@@ -168,7 +168,7 @@ def build_data_set() -> DataSet:
     referral = referral_send(actor=actor, case_id=case.pk, service_id=service.pk, sections=["identity"])
     transfer = transfer_request(actor=actor, case_id=child.pk, to_organization_id=provider.pk, reason="Closer.")
     v1 = "/api/v1"
-    ids = {
+    ids: dict[str, dict[str, Any]] = {
         f"{v1}/cases/": {
             "id": case.pk,
             "attachment_id": attachment.pk,
