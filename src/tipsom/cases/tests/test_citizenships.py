@@ -13,6 +13,7 @@ from tipsom.accounts.services import api_token_create
 from tipsom.accounts.testing import make_user
 from tipsom.cases.models import Case
 from tipsom.cases.testing import make_case
+from tipsom.core.queries import json_list_has
 from tipsom.people.models import Person
 from tipsom.people.services import person_update
 
@@ -87,3 +88,15 @@ def test_the_migration_fills_existing_cases_from_their_person(organization: Any)
 
     fill(None, Editor())
     assert _stored(case) == ["CL", "BO"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index")
+def test_postgresql_indexes_the_copy_for_the_filter(organization: Any) -> None:
+    make_case(organization)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_citizenships_gin'")
+        assert "gin (citizenships jsonb_path_ops)" in cursor.fetchone()[0]
+        cursor.execute("SET enable_seqscan = off")
+        sql, params = Case.objects.filter(json_list_has("citizenships", "BO")).values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        assert "case_citizenships_gin" in " ".join(row[0] for row in cursor.fetchall())
