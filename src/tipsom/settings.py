@@ -348,11 +348,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Caches, logging ----------------------------------------------------------------------------------------
-# "shared" holds what every worker process must see alike: API throttles and sign-in counters (a table created by
-# accounts' migrations); "default" stays in each process's memory.
+# "shared" holds what every worker process must see alike: the sign-in counters (a table created by accounts'
+# migrations; the API throttles count in their own table, core.api.throttling); "default" stays in each process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tipsom"},
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tipsom_shared_cache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tipsom_shared_cache",
+        # Expired rows are deleted first; live ones (locks among them) only past this many (decision 0005).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 TIPSOM_SHARED_CACHE = "shared"
 

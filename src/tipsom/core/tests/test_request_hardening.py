@@ -9,11 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.cases.testing import make_case
+from tipsom.core.api.throttling import AnonRateThrottle, rate_counter_hit
 from tipsom.core.errors import ApplicationError
 from tipsom.core.integers import DB_INT_MAX
 from tipsom.core.jsontext import MAX_JSON_DEPTH, JSONTooDeep, json_loads
@@ -50,11 +53,18 @@ def test_deep_json_at_the_api_sign_in_is_a_400(db: Any) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("post", "/api/v1/cases/"), ("post", "/api/v1/organizations/"), ("post", "/api/v1/users/"),
-     ("post", "/api/v1/referrals/"), ("patch", "/api/v1/cases/{case}/"), ("put", "/api/v1/cases/{case}/team/")],
-)  # fmt: skip
-def test_deep_json_is_a_400_on_every_kind_of_json_endpoint(admin_client: Client, organization: Any, method: str,
-                                                            path: str) -> None:  # fmt: skip
+    [
+        ("post", "/api/v1/cases/"),
+        ("post", "/api/v1/organizations/"),
+        ("post", "/api/v1/users/"),
+        ("post", "/api/v1/referrals/"),
+        ("patch", "/api/v1/cases/{case}/"),
+        ("put", "/api/v1/cases/{case}/team/"),
+    ],
+)
+def test_deep_json_is_a_400_on_every_kind_of_json_endpoint(
+    admin_client: Client, organization: Any, method: str, path: str
+) -> None:
     case = make_case(organization)
     response = getattr(admin_client, method)(path.format(case=case.pk), DEEP, content_type="application/json")
     _assert_error_shape(response, 400, "malformed_request")
@@ -108,8 +118,9 @@ def test_the_largest_id_the_database_holds_is_a_valid_filter_that_finds_nothing(
 @pytest.mark.parametrize("value", TOO_LARGE)
 def test_case_team_refuses_out_of_range_user_ids(admin_client: Client, organization: Any, value: int) -> None:
     case = make_case(organization)
-    api = admin_client.put(f"/api/v1/cases/{case.pk}/team/", {"users": [value], "version": case.version},
-                           content_type="application/json")  # fmt: skip
+    api = admin_client.put(
+        f"/api/v1/cases/{case.pk}/team/", {"users": [value], "version": case.version}, content_type="application/json"
+    )
     assert "users.0" in _assert_error_shape(api, 400, "invalid")["extra"]["fields"]
     web = admin_client.post(reverse("cases:team", kwargs={"pk": case.pk}), {"team": [value], "version": case.version})
     assert web.status_code == 400
@@ -162,8 +173,15 @@ def test_answers_to_a_signed_in_user_are_not_stored(organization: Any) -> None:
 
 def test_answers_to_an_api_token_are_not_stored(organization: Any) -> None:
     user = make_user(organization, roles=("national_coordinator",))
-    token = Client().post(reverse("api:auth-token"), {"username": user.username, "password": "correct horse battery "
-                          "staple"}, content_type="application/json").json()["token"]  # fmt: skip
+    token = (
+        Client()
+        .post(
+            reverse("api:auth-token"),
+            {"username": user.username, "password": "correct horse battery staple"},
+            content_type="application/json",
+        )
+        .json()["token"]
+    )
     response = Client(HTTP_AUTHORIZATION=f"Token {token}").get("/api/v1/cases/")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
 
@@ -172,3 +190,32 @@ def test_static_files_stay_cacheable(client: Client, organization: Any) -> None:
     sign_in(client, make_user(organization, roles=("case_manager",)))
     response = client.get("/static/tipsom.css")
     assert response.status_code == 200 and "no-store" not in response.get("Cache-Control", "")
+
+
+# --- throttles counted in the database ----------------------------------------------------------------------
+def test_the_rate_counter_keeps_this_window_and_the_one_before_in_one_row() -> None:
+    assert rate_counter_hit("throttle_test_a", window_start=600, duration=60) == (1, 0)
+    assert rate_counter_hit("throttle_test_a", window_start=600, duration=60) == (2, 0)
+    assert rate_counter_hit("throttle_test_b", window_start=600, duration=60) == (1, 0)
+    assert rate_counter_hit("throttle_test_a", window_start=660, duration=60) == (1, 2)
+    assert rate_counter_hit("throttle_test_a", window_start=780, duration=60) == (1, 0), "a window went by empty"
+
+
+def test_a_throttle_slides_across_the_edge_of_a_window() -> None:
+    now = [6000.0 - 5]  # five seconds before a minute's window ends
+
+    class ThreeAMinute(AnonRateThrottle):
+        rate = "3/min"
+
+        def timer(self) -> float:
+            return now[0]
+
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "192.0.2.44"
+    request.user = AnonymousUser()
+    assert [ThreeAMinute().allow_request(request, None) for _ in range(3)] == [True, True, True]
+    now[0] = 6000.0 + 5  # a new window: the last one's three hits still count for most of it
+    throttle = ThreeAMinute()
+    assert throttle.allow_request(request, None) is False and 1 <= throttle.wait() <= 60
+    now[0] = 6000.0 + 59  # almost a whole window later: 1 + 1 + 3 x 1/60 of the last one
+    assert ThreeAMinute().allow_request(request, None) is True
