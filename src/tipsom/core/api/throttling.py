@@ -53,7 +53,8 @@ class SharedStoreThrottle(throttling.SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at each request, so a deployment (or a test) can change it without a restart.
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        rate = api_settings.DEFAULT_THROTTLE_RATES[str(self.scope)]
+        return None if rate is None else str(rate)
 
     def allow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None:
@@ -61,13 +62,15 @@ class SharedStoreThrottle(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        num_requests, duration = self.parse_rate(self.rate)
+        if num_requests is None or duration is None:
+            return True
         self.now = self.timer()
-        duration = int(self.duration)
         window_start = int(self.now) // duration * duration
         hits, previous = rate_counter_hit(self.key, window_start=window_start, duration=duration)
         elapsed = (self.now - window_start) / duration
         self.window_end = window_start + duration
-        return hits + previous * (1 - elapsed) <= self.num_requests
+        return hits + previous * (1 - elapsed) <= num_requests
 
     def wait(self) -> float:
         return max(1.0, self.window_end - self.now)
