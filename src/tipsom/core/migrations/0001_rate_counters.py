@@ -20,6 +20,7 @@ def drop_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies: list[tuple[str, str]] = []
+    initial = True
+    dependencies = []
 
     operations = [migrations.RunPython(create_table, drop_table)]
