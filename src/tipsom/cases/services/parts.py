@@ -1,7 +1,8 @@
 """The rows of a case's parts (events, consents, services delivered, assessments, plan items, tasks, the child
-track's updates, approvals), each checked as its one-by-one service checks it, unsaved: cases_bulk_import and
-case_work_bulk_add write them in bulk. Each takes the Errors to add problems to and returns the row (or, for the
-child track, changes the track in place)."""
+track's updates, approvals), each checked, unsaved: one set of rules for the one-by-one services (consent_record,
+event_add, assessment_add and plan_item_add save the row they get from here) and the bulk imports
+(cases_bulk_import and case_work_bulk_add write them in bulk). Each takes the Errors to add problems to and returns
+the row (or, for the child track, changes the track in place)."""
 
 from __future__ import annotations
 

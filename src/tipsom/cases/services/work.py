@@ -25,10 +25,10 @@ from tipsom.cases.models import (
     TraffickingEvent,
 )
 from tipsom.cases.services.case import STALE, access_case, case_touch, child_steps_error, earliest_birth, require_open
+from tipsom.cases.services.parts import assessment_row, consent_row, event_row, plan_item_row
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id
-from tipsom.organizations import geography
 from tipsom.organizations.models import Organization
 
 RETURN_SERVICE = "Return"
@@ -103,49 +103,26 @@ def consent_record(
     case = access_case(actor, case_id)
     check.check_version(case, version, _(STALE))
     errors = check.Errors()
-    purpose = check.choice(errors, "purpose", Consent.Purpose, purpose)
-    given_by = check.choice(errors, "given_by", Consent.GivenBy, given_by)
-    if not isinstance(given, bool):
-        errors["given"] = _("Say whether consent is given or withdrawn.")
-    recorded = check.a_date(
-        errors,
-        "recorded_on",
-        recorded_on,
-        not_before=case.identified_on,
-        not_before_message=_("Consent cannot be dated before the identification."),
-    )
-    if recorded is not None and "purpose" not in errors:
-        latest = Consent.objects.filter(case=case, purpose=purpose).order_by("-recorded_on", "-pk").first()
-        if latest is not None and recorded < latest.recorded_on:
-            # The latest date is in force: an earlier one would be overruled at once (a withdrawal ignored).
-            errors["recorded_on"] = _("The consent in force for this purpose is dated %(date)s; date this one on or "
-                                      "after it.") % {"date": latest.recorded_on.isoformat()}  # fmt: skip
-    types = check.codes(errors, "service_types", "spl_Type", service_types)
-    if purpose == Consent.Purpose.REFERRAL and given is True and not types and "service_types" not in errors:
-        errors["service_types"] = _("Name the types of service the person agreed to share with.")
-    if purpose != Consent.Purpose.REFERRAL and types:
-        errors["service_types"] = _("Types of service apply to consent for referral only.")
-    if case.is_child and given_by == Consent.GivenBy.PERSON:
-        errors["given_by"] = _("For a child, a guardian or parent gives or withdraws consent.")
+    # The latest date of each purpose is in force: an earlier one would be overruled at once (a withdrawal ignored).
+    consents = Consent.objects.filter(case=case).order_by("recorded_on", "pk")
+    in_force = dict(consents.values_list("purpose", "recorded_on"))
+    data = {"purpose": purpose, "given": given, "recorded_on": recorded_on, "given_by": given_by}
+    consent = consent_row(errors, {**data, "service_types": service_types}, case, actor, in_force)
     errors.raise_if_any()
-    assert recorded is not None  # refused above otherwise
     if given:
         require_open(case)  # a withdrawal is always recorded, even on a closed case
-    consent = Consent.objects.create(
-        case=case,
-        created_by=actor,
-        purpose=purpose,
-        given=given,
-        recorded_on=recorded,
-        given_by=given_by,
-        service_types=types if given else [],
-    )
+    consent.save()
     case_touch(case)
     _audit(
         actor,
         "case.consent",
         case,
-        {"purpose": purpose, "given": given, "given_by": given_by, "service_types": consent.service_types},
+        {
+            "purpose": consent.purpose,
+            "given": consent.given,
+            "given_by": consent.given_by,
+            "service_types": consent.service_types,
+        },
     )
     return consent
 
@@ -168,29 +145,12 @@ def event_add(
     """A recruitment, transit or exploitation event with its country, place and dates."""
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
-    event_type = check.code(errors, "event_type", "hte_Type", event_type)
-    country = geography.valid_country(errors, "country", country, required=True)
-    place = check.line(errors, "place", place)
-    born = earliest_birth(case.person)
-    before_birth = _("An event cannot be dated before the person's birth.")
-    start = check.a_date(
-        errors, "start_date", start_date, required=False, not_before=born, not_before_message=before_birth
-    )
-    end = check.a_date(errors, "end_date", end_date, required=False, not_before=born, not_before_message=before_birth)
-    if start and end and end < start:
-        errors["end_date"] = _("The end cannot come before the start.")
+    data = {"event_type": event_type, "country": country, "place": place, "start_date": start_date}
+    event = event_row(errors, {**data, "end_date": end_date}, case, earliest_birth(case.person), actor)
     errors.raise_if_any()
-    event = TraffickingEvent.objects.create(
-        case=case,
-        created_by=actor,
-        event_type=event_type,
-        country=country,
-        place=place,
-        start_date=start,
-        end_date=end,
-    )
+    event.save()
     case_touch(case)
-    _audit(actor, "case.event_add", case, {"event": event.pk, "event_type": event_type, "country": country})
+    _audit(actor, "case.event_add", case, {"event": event.pk, "event_type": event.event_type, "country": event.country})
     return event
 
 
@@ -211,24 +171,13 @@ def assessment_add(
 ) -> Assessment:
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
-    kind = check.choice(errors, "kind", Assessment.Kind, kind)
-    level = check.choice(errors, "level", Assessment.Level, level)
-    assessed = check.a_date(
-        errors,
-        "assessed_on",
-        assessed_on,
-        not_before=case.identified_on,
-        not_before_message=_("An assessment cannot be dated before the identification."),
-    )
-    needs = check.codes(errors, "needs", "spl_Type", needs)
-    notes = check.text(errors, "notes", notes)
+    data = {"kind": kind, "assessed_on": assessed_on, "level": level, "needs": needs, "notes": notes}
+    assessment = assessment_row(errors, data, case, actor)
     errors.raise_if_any()
-    assert assessed is not None  # refused above otherwise
-    assessment = Assessment.objects.create(
-        case=case, created_by=actor, kind=kind, assessed_on=assessed, level=level, needs=needs, notes=notes
-    )
+    assessment.save()
     case_touch(case)
-    _audit(actor, "case.assessment_add", case, {"assessment": assessment.pk, "kind": kind, "level": level})
+    changes = {"assessment": assessment.pk, "kind": assessment.kind, "level": assessment.level}
+    _audit(actor, "case.assessment_add", case, changes)
     return assessment
 
 
@@ -244,15 +193,11 @@ def plan_item_add(
 ) -> SupportPlanItem:
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
-    support_type = check.code(errors, "support_type", "spl_Type", support_type)
-    goal = check.text(errors, "goal", goal, max_length=1000)
-    target = check.future_date(errors, "target_date", target_date)
+    item = plan_item_row(errors, {"support_type": support_type, "goal": goal, "target_date": target_date}, case, actor)
     errors.raise_if_any()
-    item = SupportPlanItem.objects.create(
-        case=case, created_by=actor, support_type=support_type, goal=goal, target_date=target
-    )
+    item.save()
     case_touch(case)
-    _audit(actor, "case.plan_add", case, {"item": item.pk, "support_type": support_type})
+    _audit(actor, "case.plan_add", case, {"item": item.pk, "support_type": item.support_type})
     return item
 
 
