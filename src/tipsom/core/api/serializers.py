@@ -9,6 +9,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
+def validated(serializer: type[serializers.Serializer], data: Any, **kwargs: Any) -> dict[str, Any]:
+    """`data` (a request's body or query parameters) as `serializer` validates it; invalid, a 400 that names the
+    fields (core.api.errors)."""
+    payload = serializer(data=data, **kwargs)
+    payload.is_valid(raise_exception=True)
+    return dict(payload.validated_data)
+
+
 class StrictInputSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a misspelt field is an error rather than a silent no-op."""
 
