@@ -27,9 +27,10 @@ NO_ROLE = "-"  # every seeded role sees some users; "unpermitted" means no role 
 
 def _token_for(user: User, **extra: Any) -> Any:
     return Client().post(
-        reverse("api:auth-token"), {"username": user.username, "password": PASSWORD, **extra},
+        reverse("api:auth-token"),
+        {"username": user.username, "password": PASSWORD, **extra},
         content_type="application/json",
-    )  # fmt: skip
+    )
 
 
 def _token_client(token: str) -> Client:
@@ -96,9 +97,13 @@ class TestUserCreateApi(AccessCase):
 
     def payload(self, obj: Any) -> dict[str, Any]:
         return {
-            "username": "nova.colega", "full_name": "Nova Colega", "password": STRONG_PASSWORD,
-            "organization": obj.pk, "roles": ["case_manager"], "phone": PHONE,
-        }  # fmt: skip
+            "username": "nova.colega",
+            "full_name": "Nova Colega",
+            "password": STRONG_PASSWORD,
+            "organization": obj.pk,
+            "roles": ["case_manager"],
+            "phone": PHONE,
+        }
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         created = User.objects.get(username="nova.colega")
@@ -232,9 +237,10 @@ def test_locked_account_gets_no_token_even_with_the_right_password(db: Any, sett
     user = make_user(roles=("me_officer",))
     for _ in range(2):
         Client().post(
-            reverse("api:auth-token"), {"username": user.username, "password": "nope"},
+            reverse("api:auth-token"),
+            {"username": user.username, "password": "nope"},
             content_type="application/json",
-        )  # fmt: skip
+        )
     response = _token_for(user)
     assert response.status_code == 429, response.content
     assert response.json()["code"] == "locked"
@@ -286,8 +292,10 @@ def test_token_request_with_wrong_shape_is_400(db: Any, payload: dict[str, Any],
 
 
 def test_token_requests_are_throttled(db: Any, settings: Any) -> None:
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
-        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth_token": "3/min"}}  # fmt: skip
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth_token": "3/min"},
+    }
     user = make_user(roles=("me_officer",))
     assert [_token_for(user).status_code for _ in range(3)] == [200, 200, 200]
     response = _token_for(user)
@@ -320,8 +328,12 @@ def test_create_user_refuses_a_weak_password_and_writes_nothing(db: Any) -> None
 def test_create_user_refuses_a_taken_username(db: Any) -> None:
     admin = make_user(roles=("system_administrator",))
     before = _counts()
-    payload = {"username": admin.username.upper(), "full_name": "Dup", "password": STRONG_PASSWORD,
-               "organization": admin.organization_id}  # fmt: skip
+    payload = {
+        "username": admin.username.upper(),
+        "full_name": "Dup",
+        "password": STRONG_PASSWORD,
+        "organization": admin.organization_id,
+    }
     response = sign_in(Client(), admin).post(reverse("api:user-list"), payload, content_type="application/json")
     assert response.status_code == 400 and response.json()["code"] == "duplicate"
     assert _counts() == before

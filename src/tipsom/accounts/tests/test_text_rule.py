@@ -43,16 +43,27 @@ def test_the_service_refuses_a_spoofed_full_name(admin: User, target: User, name
         user_update(actor=admin, user_id=target.pk, data={"full_name": name})
     assert "control characters" in raised.value.extra["fields"]["full_name"]
     with pytest.raises(ApplicationError) as raised:
-        user_create(actor=admin, username="newcomer", full_name=name, password="a long passphrase 4 tipsom",
-                    organization=organization_of(admin))  # fmt: skip
+        user_create(
+            actor=admin,
+            username="newcomer",
+            full_name=name,
+            password="a long passphrase 4 tipsom",
+            organization=organization_of(admin),
+        )
     assert "full_name" in raised.value.extra["fields"]
     assert _state(target) == before
 
 
 def test_the_service_refuses_a_spoofed_username_and_phone(admin: User) -> None:
     with pytest.raises(ApplicationError) as raised:
-        user_create(actor=admin, username="ad\u202emin", full_name="Ana", password="a long passphrase 4 tipsom",
-                    organization=organization_of(admin), phone="+55\u2066119")  # fmt: skip
+        user_create(
+            actor=admin,
+            username="ad\u202emin",
+            full_name="Ana",
+            password="a long passphrase 4 tipsom",
+            organization=organization_of(admin),
+            phone="+55\u2066119",
+        )
     assert set(raised.value.extra["fields"]) == {"username", "phone"}
 
 
@@ -60,9 +71,11 @@ def test_the_service_refuses_a_spoofed_username_and_phone(admin: User) -> None:
 def test_the_edit_screen_refuses_a_spoofed_full_name(admin: User, target: User, name: str) -> None:
     before = _state(target)
     form = {
-        "full_name": name, "organization": target.organization_id, "is_active": "on",
+        "full_name": name,
+        "organization": target.organization_id,
+        "is_active": "on",
         "roles": [Role.objects.get(slug="case_manager").pk],
-    }  # fmt: skip
+    }
     response = sign_in(Client(), admin).post(reverse("accounts:user_edit", kwargs={"pk": target.pk}), form)
     assert response.status_code == 400
     assert "control characters" in response.content.decode()

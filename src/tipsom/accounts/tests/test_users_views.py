@@ -287,8 +287,11 @@ def test_edit_with_new_phone_and_deactivation_is_audited_without_the_value(admin
 
 
 def test_admin_cannot_deactivate_themself(admin: User):
-    payload = {"full_name": admin.full_name, "organization": admin.organization_id,
-               "roles": [Role.objects.get(slug="system_administrator").pk]}  # fmt: skip
+    payload = {
+        "full_name": admin.full_name,
+        "organization": admin.organization_id,
+        "roles": [Role.objects.get(slug="system_administrator").pk],
+    }
     response = sign_in(Client(), admin).post(reverse("accounts:user_edit", kwargs={"pk": admin.pk}), payload)
     assert response.status_code == 400
     assert "cannot deactivate your own account" in response.content.decode()

@@ -30,8 +30,13 @@ class TestAuditEventListApi(AccessCase):
     scope = "national"
 
     def make_object(self, organization: Organization) -> None:
-        _event(organization, action="test.listed", object_type="organizations.organization",
-               object_id=organization.pk, actor_label=organization.name)  # fmt: skip
+        _event(
+            organization,
+            action="test.listed",
+            object_type="organizations.organization",
+            object_id=organization.pk,
+            actor_label=organization.name,
+        )
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert "test.listed" in [row["action"] for row in response.json()["results"]]

@@ -305,9 +305,14 @@ def test_identifying_values_never_reach_the_log():
 
     organization = make_organization("BR")
     user = user_create(
-        actor=None, username="ana", full_name="Ana Teste", password="a long enough passphrase 42",
-        organization=organization, roles=list(Role.objects.filter(slug="case_manager")), phone="+5565911112222",
-    )  # fmt: skip
+        actor=None,
+        username="ana",
+        full_name="Ana Teste",
+        password="a long enough passphrase 42",
+        organization=organization,
+        roles=list(Role.objects.filter(slug="case_manager")),
+        phone="+5565911112222",
+    )
     event = AuditEvent.objects.get(action="user.create", object_id=str(user.pk))
     assert "911112222" not in str(event.changes)
     assert event.changes["phone"] == "[identifying]"
@@ -335,17 +340,34 @@ def test_events_of_the_locked_design_verify_after_the_migration():
         written = timezone.now()
         for sequence in range(1, 5):
             values = {
-                "sequence": sequence, "created_at": written.isoformat(timespec="microseconds"), "actor": None,
-                "actor_label": "system:command", "organization": None, "action": "old.event", "object_type": "x.y",
-                "object_id": str(sequence), "changes": {"n": sequence}, "reason": "", "request_id": "",
-                "channel": "command", "ip": None, "prev_hash": prev,
-            }  # fmt: skip
+                "sequence": sequence,
+                "created_at": written.isoformat(timespec="microseconds"),
+                "actor": None,
+                "actor_label": "system:command",
+                "organization": None,
+                "action": "old.event",
+                "object_type": "x.y",
+                "object_id": str(sequence),
+                "changes": {"n": sequence},
+                "reason": "",
+                "request_id": "",
+                "channel": "command",
+                "ip": None,
+                "prev_hash": prev,
+            }
             digest = hashlib.sha256(_legacy_payload(values)).hexdigest()
             OldEvent.objects.create(
-                sequence=sequence, created_at=written, actor_label="system:command", action="old.event",
-                object_type="x.y", object_id=str(sequence), changes={"n": sequence}, channel="command",
-                prev_hash=prev, hash=digest,
-            )  # fmt: skip
+                sequence=sequence,
+                created_at=written,
+                actor_label="system:command",
+                action="old.event",
+                object_type="x.y",
+                object_id=str(sequence),
+                changes={"n": sequence},
+                channel="command",
+                prev_hash=prev,
+                hash=digest,
+            )
             prev = digest
         OldHead.objects.create(id=1, sequence=4, hash=prev)
         executor = MigrationExecutor(connection)
@@ -388,10 +410,21 @@ def test_a_tail_removed_before_the_migration_is_still_detected():
         OldHead = old_apps.get_model("audit", "AuditChainHead")
         written = timezone.now()
         values = {
-            "sequence": 1, "created_at": written.isoformat(timespec="microseconds"), "actor": None,
-            "actor_label": "x", "organization": None, "action": "old.event", "object_type": "", "object_id": "",
-            "changes": {}, "reason": "", "request_id": "", "channel": "", "ip": None, "prev_hash": GENESIS_HASH,
-        }  # fmt: skip
+            "sequence": 1,
+            "created_at": written.isoformat(timespec="microseconds"),
+            "actor": None,
+            "actor_label": "x",
+            "organization": None,
+            "action": "old.event",
+            "object_type": "",
+            "object_id": "",
+            "changes": {},
+            "reason": "",
+            "request_id": "",
+            "channel": "",
+            "ip": None,
+            "prev_hash": GENESIS_HASH,
+        }
         digest = hashlib.sha256(_legacy_payload(values)).hexdigest()
         OldEvent.objects.create(
             sequence=1, created_at=written, actor_label="x", action="old.event", prev_hash=GENESIS_HASH, hash=digest

@@ -21,9 +21,14 @@ from tipsom.organizations.testing import make_organization
 def _event(organization: Organization, action: str = "case.update", **fields: Any) -> AuditEvent:
     actor = fields.pop("actor", None) or make_user(organization, username=f"actor{AuditEvent.objects.count()}")
     return audit_record(
-        actor=actor, action=action, organization=organization, object_type=fields.pop("object_type", "cases.case"),
-        object_id=fields.pop("object_id", 7), changes=fields.pop("changes", {"status": ["open", "closed"]}), **fields,
-    )  # fmt: skip
+        actor=actor,
+        action=action,
+        organization=organization,
+        object_type=fields.pop("object_type", "cases.case"),
+        object_id=fields.pop("object_id", 7),
+        changes=fields.pop("changes", {"status": ["open", "closed"]}),
+        **fields,
+    )
 
 
 # --- Access ---------------------------------------------------------------------------------------------------

@@ -82,8 +82,11 @@ class TestCaseRegisterApi(AccessCase):
     permitted_status = 201
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"person": {"names": [{"name": "Rosa Quispe"}], "citizenships": ["BO"]}, "case_type": "tip",
-                "identified_on": "2026-10-02"}  # fmt: skip
+        return {
+            "person": {"names": [{"name": "Rosa Quispe"}], "citizenships": ["BO"]},
+            "case_type": "tip",
+            "identified_on": "2026-10-02",
+        }
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         case = Case.objects.get(pk=response.json()["id"])
@@ -146,8 +149,13 @@ class TestDecisionAddApi(CaseAccess):
     permitted_status = 201
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "status": ACTUAL_VICTIM, "decided_on": "2026-10-06",
-                "deciding_organization_type": "NGO", "basis": "Interview."}  # fmt: skip
+        return {
+            "version": obj.version,
+            "status": ACTUAL_VICTIM,
+            "decided_on": "2026-10-06",
+            "deciding_organization_type": "NGO",
+            "basis": "Interview.",
+        }
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         body = response.json()
@@ -163,9 +171,13 @@ class TestDecisionReviewApi(CaseAccess):
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
         decision = services.case_decide_status(
-            actor=case_actor(case), case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
-            deciding_organization_type="NGO", basis="Interview.",
-        )  # fmt: skip
+            actor=case_actor(case),
+            case_id=case.pk,
+            status=ACTUAL_VICTIM,
+            decided_on="2026-10-06",
+            deciding_organization_type="NGO",
+            basis="Interview.",
+        )
         case._decision = decision  # type: ignore[attr-defined]
         return case
 
@@ -251,8 +263,14 @@ class TestConsentsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.consent_record(actor=case_actor(case), case_id=case.pk, purpose="statistics", given=True,
-                                recorded_on="2026-10-03", given_by="person")  # fmt: skip
+        services.consent_record(
+            actor=case_actor(case),
+            case_id=case.pk,
+            purpose="statistics",
+            given=True,
+            recorded_on="2026-10-03",
+            given_by="person",
+        )
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -267,8 +285,13 @@ class TestConsentAddApi(CaseAccess):
     permitted_status = 201
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "purpose": "data_processing", "given": True, "recorded_on": "2026-10-03",
-                "given_by": "person"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "purpose": "data_processing",
+            "given": True,
+            "recorded_on": "2026-10-03",
+            "given_by": "person",
+        }
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert services.consent_allows(_refresh(obj), "data_processing")
@@ -280,8 +303,14 @@ class TestEventsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.event_add(actor=case_actor(case), case_id=case.pk, event_type="Recruitment", country="BO",
-                           place="El Alto", start_date="2026-06-01")  # fmt: skip
+        services.event_add(
+            actor=case_actor(case),
+            case_id=case.pk,
+            event_type="Recruitment",
+            country="BO",
+            place="El Alto",
+            start_date="2026-06-01",
+        )
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -307,8 +336,14 @@ class TestAssessmentsApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.assessment_add(actor=case_actor(case), case_id=case.pk, kind="needs", assessed_on="2026-10-04",
-                                level="high", needs=["Shelter"])  # fmt: skip
+        services.assessment_add(
+            actor=case_actor(case),
+            case_id=case.pk,
+            kind="needs",
+            assessed_on="2026-10-04",
+            level="high",
+            needs=["Shelter"],
+        )
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -380,8 +415,14 @@ class TestServicesApi(CaseAccess):
 
     def make_object(self, organization: Organization) -> Case:
         case = make_case(organization)
-        services.service_add(actor=case_actor(case), case_id=case.pk, support_type="Health", delivered_on="2026-10-05",
-                             provider_id=organization.pk, outcome="completed")  # fmt: skip
+        services.service_add(
+            actor=case_actor(case),
+            case_id=case.pk,
+            support_type="Health",
+            delivered_on="2026-10-05",
+            provider_id=organization.pk,
+            outcome="completed",
+        )
         return case
 
     def check_permitted(self, response: Any, obj: Any) -> None:
@@ -394,8 +435,13 @@ class TestServiceAddApi(CaseAccess):
     permitted_status = 201
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "support_type": "Health", "delivered_on": "2026-10-05",
-                "provider": obj.owner_organization_id, "outcome": "ongoing"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "support_type": "Health",
+            "delivered_on": "2026-10-05",
+            "provider": obj.owner_organization_id,
+            "outcome": "ongoing",
+        }
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert _refresh(obj).services.get().outcome == "ongoing"

@@ -28,12 +28,17 @@ def reviewed(case_manager: Any, supervisor: Any, home_org: Any, case_data: dict[
     person = {"names": [{"name": "Maria Flores Condori"}], "citizenships": ["BO"]}
     case = services.case_register(actor=case_manager, organization=home_org, person=person, **case_data)
     decision = services.case_decide_status(
-        actor=case_manager, case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2026-10-03",
-        deciding_organization_type="NGO", basis="Statement taken at the shelter.",
-    )  # fmt: skip
+        actor=case_manager,
+        case_id=case.pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2026-10-03",
+        deciding_organization_type="NGO",
+        basis="Statement taken at the shelter.",
+    )
     services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True, comment=DECISION_COMMENT)
-    closure = services.case_close(actor=case_manager, case_id=case.pk, reason="services_completed",
-                                  closed_on="2026-10-20")  # fmt: skip
+    closure = services.case_close(
+        actor=case_manager, case_id=case.pk, reason="services_completed", closed_on="2026-10-20"
+    )
     services.closure_review(actor=supervisor, request_id=closure.pk, approve=False, comment=CLOSURE_COMMENT)
     return case
 

@@ -31,8 +31,9 @@ def staff() -> dict[str, Any]:
     from tipsom.organizations.testing import make_organization
 
     ngo = make_organization("BR", name="Associação Rede Livre", type="NGO", functions=["victim_assistance"])
-    agency = make_organization("BR", name="Conselho Tutelar de Cuiabá", type="LocalGovernmentOrganisation",
-                               functions=["child_protection"])  # fmt: skip
+    agency = make_organization(
+        "BR", name="Conselho Tutelar de Cuiabá", type="LocalGovernmentOrganisation", functions=["child_protection"]
+    )
     other = make_organization("BR", name="Outra ONG", type="NGO", functions=["shelter"])
     users = {
         "identifier": make_user(ngo, roles=("frontline_identifier",), username="ana"),
@@ -155,8 +156,13 @@ def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_pa
 
     # 5. Every step is audited, and the database holds no name in clear.
     actions = set(AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
-    assert {"case.create", "case.child_notify", "case.child_update", "case.status_decision",
-            "case.status_decision_review"} <= actions, actions  # fmt: skip
+    assert {
+        "case.create",
+        "case.child_notify",
+        "case.child_update",
+        "case.status_decision",
+        "case.status_decision_review",
+    } <= actions, actions
     stored = database_bytes(tmp_path)
     for secret in ("Juana Mamani Quispe", "Mamani", "Helena Costa", "labour inspection report"):
         assert secret.encode() not in stored, secret

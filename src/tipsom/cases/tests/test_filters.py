@@ -24,33 +24,65 @@ def cases(identifier, home_org, case_data) -> dict[str, Any]:
     other_org = make_organization("BR")
     other = make_user(other_org, roles=("case_manager",))
     adult = services.case_register(
-        actor=identifier, organization=home_org, **case_data,
-        person={"names": [{"name": "Ярославна Кравчук"}], "citizenships": ["UA"], "birth_date": "1990",
-                "birth_date_precision": "year"},
-    )  # fmt: skip
+        actor=identifier,
+        organization=home_org,
+        **case_data,
+        person={
+            "names": [{"name": "Ярославна Кравчук"}],
+            "citizenships": ["UA"],
+            "birth_date": "1990",
+            "birth_date_precision": "year",
+        },
+    )
     child = services.case_register(
-        actor=identifier, organization=home_org,
+        actor=identifier,
+        organization=home_org,
         person={"names": [{"name": "Juana Mamani Quispe"}], "citizenships": ["BO", "BR"], "is_presumed_minor": True},
-        **{**case_data, "case_type": "som", "identified_on": "2026-05-01", "region": "BR-SP",
-           "exploitation_types": ["SexualExploitation", "ForcedBegging"]},
-    )  # fmt: skip
+        **{
+            **case_data,
+            "case_type": "som",
+            "identified_on": "2026-05-01",
+            "region": "BR-SP",
+            "exploitation_types": ["SexualExploitation", "ForcedBegging"],
+        },
+    )
     old = services.case_register(
-        actor=other, organization=other_org,
-        person={"names": [{"name": "Ana Souza"}], "citizenships": ["BR"], "birth_date": "1985",
-                "birth_date_precision": "year"},
-        **{**case_data, "case_type": "both", "identified_on": "2025-03-03", "region": "",
-           "exploitation_types": ["ChildLabour", "Other"]},
-    )  # fmt: skip
+        actor=other,
+        organization=other_org,
+        person={
+            "names": [{"name": "Ana Souza"}],
+            "citizenships": ["BR"],
+            "birth_date": "1985",
+            "birth_date_precision": "year",
+        },
+        **{
+            **case_data,
+            "case_type": "both",
+            "identified_on": "2025-03-03",
+            "region": "",
+            "exploitation_types": ["ChildLabour", "Other"],
+        },
+    )
     with override_settings(TIPSOM_CASE_APPROVALS=[]):
-        services.case_decide_status(actor=other, case_id=old.pk, status=ACTUAL_VICTIM, decided_on="2025-04-01",
-                                    deciding_organization_type="NGO", basis="Court ruling.")  # fmt: skip
+        services.case_decide_status(
+            actor=other,
+            case_id=old.pk,
+            status=ACTUAL_VICTIM,
+            decided_on="2025-04-01",
+            deciding_organization_type="NGO",
+            basis="Court ruling.",
+        )
         services.case_close(actor=other, case_id=old.pk, reason="services_completed", closed_on="2025-12-01")
     services.case_set_status(actor=identifier, case_id=child.pk, status="FollowUp")
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
     return {
-        "adult": adult, "child": child, "old": old, "coordinator": coordinator, "other_org": other_org,
+        "adult": adult,
+        "child": child,
+        "old": old,
+        "coordinator": coordinator,
+        "other_org": other_org,
         "identifier": identifier,
-    }  # fmt: skip
+    }
 
 
 def _filter(cases: dict[str, Any], user: User | None = None, **data: Any) -> set[str]:
@@ -112,9 +144,10 @@ def test_name_search_needs_the_permission_to_reveal(cases):
     """The national coordinator sees every case but no identity: a name search would confirm that a named person
     is a registered victim, so it is refused (a form error, nothing searched); a case number is not a name."""
     filterset = CaseFilterSet(
-        data={"q": "Yaroslavna Kravchuk"}, queryset=case_list(user=cases["coordinator"]),
+        data={"q": "Yaroslavna Kravchuk"},
+        queryset=case_list(user=cases["coordinator"]),
         request=SimpleNamespace(user=cases["coordinator"]),
-    )  # fmt: skip
+    )
     assert not filterset.is_valid()
     assert "permission to see identities" in filterset.errors["q"][0]
     assert _filter(cases, q="BR-2026-2") == {"child"}

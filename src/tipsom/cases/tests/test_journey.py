@@ -17,10 +17,12 @@ def test_presumed_child_from_bolivia_through_to_approval(
     identifier, home_org, cp_agency, cp_officer, supervisor, child_person, case_data
 ):
     case = services.case_register(
-        actor=identifier, organization=home_org, person=child_person,
+        actor=identifier,
+        organization=home_org,
+        person=child_person,
         screening={"acts": ["recruitment", "transportation"], "means": ["DebtBondage"], "purposes": ["ForcedLabour"]},
         **case_data,
-    )  # fmt: skip
+    )
     assert case.case_number == "BR-2026-000001"
     assert case.is_child
     assert case.screenings.get().recommendation == "likely_child_victim"
@@ -43,23 +45,33 @@ def test_presumed_child_from_bolivia_through_to_approval(
     assert not case_list(user=stranger).exists()
 
     decision = services.case_decide_status(
-        actor=identifier, case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
-        deciding_organization_type="Police", basis="Interview and labour inspection report.",
-    )  # fmt: skip
+        actor=identifier,
+        case_id=case.pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2026-10-06",
+        deciding_organization_type="Police",
+        basis="Interview and labour inspection report.",
+    )
     assert decision.approval == StatusDecision.Approval.PENDING
     assert Case.objects.get(pk=case.pk).trafficking_status == "PossibleVictimOfTrafficking"
     services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True)
     assert Case.objects.get(pk=case.pk).trafficking_status == ACTUAL_VICTIM
 
     actions = set(AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True))
-    assert {"case.create", "case.child_notify", "case.child_update", "case.status_decision",
-            "case.status_decision_review"} <= actions  # fmt: skip
+    assert {
+        "case.create",
+        "case.child_notify",
+        "case.child_update",
+        "case.status_decision",
+        "case.status_decision_review",
+    } <= actions
 
 
 def test_a_childs_case_does_not_close_without_a_guardian(child_case, identifier):
     with pytest.raises(ApplicationError) as error:
-        services.case_close(actor=identifier, case_id=child_case.pk, reason="services_completed",
-                            closed_on="2026-11-01")  # fmt: skip
+        services.case_close(
+            actor=identifier, case_id=child_case.pk, reason="services_completed", closed_on="2026-11-01"
+        )
     assert error.value.code == "child_steps_incomplete"
     assert "guardian" in error.value.message
     assert not Case.objects.get(pk=child_case.pk).closure_requests.exists()

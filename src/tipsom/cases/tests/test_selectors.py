@@ -140,16 +140,23 @@ def test_journal_and_attachments(world, identifier):
 
 def test_pending_approvals(world, identifier, supervisor, case_manager):
     decision = services.case_decide_status(
-        actor=identifier, case_id=world["home"].pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
-        deciding_organization_type="NGO", basis="Interview.",
-    )  # fmt: skip
+        actor=identifier,
+        case_id=world["home"].pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2026-10-06",
+        deciding_organization_type="NGO",
+        basis="Interview.",
+    )
     other_supervisor = make_user(world["other"].owner_organization, roles=("case_supervisor",))
     services.case_decide_status(
-        actor=world["other_user"], case_id=world["other"].pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
-        deciding_organization_type="NGO", basis="Interview.",
-    )  # fmt: skip
-    request = services.case_close(actor=identifier, case_id=world["home"].pk, reason="declined",
-                                  closed_on="2026-11-01")  # fmt: skip
+        actor=world["other_user"],
+        case_id=world["other"].pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2026-10-06",
+        deciding_organization_type="NGO",
+        basis="Interview.",
+    )
+    request = services.case_close(actor=identifier, case_id=world["home"].pk, reason="declined", closed_on="2026-11-01")
     pending = pending_approvals(user=supervisor)
     assert list(pending["decisions"]) == [decision]
     assert list(pending["closures"]) == [request]

@@ -55,9 +55,14 @@ def ready_child_case(child_case, identifier, cp_agency, cp_officer) -> Case:
     """A child's case whose child track is complete: it may close, and the child may return."""
     services.child_notify(actor=identifier, case_id=child_case.pk, organization_id=cp_agency.pk)
     services.child_update(
-        actor=cp_officer, case_id=child_case.pk, guardian_name="Dra. Helena Costa", guardian_appointed_on="2026-10-05",
-        best_interests="completed", best_interests_completed_on="2026-10-20", family_tracing="family_found",
-    )  # fmt: skip
+        actor=cp_officer,
+        case_id=child_case.pk,
+        guardian_name="Dra. Helena Costa",
+        guardian_appointed_on="2026-10-05",
+        best_interests="completed",
+        best_interests_completed_on="2026-10-20",
+        family_tracing="family_found",
+    )
     return fresh(child_case)
 
 
@@ -195,8 +200,12 @@ def test_screening_recommendation(indicators, is_child, expected):
 
 
 def test_the_screening_is_saved_with_its_recommendation_and_never_decides(identifier, home_org, case_data):
-    screening = {"acts": ["recruitment"], "means": ["DebtBondage"], "purposes": ["ForcedLabour"],
-                 "notes": "Disse que o patrão ficou com o passaporte."}  # fmt: skip
+    screening = {
+        "acts": ["recruitment"],
+        "means": ["DebtBondage"],
+        "purposes": ["ForcedLabour"],
+        "notes": "Disse que o patrão ficou com o passaporte.",
+    }
     case = register(identifier, home_org, case_data, screening=screening)
     saved = Screening.objects.get(case=case)
     assert saved.recommendation == "likely_victim"
@@ -209,9 +218,13 @@ def test_the_screening_is_saved_with_its_recommendation_and_never_decides(identi
 
 def _decide(actor: User, case: Case, status: str = ACTUAL_VICTIM) -> StatusDecision:
     return services.case_decide_status(
-        actor=actor, case_id=case.pk, status=status, decided_on="2026-10-06", deciding_organization_type="Police",
+        actor=actor,
+        case_id=case.pk,
+        status=status,
+        decided_on="2026-10-06",
+        deciding_organization_type="Police",
         basis="Interview and labour inspection report.",
-    )  # fmt: skip
+    )
 
 
 def _close(actor: User, case: Case, **changes: Any):
@@ -249,23 +262,27 @@ def test_actual_victim_waits_for_another_supervisor(home_org, case_data, supervi
     decision = _decide(supervisor, own_case)
     assert decision.approval == StatusDecision.Approval.PENDING
     assert fresh(own_case).trafficking_status == POSSIBLE_VICTIM
-    error = refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True),
-                    code="four_eyes")  # fmt: skip
+    error = refused(
+        lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True), code="four_eyes"
+    )
     assert error.status_code == 409
     refused(lambda: _decide(supervisor, own_case, NOT_A_VICTIM), code="conflict")  # pending blocks another
     other = make_user(home_org, roles=("case_supervisor",))
     services.decision_review(actor=other, decision_id=decision.pk, approve=True)
     assert fresh(own_case).trafficking_status == ACTUAL_VICTIM
-    refused(lambda: services.decision_review(actor=other, decision_id=decision.pk, approve=False, comment="No"),
-            code="conflict")  # already reviewed  # fmt: skip
+    refused(
+        lambda: services.decision_review(actor=other, decision_id=decision.pk, approve=False, comment="No"),
+        code="conflict",
+    )  # already reviewed
 
 
 def test_a_rejection_needs_a_comment(adult_case, case_manager, supervisor):
     decision = _decide(case_manager, adult_case)
-    refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=False),
-            field="comment")  # fmt: skip
-    refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=cast(Any, "false")),
-            field="approve")  # fmt: skip
+    refused(lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=False), field="comment")
+    refused(
+        lambda: services.decision_review(actor=supervisor, decision_id=decision.pk, approve=cast(Any, "false")),
+        field="approve",
+    )
     reviewed = services.decision_review(
         actor=supervisor, decision_id=decision.pk, approve=False, comment="The basis does not show the means."
     )
@@ -275,8 +292,7 @@ def test_a_rejection_needs_a_comment(adult_case, case_manager, supervisor):
     assert _decide(case_manager, adult_case).approval == StatusDecision.Approval.PENDING  # no longer blocked
 
     request = _close(case_manager, adult_case)
-    refused(lambda: services.closure_review(actor=supervisor, request_id=request.pk, approve=False),
-            field="comment")  # fmt: skip
+    refused(lambda: services.closure_review(actor=supervisor, request_id=request.pk, approve=False), field="comment")
     services.closure_review(actor=supervisor, request_id=request.pk, approve=False, comment="Plan not finished.")
     assert fresh(adult_case).status == "Active"
 
@@ -286,10 +302,14 @@ def test_only_supervisors_of_the_case_review(adult_case, case_manager, identifie
     request = _close(identifier, adult_case)
     outsider = make_user(make_organization("BR"), roles=("case_supervisor",))
     for actor in (case_manager, outsider):
-        refused(lambda actor=actor: services.decision_review(actor=actor, decision_id=decision.pk, approve=True),
-                code="not_found")  # fmt: skip
-        refused(lambda actor=actor: services.closure_review(actor=actor, request_id=request.pk, approve=True),
-                code="not_found")  # fmt: skip
+        refused(
+            lambda actor=actor: services.decision_review(actor=actor, decision_id=decision.pk, approve=True),
+            code="not_found",
+        )
+        refused(
+            lambda actor=actor: services.closure_review(actor=actor, request_id=request.pk, approve=True),
+            code="not_found",
+        )
     refused(lambda: services.decision_review(actor=case_manager, decision_id="x", approve=True), code="not_found")
 
 
@@ -300,8 +320,14 @@ def test_only_supervisors_of_the_case_review(adult_case, case_manager, identifie
 def test_a_closed_case_refuses_changes_but_takes_notes_and_withdrawals(adult_case, identifier, home_org):
     plan = services.plan_item_add(actor=identifier, case_id=adult_case.pk, support_type="Shelter")
     task = services.task_add(actor=identifier, case_id=adult_case.pk, title="Call", due_on="2026-12-01")
-    services.consent_record(actor=identifier, case_id=adult_case.pk, purpose="follow_up", given=True,
-                            recorded_on="2026-10-03", given_by="person")  # fmt: skip
+    services.consent_record(
+        actor=identifier,
+        case_id=adult_case.pk,
+        purpose="follow_up",
+        given=True,
+        recorded_on="2026-10-03",
+        given_by="person",
+    )
     _close(identifier, adult_case)
     case_id = adult_case.pk
     changes = [
@@ -310,26 +336,40 @@ def test_a_closed_case_refuses_changes_but_takes_notes_and_withdrawals(adult_cas
         lambda: _decide(identifier, adult_case, NOT_A_VICTIM),
         lambda: _close(identifier, adult_case),
         lambda: services.event_add(actor=identifier, case_id=case_id, event_type="Transit", country="PY"),
-        lambda: services.assessment_add(actor=identifier, case_id=case_id, kind="needs", assessed_on="2026-11-02",
-                                        level="low"),
+        lambda: services.assessment_add(
+            actor=identifier, case_id=case_id, kind="needs", assessed_on="2026-11-02", level="low"
+        ),
         lambda: services.plan_item_add(actor=identifier, case_id=case_id, support_type="Legal"),
         lambda: services.plan_item_set_status(actor=identifier, item_id=plan.pk, status="done"),
-        lambda: services.service_add(actor=identifier, case_id=case_id, support_type="Health",
-                                     delivered_on="2026-11-02", provider_id=home_org.pk, outcome="completed"),
+        lambda: services.service_add(
+            actor=identifier,
+            case_id=case_id,
+            support_type="Health",
+            delivered_on="2026-11-02",
+            provider_id=home_org.pk,
+            outcome="completed",
+        ),
         lambda: services.task_add(actor=identifier, case_id=case_id, title="Visit", due_on="2026-12-01"),
         lambda: services.task_complete(actor=identifier, task_id=task.pk),
         lambda: services.attachment_add(actor=identifier, case_id=case_id, filename="a.pdf", content=PDF),
-        lambda: services.consent_record(actor=identifier, case_id=case_id, purpose="statistics", given=True,
-                                        recorded_on="2026-11-02", given_by="person"),
-    ]  # fmt: skip
+        lambda: services.consent_record(
+            actor=identifier,
+            case_id=case_id,
+            purpose="statistics",
+            given=True,
+            recorded_on="2026-11-02",
+            given_by="person",
+        ),
+    ]
     for change in changes:
         error = refused(change, code="case_closed")
         assert error.status_code == 409
 
     note = services.journal_add(actor=identifier, case_id=case_id, text="She called to say thank you.")
     assert note.pk is not None
-    withdrawal = services.consent_record(actor=identifier, case_id=case_id, purpose="follow_up", given=False,
-                                         recorded_on="2026-11-05", given_by="person")  # fmt: skip
+    withdrawal = services.consent_record(
+        actor=identifier, case_id=case_id, purpose="follow_up", given=False, recorded_on="2026-11-05", given_by="person"
+    )
     assert not withdrawal.given
     assert not services.consent_allows(fresh(adult_case), "follow_up")
 
@@ -352,37 +392,65 @@ def test_every_service_refuses_a_stale_version(ready_child_case, identifier, cp_
     assert stale >= 1
     calls = {
         "case_update": lambda v: services.case_update(actor=identifier, case_id=case.pk, version=v, region="BR-SP"),
-        "case_team_set": lambda v: services.case_team_set(actor=identifier, case_id=case.pk, version=v,
-                                                          user_ids=[identifier.pk]),
+        "case_team_set": lambda v: services.case_team_set(
+            actor=identifier, case_id=case.pk, version=v, user_ids=[identifier.pk]
+        ),
         "case_decide_status": lambda v: services.case_decide_status(
-            actor=identifier, case_id=case.pk, version=v, status=NOT_A_VICTIM, decided_on="2026-10-06",
-            deciding_organization_type="NGO", basis="No means."),
-        "case_close": lambda v: services.case_close(actor=identifier, case_id=case.pk, version=v,
-                                                    reason="services_completed", closed_on="2026-11-01"),
-        "case_set_status": lambda v: services.case_set_status(actor=identifier, case_id=case.pk, version=v,
-                                                              status="FollowUp"),
-        "child_notify": lambda v: services.child_notify(actor=identifier, case_id=case.pk, version=v,
-                                                        organization_id=cp_agency.pk),
-        "child_update": lambda v: services.child_update(actor=cp_officer, case_id=case.pk, version=v,
-                                                        guardian_name="Outro Nome"),
-        "consent_record": lambda v: services.consent_record(actor=identifier, case_id=case.pk, version=v,
-                                                            purpose="statistics", given=True,
-                                                            recorded_on="2026-10-03", given_by="guardian"),
-        "event_add": lambda v: services.event_add(actor=identifier, case_id=case.pk, version=v,
-                                                  event_type="Transit", country="PY"),
-        "assessment_add": lambda v: services.assessment_add(actor=identifier, case_id=case.pk, version=v,
-                                                            kind="needs", assessed_on="2026-10-04", level="low"),
-        "plan_item_add": lambda v: services.plan_item_add(actor=identifier, case_id=case.pk, version=v,
-                                                          support_type="Legal"),
-        "plan_item_set_status": lambda v: services.plan_item_set_status(actor=identifier, item_id=plan.pk,
-                                                                        version=v, status="done"),
-        "service_add": lambda v: services.service_add(actor=identifier, case_id=case.pk, version=v,
-                                                      support_type="Health", delivered_on="2026-10-05",
-                                                      provider_id=home_org.pk, outcome="completed"),
-        "task_add": lambda v: services.task_add(actor=identifier, case_id=case.pk, version=v, title="Visit",
-                                                due_on="2026-12-01"),
+            actor=identifier,
+            case_id=case.pk,
+            version=v,
+            status=NOT_A_VICTIM,
+            decided_on="2026-10-06",
+            deciding_organization_type="NGO",
+            basis="No means.",
+        ),
+        "case_close": lambda v: services.case_close(
+            actor=identifier, case_id=case.pk, version=v, reason="services_completed", closed_on="2026-11-01"
+        ),
+        "case_set_status": lambda v: services.case_set_status(
+            actor=identifier, case_id=case.pk, version=v, status="FollowUp"
+        ),
+        "child_notify": lambda v: services.child_notify(
+            actor=identifier, case_id=case.pk, version=v, organization_id=cp_agency.pk
+        ),
+        "child_update": lambda v: services.child_update(
+            actor=cp_officer, case_id=case.pk, version=v, guardian_name="Outro Nome"
+        ),
+        "consent_record": lambda v: services.consent_record(
+            actor=identifier,
+            case_id=case.pk,
+            version=v,
+            purpose="statistics",
+            given=True,
+            recorded_on="2026-10-03",
+            given_by="guardian",
+        ),
+        "event_add": lambda v: services.event_add(
+            actor=identifier, case_id=case.pk, version=v, event_type="Transit", country="PY"
+        ),
+        "assessment_add": lambda v: services.assessment_add(
+            actor=identifier, case_id=case.pk, version=v, kind="needs", assessed_on="2026-10-04", level="low"
+        ),
+        "plan_item_add": lambda v: services.plan_item_add(
+            actor=identifier, case_id=case.pk, version=v, support_type="Legal"
+        ),
+        "plan_item_set_status": lambda v: services.plan_item_set_status(
+            actor=identifier, item_id=plan.pk, version=v, status="done"
+        ),
+        "service_add": lambda v: services.service_add(
+            actor=identifier,
+            case_id=case.pk,
+            version=v,
+            support_type="Health",
+            delivered_on="2026-10-05",
+            provider_id=home_org.pk,
+            outcome="completed",
+        ),
+        "task_add": lambda v: services.task_add(
+            actor=identifier, case_id=case.pk, version=v, title="Visit", due_on="2026-12-01"
+        ),
         "task_complete": lambda v: services.task_complete(actor=identifier, task_id=task.pk, version=v),
-    }  # fmt: skip
+    }
     for name, call in calls.items():
         current = fresh(case).version
         error = refused(lambda call=call, current=current: call(current - 1), code="conflict")
@@ -417,8 +485,13 @@ def test_journal_entries_are_never_changed_or_deleted(adult_case, identifier):
 
 
 def test_a_withdrawal_takes_effect_at_once(adult_case, identifier):
-    consent = {"actor": identifier, "case_id": adult_case.pk, "purpose": "referral", "recorded_on": "2026-10-03",
-               "given_by": "person"}  # fmt: skip
+    consent = {
+        "actor": identifier,
+        "case_id": adult_case.pk,
+        "purpose": "referral",
+        "recorded_on": "2026-10-03",
+        "given_by": "person",
+    }
     services.consent_record(**consent, given=True, service_types=["Shelter", "Health"])
     assert services.consent_allows(adult_case, "referral", "Shelter")
     assert not services.consent_allows(adult_case, "referral", "Legal")
@@ -440,15 +513,25 @@ def test_a_child_returns_only_when_the_track_is_complete_and_the_family_found(
 ):
     def give_return():
         return services.service_add(
-            actor=identifier, case_id=child_case.pk, support_type="Return", delivered_on="2026-11-10",
-            provider_id=home_org.pk, outcome="completed",
-        )  # fmt: skip
+            actor=identifier,
+            case_id=child_case.pk,
+            support_type="Return",
+            delivered_on="2026-11-10",
+            provider_id=home_org.pk,
+            outcome="completed",
+        )
 
     refused(give_return, code="child_steps_incomplete", field="best_interests")
     services.child_notify(actor=identifier, case_id=child_case.pk, organization_id=cp_agency.pk)
-    services.child_update(actor=cp_officer, case_id=child_case.pk, guardian_name="Dra. Helena Costa",
-                          guardian_appointed_on="2026-10-05", best_interests="completed",
-                          best_interests_completed_on="2026-10-20", family_tracing="not_found")  # fmt: skip
+    services.child_update(
+        actor=cp_officer,
+        case_id=child_case.pk,
+        guardian_name="Dra. Helena Costa",
+        guardian_appointed_on="2026-10-05",
+        best_interests="completed",
+        best_interests_completed_on="2026-10-20",
+        family_tracing="not_found",
+    )
     error = refused(give_return, code="child_steps_incomplete", field="family_tracing")
     assert set(error.extra["fields"]) == {"family_tracing"}
     # Tracing concluded, so the case itself may close; the return still waits for a family.
@@ -458,8 +541,14 @@ def test_a_child_returns_only_when_the_track_is_complete_and_the_family_found(
 
 
 def test_an_adult_returns_without_the_child_track(adult_case, identifier, home_org):
-    service = services.service_add(actor=identifier, case_id=adult_case.pk, support_type="Return",
-                                   delivered_on="2026-11-10", provider_id=home_org.pk, outcome="completed")  # fmt: skip
+    service = services.service_add(
+        actor=identifier,
+        case_id=adult_case.pk,
+        support_type="Return",
+        delivered_on="2026-11-10",
+        provider_id=home_org.pk,
+        outcome="completed",
+    )
     assert service.pk is not None
 
 
@@ -492,8 +581,12 @@ def test_team_members_come_from_organizations_on_the_case(child_case, identifier
     stranger = make_user(make_organization("BR"), roles=("case_manager",))
     inactive = make_user(child_case.owner_organization, roles=("case_manager",), is_active=False)
     for user in (cp_officer, stranger, inactive):
-        refused(lambda user=user: services.case_team_set(actor=identifier, case_id=child_case.pk, version=None,
-                                                         user_ids=[identifier.pk, user.pk]), field="team")  # fmt: skip
+        refused(
+            lambda user=user: services.case_team_set(
+                actor=identifier, case_id=child_case.pk, version=None, user_ids=[identifier.pk, user.pk]
+            ),
+            field="team",
+        )
     services.child_notify(actor=identifier, case_id=child_case.pk, organization_id=cp_agency.pk)
     case = services.case_team_set(
         actor=identifier,
@@ -501,7 +594,7 @@ def test_team_members_come_from_organizations_on_the_case(child_case, identifier
         version=None,
         user_ids=[identifier.pk, case_manager.pk, cp_officer.pk, str(cp_officer.pk)],
     )
-    assert set(case.team.all()) == {identifier, case_manager, cp_officer}  # fmt: skip
+    assert set(case.team.all()) == {identifier, case_manager, cp_officer}
 
 
 def test_who_may_register_and_change(home_org, case_data, adult_case):
@@ -511,17 +604,26 @@ def test_who_may_register_and_change(home_org, case_data, adult_case):
     refused(lambda: register(operator, home_org, case_data), code="not_found")
     refused(lambda: register(other_ngo, home_org, case_data), code="not_found")  # not their organization
     for user in (operator, coordinator, other_ngo):
-        refused(lambda user=user: services.case_update(actor=user, case_id=adult_case.pk, version=None,
-                                                       region="BR-SP"), code="not_found")  # fmt: skip
-        refused(lambda user=user: services.journal_add(actor=user, case_id=adult_case.pk, text="x"),
-                code="not_found")  # fmt: skip
-    refused(lambda: services.case_register(actor=other_ngo, organization=other_ngo.organization,
-                                           person_id=adult_case.person_id, **case_data), code="not_found")  # fmt: skip
+        refused(
+            lambda user=user: services.case_update(actor=user, case_id=adult_case.pk, version=None, region="BR-SP"),
+            code="not_found",
+        )
+        refused(lambda user=user: services.journal_add(actor=user, case_id=adult_case.pk, text="x"), code="not_found")
+    refused(
+        lambda: services.case_register(
+            actor=other_ngo, organization=other_ngo.organization, person_id=adult_case.person_id, **case_data
+        ),
+        code="not_found",
+    )
 
 
 def test_a_new_case_for_a_registered_person(adult_case, identifier, home_org, case_data):
-    second = services.case_register(actor=identifier, organization=home_org, person_id=adult_case.person_id,
-                                    **{**case_data, "identified_on": "2026-11-01"})  # fmt: skip
+    second = services.case_register(
+        actor=identifier,
+        organization=home_org,
+        person_id=adult_case.person_id,
+        **{**case_data, "identified_on": "2026-11-01"},
+    )
     assert second.person_id == adult_case.person_id
     assert Person.objects.count() == 1
 
@@ -547,30 +649,72 @@ SECRETS = {
 def test_every_service_is_audited_without_identifying_values(
     identifier, home_org, child_person, case_data, cp_agency, cp_officer, supervisor, case_manager
 ):
-    case = services.case_register(actor=identifier, organization=home_org, person=child_person,
-                                  screening={"acts": ["recruitment"], "notes": SECRETS["screening"]},
-                                  **case_data)  # fmt: skip
+    case = services.case_register(
+        actor=identifier,
+        organization=home_org,
+        person=child_person,
+        screening={"acts": ["recruitment"], "notes": SECRETS["screening"]},
+        **case_data,
+    )
     pk = case.pk
     services.case_update(actor=identifier, case_id=pk, version=None, industries=["A_AgricultureForestryAndFishing"])
     services.child_notify(actor=identifier, case_id=pk, organization_id=cp_agency.pk)
-    services.child_update(actor=cp_officer, case_id=pk, guardian_name=SECRETS["guardian"],
-                          guardian_appointed_on="2026-10-05", best_interests="completed",
-                          best_interests_completed_on="2026-10-20", family_tracing="family_found")  # fmt: skip
+    services.child_update(
+        actor=cp_officer,
+        case_id=pk,
+        guardian_name=SECRETS["guardian"],
+        guardian_appointed_on="2026-10-05",
+        best_interests="completed",
+        best_interests_completed_on="2026-10-20",
+        family_tracing="family_found",
+    )
     services.case_team_set(actor=identifier, case_id=pk, version=None, user_ids=[identifier.pk, cp_officer.pk])
-    decision = services.case_decide_status(actor=identifier, case_id=pk, status=ACTUAL_VICTIM,
-                                           decided_on="2026-10-06", deciding_organization_type="Police",
-                                           basis=SECRETS["basis"])  # fmt: skip
+    decision = services.case_decide_status(
+        actor=identifier,
+        case_id=pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2026-10-06",
+        deciding_organization_type="Police",
+        basis=SECRETS["basis"],
+    )
     services.decision_review(actor=supervisor, decision_id=decision.pk, approve=True)
-    services.consent_record(actor=identifier, case_id=pk, purpose="referral", given=True, recorded_on="2026-10-03",
-                            given_by="guardian", service_types=["Shelter"])  # fmt: skip
-    services.event_add(actor=identifier, case_id=pk, event_type="Exploitation", country="BR", place=SECRETS["place"],
-                       start_date="2026-06-01", end_date="2026-09-30")  # fmt: skip
-    services.assessment_add(actor=identifier, case_id=pk, kind="individual_risk", assessed_on="2026-10-04",
-                            level="high", notes=SECRETS["assessment"])  # fmt: skip
+    services.consent_record(
+        actor=identifier,
+        case_id=pk,
+        purpose="referral",
+        given=True,
+        recorded_on="2026-10-03",
+        given_by="guardian",
+        service_types=["Shelter"],
+    )
+    services.event_add(
+        actor=identifier,
+        case_id=pk,
+        event_type="Exploitation",
+        country="BR",
+        place=SECRETS["place"],
+        start_date="2026-06-01",
+        end_date="2026-09-30",
+    )
+    services.assessment_add(
+        actor=identifier,
+        case_id=pk,
+        kind="individual_risk",
+        assessed_on="2026-10-04",
+        level="high",
+        notes=SECRETS["assessment"],
+    )
     item = services.plan_item_add(actor=identifier, case_id=pk, support_type="Shelter", goal=SECRETS["goal"])
     services.plan_item_set_status(actor=identifier, item_id=item.pk, status="in_progress")
-    services.service_add(actor=identifier, case_id=pk, support_type="Health", delivered_on="2026-10-08",
-                         provider_id=home_org.pk, outcome="completed", notes=SECRETS["service"])  # fmt: skip
+    services.service_add(
+        actor=identifier,
+        case_id=pk,
+        support_type="Health",
+        delivered_on="2026-10-08",
+        provider_id=home_org.pk,
+        outcome="completed",
+        notes=SECRETS["service"],
+    )
     task = services.task_add(actor=identifier, case_id=pk, title=SECRETS["task"], due_on="2026-12-01")
     services.task_complete(actor=identifier, task_id=task.pk)
     services.journal_add(actor=identifier, case_id=pk, text=SECRETS["note"])
@@ -584,12 +728,29 @@ def test_every_service_is_audited_without_identifying_values(
 
     events = AuditEvent.objects.filter(object_type="cases.case", object_id=str(pk))
     assert set(events.values_list("action", flat=True)) == {
-        "case.create", "case.update", "case.child_notify", "case.child_update", "case.team",
-        "case.status_decision", "case.status_decision_review", "case.consent", "case.event_add",
-        "case.assessment_add", "case.plan_add", "case.plan_status", "case.service_add", "case.task_add",
-        "case.task_done", "case.journal_add", "case.attachment_add", "case.attachment_download", "case.status",
-        "case.close_request", "case.close_review", "case.reopen",
-    }  # fmt: skip
+        "case.create",
+        "case.update",
+        "case.child_notify",
+        "case.child_update",
+        "case.team",
+        "case.status_decision",
+        "case.status_decision_review",
+        "case.consent",
+        "case.event_add",
+        "case.assessment_add",
+        "case.plan_add",
+        "case.plan_status",
+        "case.service_add",
+        "case.task_add",
+        "case.task_done",
+        "case.journal_add",
+        "case.attachment_add",
+        "case.attachment_download",
+        "case.status",
+        "case.close_request",
+        "case.close_review",
+        "case.reopen",
+    }
     assert all(event.organization_id == home_org.pk for event in events)
     logged = json.dumps([event.changes for event in AuditEvent.objects.all()], ensure_ascii=False)
     for label, secret in SECRETS.items():

@@ -34,10 +34,27 @@ from tipsom.people.models import Person, PersonContact, PersonDocument, PersonNa
 pytestmark = pytest.mark.django_db
 
 COUNTED = (
-    Case, CaseNumberCounter, CaseOrganization, ChildProtection, ClosureRequest, Consent, JournalEntry, Screening,
-    ServiceDelivery, StatusDecision, SupportPlanItem, Task, TraffickingEvent, Assessment, Attachment, Person,
-    PersonName, PersonContact, PersonDocument, AuditEvent,
-)  # fmt: skip
+    Case,
+    CaseNumberCounter,
+    CaseOrganization,
+    ChildProtection,
+    ClosureRequest,
+    Consent,
+    JournalEntry,
+    Screening,
+    ServiceDelivery,
+    StatusDecision,
+    SupportPlanItem,
+    Task,
+    TraffickingEvent,
+    Assessment,
+    Attachment,
+    Person,
+    PersonName,
+    PersonContact,
+    PersonDocument,
+    AuditEvent,
+)
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CONTROL_CHARACTERS = ("\x00", "\x1b", "\u0007")
 
@@ -159,10 +176,11 @@ def test_registration_shape_errors(identifier, home_org, adult, case_data):
     refused(register(identifier, home_org, adult, case_data, colour="red"), field="colour")
     refused(lambda: services.case_register(actor=identifier, organization=home_org, **case_data), field="person")
     refused(
-        lambda: services.case_register(actor=identifier, organization=home_org, person={"gender": "Feminine"},
-                                       **case_data),
+        lambda: services.case_register(
+            actor=identifier, organization=home_org, person={"gender": "Feminine"}, **case_data
+        ),
         field="names",
-    )  # fmt: skip
+    )
     missing = {key: value for key, value in case_data.items() if key not in ("case_type", "identified_on")}
     error = refused(lambda: services.case_register(actor=identifier, organization=home_org, person=adult, **missing))
     assert {"case_type", "identified_on"} <= set(error.extra["fields"])
@@ -204,10 +222,11 @@ def test_bad_screening_is_refused(identifier, home_org, adult, case_data, screen
 )
 def test_case_update_refuses_bad_values(adult_case, identifier, field, value):
     refused(
-        lambda: services.case_update(actor=identifier, case_id=adult_case.pk, version=adult_case.version,
-                                     **{field: value}),
+        lambda: services.case_update(
+            actor=identifier, case_id=adult_case.pk, version=adult_case.version, **{field: value}
+        ),
         field=field,
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
@@ -223,17 +242,24 @@ def test_case_update_refuses_bad_values(adult_case, identifier, field, value):
 )
 def test_bad_status_decisions_are_refused(adult_case, identifier, changes, field):
     decision = {
-        "status": ACTUAL_VICTIM, "decided_on": "2026-10-06", "deciding_organization_type": "Police",
-        "basis": "Labour inspection report.", **changes,
-    }  # fmt: skip
+        "status": ACTUAL_VICTIM,
+        "decided_on": "2026-10-06",
+        "deciding_organization_type": "Police",
+        "basis": "Labour inspection report.",
+        **changes,
+    }
     refused(lambda: services.case_decide_status(actor=identifier, case_id=adult_case.pk, **decision), field=field)
 
 
 def test_a_datetime_is_taken_as_its_date(adult_case, identifier):
     decision = services.case_decide_status(
-        actor=identifier, case_id=adult_case.pk, status="NotAVictimOfTrafficking",
-        decided_on=datetime(2026, 10, 6, 12, tzinfo=UTC), deciding_organization_type="NGO", basis="No indicators.",
-    )  # fmt: skip
+        actor=identifier,
+        case_id=adult_case.pk,
+        status="NotAVictimOfTrafficking",
+        decided_on=datetime(2026, 10, 6, 12, tzinfo=UTC),
+        deciding_organization_type="NGO",
+        basis="No indicators.",
+    )
     assert decision.decided_on.isoformat() == "2026-10-06"
 
 
@@ -264,33 +290,60 @@ def test_a_version_that_is_not_a_number_is_refused(adult_case, identifier):
 )
 def test_bad_consent_is_refused(adult_case, identifier, changes, field):
     consent = {
-        "purpose": "referral", "given": True, "recorded_on": "2026-10-03", "given_by": "person",
-        "service_types": ["Shelter"], **changes,
-    }  # fmt: skip
+        "purpose": "referral",
+        "given": True,
+        "recorded_on": "2026-10-03",
+        "given_by": "person",
+        "service_types": ["Shelter"],
+        **changes,
+    }
     refused(lambda: services.consent_record(actor=identifier, case_id=adult_case.pk, **consent), field=field)
 
 
 def test_a_childs_consent_is_given_by_a_guardian_or_parent(child_case, identifier):
     refused(
-        lambda: services.consent_record(actor=identifier, case_id=child_case.pk, purpose="data_processing",
-                                        given=True, recorded_on="2026-10-03", given_by="person"),
+        lambda: services.consent_record(
+            actor=identifier,
+            case_id=child_case.pk,
+            purpose="data_processing",
+            given=True,
+            recorded_on="2026-10-03",
+            given_by="person",
+        ),
         field="given_by",
-    )  # fmt: skip
+    )
     consent = services.consent_record(
-        actor=identifier, case_id=child_case.pk, purpose="data_processing", given=True, recorded_on="2026-10-03",
+        actor=identifier,
+        case_id=child_case.pk,
+        purpose="data_processing",
+        given=True,
+        recorded_on="2026-10-03",
         given_by="guardian",
-    )  # fmt: skip
+    )
     assert consent.given_by == "guardian"
 
 
 def test_consent_cannot_be_backdated_behind_the_consent_in_force(adult_case, identifier):
-    services.consent_record(actor=identifier, case_id=adult_case.pk, purpose="referral", given=True,
-                            recorded_on="2026-10-10", given_by="person", service_types=["Shelter"])  # fmt: skip
+    services.consent_record(
+        actor=identifier,
+        case_id=adult_case.pk,
+        purpose="referral",
+        given=True,
+        recorded_on="2026-10-10",
+        given_by="person",
+        service_types=["Shelter"],
+    )
     refused(
-        lambda: services.consent_record(actor=identifier, case_id=adult_case.pk, purpose="referral", given=False,
-                                        recorded_on="2026-10-05", given_by="person"),
+        lambda: services.consent_record(
+            actor=identifier,
+            case_id=adult_case.pk,
+            purpose="referral",
+            given=False,
+            recorded_on="2026-10-05",
+            given_by="person",
+        ),
         field="recorded_on",
-    )  # fmt: skip
+    )
     assert services.consent_allows(adult_case, "referral", "Shelter")
 
 
@@ -298,16 +351,29 @@ def test_a_referral_after_consent_was_withdrawn_is_refused(adult_case, identifie
     with pytest.raises(ApplicationError) as missing:
         services.consent_require(adult_case, "referral", "Shelter")
     assert missing.value.code == "consent_missing"
-    services.consent_record(actor=identifier, case_id=adult_case.pk, purpose="referral", given=True,
-                            recorded_on="2026-10-03", given_by="person", service_types=["Health"])  # fmt: skip
+    services.consent_record(
+        actor=identifier,
+        case_id=adult_case.pk,
+        purpose="referral",
+        given=True,
+        recorded_on="2026-10-03",
+        given_by="person",
+        service_types=["Health"],
+    )
     with pytest.raises(ApplicationError) as other_type:
         services.consent_require(adult_case, "referral", "Shelter")
     assert other_type.value.code == "consent_missing"
     assert other_type.value.extra["service_type"] == "Shelter"
     services.consent_require(adult_case, "referral", "Health")  # allowed: no error
 
-    services.consent_record(actor=identifier, case_id=adult_case.pk, purpose="referral", given=False,
-                            recorded_on="2026-10-03", given_by="person")  # fmt: skip
+    services.consent_record(
+        actor=identifier,
+        case_id=adult_case.pk,
+        purpose="referral",
+        given=False,
+        recorded_on="2026-10-03",
+        given_by="person",
+    )
     assert not services.consent_allows(adult_case, "referral", "Health")
     for service_type in ("Health", "Shelter", ""):
         with pytest.raises(ApplicationError) as withdrawn:
@@ -347,15 +413,26 @@ def test_bad_trafficking_events_are_refused(adult_case, identifier, changes, fie
 
 def test_bad_case_work_is_refused(adult_case, identifier, home_org):
     case_id = adult_case.pk
-    refused(lambda: services.assessment_add(actor=identifier, case_id=case_id, kind="needs", assessed_on="2026-10-04",
-                                            level="high", needs=["Spa"]), field="needs")  # fmt: skip
-    refused(lambda: services.assessment_add(actor=identifier, case_id=case_id, kind="needs", assessed_on="2999-01-01",
-                                            level="extreme"), field="level")  # fmt: skip
-    refused(lambda: services.plan_item_add(actor=identifier, case_id=case_id, support_type="Spa"),
-            field="support_type")  # fmt: skip
+    refused(
+        lambda: services.assessment_add(
+            actor=identifier, case_id=case_id, kind="needs", assessed_on="2026-10-04", level="high", needs=["Spa"]
+        ),
+        field="needs",
+    )
+    refused(
+        lambda: services.assessment_add(
+            actor=identifier, case_id=case_id, kind="needs", assessed_on="2999-01-01", level="extreme"
+        ),
+        field="level",
+    )
+    refused(lambda: services.plan_item_add(actor=identifier, case_id=case_id, support_type="Spa"), field="support_type")
     foreign = make_organization("BO")
-    service = {"support_type": "Health", "delivered_on": "2026-10-05", "provider_id": home_org.pk,
-               "outcome": "completed"}  # fmt: skip
+    service = {
+        "support_type": "Health",
+        "delivered_on": "2026-10-05",
+        "provider_id": home_org.pk,
+        "outcome": "completed",
+    }
     for changes, field in [
         ({"support_type": "Spa"}, "support_type"),
         ({"delivered_on": "2999-01-01"}, "delivered_on"),
@@ -365,16 +442,24 @@ def test_bad_case_work_is_refused(adult_case, identifier, home_org):
         ({"outcome": "great"}, "outcome"),
         ({"notes": "Ok\x00"}, "notes"),
     ]:
-        refused(lambda changes=changes: services.service_add(actor=identifier, case_id=case_id,
-                                                             **{**service, **changes}), field=field)  # fmt: skip
-    refused(lambda: services.task_add(actor=identifier, case_id=case_id, title="Call\x07", due_on="2026-12-01"),
-            field="title")  # fmt: skip
-    refused(lambda: services.task_add(actor=identifier, case_id=case_id, title="Call", due_on="soon"),
-            field="due_on")  # fmt: skip
-    refused(lambda: services.task_add(actor=identifier, case_id=case_id, title="Call", due_on="2026-12-01",
-                                      assigned_to_id="someone"), field="assigned_to")  # fmt: skip
-    refused(lambda: services.case_team_set(actor=identifier, case_id=case_id, version=None, user_ids=["x"]),
-            field="team")  # fmt: skip
+        refused(
+            lambda changes=changes: services.service_add(actor=identifier, case_id=case_id, **{**service, **changes}),
+            field=field,
+        )
+    refused(
+        lambda: services.task_add(actor=identifier, case_id=case_id, title="Call\x07", due_on="2026-12-01"),
+        field="title",
+    )
+    refused(lambda: services.task_add(actor=identifier, case_id=case_id, title="Call", due_on="soon"), field="due_on")
+    refused(
+        lambda: services.task_add(
+            actor=identifier, case_id=case_id, title="Call", due_on="2026-12-01", assigned_to_id="someone"
+        ),
+        field="assigned_to",
+    )
+    refused(
+        lambda: services.case_team_set(actor=identifier, case_id=case_id, version=None, user_ids=["x"]), field="team"
+    )
 
 
 # Journal and attachments --------------------------------------------------------------------------------------------
@@ -412,10 +497,11 @@ def test_attachments_of_the_wrong_type_or_empty_are_refused(adult_case, identifi
 @override_settings(TIPSOM_ATTACHMENT_MAX_BYTES=64)
 def test_attachments_too_big_are_refused(adult_case, identifier):
     error = refused(
-        lambda: services.attachment_add(actor=identifier, case_id=adult_case.pk, filename="scan.pdf",
-                                        content=PDF + b"\x00" * 64),
+        lambda: services.attachment_add(
+            actor=identifier, case_id=adult_case.pk, filename="scan.pdf", content=PDF + b"\x00" * 64
+        ),
         field="file",
-    )  # fmt: skip
+    )
     assert "too big" in error.extra["fields"]["file"]
     small = services.attachment_add(
         actor=identifier, case_id=adult_case.pk, filename="scan.pdf", content=PDF.ljust(64, b"\n")
@@ -445,14 +531,20 @@ def test_a_childs_case_does_not_close_without_guardian_assessment_and_tracing(
     assert len(error.extra["problems"]) == 4
 
     services.child_notify(actor=identifier, case_id=child_case.pk, organization_id=cp_agency.pk)
-    services.child_update(actor=cp_officer, case_id=child_case.pk, best_interests="completed",
-                          best_interests_completed_on="2026-10-20", family_tracing="family_found")  # fmt: skip
+    services.child_update(
+        actor=cp_officer,
+        case_id=child_case.pk,
+        best_interests="completed",
+        best_interests_completed_on="2026-10-20",
+        family_tracing="family_found",
+    )
     error = refused(close, code="child_steps_incomplete", field="guardian_name")
     assert set(error.extra["fields"]) == {"guardian_name"}
     assert "guardian" in error.message
 
-    services.child_update(actor=cp_officer, case_id=child_case.pk, guardian_name="Dra. Helena Costa",
-                          guardian_appointed_on="2026-10-05")  # fmt: skip
+    services.child_update(
+        actor=cp_officer, case_id=child_case.pk, guardian_name="Dra. Helena Costa", guardian_appointed_on="2026-10-05"
+    )
     request = close()
     assert request.approval == StatusDecision.Approval.PENDING  # closure waits for a supervisor by default
 

@@ -30,9 +30,13 @@ def _counts() -> tuple[int, int, int, int]:
 @pytest.mark.parametrize("name", SPOOFS)
 def test_the_registration_screen_refuses_a_spoofed_name(identifier: Any, case_data: dict[str, Any], name: str) -> None:
     form = {
-        "name": name, "gender": "Feminine", "citizenships": ["BO"], "acts": ["recruitment"],
-        "purposes": ["ForcedLabour"], **{key: value for key, value in case_data.items() if key != "person"},
-    }  # fmt: skip
+        "name": name,
+        "gender": "Feminine",
+        "citizenships": ["BO"],
+        "acts": ["recruitment"],
+        "purposes": ["ForcedLabour"],
+        **{key: value for key, value in case_data.items() if key != "person"},
+    }
     before = _counts()
     response = sign_in(Client(), identifier).post(reverse("cases:register"), form)
     assert response.status_code == 400

@@ -51,9 +51,13 @@ SCREENING = {"acts": ["recruitment"], "means": ["DebtBondage"], "purposes": ["Fo
 def make_case(organization: Any, *, child: bool = False, actor: User | None = None) -> Case:
     """A case of `organization` with a screening, registered by one of its case managers (who is on its team)."""
     case = testing.make_case(
-        organization, actor=actor, person=CHILD if child else ADULT, screening=dict(SCREENING),
-        identified_on="2025-03-01", means_of_control=[],
-    )  # fmt: skip
+        organization,
+        actor=actor,
+        person=CHILD if child else ADULT,
+        screening=dict(SCREENING),
+        identified_on="2025-03-01",
+        means_of_control=[],
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -136,8 +140,13 @@ class TestCaseDecide(ActionAccess):
     model = StatusDecision
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "status": ACTUAL_VICTIM, "decided_on": "2025-03-05",
-                "deciding_organization_type": "NGO", "basis": "Interview"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "status": ACTUAL_VICTIM,
+            "decided_on": "2025-03-05",
+            "deciding_organization_type": "NGO",
+            "basis": "Interview",
+        }
 
 
 class TestCaseDecisionReview(ActionAccess):
@@ -147,9 +156,13 @@ class TestCaseDecisionReview(ActionAccess):
     def make_object(self, organization: Any) -> Any:
         case = make_case(organization)
         self.decision = services.case_decide_status(
-            actor=registrar(case), case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2025-03-05",
-            deciding_organization_type="NGO", basis="Interview",
-        )  # fmt: skip
+            actor=registrar(case),
+            case_id=case.pk,
+            status=ACTUAL_VICTIM,
+            decided_on="2025-03-05",
+            deciding_organization_type="NGO",
+            basis="Interview",
+        )
         return case
 
     def url_kwargs(self, obj: Any) -> dict[str, Any]:
@@ -197,8 +210,13 @@ class TestCaseConsent(ActionAccess):
     model = Consent
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "purpose": "statistics", "given": "given", "recorded_on": "2025-03-02",
-                "given_by": "person"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "purpose": "statistics",
+            "given": "given",
+            "recorded_on": "2025-03-02",
+            "given_by": "person",
+        }
 
 
 class TestCaseEvent(ActionAccess):
@@ -206,8 +224,14 @@ class TestCaseEvent(ActionAccess):
     model = TraffickingEvent
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "event_type": "Exploitation", "country": "BR", "place": "Sorriso farm",
-                "start_date": "2024-06-01", "end_date": "2025-02-20"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "event_type": "Exploitation",
+            "country": "BR",
+            "place": "Sorriso farm",
+            "start_date": "2024-06-01",
+            "end_date": "2025-02-20",
+        }
 
 
 class TestCaseAssessment(ActionAccess):
@@ -215,8 +239,14 @@ class TestCaseAssessment(ActionAccess):
     model = Assessment
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "kind": "needs", "assessed_on": "2025-03-03", "level": "high",
-                "needs": ["Health"], "notes": "Needs a doctor"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "kind": "needs",
+            "assessed_on": "2025-03-03",
+            "level": "high",
+            "needs": ["Health"],
+            "notes": "Needs a doctor",
+        }
 
 
 class TestCasePlan(ActionAccess):
@@ -247,8 +277,14 @@ class TestCaseService(ActionAccess):
     model = ServiceDelivery
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "support_type": "Health", "delivered_on": "2025-03-04",
-                "provider": obj.owner_organization_id, "outcome": "completed", "notes": ""}  # fmt: skip
+        return {
+            "version": obj.version,
+            "support_type": "Health",
+            "delivered_on": "2025-03-04",
+            "provider": obj.owner_organization_id,
+            "outcome": "completed",
+            "notes": "",
+        }
 
 
 class TestCaseTask(ActionAccess):
@@ -337,9 +373,14 @@ class TestCaseChild(ActionAccess):
         return make_case(organization, child=True)
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"version": obj.version, "guardian_name": "Dra. Helena Costa", "guardian_appointed_on": "2025-03-05",
-                "best_interests": "in_progress", "family_tracing": "in_progress",
-                "age_assessment": "not_needed"}  # fmt: skip
+        return {
+            "version": obj.version,
+            "guardian_name": "Dra. Helena Costa",
+            "guardian_appointed_on": "2025-03-05",
+            "best_interests": "in_progress",
+            "family_tracing": "in_progress",
+            "age_assessment": "not_needed",
+        }
 
 
 @pytest.mark.parametrize("tab", ["overview", "consent", "work", "journal", "attachments"])

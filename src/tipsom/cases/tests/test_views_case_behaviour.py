@@ -83,10 +83,15 @@ def test_a_stale_version_answers_409_and_changes_nothing(client: Client, case: C
 def test_an_action_with_htmx_answers_the_tab_with_the_new_version(client: Client, case: Case):
     response = client.post(
         url("event", case),
-        {"version": case.version, "event_type": "Recruitment", "country": "BO", "place": "El Alto",
-         "start_date": "2024-05-01"},
+        {
+            "version": case.version,
+            "event_type": "Recruitment",
+            "country": "BO",
+            "place": "El Alto",
+            "start_date": "2024-05-01",
+        },
         headers=HTMX,
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     fresh = Case.objects.get(pk=case.pk)
     assert fresh.version == case.version + 1
@@ -142,9 +147,10 @@ def test_closing_a_childs_case_without_a_guardian_shows_the_error(org: Any):
     case = make_case(org, child=True)
     client = sign_in(Client(), registrar(case))
     response = client.post(
-        url("close", case), {"version": case.version, "status": "Closed", "reason": "services_completed",
-                             "closed_on": "2025-04-01"}, headers=HTMX,
-    )  # fmt: skip
+        url("close", case),
+        {"version": case.version, "status": "Closed", "reason": "services_completed", "closed_on": "2025-04-01"},
+        headers=HTMX,
+    )
     assert response.status_code == 400
     assert b"No guardian has been appointed." in response.content
     assert Case.objects.get(pk=case.pk).status == "Active"
@@ -168,9 +174,16 @@ def test_a_childs_consent_given_by_the_child_is_refused(org: Any):
     case = make_case(org, child=True)
     client = sign_in(Client(), registrar(case))
     response = client.post(
-        url("consent", case), {"version": case.version, "purpose": "statistics", "given": "given",
-                               "recorded_on": "2025-03-02", "given_by": "person"}, headers=HTMX,
-    )  # fmt: skip
+        url("consent", case),
+        {
+            "version": case.version,
+            "purpose": "statistics",
+            "given": "given",
+            "recorded_on": "2025-03-02",
+            "given_by": "person",
+        },
+        headers=HTMX,
+    )
     assert response.status_code == 400
     assert b"For a child, a guardian or parent gives or withdraws consent." in response.content
     assert not Consent.objects.filter(case=case).exists()
@@ -198,9 +211,13 @@ def test_journal_notes_are_appended_never_edited(client: Client, case: Case):
 
 def test_a_supervisor_approves_a_pending_actual_decision(org: Any, case: Case, manager: Any):
     decision = services.case_decide_status(
-        actor=manager, case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2025-03-05",
-        deciding_organization_type="NGO", basis="Labour inspection report",
-    )  # fmt: skip
+        actor=manager,
+        case_id=case.pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2025-03-05",
+        deciding_organization_type="NGO",
+        basis="Labour inspection report",
+    )
     assert decision.approval == StatusDecision.Approval.PENDING
     review_url = url("decision_review", case, decision_id=decision.pk)
 
@@ -223,9 +240,13 @@ def test_a_supervisor_approves_a_pending_actual_decision(org: Any, case: Case, m
 
 def test_rejecting_without_a_comment_is_refused(org: Any, case: Case, manager: Any):
     decision = services.case_decide_status(
-        actor=manager, case_id=case.pk, status=ACTUAL_VICTIM, decided_on="2025-03-05",
-        deciding_organization_type="NGO", basis="Labour inspection report",
-    )  # fmt: skip
+        actor=manager,
+        case_id=case.pk,
+        status=ACTUAL_VICTIM,
+        decided_on="2025-03-05",
+        deciding_organization_type="NGO",
+        basis="Labour inspection report",
+    )
     client = sign_in(Client(), make_user(org, roles=("case_supervisor",)))
     response = client.post(url("decision_review", case, decision_id=decision.pk), {"decision": "reject"})
     assert response.status_code == 400
@@ -237,8 +258,14 @@ def test_rejecting_without_a_comment_is_refused(org: Any, case: Case, manager: A
 
 def test_the_national_coordinator_sees_masked_texts_and_no_controls(org: Any, case: Case, manager: Any):
     services.journal_add(actor=manager, case_id=case.pk, text="Secret note about the aunt")
-    services.event_add(actor=manager, case_id=case.pk, version=Case.objects.get(pk=case.pk).version,
-                       event_type="Exploitation", country="BR", place="Fazenda Boa Vista")  # fmt: skip
+    services.event_add(
+        actor=manager,
+        case_id=case.pk,
+        version=Case.objects.get(pk=case.pk).version,
+        event_type="Exploitation",
+        country="BR",
+        place="Fazenda Boa Vista",
+    )
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
     client = sign_in(Client(), coordinator)
 
@@ -306,20 +333,41 @@ def test_a_record_of_another_case_answers_404(client: Client, case: Case, manage
 def _fill(case: Case, actor: User) -> None:
     for number in range(4):
         version = Case.objects.get(pk=case.pk).version
-        services.event_add(actor=actor, case_id=case.pk, version=version, event_type="Transit", country="PE",
-                           place=f"Stop {number}")  # fmt: skip
-        services.assessment_add(actor=actor, case_id=case.pk, kind="needs", assessed_on="2025-03-03", level="low",
-                                needs=["Health"], notes=f"note {number}")  # fmt: skip
+        services.event_add(
+            actor=actor, case_id=case.pk, version=version, event_type="Transit", country="PE", place=f"Stop {number}"
+        )
+        services.assessment_add(
+            actor=actor,
+            case_id=case.pk,
+            kind="needs",
+            assessed_on="2025-03-03",
+            level="low",
+            needs=["Health"],
+            notes=f"note {number}",
+        )
         item = services.plan_item_add(actor=actor, case_id=case.pk, support_type="Health", goal=f"goal {number}")
         services.plan_item_set_status(actor=actor, item_id=item.pk, status="in_progress")
-        services.service_add(actor=actor, case_id=case.pk, support_type="Health", delivered_on="2025-03-04",
-                             provider_id=case.owner_organization_id, outcome="ongoing")  # fmt: skip
-        services.task_add(actor=actor, case_id=case.pk, title=f"task {number}", due_on="2025-04-01",
-                          assigned_to_id=actor.pk)  # fmt: skip
+        services.service_add(
+            actor=actor,
+            case_id=case.pk,
+            support_type="Health",
+            delivered_on="2025-03-04",
+            provider_id=case.owner_organization_id,
+            outcome="ongoing",
+        )
+        services.task_add(
+            actor=actor, case_id=case.pk, title=f"task {number}", due_on="2025-04-01", assigned_to_id=actor.pk
+        )
         services.journal_add(actor=actor, case_id=case.pk, text=f"entry {number}")
         services.attachment_add(actor=actor, case_id=case.pk, filename=f"f{number}.pdf", content=PDF)
-        services.consent_record(actor=actor, case_id=case.pk, purpose="statistics", given=number % 2 == 0,
-                                recorded_on="2025-03-02", given_by="person")  # fmt: skip
+        services.consent_record(
+            actor=actor,
+            case_id=case.pk,
+            purpose="statistics",
+            given=number % 2 == 0,
+            recorded_on="2025-03-02",
+            given_by="person",
+        )
     services.case_team_set(
         actor=actor,
         case_id=case.pk,
@@ -368,11 +416,17 @@ def test_the_child_track_through_the_page(org: Any):
     version = Case.objects.get(pk=case.pk).version
     response = client.post(
         url("child", case),
-        {"version": version, "guardian_name": "Dra. Helena Costa", "guardian_appointed_on": "2025-03-05",
-         "best_interests": "completed", "best_interests_completed_on": "2025-03-20",
-         "family_tracing": "family_found", "age_assessment": "not_needed"},
+        {
+            "version": version,
+            "guardian_name": "Dra. Helena Costa",
+            "guardian_appointed_on": "2025-03-05",
+            "best_interests": "completed",
+            "best_interests_completed_on": "2025-03-20",
+            "family_tracing": "family_found",
+            "age_assessment": "not_needed",
+        },
         headers=HTMX,
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert b"data-child-ready" in response.content
     assert b"Dra. Helena Costa" in response.content

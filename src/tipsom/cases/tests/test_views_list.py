@@ -67,9 +67,13 @@ class TestApprovals(AccessCase):
         self.case = _register(organization)
         identifier = make_user(organization, roles=("frontline_identifier",))
         services.case_decide_status(
-            actor=identifier, case_id=self.case.pk, status=ACTUAL_VICTIM, decided_on="2026-10-06",
-            deciding_organization_type="Police", basis="Labour inspection report.",
-        )  # fmt: skip
+            actor=identifier,
+            case_id=self.case.pk,
+            status=ACTUAL_VICTIM,
+            decided_on="2026-10-06",
+            deciding_organization_type="Police",
+            basis="Labour inspection report.",
+        )
         return None
 
     def check_permitted(self, response: Any, obj: Any) -> None:

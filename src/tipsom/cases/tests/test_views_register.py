@@ -152,8 +152,11 @@ def _assert_nothing_saved(before: tuple[int, int, int]) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"birth_date": "2011-05-01", "birth_date_precision": "exact", "identified_on": "2010-01-01"},
-         "identified_on", "before the person"),
+        (
+            {"birth_date": "2011-05-01", "birth_date_precision": "exact", "identified_on": "2010-01-01"},
+            "identified_on",
+            "before the person",
+        ),
         ({"identified_on": "2099-01-01"}, "identified_on", "in the future"),
         ({"exploitation_types": ["ForcedLabour", "NotACode"]}, "exploitation_types", "Unknown codes: NotACode"),
         ({"acts": ["recruitment", "kidnapping"]}, "acts", "Unknown codes"),
@@ -162,7 +165,7 @@ def _assert_nothing_saved(before: tuple[int, int, int]) -> None:
         ({"aliases": "Juanita\nJu\x1bana"}, "aliases", "control characters"),
         ({"region": "AR-B"}, "region", "Unknown region"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_gets_a_clear_message_and_saves_nothing(identifier, overrides, field, message):
     before = (Case.objects.count(), Person.objects.count(), PersonName.objects.count())
     response = _post(identifier, _payload(**overrides))
@@ -182,8 +185,11 @@ def test_a_new_case_for_a_person_already_in_the_registry(identifier):
     assert f"?person={person.pk}" in found and "Juana" not in found.split("register-find-person", 1)[1]
     form = client.get(reverse("cases:register"), {"person": person.pk}).content.decode()
     assert 'name="name"' not in form and f'name="person_id" value="{person.pk}"' in form
-    data = {key: value for key, value in _payload(identified_on="2026-11-01").items() if key in {
-        "acts", "means", "purposes", "case_type", "identified_on", "exploitation_types"}}  # fmt: skip
+    data = {
+        key: value
+        for key, value in _payload(identified_on="2026-11-01").items()
+        if key in {"acts", "means", "purposes", "case_type", "identified_on", "exploitation_types"}
+    }
     response = client.post(reverse("cases:register"), {**data, "person_id": person.pk})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Person.objects.count() == 1 and Case.objects.filter(person=person).count() == 2

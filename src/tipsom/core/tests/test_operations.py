@@ -82,9 +82,18 @@ def test_createuser_command_validates_and_audits(monkeypatch):
     organization = make_organization("BR", code="br-shelter")
     monkeypatch.setattr("sys.stdin", io.StringIO("a sturdy pass phrase 2026\n"))
     call_command(
-        "createuser", "--username", "maria", "--full-name", "Maria Souza", "--organization", "br-shelter",
-        "--role", "case_manager", "--password-stdin", stdout=io.StringIO(),
-    )  # fmt: skip
+        "createuser",
+        "--username",
+        "maria",
+        "--full-name",
+        "Maria Souza",
+        "--organization",
+        "br-shelter",
+        "--role",
+        "case_manager",
+        "--password-stdin",
+        stdout=io.StringIO(),
+    )
     user = User.objects.get(username="maria")
     assert user.organization == organization and user.role_slugs() == ["case_manager"]
     assert AuditEvent.objects.filter(action="user.create", object_id=str(user.pk), channel="command").exists()
@@ -92,14 +101,30 @@ def test_createuser_command_validates_and_audits(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     with pytest.raises(CommandError, match="too short"):
         call_command(
-            "createuser", "--username", "joao", "--full-name", "João", "--organization", "br-shelter",
-            "--password-stdin", stdout=io.StringIO(),
-        )  # fmt: skip
+            "createuser",
+            "--username",
+            "joao",
+            "--full-name",
+            "João",
+            "--organization",
+            "br-shelter",
+            "--password-stdin",
+            stdout=io.StringIO(),
+        )
     with pytest.raises(CommandError, match="Unknown role"):
         call_command(
-            "createuser", "--username", "joao", "--full-name", "João", "--organization", "br-shelter",
-            "--role", "wizard", "--password-stdin", stdout=io.StringIO(),
-        )  # fmt: skip
+            "createuser",
+            "--username",
+            "joao",
+            "--full-name",
+            "João",
+            "--organization",
+            "br-shelter",
+            "--role",
+            "wizard",
+            "--password-stdin",
+            stdout=io.StringIO(),
+        )
     assert not User.objects.filter(username="joao").exists()
 
 
@@ -124,8 +149,11 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tipsom.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(tmp_path), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -142,10 +170,21 @@ def test_production_refuses_a_missing_secret_key(tmp_path):
 
 def test_createorganization_command_validates_and_audits():
     call_command(
-        "createorganization", "--name", "Comitê Nacional", "--type", "CentralGovernmentOrganisation",
-        "--country", "BR", "--region", "BR-MT", "--function", "national_coordination", "--code", "br-conatrap",
+        "createorganization",
+        "--name",
+        "Comitê Nacional",
+        "--type",
+        "CentralGovernmentOrganisation",
+        "--country",
+        "BR",
+        "--region",
+        "BR-MT",
+        "--function",
+        "national_coordination",
+        "--code",
+        "br-conatrap",
         stdout=io.StringIO(),
-    )  # fmt: skip
+    )
     from tipsom.organizations.models import Organization
 
     organization = Organization.objects.get(code="br-conatrap")
@@ -155,7 +194,15 @@ def test_createorganization_command_validates_and_audits():
         call_command("createorganization", "--name", "X", "--type", "NGO", "--country", "ZZ", stdout=io.StringIO())
     with pytest.raises(CommandError, match="region"):
         call_command(
-            "createorganization", "--name", "Y", "--type", "NGO", "--country", "BR", "--region", "CO-ANT",
+            "createorganization",
+            "--name",
+            "Y",
+            "--type",
+            "NGO",
+            "--country",
+            "BR",
+            "--region",
+            "CO-ANT",
             stdout=io.StringIO(),
-        )  # fmt: skip
+        )
     assert Organization.objects.count() == 1

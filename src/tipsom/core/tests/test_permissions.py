@@ -16,9 +16,17 @@ pytestmark = pytest.mark.django_db
 def test_seeded_roles_exist_with_their_permissions():
     slugs = set(Role.objects.values_list("slug", flat=True))
     assert {
-        "system_administrator", "national_coordinator", "case_manager", "frontline_identifier",
-        "child_protection_officer", "helpline_operator", "investigator", "prosecutor", "me_officer", "auditor",
-    } <= slugs  # fmt: skip
+        "system_administrator",
+        "national_coordinator",
+        "case_manager",
+        "frontline_identifier",
+        "child_protection_officer",
+        "helpline_operator",
+        "investigator",
+        "prosecutor",
+        "me_officer",
+        "auditor",
+    } <= slugs
     admin = Role.objects.get(slug="system_administrator")
     granted = {(label, action) for p in admin.permissions.all() for label in p.object_types for action in p.actions}
     assert {("accounts.user", "add"), ("accounts.user", "reveal"), ("organizations.organization", "change")} <= granted

@@ -44,10 +44,23 @@ class EveryWidget(forms.Form):
 
 
 DATA = {
-    "text": 'say "hi" & <go>', "number": "12", "decimal": "1.5", "email": "bad", "date": "2026-01-02",
-    "when": "2026-01-02 03:04", "hidden": "h&h", "secret": "pw", "flag": "on", "note": "line\n<two>",
-    "pick": "a", "grouped": "y", "many": ["a", "3"], "radio": "s", "boxes": ["x", "z"], "disabled": "b",
-}  # fmt: skip
+    "text": 'say "hi" & <go>',
+    "number": "12",
+    "decimal": "1.5",
+    "email": "bad",
+    "date": "2026-01-02",
+    "when": "2026-01-02 03:04",
+    "hidden": "h&h",
+    "secret": "pw",
+    "flag": "on",
+    "note": "line\n<two>",
+    "pick": "a",
+    "grouped": "y",
+    "many": ["a", "3"],
+    "radio": "s",
+    "boxes": ["x", "z"],
+    "disabled": "b",
+}
 INITIAL = {"number": 1234567, "decimal": 1234.5, "date": datetime.date(2026, 3, 4), "pick": 3, "radio": "b"}
 
 

@@ -11,9 +11,22 @@ from tipsom.organizations.testing import make_organization
 
 # Every direction control (embeddings, overrides, isolates), C0 and C1 controls, a lone surrogate.
 REFUSED_EVERYWHERE = [
-    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-    "\x00", "\x1b", "\x7f", "\x85", "\x9b", "\ud800",
-]  # fmt: skip
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9b",
+    "\ud800",
+]
 
 
 @pytest.mark.parametrize("char", REFUSED_EVERYWHERE)

@@ -24,10 +24,18 @@ from tipsom.organizations.testing import make_organization
 
 GLO_ACT = {"BY", "BR", "CO", "EG", "KG", "LA", "ML", "MA", "NP", "NE", "PK", "ZA", "UA"}
 SEEDED_ROLES = {
-    "system_administrator", "national_coordinator", "case_manager", "frontline_identifier",
-    "child_protection_officer", "helpline_operator", "investigator", "prosecutor", "me_officer", "auditor",
+    "system_administrator",
+    "national_coordinator",
+    "case_manager",
+    "frontline_identifier",
+    "child_protection_officer",
+    "helpline_operator",
+    "investigator",
+    "prosecutor",
+    "me_officer",
+    "auditor",
     "case_supervisor",
-}  # fmt: skip
+}
 TWO_PER_COUNTRY = ("case_manager", "frontline_identifier", "case_supervisor")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -64,8 +72,16 @@ def test_thirteen_countries_with_eight_organizations_each():
 
 
 def test_every_country_has_the_response_functions():
-    wanted = {"national_coordination", "police", "prosecution", "labour_inspection", "child_protection",
-              "shelter", "victim_assistance", "helpline"}  # fmt: skip
+    wanted = {
+        "national_coordination",
+        "police",
+        "prosecution",
+        "labour_inspection",
+        "child_protection",
+        "shelter",
+        "victim_assistance",
+        "helpline",
+    }
     for code in GLO_ACT:
         functions = {f for spec in demo_plan().organizations if spec.country == code for f in spec.functions}
         assert functions == wanted, code
@@ -166,9 +182,13 @@ def test_command_loads_everything_audited_as_a_command():
     # The service directory, pathways and response times come with the organizations, written by each
     # country's system administrator (the referrals app's demo seeder, referrals/demo.py).
     assert actions == {
-        "organization.create": 104, "user.create": 182, "demo.load": 1,
-        "service.create": 182, "pathway.create": 52, "response_time.set": 39,
-    }  # fmt: skip
+        "organization.create": 104,
+        "user.create": 182,
+        "demo.load": 1,
+        "service.create": 182,
+        "pathway.create": 52,
+        "response_time.set": 39,
+    }
     assert set(AuditEvent.objects.values_list("channel", flat=True)) == {"command"}
     setup = AuditEvent.objects.exclude(action__in=["service.create", "pathway.create", "response_time.set"])
     assert set(setup.values_list("actor_label", flat=True)) == {"system:command"}

@@ -33,8 +33,21 @@ from tipsom.people.models import BirthDatePrecision, Person, PersonName
 GULF = {"QA", "SA", "AE", "KW", "OM", "BH"}
 EU = {"PL", "DE", "CZ", "IT", "ES", "PT", "LT"}
 SMUGGLING_COUNTRIES = {"NE", "ML", "MA", "EG", "PK", "CO", "BR"}
-SCRIPTS = {"EG": "Arab", "MA": "Arab", "PK": "Arab", "BY": "Cyrl", "KG": "Cyrl", "UA": "Cyrl", "NP": "Deva",
-           "LA": "Laoo", "BR": "Latn", "CO": "Latn", "ML": "Latn", "NE": "Latn", "ZA": "Latn"}  # fmt: skip
+SCRIPTS = {
+    "EG": "Arab",
+    "MA": "Arab",
+    "PK": "Arab",
+    "BY": "Cyrl",
+    "KG": "Cyrl",
+    "UA": "Cyrl",
+    "NP": "Deva",
+    "LA": "Laoo",
+    "BR": "Latn",
+    "CO": "Latn",
+    "ML": "Latn",
+    "NE": "Latn",
+    "ZA": "Latn",
+}
 SMALL = 6  # cases per country in the database tests
 THROUGH_SERVICES = 1  # of which the first go through the services
 
@@ -215,9 +228,13 @@ def _check_matches_the_plan():
         range(first, last + 1)
     )
     assert summary == {
-        "seed": 2026, "from": 0, "to": SMALL, "created": SMALL,
-        "through_services": THROUGH_SERVICES, "in_bulk": SMALL - THROUGH_SERVICES,
-    }  # fmt: skip
+        "seed": 2026,
+        "from": 0,
+        "to": SMALL,
+        "created": SMALL,
+        "through_services": THROUGH_SERVICES,
+        "in_bulk": SMALL - THROUGH_SERVICES,
+    }
     planned = {
         (spec.country, spec.case["identified_on"], spec.case["origin_country"], spec.case["destination_country"])
         for spec in cases_plan(_countries(), seed=2026, cases_per_country=SMALL)

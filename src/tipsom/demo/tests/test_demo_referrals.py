@@ -52,8 +52,19 @@ def test_every_country_has_a_plausible_directory():
         per_org = Counter(spec.organization for spec in specs)
         assert all(1 <= n <= 4 for n in per_org.values()), code
         types = {spec.fields["service_type"] for spec in specs}
-        assert {"shelter", "child_protection", "legal_aid", "interpretation", "consular", "helpline",
-                "return_reintegration", "medical", "psychosocial", "education", "livelihood"} <= types  # fmt: skip
+        assert {
+            "shelter",
+            "child_protection",
+            "legal_aid",
+            "interpretation",
+            "consular",
+            "helpline",
+            "return_reintegration",
+            "medical",
+            "psychosocial",
+            "education",
+            "livelihood",
+        } <= types
         for spec in specs:
             fields = spec.fields
             assert all(geography.is_region(code, region) for region in fields["regions"]), (code, fields)
@@ -188,8 +199,12 @@ def _check_same_seed_same_referrals():
 def _check_second_run_adds_nothing_and_more_cases_continue():
     before = (Service.objects.count(), Pathway.objects.count(), Referral.objects.count(), AuditEvent.objects.count())
     _load()
-    assert (Service.objects.count(), Pathway.objects.count(), Referral.objects.count(),
-            AuditEvent.objects.count()) == before  # fmt: skip
+    assert (
+        Service.objects.count(),
+        Pathway.objects.count(),
+        Referral.objects.count(),
+        AuditEvent.objects.count(),
+    ) == before
     _load(CASES + 10)
     assert Referral.objects.count() > before[2]
     assert Service.objects.count() == before[0]

@@ -138,10 +138,16 @@ def _patch(client: Client, person: Person, data: Any) -> Any:
 
 def test_filters_search_by_blind_index_and_statistics(manager: Any) -> None:
     maria = _person(manager.organization)
-    _person(manager.organization, names=[{"name": "Олена Петренко"}], citizenships=["UA"], gender="Feminine",
-            documents=[{"doc_type": "passport", "number": "FA 123456"}])  # fmt: skip
-    _person(manager.organization, names=[{"name": "Ram Bahadur"}], citizenships=["NP"], gender="Masculine",
-            documents=[])  # fmt: skip
+    _person(
+        manager.organization,
+        names=[{"name": "Олена Петренко"}],
+        citizenships=["UA"],
+        gender="Feminine",
+        documents=[{"doc_type": "passport", "number": "FA 123456"}],
+    )
+    _person(
+        manager.organization, names=[{"name": "Ram Bahadur"}], citizenships=["NP"], gender="Masculine", documents=[]
+    )
     client = sign_in(Client(), manager)
 
     def ids(**params: Any) -> set[int]:
@@ -196,15 +202,17 @@ def test_a_reveal_is_audited_with_its_reason(manager: Any) -> None:
     short = client.post(url, {"reason": "why"}, content_type="application/json")
     assert short.status_code == 400 and "reason" in short.json()["extra"]["fields"]
     assert not AuditEvent.objects.filter(action="reveal").exists()
-    response = client.post(url, {"reason": "Referral to the shelter", "fields": ["names", "birth_date"]},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        url, {"reason": "Referral to the shelter", "fields": ["names", "birth_date"]}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["names"][1]["name"] == "Cida"
     assert "contacts" not in response.json()
     events = AuditEvent.objects.filter(action="reveal").order_by("sequence")
     assert {e.reason for e in events} == {"Referral to the shelter"}
     assert {(e.object_type, tuple(e.changes["fields"])) for e in events} == {
-        ("people.person", ("birth_date",)), ("people.personname", ("name", "name_latin")),
-    }  # fmt: skip
+        ("people.person", ("birth_date",)),
+        ("people.personname", ("name", "name_latin")),
+    }
     assert all("Maria" not in json.dumps(e.changes) for e in events)
 
 
@@ -213,7 +221,10 @@ def test_coordinators_cannot_reveal(manager: Any) -> None:
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
     client = sign_in(Client(), coordinator)
     assert client.get(reverse("api:person-detail", kwargs={"pk": person.pk})).status_code == 200
-    response = client.post(reverse("api:person-reveal", kwargs={"pk": person.pk}), {"reason": "Just curious"},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        reverse("api:person-reveal", kwargs={"pk": person.pk}),
+        {"reason": "Just curious"},
+        content_type="application/json",
+    )
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert not AuditEvent.objects.filter(action="reveal").exists()

@@ -60,9 +60,11 @@ def test_the_service_refuses_spoofed_text_in_every_identity_part(
 def test_an_address_keeps_its_line_breaks(case_manager: Any, home_org: Any, person_data: dict[str, Any]) -> None:
     person = person_create(actor=None, organization=home_org, **person_data)
     person_update(
-        actor=case_manager, person_id=person.pk, version=1,
+        actor=case_manager,
+        person_id=person.pk,
+        version=1,
         contacts=[{"kind": "address", "value": " Rua A, 10 \r\n Bairro Sul "}],
-    )  # fmt: skip
+    )
     assert person.contacts.get().value == "Rua A, 10\nBairro Sul"
 
 

@@ -27,9 +27,22 @@ from tipsom.referrals.testing import make_service
 
 MESSAGE = "She needs a safe place tonight; speaks Spanish only."
 LIST_FIELDS = {
-    "id", "case_number", "is_child", "channel", "service_type", "urgency", "state", "overdue", "due_at", "sent_at",
-    "from_organization", "to_organization", "service", "partner_country", "version",
-}  # fmt: skip
+    "id",
+    "case_number",
+    "is_child",
+    "channel",
+    "service_type",
+    "urgency",
+    "state",
+    "overdue",
+    "due_at",
+    "sent_at",
+    "from_organization",
+    "to_organization",
+    "service",
+    "partner_country",
+    "version",
+}
 
 
 # --- Helpers (the other referral test modules import these) ----------------------------------------------------
@@ -37,9 +50,14 @@ def referable_case(organization: Organization) -> Case:
     """A case of `organization` whose person agreed to referral to every type of service."""
     case = make_case(organization)
     consent_record(
-        actor=case_actor(case), case_id=case.pk, purpose="referral", given=True, recorded_on="2026-10-03",
-        given_by="person", service_types=sorted(set(SUPPORT_TYPE.values())),
-    )  # fmt: skip
+        actor=case_actor(case),
+        case_id=case.pk,
+        purpose="referral",
+        given=True,
+        recorded_on="2026-10-03",
+        given_by="person",
+        service_types=sorted(set(SUPPORT_TYPE.values())),
+    )
     return Case.objects.get(pk=case.pk)
 
 
@@ -146,8 +164,13 @@ class TestReferralSendApi(AccessCase):
         return case
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"case": obj.pk, "service": obj._service.pk, "sections": ["identity"], "urgency": "urgent",
-                "message": MESSAGE}  # fmt: skip
+        return {
+            "case": obj.pk,
+            "service": obj._service.pk,
+            "sections": ["identity"],
+            "urgency": "urgent",
+            "message": MESSAGE,
+        }
 
     def check_permitted(self, response: Any, obj: Any) -> None:
         body = response.json()
@@ -257,8 +280,11 @@ class TestReferralCompleteApi(ReceivedAccess):
         row = Referral.objects.get(pk=obj.pk)
         assert row.state == State.COMPLETED and row.outcome == "completed" and row.delivery_id is not None
         delivery = ServiceDelivery.objects.get(pk=row.delivery_id)
-        assert (delivery.case_id, delivery.provider_id, delivery.support_type) == (obj.case_id, row.to_organization_id,
-                                                                                   "Shelter")  # fmt: skip
+        assert (delivery.case_id, delivery.provider_id, delivery.support_type) == (
+            obj.case_id,
+            row.to_organization_id,
+            "Shelter",
+        )
         assert response.json()["state"] == "completed"
 
 
@@ -408,8 +434,11 @@ def test_send_with_bad_fields_changes_nothing(pair) -> None:
     case = referable_case(sender)
     client = client_for(make_user(sender, roles=("case_manager",)))
     counts = Referral.objects.count(), AuditEvent.objects.count()
-    response = post(client, reverse("api:referral-list"), {"case": case.pk, "service": 999999, "urgency": "now",
-                                                            "sections": ["diary"]})  # fmt: skip
+    response = post(
+        client,
+        reverse("api:referral-list"),
+        {"case": case.pk, "service": 999999, "urgency": "now", "sections": ["diary"]},
+    )
     assert response.status_code == 400, response.content
     assert set(response.json()["extra"]["fields"]) == {"service", "urgency", "sections"}
     assert (Referral.objects.count(), AuditEvent.objects.count()) == counts
@@ -473,8 +502,8 @@ def test_a_list_row_is_what_the_documented_serializer_gives(pair) -> None:
     referral = send_referral(other, home)
     client = client_for(make_user(home, roles=("case_manager",)))
     row = client.get(reverse("api:referral-list"), {"box": "received"}).json()["results"][0]
-    expected = ReferralListSerializer(Referral.objects.select_related(
-        "case", "from_organization", "to_organization", "service"
-    ).get(pk=referral.pk)).data  # fmt: skip
+    expected = ReferralListSerializer(
+        Referral.objects.select_related("case", "from_organization", "to_organization", "service").get(pk=referral.pk)
+    ).data
     assert row == json.loads(json.dumps(expected))
     assert row["to_organization"] == {"id": home.pk, "name": home.name} and row["case_number"]

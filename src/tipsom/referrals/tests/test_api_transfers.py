@@ -24,8 +24,9 @@ REASON = "The person moved to Cuiabá, where this NGO runs the shelter."
 def make_transfer(source: Organization, target: Organization) -> Transfer:
     """A transfer of a case of `source` to `target`, asked by the case's case manager (its requested_by)."""
     case = make_case(source)
-    transfer = services.transfer_request(actor=case_actor(case), case_id=case.pk, to_organization_id=target.pk,
-                                         reason=REASON)  # fmt: skip
+    transfer = services.transfer_request(
+        actor=case_actor(case), case_id=case.pk, to_organization_id=target.pk, reason=REASON
+    )
     return transfer
 
 
@@ -92,8 +93,7 @@ class TestTransferRequestApi(AccessCase):
     def check_permitted(self, response: Any, obj: Any) -> None:
         body = response.json()
         transfer = Transfer.objects.get(pk=body["id"])
-        assert (transfer.case_id, transfer.to_organization_id, transfer.status) == (obj.pk, obj._target.pk,
-                                                                                    "requested")  # fmt: skip
+        assert (transfer.case_id, transfer.to_organization_id, transfer.status) == (obj.pk, obj._target.pk, "requested")
         assert body["reason"] == REASON
         event = AuditEvent.objects.filter(action="case.transfer_request").latest("sequence")
         assert (event.object_id, event.channel) == (str(transfer.pk), "api")

@@ -41,8 +41,9 @@ def nrm() -> dict[str, Any]:
     for user in (manager, shelter_user):
         TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     shelter = make_service(shelter_org, "shelter", name="Abrigo para meninas")
-    legal = make_service(legal_org, "legal_aid", name="Assistência jurídica", capacity_total=None,
-                         capacity_available=None)  # fmt: skip
+    legal = make_service(
+        legal_org, "legal_aid", name="Assistência jurídica", capacity_total=None, capacity_available=None
+    )
     Pathway.objects.create(country="BR", name="Child victims", child="yes", service_types=["shelter", "legal_aid"])
     case = make_case(manager, ngo, child=True, person=child_person(contacts=[{"kind": "phone", "value": CHILD_PHONE}]))
     give_consent(manager, case, ["Shelter", "Legal"])

@@ -258,10 +258,16 @@ def test_envelope_sealing_binds_the_header() -> None:
 
     def sealed(bundle_id: str) -> dict[str, Any]:
         content = bundles.seal(
-            payload={"x": 1}, bundle_id=bundle_id, sender_country="BR", receiver_country="UA", created_at=now,
-            expires_at=now + timedelta(days=1), signing_private=sender.signing_private,
-            signing_public=sender.signing_public, receiver_encryption_public=receiver.encryption_public,
-        )  # fmt: skip
+            payload={"x": 1},
+            bundle_id=bundle_id,
+            sender_country="BR",
+            receiver_country="UA",
+            created_at=now,
+            expires_at=now + timedelta(days=1),
+            signing_private=sender.signing_private,
+            signing_public=sender.signing_public,
+            receiver_encryption_public=receiver.encryption_public,
+        )
         return json.loads(content)
 
     first, second = sealed("a"), sealed("b")

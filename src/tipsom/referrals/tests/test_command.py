@@ -50,8 +50,17 @@ def test_peer_add_from_file_or_arguments(db: Any, tmp_path: Path) -> None:
     assert ExchangePeer.objects.get(country="UA").encryption_public == keys["encryption_public"]
     before = counts()
     with pytest.raises(CommandError, match="32 bytes in base64"):
-        _call("peer-add", "--country", "MD", "--name", "Moldova", "--signing-public", "abc", "--encryption-public",
-              keys["encryption_public"])  # fmt: skip
+        _call(
+            "peer-add",
+            "--country",
+            "MD",
+            "--name",
+            "Moldova",
+            "--signing-public",
+            "abc",
+            "--encryption-public",
+            keys["encryption_public"],
+        )
     with pytest.raises(CommandError, match="Missing: name"):
         _call("peer-add", "--country", "MD", "--signing-public", "abc", "--encryption-public", "x")
     path.write_text("{not json")
@@ -98,8 +107,13 @@ def test_tick_expires_late_referrals(db: Any) -> None:
 def _second(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tipsom.cli", *args],
-        env=env, input=stdin, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -121,11 +135,37 @@ def test_a_bundle_for_another_country_imports_on_a_second_database(db: Any, tmp_
     _ok(_second(env, "migrate", "--noinput"))
     ua_keys = tmp_path / "ua.json"
     ua_keys.write_text(_ok(_second(env, "referral", "keys", "--country", "UA", "--create")))
-    _ok(_second(env, "createorganization", "--name", "Kyiv Shelter", "--type", "NGO", "--country", "UA",
-                "--code", "kyiv-shelter"))  # fmt: skip
+    _ok(
+        _second(
+            env,
+            "createorganization",
+            "--name",
+            "Kyiv Shelter",
+            "--type",
+            "NGO",
+            "--country",
+            "UA",
+            "--code",
+            "kyiv-shelter",
+        )
+    )
     password = "correct horse battery staple\n"
-    _ok(_second(env, "createuser", "--username", "olha", "--full-name", "Olha Shevchenko", "--organization",
-                "kyiv-shelter", "--role", "case_manager", "--password-stdin", stdin=password))  # fmt: skip
+    _ok(
+        _second(
+            env,
+            "createuser",
+            "--username",
+            "olha",
+            "--full-name",
+            "Olha Shevchenko",
+            "--organization",
+            "kyiv-shelter",
+            "--role",
+            "case_manager",
+            "--password-stdin",
+            stdin=password,
+        )
+    )
 
     # Brazil's deployment (the test database) knows Ukraine's public keys; Ukraine's learns Brazil's.
     _call("keys", "--country", "BR", "--create")
@@ -138,9 +178,16 @@ def test_a_bundle_for_another_country_imports_on_a_second_database(db: Any, tmp_
     sender = make_user(organization, roles=("case_manager",))
     case = make_case(organization, sender)
     referral = referral_send(
-        actor=sender, case_id=case.pk, channel="abroad", service_type="shelter", recipient="Kyiv Shelter",
-        partner_country="UA", urgency="emergency", sections=["identity"], message="Arrives on flight PS 222.",
-    )  # fmt: skip
+        actor=sender,
+        case_id=case.pk,
+        channel="abroad",
+        service_type="shelter",
+        recipient="Kyiv Shelter",
+        partner_country="UA",
+        urgency="emergency",
+        sections=["identity"],
+        message="Arrives on flight PS 222.",
+    )
     bundle = tmp_path / "referral.tipsom-bundle"
     _call("export-bundle", str(referral.pk), "--to", "UA", "--user", sender.username, "--out", str(bundle))
 

@@ -270,8 +270,9 @@ def test_update_needs_a_fresh_version(client: Client, org: Organization) -> None
 def test_capacity_refused_over_total(client: Client, org: Organization) -> None:
     service = make_service(org, capacity_total=2, capacity_available=1)
     before = counts()
-    response = client.post(reverse("api:service-capacity", kwargs={"pk": service.pk}), {"available": 3},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        reverse("api:service-capacity", kwargs={"pk": service.pk}), {"available": 3}, content_type="application/json"
+    )
     assert response.status_code == 400 and "available" in response.json()["extra"]["fields"]
     assert counts() == before
 

@@ -107,8 +107,13 @@ def test_no_permission_sees_nothing(org: Any, directory: Any) -> None:
 # --- Pathway suggestions ----------------------------------------------------------------------------------------
 @pytest.fixture
 def pathways() -> None:
-    make_pathway(name="Foreign adults", child="no", foreign="yes",
-                 service_types=["interpretation", "consular", "return_reintegration"], priority=20)  # fmt: skip
+    make_pathway(
+        name="Foreign adults",
+        child="no",
+        foreign="yes",
+        service_types=["interpretation", "consular", "return_reintegration"],
+        priority=20,
+    )
     make_pathway(name="Child victims", child="yes", service_types=["child_protection", "shelter"], priority=10)
     make_pathway(name="Every victim", service_types=["psychosocial", "shelter"], priority=50)
     make_pathway(name="Sexual exploitation", exploitation_types=["SexualExploitation"], service_types=["medical"])
@@ -126,8 +131,10 @@ def test_child_gets_child_protection_first(org: Any, viewer: Any, pathways: None
     assert case.is_child
     full = make_service(org, name="CP full", service_type="child_protection", capacity_total=3, capacity_available=0)
     uncounted = make_service(org, name="CP uncounted", service_type="child_protection")
-    free = [make_service(org, name=f"CP free {n}", service_type="child_protection", capacity_total=3,
-                         capacity_available=1) for n in range(2)]  # fmt: skip
+    free = [
+        make_service(org, name=f"CP free {n}", service_type="child_protection", capacity_total=3, capacity_available=1)
+        for n in range(2)
+    ]
     make_service(org, name="CP adults", service_type="child_protection", age_min=18)
     make_service(org, name="CP boys", service_type="child_protection", sexes=["Masculine"])
     make_service(org, name="CP Rio", service_type="child_protection", regions=["BR-RJ"])
@@ -197,8 +204,16 @@ def test_service_warnings(org: Any) -> None:
     child = make_case(org, child=True, region="BR-SP")
     fine = make_service(org, sexes=["Feminine"], age_max=17, regions=["BR-SP"], capacity_total=2, capacity_available=1)
     assert service_warnings(fine, child) == []
-    wrong = make_service(org, sexes=["Masculine"], age_min=18, regions=["BR-RJ"], serves_tip=False,
-                         capacity_total=2, capacity_available=0, is_active=False)  # fmt: skip
+    wrong = make_service(
+        org,
+        sexes=["Masculine"],
+        age_min=18,
+        regions=["BR-RJ"],
+        serves_tip=False,
+        capacity_total=2,
+        capacity_available=0,
+        is_active=False,
+    )
     codes = service_warnings(wrong, child)
     assert codes == ["inactive", "no_places", "sex", "age", "case_type", "region"]
     assert warning_messages(codes) == [str(WARNING_MESSAGES[code]) for code in codes]

@@ -107,8 +107,10 @@ def test_create_refuses_bad_field(manager: Any, org: Any, field: str, value: Any
 
 
 def test_create_refuses_rules_across_fields(manager: Any, org: Any) -> None:
-    _refused(lambda: service_create(actor=manager, organization_id=org.pk, **{**GOOD, "age_min": 18, "age_max": 12}),
-             "age_max")  # fmt: skip
+    _refused(
+        lambda: service_create(actor=manager, organization_id=org.pk, **{**GOOD, "age_min": 18, "age_max": 12}),
+        "age_max",
+    )
     _refused(
         lambda: service_create(
             actor=manager, organization_id=org.pk, **{**GOOD, "capacity_total": 2, "capacity_available": 3}
@@ -116,10 +118,11 @@ def test_create_refuses_rules_across_fields(manager: Any, org: Any) -> None:
         "capacity_available",
     )
     _refused(
-        lambda: service_create(actor=manager, organization_id=org.pk, **{**GOOD, "serves_tip": False,
-                                                                          "serves_som": False}),
+        lambda: service_create(
+            actor=manager, organization_id=org.pk, **{**GOOD, "serves_tip": False, "serves_som": False}
+        ),
         "serves_tip",
-    )  # fmt: skip
+    )
     _refused(lambda: service_create(actor=manager, organization_id=org.pk, **GOOD, colour="red"), "colour")
 
 
@@ -166,8 +169,9 @@ def test_update_versions_and_audits(manager: Any, org: Any) -> None:
 
 def test_update_stale_version_is_409_and_writes_nothing(manager: Any, org: Any) -> None:
     service = make_service(org)
-    error = _refused(lambda: service_update(actor=manager, service_id=service.pk, version=0, name="Other"),
-                     code="conflict")  # fmt: skip
+    error = _refused(
+        lambda: service_update(actor=manager, service_id=service.pk, version=0, name="Other"), code="conflict"
+    )
     assert error.status_code == 409
     assert Service.objects.get(pk=service.pk).name == "Casa Abrigo"
 
@@ -175,8 +179,9 @@ def test_update_stale_version_is_409_and_writes_nothing(manager: Any, org: Any) 
 def test_update_checks_the_stored_values_too(manager: Any, org: Any) -> None:
     service = make_service(org, age_min=10, age_max=17, capacity_total=4, capacity_available=1)
     _refused(lambda: service_update(actor=manager, service_id=service.pk, version=1, age_min=18), "age_max")
-    _refused(lambda: service_update(actor=manager, service_id=service.pk, version=1, capacity_total=0),
-             "capacity_available")  # fmt: skip
+    _refused(
+        lambda: service_update(actor=manager, service_id=service.pk, version=1, capacity_total=0), "capacity_available"
+    )
     _refused(lambda: service_update(actor=manager, service_id=service.pk, version=1, regions=["AR-B"]), "regions")
 
 
@@ -204,8 +209,9 @@ def test_capacity_refusals(manager: Any, org: Any) -> None:
     _refused(lambda: service_capacity_set(actor=manager, service_id=service.pk, available=-1), "available")
     _refused(lambda: service_capacity_set(actor=manager, service_id=service.pk, available=None), "available")
     _refused(lambda: service_capacity_set(actor=manager, service_id=service.pk, available=1, total="x"), "total")
-    _refused(lambda: service_capacity_set(actor=manager, service_id=service.pk, available=3, version=7),
-             code="conflict")  # fmt: skip
+    _refused(
+        lambda: service_capacity_set(actor=manager, service_id=service.pk, available=3, version=7), code="conflict"
+    )
     uncounted = make_service(org)
     _refused(lambda: service_capacity_set(actor=manager, service_id=uncounted.pk, available=3), "total")
     assert Service.objects.get(pk=service.pk).capacity_available == 4
@@ -213,8 +219,9 @@ def test_capacity_refusals(manager: Any, org: Any) -> None:
 
 # --- Pathways -------------------------------------------------------------------------------------------------
 def test_pathway_create_update_deactivate(admin: Any) -> None:
-    pathway = pathway_create(actor=admin, name="Child victims", child="yes",
-                             service_types=["child_protection", "shelter"], priority=10)  # fmt: skip
+    pathway = pathway_create(
+        actor=admin, name="Child victims", child="yes", service_types=["child_protection", "shelter"], priority=10
+    )
     assert pathway.country == "BR" and pathway.service_types == ["child_protection", "shelter"]
     pathway = pathway_update(actor=admin, pathway_id=pathway.pk, version=1, is_active=False)
     assert not pathway.is_active and pathway.version == 2

@@ -25,8 +25,14 @@ SERVICE_NAME = "Casa Girassol"
 
 
 def _service(organization: Organization) -> Service:
-    return make_service(organization, name=SERVICE_NAME, regions=["BR-SP"], capacity_total=8, capacity_available=3,
-                        phone="+551199998888")  # fmt: skip
+    return make_service(
+        organization,
+        name=SERVICE_NAME,
+        regions=["BR-SP"],
+        capacity_total=8,
+        capacity_available=3,
+        phone="+551199998888",
+    )
 
 
 # --- Access: every URL, four kinds of user ------------------------------------------------------------------
@@ -224,8 +230,16 @@ def test_search_page_queries_do_not_grow(manager_client: Client, org: Organizati
 
 
 def test_list_a_service(manager_client: Client, org: Organization) -> None:
-    data = {"service_type": "shelter", "name": "Casa Nova", "sexes": ["Feminine"], "regions": ["BR-SP"],
-            "languages": ["pt"], "serves_tip": "on", "capacity_total": "4", "capacity_available": "4"}  # fmt: skip
+    data = {
+        "service_type": "shelter",
+        "name": "Casa Nova",
+        "sexes": ["Feminine"],
+        "regions": ["BR-SP"],
+        "languages": ["pt"],
+        "serves_tip": "on",
+        "capacity_total": "4",
+        "capacity_available": "4",
+    }
     response = manager_client.post(reverse("directory:create"), data)
     service = Service.objects.get(name="Casa Nova")
     assert response.status_code == 302
@@ -286,8 +300,14 @@ def test_capacity_refused_without_htmx_renders_the_page(manager_client: Client, 
 
 
 def test_pathway_add_and_edit(admin_client: Client) -> None:
-    data = {"name": "Foreign adults", "child": "no", "foreign": "yes", "service_types": "interpretation, consular",
-            "priority": "20", "is_active": "on"}  # fmt: skip
+    data = {
+        "name": "Foreign adults",
+        "child": "no",
+        "foreign": "yes",
+        "service_types": "interpretation, consular",
+        "priority": "20",
+        "is_active": "on",
+    }
     assert admin_client.post(reverse("directory:pathways"), data).status_code == 302
     pathway = Pathway.objects.get(name="Foreign adults")
     assert pathway.service_types == ["interpretation", "consular"] and pathway.country == "BR"

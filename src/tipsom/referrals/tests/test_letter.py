@@ -50,9 +50,14 @@ def test_emergency_override_is_stated(db: Any) -> None:
     world = make_world(channel="letter")
     case = make_case(world.br_org, world.sender, sections_consent=["Legal"])  # no consent for a shelter
     referral = referral_send(
-        actor=world.sender, case_id=case.pk, channel="letter", service_type="shelter", recipient="Casa",
-        sections=[], consent_override="She is in immediate danger tonight.",
-    )  # fmt: skip
+        actor=world.sender,
+        case_id=case.pk,
+        channel="letter",
+        service_type="shelter",
+        recipient="Casa",
+        sections=[],
+        consent_override="She is in immediate danger tonight.",
+    )
     text = _text(referral_letter(actor=world.sender, referral_id=referral.pk)[1])
     assert "emergency" in text and "agreed to this referral" not in text
 
@@ -81,9 +86,14 @@ class TestReferralLetter(AccessCase):
         user = make_user(organization, roles=("case_manager",))
         case = make_case(organization, user)
         return referral_send(
-            actor=user, case_id=case.pk, channel="letter", service_type="shelter", recipient="Casa Abrigo",
-            sections=["identity"], message="Hello",
-        )  # fmt: skip
+            actor=user,
+            case_id=case.pk,
+            channel="letter",
+            service_type="shelter",
+            recipient="Casa Abrigo",
+            sections=["identity"],
+            message="Hello",
+        )
 
     def url_kwargs(self, obj: Any) -> dict[str, Any]:
         return {"pk": obj.pk}

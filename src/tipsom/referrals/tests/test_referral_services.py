@@ -240,8 +240,11 @@ def test_letter_needs_a_recipient(world: World) -> None:
     assert "service_type" in error.extra["fields"]
     referral = send(world, channel="letter", service_type="shelter", recipient="Casa Abrigo, Cuiabá")
     assert (referral.channel, referral.recipient, referral.service_id, referral.to_organization_id) == (
-        "letter", "Casa Abrigo, Cuiabá", None, None,
-    )  # fmt: skip
+        "letter",
+        "Casa Abrigo, Cuiabá",
+        None,
+        None,
+    )
     assert audit_actions(referral) == ["referral.send"]
     assert not notified(world.receiver)
 
@@ -284,15 +287,21 @@ def test_accept_start_complete(world: World) -> None:
     assert referral.state == State.IN_PROGRESS and referral.started_at is not None
     assert notified(world.manager, "referral_started")
     referral = referral_complete(
-        actor=world.receiver, referral_id=referral.pk, outcome="completed", notes="Stayed 3 weeks",
+        actor=world.receiver,
+        referral_id=referral.pk,
+        outcome="completed",
+        notes="Stayed 3 weeks",
         version=referral.version,
-    )  # fmt: skip
+    )
     assert referral.state == State.COMPLETED and referral.ended_at is not None
     delivery = ServiceDelivery.objects.get(case=world.case)
     assert referral.delivery == delivery
     assert (delivery.support_type, delivery.provider_id, delivery.outcome, delivery.notes) == (
-        "Shelter", world.provider.pk, "completed", "Stayed 3 weeks",
-    )  # fmt: skip
+        "Shelter",
+        world.provider.pk,
+        "completed",
+        "Stayed 3 weeks",
+    )
     assert delivery.delivered_on == timezone.localdate()
     assert notified(world.manager, "referral_completed")
     # The case gained a service: its version moved on, so a form opened on it before is stale.
@@ -324,17 +333,21 @@ def test_complete_validates_its_fields(world: World) -> None:
     referral_accept(actor=world.receiver, referral_id=referral.pk)
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     error = refused(
-        lambda: referral_complete(actor=world.receiver, referral_id=referral.pk, outcome="great",
-                                  delivered_on=tomorrow),
-        "invalid", 400,
-    )  # fmt: skip
+        lambda: referral_complete(
+            actor=world.receiver, referral_id=referral.pk, outcome="great", delivered_on=tomorrow
+        ),
+        "invalid",
+        400,
+    )
     assert {"outcome", "delivered_on"} <= set(error.extra["fields"])
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     error = refused(
-        lambda: referral_complete(actor=world.receiver, referral_id=referral.pk, outcome="completed",
-                                  delivered_on=yesterday),
-        "invalid", 400,
-    )  # fmt: skip
+        lambda: referral_complete(
+            actor=world.receiver, referral_id=referral.pk, outcome="completed", delivered_on=yesterday
+        ),
+        "invalid",
+        400,
+    )
     assert "delivered_on" in error.extra["fields"]
 
 
@@ -358,8 +371,9 @@ def test_childs_return_waits_for_the_child_track(db: Any) -> None:
     referral_accept(actor=world.receiver, referral_id=referral.pk)
     error = refused(
         lambda: referral_complete(actor=world.receiver, referral_id=referral.pk, outcome="completed"),
-        "child_steps_incomplete", 400,
-    )  # fmt: skip
+        "child_steps_incomplete",
+        400,
+    )
     assert error.extra["problems"]
     assert Referral.objects.get(pk=referral.pk).state == State.ACCEPTED
     # A return that did not happen is recorded.
@@ -370,8 +384,11 @@ def test_childs_return_waits_for_the_child_track(db: Any) -> None:
 def test_decline_needs_a_reason(world: World) -> None:
     referral = send(world)
     for reason in ("", "  ", "no"):
-        error = refused(lambda reason=reason: referral_decline(actor=world.receiver, referral_id=referral.pk,
-                                                               reason=reason), "invalid", 400)  # fmt: skip
+        error = refused(
+            lambda reason=reason: referral_decline(actor=world.receiver, referral_id=referral.pk, reason=reason),
+            "invalid",
+            400,
+        )
         assert "reason" in error.extra["fields"]
     referral = referral_decline(actor=world.receiver, referral_id=referral.pk, reason="No beds this month")
     assert referral.state == State.DECLINED and referral.decline_reason == "No beds this month"
@@ -394,10 +411,12 @@ def test_revoke_by_the_sender_needs_a_reason(world: World) -> None:
 def test_sender_cannot_answer_and_receiver_cannot_revoke(world: World) -> None:
     referral = send(world)
     refused(lambda: referral_accept(actor=world.manager, referral_id=referral.pk), "not_receiver", 403)
-    refused(lambda: referral_decline(actor=world.manager, referral_id=referral.pk, reason="No idea"),
-            "not_receiver", 403)  # fmt: skip
-    refused(lambda: referral_revoke(actor=world.receiver, referral_id=referral.pk, reason="Not ours"),
-            "not_sender", 403)  # fmt: skip
+    refused(
+        lambda: referral_decline(actor=world.manager, referral_id=referral.pk, reason="No idea"), "not_receiver", 403
+    )
+    refused(
+        lambda: referral_revoke(actor=world.receiver, referral_id=referral.pk, reason="Not ours"), "not_sender", 403
+    )
 
 
 def test_stranger_gets_not_found(world: World) -> None:
@@ -406,8 +425,11 @@ def test_stranger_gets_not_found(world: World) -> None:
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
     for actor in (stranger, coordinator):
         refused(lambda actor=actor: referral_accept(actor=actor, referral_id=referral.pk), "not_found", 404)
-        refused(lambda actor=actor: referral_revoke(actor=actor, referral_id=referral.pk, reason="Because"),
-                "not_found", 404)  # fmt: skip
+        refused(
+            lambda actor=actor: referral_revoke(actor=actor, referral_id=referral.pk, reason="Because"),
+            "not_found",
+            404,
+        )
     refused(lambda: referral_accept(actor=world.receiver, referral_id="nope"), "not_found", 404)
 
 
@@ -417,8 +439,11 @@ def test_stale_version_is_refused(world: World) -> None:
     assert error.extra["current_version"] == 1
     accepted = referral_accept(actor=world.receiver, referral_id=referral.pk, version=1)
     refused(lambda: referral_start(actor=world.receiver, referral_id=referral.pk, version=1), "conflict", 409)
-    refused(lambda: referral_revoke(actor=world.manager, referral_id=referral.pk, reason="Moved", version=1),
-            "conflict", 409)  # fmt: skip
+    refused(
+        lambda: referral_revoke(actor=world.manager, referral_id=referral.pk, reason="Moved", version=1),
+        "conflict",
+        409,
+    )
     referral_start(actor=world.receiver, referral_id=referral.pk, version=accepted.version)
 
 
@@ -513,8 +538,9 @@ def test_receiver_sees_only_the_shared_sections_while_live(world: World) -> None
     referral_shared_open(actor=world.receiver, referral_id=referral.pk, via="api")
     events = AuditEvent.objects.filter(action="referral.access", object_id=str(referral.pk)).order_by("sequence")
     assert [(e.actor_id, e.changes["via"], e.organization_id) for e in events] == [
-        (world.receiver.pk, "web", world.home.pk), (world.receiver.pk, "api", world.home.pk),
-    ]  # fmt: skip
+        (world.receiver.pk, "web", world.home.pk),
+        (world.receiver.pk, "api", world.home.pk),
+    ]
     assert all(e.changes["sections"] == ["profile", "identity"] for e in events)
 
 

@@ -51,14 +51,23 @@ class TestStatsApiAccess(AccessCase):
 
 
 # --- A small world of referrals --------------------------------------------------------------------------------
-def _referral(case: Any, service: Any, *, state: str, sent: Any, answer_hours: float | None = None,
-              overdue: bool = False) -> Referral:  # fmt: skip
+def _referral(
+    case: Any, service: Any, *, state: str, sent: Any, answer_hours: float | None = None, overdue: bool = False
+) -> Referral:
     responded = sent + timedelta(hours=answer_hours) if answer_hours is not None else None
     return Referral.objects.create(
-        case=case, from_organization=case.owner_organization, to_organization=service.organization,
-        service=service, service_type=service.service_type, country=case.country, state=state,
-        sent_at=sent, due_at=sent + timedelta(hours=24), responded_at=responded, overdue=overdue,
-    )  # fmt: skip
+        case=case,
+        from_organization=case.owner_organization,
+        to_organization=service.organization,
+        service=service,
+        service_type=service.service_type,
+        country=case.country,
+        state=state,
+        sent_at=sent,
+        due_at=sent + timedelta(hours=24),
+        responded_at=responded,
+        overdue=overdue,
+    )
 
 
 @pytest.fixture
@@ -78,9 +87,15 @@ def world() -> dict[str, Any]:
     sent = timezone.now() - timedelta(days=10)
     # BR-SP, shelter: answered in 1..8 hours (6 accepted or later, 2 declined), 2 expired (overdue), 2 waiting.
     answered = [
-        (State.ACCEPTED, 1), (State.IN_PROGRESS, 2), (State.COMPLETED, 3), (State.COMPLETED, 4),
-        (State.DECLINED, 5), (State.DECLINED, 6), (State.REVOKED, 7), (State.ACCEPTED, 8),
-    ]  # fmt: skip
+        (State.ACCEPTED, 1),
+        (State.IN_PROGRESS, 2),
+        (State.COMPLETED, 3),
+        (State.COMPLETED, 4),
+        (State.DECLINED, 5),
+        (State.DECLINED, 6),
+        (State.REVOKED, 7),
+        (State.ACCEPTED, 8),
+    ]
     for state, hours in answered:
         _referral(case_sp, shelter, state=state, sent=sent, answer_hours=hours, overdue=hours == 8)
     for _n in range(2):
@@ -95,9 +110,16 @@ def world() -> dict[str, Any]:
     _referral(case_sp, shelter, state=State.COMPLETED, sent=timezone.now() - timedelta(days=550), answer_hours=1)
     coordinator = make_user(make_organization(COUNTRY), roles=("national_coordinator",))
     return {
-        "ngo": ngo, "police": police, "provider": provider, "clinic": clinic, "ngo_manager": ngo_manager,
-        "police_identifier": police_identifier, "coordinator": coordinator, "shelter": shelter, "medical": medical,
-    }  # fmt: skip
+        "ngo": ngo,
+        "police": police,
+        "provider": provider,
+        "clinic": clinic,
+        "ngo_manager": ngo_manager,
+        "police_identifier": police_identifier,
+        "coordinator": coordinator,
+        "shelter": shelter,
+        "medical": medical,
+    }
 
 
 def _by_key(rows: list[StatsRow]) -> dict[str, StatsRow]:
@@ -157,8 +179,19 @@ def test_region_breakdown_withholds_small_cells_from_national_viewers(world):
 
 
 def test_region_cell_below_threshold_withholds_the_answer_triple():
-    row = StatsRow(key="BR-SP", label="São Paulo", total=12, answered=8, accepted=6, declined=2, completed=2,
-                   expired=2, overdue=3, median_hours=4.5, p90_hours=7.3)  # fmt: skip
+    row = StatsRow(
+        key="BR-SP",
+        label="São Paulo",
+        total=12,
+        answered=8,
+        accepted=6,
+        declined=2,
+        completed=2,
+        expired=2,
+        overdue=3,
+        median_hours=4.5,
+        p90_hours=7.3,
+    )
     withheld = suppress_small(row)
     # declined=2 is small: answered and accepted would give it back (8 - 6), so all three go.
     assert withheld.declined is None and withheld.accepted is None and withheld.answered is None
@@ -166,8 +199,19 @@ def test_region_cell_below_threshold_withholds_the_answer_triple():
     assert set(withheld.suppressed) == {"answered", "accepted", "declined", "completed", "expired", "overdue"}
     assert withheld.total == 12  # not small
     assert withheld.overdue_share is None  # overdue=3 is withheld
-    big = StatsRow(key="x", label="x", total=50, answered=20, accepted=15, declined=5, completed=5, expired=5,
-                   overdue=SMALL_CELL, median_hours=1.0, p90_hours=2.0)  # fmt: skip
+    big = StatsRow(
+        key="x",
+        label="x",
+        total=50,
+        answered=20,
+        accepted=15,
+        declined=5,
+        completed=5,
+        expired=5,
+        overdue=SMALL_CELL,
+        median_hours=1.0,
+        p90_hours=2.0,
+    )
     assert suppress_small(big) == big
 
 
@@ -192,8 +236,7 @@ def test_filters_narrow_the_count(world):
     medical = StatsFilters.default()
     medical = StatsFilters(date_from=medical.date_from, date_to=medical.date_to, service_type="medical")
     assert referral_stats(user=world["coordinator"], filters=medical).summary.total == 5
-    to_clinic = StatsFilters(date_from=medical.date_from, date_to=medical.date_to,
-                             organization_id=world["provider"].pk)  # fmt: skip
+    to_clinic = StatsFilters(date_from=medical.date_from, date_to=medical.date_to, organization_id=world["provider"].pk)
     assert referral_stats(user=world["coordinator"], filters=to_clinic).summary.total == 10
 
 

@@ -57,7 +57,8 @@ def test_a_decline_reason_and_a_transfer_reason_follow_the_rule(world: World) ->
     other = make_organization("BR")
     make_user(other, roles=("case_manager",))
     with pytest.raises(ApplicationError) as raised:
-        transfer_request(actor=world.manager, case_id=world.case.pk, to_organization_id=other.pk,
-                         reason="Moving \u2067to São Paulo")  # fmt: skip
+        transfer_request(
+            actor=world.manager, case_id=world.case.pk, to_organization_id=other.pk, reason="Moving \u2067to São Paulo"
+        )
     assert "reason" in raised.value.extra["fields"]
     assert snapshot() == before

@@ -122,9 +122,13 @@ def test_a_decision_waiting_for_a_supervisor_is_settled_first(world: World) -> N
 
     transfer = request(world)
     decision = case_decide_status(
-        actor=world.manager, case_id=world.case.pk, status="ActualVictimOfTrafficking",
-        decided_on=world.case.identified_on, deciding_organization_type="NGO", basis="Interview and documents",
-    )  # fmt: skip
+        actor=world.manager,
+        case_id=world.case.pk,
+        status="ActualVictimOfTrafficking",
+        decided_on=world.case.identified_on,
+        deciding_organization_type="NGO",
+        basis="Interview and documents",
+    )
     refused(lambda: transfer_accept(actor=world.receiver, transfer_id=transfer.pk), "approval_pending", 409)
     transfer_cancel(actor=world.manager, transfer_id=transfer.pk)
     refused(lambda: request(world), "approval_pending", 409)
@@ -136,10 +140,16 @@ def test_the_old_owners_open_tasks_wait_for_the_new_owner(world: World) -> None:
     from tipsom.cases.models import Task
     from tipsom.cases.services import task_add, task_complete
 
-    mine = task_add(actor=world.manager, case_id=world.case.pk, title="Call back", due_on="2030-01-01",
-                    assigned_to_id=world.manager.pk)  # fmt: skip
-    done = task_add(actor=world.manager, case_id=world.case.pk, title="Intake", due_on="2030-01-01",
-                    assigned_to_id=world.manager.pk)  # fmt: skip
+    mine = task_add(
+        actor=world.manager,
+        case_id=world.case.pk,
+        title="Call back",
+        due_on="2030-01-01",
+        assigned_to_id=world.manager.pk,
+    )
+    done = task_add(
+        actor=world.manager, case_id=world.case.pk, title="Intake", due_on="2030-01-01", assigned_to_id=world.manager.pk
+    )
     task_complete(actor=world.manager, task_id=done.pk)
     transfer = transfer_accept(actor=world.receiver, transfer_id=request(world).pk)
     assert Task.objects.get(pk=mine.pk).assigned_to_id is None
@@ -206,8 +216,7 @@ def test_open_referrals_go_with_the_case(world: World) -> None:
     # The old owner no longer sees the open referral; the new owner follows it and hears its answer.
     with pytest.raises(NotFound):
         access_referral_by_id(world.manager, shelter.pk)
-    refused(lambda: referral_revoke(actor=world.manager, referral_id=shelter.pk, reason="Not ours"),
-            "not_found", 404)  # fmt: skip
+    refused(lambda: referral_revoke(actor=world.manager, referral_id=shelter.pk, reason="Not ours"), "not_found", 404)
     referral_accept(actor=world.receiver, referral_id=shelter.pk)
     assert notified(taker, "referral_accepted") and not notified(world.manager, "referral_accepted")
     assert referral_revoke(actor=taker, referral_id=shelter.pk, reason="She left").state == "revoked"
@@ -239,8 +248,9 @@ def test_partner_on_the_case_keeps_its_place_unless_it_takes_over(world: World) 
 
 def test_decline_needs_a_response(world: World) -> None:
     transfer = request(world)
-    error = refused(lambda: transfer_decline(actor=world.receiver, transfer_id=transfer.pk, response=""),
-                    "invalid", 400)  # fmt: skip
+    error = refused(
+        lambda: transfer_decline(actor=world.receiver, transfer_id=transfer.pk, response=""), "invalid", 400
+    )
     assert "response" in error.extra["fields"]
     transfer = transfer_decline(actor=world.receiver, transfer_id=transfer.pk, response="We are full")
     assert transfer.status == Transfer.Status.DECLINED and transfer.response == "We are full"
@@ -252,8 +262,9 @@ def test_decline_needs_a_response(world: World) -> None:
 def test_only_the_receiver_answers_and_only_the_sender_cancels(world: World) -> None:
     transfer = request(world)
     refused(lambda: transfer_accept(actor=world.manager, transfer_id=transfer.pk), "not_receiver", 403)
-    refused(lambda: transfer_decline(actor=world.supervisor, transfer_id=transfer.pk, response="No"),
-            "not_receiver", 403)  # fmt: skip
+    refused(
+        lambda: transfer_decline(actor=world.supervisor, transfer_id=transfer.pk, response="No"), "not_receiver", 403
+    )
     refused(lambda: transfer_cancel(actor=world.receiver, transfer_id=transfer.pk), "not_sender", 403)
     stranger = make_user(make_organization("BR"), roles=("case_manager",))
     refused(lambda: transfer_accept(actor=stranger, transfer_id=transfer.pk), "not_found", 404)

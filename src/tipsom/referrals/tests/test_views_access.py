@@ -30,8 +30,9 @@ def referral_from(organization: Any) -> Referral:
     """A referral `organization` sent (its case) to a shelter of another organization of the country."""
     case = case_of(organization)
     service = make_service(make_organization(organization.country))
-    return referral_send(actor=case.created_by, case_id=case.pk, service_id=service.pk, sections=["identity"],
-                         message=SENDER_ONLY)  # fmt: skip
+    return referral_send(
+        actor=case.created_by, case_id=case.pk, service_id=service.pk, sections=["identity"], message=SENDER_ONLY
+    )
 
 
 def referral_to(organization: Any, *, accepted: bool = False) -> Referral:
@@ -53,8 +54,9 @@ def transfer_from(organization: Any) -> Transfer:
 
 def transfer_to(organization: Any) -> Transfer:
     case = case_of(make_organization(organization.country))
-    return transfer_request(actor=case.created_by, case_id=case.pk, to_organization_id=organization.pk,
-                            reason="Moving city")  # fmt: skip
+    return transfer_request(
+        actor=case.created_by, case_id=case.pk, to_organization_id=organization.pk, reason="Moving city"
+    )
 
 
 class PkAccess(AccessCase):

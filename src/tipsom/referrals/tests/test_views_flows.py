@@ -176,8 +176,9 @@ def test_send_by_letter_and_bad_input(world: Any) -> None:
     before = snapshot()
     bad = post_send(world, channel="letter", service="", service_type="", recipient="")
     assert bad.status_code == 400 and snapshot() == before
-    done = post_send(world, channel="letter", service="", service_type="legal_aid",
-                     recipient="Defensoria Pública de Cuiabá")  # fmt: skip
+    done = post_send(
+        world, channel="letter", service="", service_type="legal_aid", recipient="Defensoria Pública de Cuiabá"
+    )
     assert done.status_code == 302
     referral = Referral.objects.get(case=world.case)
     assert referral.channel == "letter" and referral.to_organization_id is None
@@ -236,9 +237,13 @@ def test_complete_records_the_outcome_and_ends_access(world: Any) -> None:
     receiver = client_for(world.receiver)
     response = receiver.post(
         f"/referrals/{referral.pk}/complete/",
-        {"version": referral.version, "outcome": "completed", "delivered_on": timezone.localdate().isoformat(),
-         "notes": "Stayed three weeks."},
-    )  # fmt: skip
+        {
+            "version": referral.version,
+            "outcome": "completed",
+            "delivered_on": timezone.localdate().isoformat(),
+            "notes": "Stayed three weeks.",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/referrals/"
     assert receiver.get(f"/referrals/{referral.pk}/").status_code == 404
     sender_page = client_for(world.manager).get(f"/referrals/{referral.pk}/").content.decode()
