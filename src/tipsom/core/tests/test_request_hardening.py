@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -89,9 +90,12 @@ def test_json_loads_refuses_deep_nesting_as_a_value_error() -> None:
     assert json_loads('{"a": [1, {"b": 2}]}') == {"a": [1, {"b": 2}]}
 
 
-def test_a_deeply_nested_referral_bundle_is_refused_with_a_message() -> None:
+def test_a_deeply_nested_referral_bundle_is_refused_with_a_message(admin_client: Client) -> None:
     with pytest.raises(ApplicationError, match="not JSON text"):
         bundles.parse(DEEP.encode())
+    upload = SimpleUploadedFile("deep.tipsom-bundle", DEEP.encode(), content_type="application/octet-stream")
+    response = admin_client.post(reverse("referrals:bundle_import"), {"bundle": upload})
+    assert response.status_code == 400 and "not JSON text" in response.content.decode()
 
 
 # --- integers too large for the database --------------------------------------------------------------------
@@ -108,6 +112,12 @@ def test_web_list_filters_out_of_range_are_a_form_error(admin_client: Client, pa
     response = admin_client.get(path, {"organization": value})
     assert response.status_code == 400
     assert response.context["filter"].form.errors["organization"]
+
+
+@pytest.mark.parametrize("value", TOO_LARGE)
+def test_web_referral_statistics_refuse_an_out_of_range_organization(admin_client: Client, value: int) -> None:
+    response = admin_client.get(reverse("referrals:stats"), {"organization": value})
+    assert response.status_code == 400 and response.context["form"].errors["organization"]
 
 
 def test_the_largest_id_the_database_holds_is_a_valid_filter_that_finds_nothing(admin_client: Client) -> None:
