@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import (
     ACTUAL_VICTIM,
@@ -329,7 +330,9 @@ def _case_parts(errors: check.Errors, record: CaseImport, case: Case, person: Pe
 
 
 @transaction.atomic
-def cases_bulk_import(*, actor: Any, records: Sequence[CaseImport], note: dict[str, Any] | None = None) -> list[Case]:
+def cases_bulk_import(
+    *, actor: User | None, records: Sequence[CaseImport], note: dict[str, Any] | None = None
+) -> list[Case]:
     """Register many cases, each with its person and what was done on it, checked as case_register and the
     services of each part check them; nothing is written unless every record is valid (the error names each bad
     field as `<record>.<part>.<field>`). Case numbers follow the order of `records`. One `case.bulk_import` audit
@@ -399,7 +402,7 @@ def cases_bulk_import(*, actor: Any, records: Sequence[CaseImport], note: dict[s
 
 @transaction.atomic
 def case_work_bulk_add(
-    *, actor: Any, records: Sequence[CaseWorkImport], note: dict[str, Any] | None = None
+    *, actor: User | None, records: Sequence[CaseWorkImport], note: dict[str, Any] | None = None
 ) -> list[CaseWorkRows]:
     """Add consents and services delivered to many open cases, checked as consent_record and service_add check
     them (a consent dated before the one in force is refused, a child's return needs the child track complete);

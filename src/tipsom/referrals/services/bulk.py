@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record
 from tipsom.cases.models import Case
 from tipsom.cases.services import CaseWorkImport, case_work_bulk_add, consent_require
@@ -117,7 +118,7 @@ def _referral(
 
 @transaction.atomic
 def referrals_bulk_import(
-    *, actor: Any, records: Sequence[ReferralImport], note: dict[str, Any] | None = None
+    *, actor: User | None, records: Sequence[ReferralImport], note: dict[str, Any] | None = None
 ) -> list[Referral]:
     """Write many referrals of existing cases, each checked as referral_send checks it; nothing is written unless
     every one is valid (the error names each bad field as `<record>.<field>`). A completed referral's service
