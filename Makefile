@@ -32,6 +32,7 @@ lint: setup
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
 	$(BIN)/lint-imports
+	$(BIN)/mypy src
 	$(BIN)/tipsom makemigrations --check --dry-run
 	$(BIN)/tipsom check
 
