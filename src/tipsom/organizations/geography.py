@@ -37,7 +37,14 @@ def country_name(code: str) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((code, country_name(code)) for code in _country_codes()), key=lambda pair: pair[1])
+    """Every country by its name in the active language: sorted once per language (a case page asks twice)."""
+    return list(_country_choices((get_language() or "en").split("-")[0]))
+
+
+@cache
+def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    names = _translator("iso3166-1", language)
+    return tuple(sorted(((code, names.gettext(name)) for code, name in _country_codes().items()), key=lambda p: p[1]))
 
 
 def is_region(country: str, code: str) -> bool:
