@@ -25,13 +25,19 @@ from tipsom.cases.models import (
     TraffickingEvent,
 )
 from tipsom.cases.services.case import STALE, access_case, case_touch, child_steps_error, earliest_birth, require_open
-from tipsom.cases.services.parts import assessment_row, consent_row, event_row, plan_item_row
+from tipsom.cases.services.parts import (
+    RETURN_SERVICE,
+    assessment_row,
+    consent_row,
+    event_row,
+    plan_item_row,
+    service_row,
+    task_row,
+)
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id
 from tipsom.organizations.models import Organization
-
-RETURN_SERVICE = "Return"
 
 
 def _open_case(actor: User, case_id: Any, version: int | None) -> Case:
@@ -234,41 +240,18 @@ def service_add(
     """A service delivered. A child's return needs the child track complete and the family found."""
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
-    support_type = check.code(errors, "support_type", "spl_Type", support_type)
-    delivered = check.a_date(
-        errors,
-        "delivered_on",
-        delivered_on,
-        not_before=case.identified_on,
-        not_before_message=_("A service cannot be dated before the identification."),
-    )
     provider = Organization.objects.filter(pk=check.pk_of(provider_id), country=case.country, is_active=True).first()
-    if provider is None:
-        errors["provider"] = _("Choose an organization of this country.")
-    outcome = check.choice(errors, "outcome", ServiceDelivery.Outcome, outcome)
-    notes = check.text(errors, "notes", notes)
+    data = {"support_type": support_type, "delivered_on": delivered_on, "provider": provider, "outcome": outcome}
+    service = service_row(errors, {**data, "notes": notes}, case, actor)
     errors.raise_if_any()
-    assert delivered is not None and provider is not None  # refused above otherwise
-    if support_type == RETURN_SERVICE:
+    if service.support_type == RETURN_SERVICE:
         error = child_steps_error(case, _("A child cannot be returned yet: %(problems)s"), for_return=True)
         if error is not None:
             raise error
-    service = ServiceDelivery.objects.create(
-        case=case,
-        created_by=actor,
-        support_type=support_type,
-        delivered_on=delivered,
-        provider=provider,
-        outcome=outcome,
-        notes=notes,
-    )
+    service.save()
     case_touch(case)
-    _audit(
-        actor,
-        "case.service_add",
-        case,
-        {"service": service.pk, "support_type": support_type, "provider": provider.pk, "outcome": outcome},
-    )
+    changes = {"service": service.pk, "support_type": service.support_type, "provider": service.provider_id}
+    _audit(actor, "case.service_add", case, {**changes, "outcome": service.outcome})
     return service
 
 
@@ -281,21 +264,17 @@ def task_add(
 ) -> Task:
     case = _open_case(actor, case_id, version)
     errors = check.Errors()
-    title = check.line(errors, "title", title, required=True)
-    due = check.future_date(errors, "due_on", due_on, required=True)
+    allowed = {case.owner_organization_id, *case.organizations.values_list("organization_id", flat=True)}
     assignee = None
     if assigned_to_id not in (None, ""):
-        allowed = {case.owner_organization_id, *case.organizations.values_list("organization_id", flat=True)}
-        assignee = User.objects.filter(
-            pk=check.pk_of(assigned_to_id), organization_id__in=allowed, is_active=True
-        ).first()
+        assignee = User.objects.filter(pk=check.pk_of(assigned_to_id)).first()
         if assignee is None:
             errors["assigned_to"] = _("Assign the task to an active user of an organization on the case.")
+    task = task_row(errors, {"title": title, "due_on": due_on, "assigned_to": assignee}, case, actor, allowed)
     errors.raise_if_any()
-    assert due is not None  # refused above otherwise
-    task = Task.objects.create(case=case, created_by=actor, title=title, due_on=due, assigned_to=assignee)
+    task.save()
     case_touch(case)
-    _audit(actor, "case.task_add", case, {"task": task.pk, "due_on": due.isoformat()})
+    _audit(actor, "case.task_add", case, {"task": task.pk, "due_on": task.due_on.isoformat()})
     return task
 
 
