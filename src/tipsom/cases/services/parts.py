@@ -1,8 +1,8 @@
 """The rows of a case's parts (events, consents, services delivered, assessments, plan items, tasks, the child
 track's updates, approvals), each checked, unsaved: one set of rules for the one-by-one services (consent_record,
-event_add, assessment_add and plan_item_add save the row they get from here) and the bulk imports
-(cases_bulk_import and case_work_bulk_add write them in bulk). Each takes the Errors to add problems to and returns
-the row (or, for the child track, changes the track in place)."""
+event_add, assessment_add, plan_item_add, service_add and task_add save the row they get from here) and the bulk
+imports (cases_bulk_import and case_work_bulk_add write them in bulk). Each takes the Errors to add problems to and
+returns the row (or, for the child track, changes the track in place; child_update still has its own checks)."""
 
 from __future__ import annotations
 
