@@ -188,6 +188,8 @@ class Client:
                 self.connection.request("GET", path, headers=self.headers)
                 response = self.connection.getresponse()
                 body = response.read()
+                if "Cookie" in self.headers:
+                    self._keep_cookies(response.msg.get_all("Set-Cookie") or [])
                 if response.getheader("Connection", "").lower() == "close":
                     self.connection.close()
                     self.connection = None
@@ -198,6 +200,14 @@ class Client:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+    def _keep_cookies(self, set_cookies: list[str]) -> None:
+        """A browser sends back the cookies it is given (the CSRF cookie a page sets): so does a session client."""
+        jar = dict(part.split("=", 1) for part in self.headers["Cookie"].split("; "))
+        for header in set_cookies:
+            name, _, value = header.split(";", 1)[0].partition("=")
+            jar[name.strip()] = value.strip()
+        self.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in jar.items())
 
 
 class Server:
