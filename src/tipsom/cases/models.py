@@ -5,7 +5,7 @@ Coded fields hold HTCDS codes (tipsom.core.codes); free text that may name peopl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -494,10 +494,10 @@ class AppendOnlyError(RuntimeError):
 
 
 class JournalEntryQuerySet(RestrictedQuerySet["JournalEntry"]):
-    def update(self, **kwargs):  # noqa: ANN003, ANN201
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("journal entries are never changed")
 
-    def delete(self):  # noqa: ANN201
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("journal entries are never deleted")
 
 
@@ -516,12 +516,12 @@ class JournalEntry(CaseRecord):
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal")
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("journal entries are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("journal entries are never deleted")
 
 
