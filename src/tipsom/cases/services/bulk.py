@@ -356,6 +356,9 @@ def cases_bulk_import(
             if name not in record.case:
                 errors[name] = _("This field is required.")
         organization = record.organization
+        owner = record.created_by
+        if owner is None or owner.organization_id != organization.pk or not owner.is_active:
+            errors["case_owner"] = _("The case owner must be an active user of the case's organization.")
         fields = case_fields_validate(record.case, errors, country=organization.country, person=person)
         identified = fields.get("identified_on")
         case = Case(

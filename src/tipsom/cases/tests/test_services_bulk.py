@@ -182,6 +182,18 @@ def test_a_bad_record_is_refused_by_field_and_nothing_is_written(home_org, ident
 
 
 @pytest.mark.django_db
+def test_the_case_owner_is_an_active_user_of_the_organization(home_org, cp_officer, identifier, case_data):
+    identifier.is_active = False
+    identifier.save()
+    for owner in (cp_officer, identifier):
+        record = CaseImport(organization=home_org, created_by=owner, person=_adult(), case=case_data)
+        with pytest.raises(ApplicationError) as caught:
+            cases_bulk_import(actor=None, records=[record])
+        assert "0.case_owner" in caught.value.extra["fields"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_childs_case_cannot_close_with_the_child_track_incomplete(
     home_org, identifier, supervisor, child_person, case_data
 ):
