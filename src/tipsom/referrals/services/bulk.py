@@ -87,6 +87,11 @@ def _referral(
     known = [moment for moment in times if moment is not None]
     if known != sorted(known) or known[-1] > timezone.now():
         errors["sent_at"] = _("The steps of a referral follow each other, and none is in the future.")
+    sender, receiver = item.created_by, item.responded_by
+    if sender is None or sender.organization_id != case.owner_organization_id or not sender.is_active:
+        errors["created_by"] = _("The sender must be an active user of the case's organization.")
+    if receiver is not None and receiver.organization_id != service.organization_id:
+        errors["responded_by"] = _("The answer comes from a user of the service's organization.")
     if state == State.COMPLETED and not (item.outcome and item.ended_at):
         errors["outcome"] = _("A completed referral gives its outcome and when it ended.")
     return Referral(

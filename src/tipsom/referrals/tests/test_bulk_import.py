@@ -90,9 +90,13 @@ def _other_service(world: World) -> Any:
         ({"state": State.COMPLETED}, "1.outcome"),
         ({"message": "Look \u202e here"}, "1.message"),
         ({"sent_at": timezone.now() + timedelta(days=1)}, "1.sent_at"),
+        ({"created_by": None}, "1.created_by"),
+        ({"state": State.ACCEPTED, "responded_at": timezone.now(), "responded_by": "manager"}, "1.responded_by"),
     ],
 )
 def test_a_bad_referral_is_refused_by_field_and_nothing_is_written(world: World, fields: Any, error: str) -> None:
+    if fields.get("responded_by") == "manager":  # the sender's colleague, not the receiver
+        fields = {**fields, "responded_by": world.manager}
     before = snapshot()
     with pytest.raises(ApplicationError) as caught:
         referrals_bulk_import(actor=None, records=[_record(world), _record(world, **fields)])
