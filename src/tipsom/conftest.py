@@ -12,6 +12,7 @@ from django.utils import translation
 
 from tipsom.accounts.testing import make_user
 from tipsom.core import crypto
+from tipsom.core.api.throttling import rate_counters_clear
 from tipsom.organizations.testing import make_organization
 
 
@@ -46,8 +47,9 @@ def _seeded_roles(request: pytest.FixtureRequest) -> None:
 
     if not Role.objects.exists():
         sync_seeded_roles(apps)
-    # Throttle and sign-in counters live in a database table that a transactional test's flush leaves alone.
+    # Throttle and sign-in counters live in database tables that a transactional test's flush leaves alone.
     caches[settings.TIPSOM_SHARED_CACHE].clear()
+    rate_counters_clear()
 
 
 @pytest.fixture
