@@ -15,7 +15,7 @@ import django
 from django.forms.renderers import DjangoTemplates
 from django.utils.formats import localize
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # in Django, missing from django-stubs
 
@@ -31,6 +31,8 @@ _INPUT_OPTIONS = {_WIDGETS + "radio_option.html", _WIDGETS + "checkbox_option.ht
 
 def _text(value: Any) -> str:
     """`{{ value }}` in a template: localized, then escaped unless marked safe."""
+    if type(value) is str:  # the common case (a plain string localizes to itself): straight to escaping
+        return escape(value)
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)
@@ -39,6 +41,8 @@ def _text(value: Any) -> str:
 
 def _as_string(value: Any) -> str:
     """`{{ value|stringformat:'s' }}` (a filter that keeps a safe string safe), escaped."""
+    if type(value) is str:
+        return escape(value)
     try:
         formatted = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031  (the filter's own)
     except (ValueError, TypeError):
