@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
-from tipsom.core.api.serializers import StrictInputSerializer
+from tipsom.core.api.serializers import StrictInputSerializer, validated
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals.filters import ServiceFilterSet
@@ -142,12 +142,6 @@ class ResponseTimeInputSerializer(StrictInputSerializer):
     hours = serializers.IntegerField(min_value=1)
 
 
-def _payload(serializer: type[serializers.Serializer], request: Request, **kwargs: Any) -> dict[str, Any]:
-    payload = serializer(data=request.data, **kwargs)
-    payload.is_valid(raise_exception=True)
-    return dict(payload.validated_data)
-
-
 class IdKeysetPagination(KeysetPagination):
     ordering = "-id"
 
@@ -198,7 +192,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ServiceCreateSerializer, responses={201: ServiceSerializer, **_WRITE_ERRORS})
     def create(self, request: Request) -> Response:
         require_permission(request.user, "add", Service)
-        data = _payload(ServiceCreateSerializer, request)
+        data = validated(ServiceCreateSerializer, request.data)
         organization_id = data.pop("organization", request.user.organization_id)
         service = services.service_create(actor=request.user, organization_id=organization_id, **data)
         return self._detail(service.pk, status.HTTP_201_CREATED)
@@ -206,7 +200,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ServiceUpdateSerializer, responses={200: ServiceSerializer, **_WRITE_ERRORS})
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         selectors.access_service_by_id(request.user, pk, "change")
-        data = _payload(ServiceUpdateSerializer, request, partial=True)
+        data = validated(ServiceUpdateSerializer, request.data, partial=True)
         version = data.pop("version")
         services.service_update(actor=request.user, service_id=pk, version=version, **data)
         return self._detail(pk)
@@ -219,7 +213,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="capacity", url_name="capacity")
     def capacity(self, request: Request, pk: str | None = None) -> Response:
         selectors.access_service_by_id(request.user, pk, "change")
-        data = _payload(CapacitySerializer, request)
+        data = validated(CapacitySerializer, request.data)
         services.service_capacity_set(actor=request.user, service_id=pk, **data)
         return self._detail(pk)
 
@@ -249,13 +243,13 @@ class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=PathwayInputSerializer, responses={201: PathwaySerializer, **_WRITE_ERRORS})
     def create(self, request: Request) -> Response:
         require_permission(request.user, "add", Pathway)
-        pathway = services.pathway_create(actor=request.user, **_payload(PathwayInputSerializer, request))
+        pathway = services.pathway_create(actor=request.user, **validated(PathwayInputSerializer, request.data))
         return Response(PathwaySerializer(pathway).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PathwayUpdateSerializer, responses={200: PathwaySerializer, **_WRITE_ERRORS})
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         selectors.access_pathway_by_id(request.user, pk, "change")
-        data = _payload(PathwayUpdateSerializer, request, partial=True)
+        data = validated(PathwayUpdateSerializer, request.data, partial=True)
         version = data.pop("version")
         pathway = services.pathway_update(actor=request.user, pathway_id=pk, version=version, **data)
         return Response(PathwaySerializer(pathway).data)
@@ -281,7 +275,7 @@ class ResponseTimeViewSet(viewsets.ViewSet):
     )
     def create(self, request: Request) -> Response:
         require_permission(request.user, "change", ResponseTime)
-        data = _payload(ResponseTimeInputSerializer, request)
+        data = validated(ResponseTimeInputSerializer, request.data)
         row = services.response_time_set(
             actor=request.user, country=request.user.organization.country, urgency=data["urgency"],
             hours=data["hours"],

@@ -1,5 +1,5 @@
-"""Referral and transfer endpoints: the inbox and outbox, sending from a case, answering, the receiver's look at
-the shared sections, and transfers of case ownership.
+"""Referral endpoints: the inbox and outbox, sending from a case, answering, and the receiver's look at the
+shared sections (transfers of case ownership are in transfer.py).
 
 Thin on purpose: serializers check shapes, referrals.services decide, write and audit; reads go through
 referrals.selectors. The sending side sees the whole referral record (messages, reasons); the receiver sees its
@@ -26,16 +26,16 @@ from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
-from tipsom.core.api.serializers import ErrorSerializer, StrictInputSerializer
+from tipsom.core.api.serializers import ErrorSerializer, StrictInputSerializer, validated
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals import services
-from tipsom.referrals.models import OPEN_STATES, Referral, State, Transfer
+from tipsom.referrals.models import OPEN_STATES, Referral, State
 from tipsom.referrals.selectors import referral as selectors
 
-_DIGITS = "[0-9]+"
+DIGITS = "[0-9]+"
 # 403: the user sees the record but is not the side that may do this (the receiver revoking, say).
-_ANSWER_ERRORS = {
+ANSWER_ERRORS = {
     **error_responses(409),
     403: OpenApiResponse(
         response=ErrorSerializer,
@@ -50,7 +50,7 @@ _SERVICE_TYPE_HELP = _("The type of service (referrals.ServiceType), e.g. shelte
 _VERSION_HELP = _("The referral's `version` you read; a stale one answers 409 and changes nothing.")
 
 
-def _coded(help_text: Any) -> serializers.CharField:
+def coded(help_text: Any) -> serializers.CharField:
     """A coded field as plain text in the schema: an enum per field would collide in the OpenAPI components
     with other apps' `state` and `status`."""
     return serializers.CharField(read_only=True, help_text=help_text)
@@ -69,10 +69,10 @@ class ReferralListSerializer(serializers.ModelSerializer):
 
     case_number = serializers.SerializerMethodField()
     is_child = serializers.SerializerMethodField()
-    channel = _coded(_CHANNEL_HELP)
-    service_type = _coded(_SERVICE_TYPE_HELP)
-    urgency = _coded(_URGENCY_HELP)
-    state = _coded(_STATE_HELP)
+    channel = coded(_CHANNEL_HELP)
+    service_type = coded(_SERVICE_TYPE_HELP)
+    urgency = coded(_URGENCY_HELP)
+    state = coded(_STATE_HELP)
     from_organization = ReferralPartySerializer(read_only=True, allow_null=True)
     to_organization = ReferralPartySerializer(read_only=True, allow_null=True)
     service = ReferralPartySerializer(read_only=True, allow_null=True)
@@ -173,46 +173,6 @@ class ReferralSharedSerializer(serializers.Serializer):
     )
 
 
-class TransferListSerializer(serializers.ModelSerializer):
-    """A transfer row: who asks whom to take which case, and where it stands; no free text."""
-
-    case_number = serializers.CharField(source="case.case_number", read_only=True)
-    status = _coded(_("requested, accepted, declined or cancelled."))
-    from_organization = ReferralPartySerializer(read_only=True)
-    to_organization = ReferralPartySerializer(read_only=True)
-
-    class Meta:
-        model = Transfer
-        fields = [
-            "id", "case", "case_number", "from_organization", "to_organization", "status", "requested_at",
-            "responded_at", "version",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class TransferDetailSerializer(TransferListSerializer):
-    """One transfer; its reason and response are shown to the two organizations concerned only."""
-
-    reason = serializers.SerializerMethodField()
-    response = serializers.SerializerMethodField()
-
-    class Meta(TransferListSerializer.Meta):
-        fields = [*TransferListSerializer.Meta.fields, "reason", "response", "requested_by", "responded_by"]
-        read_only_fields = fields
-
-    def _party(self, transfer: Transfer) -> bool:
-        organization_id = self.context.get("organization_id")
-        return organization_id in (transfer.from_organization_id, transfer.to_organization_id)
-
-    @extend_schema_field(serializers.CharField(help_text=_("Empty unless your organization asks or is asked.")))
-    def get_reason(self, transfer: Transfer) -> str:
-        return transfer.reason if self._party(transfer) else ""
-
-    @extend_schema_field(serializers.CharField(help_text=_("Empty unless your organization asks or is asked.")))
-    def get_response(self, transfer: Transfer) -> str:
-        return transfer.response if self._party(transfer) else ""
-
-
 # --- Writing ---------------------------------------------------------------------------------------------------
 class ReferralSendSerializer(StrictInputSerializer):
     case = IdField(help_text=_("The case to refer (you must be able to change it)."))
@@ -257,40 +217,14 @@ class ReferralCompleteSerializer(ReferralVersionSerializer):
     delivered_on = serializers.DateField(required=False, allow_null=True, help_text=_("Left out: today."))
 
 
-class TransferCreateSerializer(StrictInputSerializer):
-    case = IdField(help_text=_("The case to hand over (your organization owns it)."))
-    to_organization = IdField(help_text=_("An active organization of the case's country."))
-    reason = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
-
-
-class TransferDeclineSerializer(StrictInputSerializer):
-    response = serializers.CharField(max_length=1000, allow_blank=True, trim_whitespace=False)
-
-
 class ReferralListQuerySerializer(serializers.Serializer):
     box = serializers.ChoiceField(choices=["received", "sent", "all"], required=False, default="all")
     state = serializers.ChoiceField(choices=["", "open", "overdue", *State.values], required=False, default="")
 
 
-class TransferListQuerySerializer(serializers.Serializer):
-    box = serializers.ChoiceField(choices=["received", "all"], required=False, default="all")
-
-
 # --- Views -----------------------------------------------------------------------------------------------------
-def _payload(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    payload = serializer(data=request.data)
-    payload.is_valid(raise_exception=True)
-    return dict(payload.validated_data)
-
-
-def _query(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    query = serializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
-
-
 def _answer_schema(request: Any, code: int = 200, **extra: Any) -> dict[str, Any]:
-    return {"request": request, "responses": {code: REFERRAL_ANSWER, **_ANSWER_ERRORS}, **extra}
+    return {"request": request, "responses": {code: REFERRAL_ANSWER, **ANSWER_ERRORS}, **extra}
 
 
 _BOX = OpenApiParameter(
@@ -339,12 +273,12 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ReferralListSerializer
     pagination_class = ReferralKeysetPagination
     filter_backends: list[Any] = []
-    lookup_value_regex = _DIGITS
+    lookup_value_regex = DIGITS
     queryset = Referral.objects.none()  # for the schema only; get_queryset narrows to the user
 
     def get_queryset(self) -> QuerySet[Referral]:
         user = self.request.user
-        query = _query(ReferralListQuerySerializer, self.request)
+        query = validated(ReferralListQuerySerializer, self.request.query_params)
         box, state = query["box"], query["state"]
         if box == "received":
             return selectors.referral_inbox(user=user, state=state)
@@ -373,7 +307,7 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Refer a case: consent-gated (or an audited emergency override); a service with warnings answers 409
         referral_warning with extra.warnings until `warning_override` says why to refer anyway."""
         require_permission(request.user, "add", Referral)
-        data = _payload(ReferralSendSerializer, request)
+        data = validated(ReferralSendSerializer, request.data)
         data["case_id"] = data.pop("case")
         if "service" in data:
             data["service_id"] = data.pop("service")
@@ -398,104 +332,39 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="accept", url_name="accept")
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """The receiver accepts: it sees the shared sections until the referral ends."""
-        data = _payload(ReferralVersionSerializer, request)
+        data = validated(ReferralVersionSerializer, request.data)
         return self._answer(services.referral_accept(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralReasonSerializer))
     @action(detail=True, methods=["post"], url_path="decline", url_name="decline")
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        data = _payload(ReferralReasonSerializer, request)
+        data = validated(ReferralReasonSerializer, request.data)
         return self._answer(services.referral_decline(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralVersionSerializer))
     @action(detail=True, methods=["post"], url_path="start", url_name="start")
     def start(self, request: Request, pk: str | None = None) -> Response:
-        data = _payload(ReferralVersionSerializer, request)
+        data = validated(ReferralVersionSerializer, request.data)
         return self._answer(services.referral_start(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralCompleteSerializer))
     @action(detail=True, methods=["post"], url_path="complete", url_name="complete")
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """The service was given (or not): recorded on the case as a service delivered; access ends."""
-        data = _payload(ReferralCompleteSerializer, request)
+        data = validated(ReferralCompleteSerializer, request.data)
         return self._answer(services.referral_complete(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralReasonSerializer))
     @action(detail=True, methods=["post"], url_path="revoke", url_name="revoke")
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         """The sender takes the referral back; the receiver's access ends at once."""
-        data = _payload(ReferralReasonSerializer, request)
+        data = validated(ReferralReasonSerializer, request.data)
         return self._answer(services.referral_revoke(actor=request.user, referral_id=pk, **data))
 
-    @extend_schema(request=None, responses={201: RegisteredCaseSerializer, **_ANSWER_ERRORS})
+    @extend_schema(request=None, responses={201: RegisteredCaseSerializer, **ANSWER_ERRORS})
     @action(detail=True, methods=["post"], url_path="register-case", url_name="register-case")
     def register_case(self, request: Request, pk: str | None = None) -> Response:
         """A referral from another country, accepted: register the person and a case here from what that country
         shared; completing the referral then records the service on this case."""
         case = services.referral_case_register(actor=request.user, referral_id=pk)
         return Response({"case": case.pk, "case_number": case.case_number}, status=status.HTTP_201_CREATED)
-
-
-_TRANSFER_BOX = OpenApiParameter(
-    "box", str, enum=["received", "all"], required=False,
-    description="received: transfers asked of your organization; all (default): every transfer you may see.",
-)  # fmt: skip
-_TRANSFER_ANSWER = {200: TransferDetailSerializer, **_ANSWER_ERRORS}
-
-
-@extend_schema(tags=["referrals"])
-@extend_schema_view(list=extend_schema(parameters=[_TRANSFER_BOX], responses={200: TransferListSerializer(many=True)}))
-class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Transfers of case ownership to another organization, newest first, paged by cursor."""
-
-    serializer_class = TransferListSerializer
-    pagination_class = KeysetPagination
-    filter_backends: list[Any] = []
-    lookup_value_regex = _DIGITS
-    queryset = Transfer.objects.none()  # for the schema only; get_queryset narrows to the user
-
-    def get_queryset(self) -> QuerySet[Transfer]:
-        box = _query(TransferListQuerySerializer, self.request)["box"]
-        if box == "received":
-            return selectors.transfer_inbox(user=self.request.user)
-        return selectors.transfer_list(user=self.request.user)
-
-    def _answer(self, transfer: Transfer, code: int = status.HTTP_200_OK) -> Response:
-        context = {"organization_id": self.request.user.organization_id}
-        return Response(TransferDetailSerializer(transfer, context=context).data, status=code)
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Transfer)
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(request=TransferCreateSerializer, responses={201: TransferDetailSerializer, **_ANSWER_ERRORS})
-    def create(self, request: Request) -> Response:
-        """Ask another organization of the country to take over a case your organization owns."""
-        require_permission(request.user, "add", Transfer)
-        data = _payload(TransferCreateSerializer, request)
-        transfer = services.transfer_request(
-            actor=request.user, case_id=data["case"], to_organization_id=data["to_organization"], reason=data["reason"]
-        )
-        return self._answer(transfer, status.HTTP_201_CREATED)
-
-    @extend_schema(responses={200: TransferDetailSerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        return self._answer(selectors.access_transfer_by_id(request.user, pk))
-
-    @extend_schema(request=None, responses=_TRANSFER_ANSWER)
-    @action(detail=True, methods=["post"], url_path="accept", url_name="accept")
-    def accept(self, request: Request, pk: str | None = None) -> Response:
-        """The organization asked takes the case (and its person) over."""
-        return self._answer(services.transfer_accept(actor=request.user, transfer_id=pk))
-
-    @extend_schema(request=TransferDeclineSerializer, responses=_TRANSFER_ANSWER)
-    @action(detail=True, methods=["post"], url_path="decline", url_name="decline")
-    def decline(self, request: Request, pk: str | None = None) -> Response:
-        data = _payload(TransferDeclineSerializer, request)
-        return self._answer(services.transfer_decline(actor=request.user, transfer_id=pk, response=data["response"]))
-
-    @extend_schema(request=None, responses=_TRANSFER_ANSWER)
-    @action(detail=True, methods=["post"], url_path="cancel", url_name="cancel")
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
-        """The asking organization withdraws its request."""
-        return self._answer(services.transfer_cancel(actor=request.user, transfer_id=pk))

@@ -4,8 +4,9 @@ from django.urls import path
 
 from tipsom.core.registry import ApiRoute
 from tipsom.referrals.api.directory import PathwayViewSet, ResponseTimeViewSet, ServiceViewSet
-from tipsom.referrals.api.referral import ReferralViewSet, TransferViewSet
+from tipsom.referrals.api.referral import ReferralViewSet
 from tipsom.referrals.api.stats import ReferralStatsView
+from tipsom.referrals.api.transfer import TransferViewSet
 
 # Sub-prefixes come first (a lower weight): "services" and "referrals" take digit-only ids, so "pathways" or
 # "transfers" is never read as an id, but the router must still try the longer prefix first.
