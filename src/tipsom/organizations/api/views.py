@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tipsom.core.api.schema import error_responses
+from tipsom.core.api.serializers import validated
 from tipsom.core.permissions import require_permission
 from tipsom.organizations import selectors, services
 from tipsom.organizations.api import serializers
@@ -54,9 +55,8 @@ class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def create(self, request: Request) -> Response:
         require_permission(request.user, "add", Organization)
-        payload = serializers.OrganizationCreateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        organization = services.organization_create(actor=request.user, **payload.validated_data)
+        data = validated(serializers.OrganizationCreateSerializer, request.data)
+        organization = services.organization_create(actor=request.user, **data)
         return self._detail(organization, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -75,9 +75,7 @@ class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def _change(self, request: Request, pk: str | None, *, partial: bool) -> Response:
         selectors.access_organization_by_id(request.user, pk, "change")
-        payload = serializers.OrganizationUpdateSerializer(data=request.data, partial=partial)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+        data = validated(serializers.OrganizationUpdateSerializer, request.data, partial=partial)
         version = data.pop("version")
         organization = services.organization_update(actor=request.user, organization_id=pk, version=version, **data)
         return self._detail(organization)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tipsom.core.api.schema import error_responses
+from tipsom.core.api.serializers import validated
 from tipsom.core.permissions import require_permission
 from tipsom.people import selectors, services
 from tipsom.people.api import serializers
@@ -46,9 +47,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                    responses={200: serializers.PersonSerializer, **_WRITE_ERRORS})  # fmt: skip
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         selectors.access_person_by_id(request.user, pk, "change")
-        payload = serializers.PersonUpdateSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+        data = validated(serializers.PersonUpdateSerializer, request.data, partial=True)
         version = data.pop("version")
         person = services.person_update(actor=request.user, person_id=pk, version=version, **data)
         return Response(self.get_serializer(person).data)
@@ -62,10 +61,9 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def reveal(self, request: Request, pk: str | None = None) -> Response:
         person = selectors.access_person_by_id(request.user, pk, "reveal")
-        payload = serializers.RevealSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        parts = payload.validated_data.get("fields") or list(serializers.IDENTITY_PARTS)
+        payload = validated(serializers.RevealSerializer, request.data)
+        parts = payload.get("fields") or list(serializers.IDENTITY_PARTS)
         identity = services.person_identity_reveal(
-            actor=request.user, person=person, parts=parts, reason=payload.validated_data["reason"]
+            actor=request.user, person=person, parts=parts, reason=payload["reason"]
         )
         return Response(serializers.PersonIdentitySerializer(identity).data)
