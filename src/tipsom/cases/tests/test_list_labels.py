@@ -26,3 +26,20 @@ def test_the_coded_columns_show_the_models_labels(client: Client, organization: 
         cells = [cell.split("</td>", 1)[0] for cell in row.split("<td>")[1:4]]
         assert cells == [case.get_case_type_display(), case.get_status_display(), case.get_trafficking_status_display()]
     assert "<td>NoSuchCode</td>" in html
+
+
+def test_the_list_reads_no_person_and_only_the_row_columns(client: Client, organization: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user(organization, roles=("case_manager",))
+    case = make_case(organization, actor=user, person={"names": [{"name": "Ana Lima"}], "citizenships": ["BO", "PE"]})
+    sign_in(client, user)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/cases/").content.decode()
+    page_query = next(
+        q["sql"] for q in captured.captured_queries if 'FROM "cases_case"' in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "people_person" not in page_query and "transit_countries" not in page_query
+    row = html.split(f">{case.case_number}</a>", 1)[1].split("</tr>", 1)[0]
+    assert "Bolivia" in row and "Peru" in row and organization.name in row
