@@ -172,3 +172,16 @@ def test_a_permission_disabled_takes_effect_on_the_next_request(organization: An
     ids = [permission.pk for permission in role.permissions.all() if "cases.case" in permission.object_types]
     role.permissions.filter(pk__in=ids).update(enabled=False)
     assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+
+
+# --- The benchmark's framework floor ------------------------------------------------------------------------------
+def test_the_framework_floor_is_served_only_by_the_benchmarks_url_map(organization: Any) -> None:
+    from django.test import override_settings
+
+    _, token = api_token_create(actor=make_user(organization, roles=("case_manager",)))
+    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/bench/floor/").status_code == 404  # tipsom's own URLs: no such thing
+    with override_settings(ROOT_URLCONF="tipsom.bench_urls"):
+        answer = api.get("/api/v1/bench/floor/")
+        assert answer.status_code == 200 and 1 <= len(answer.json()["results"]) <= 50
+        assert Client().get("/api/v1/bench/floor/").status_code == 401  # authenticated, as every endpoint
