@@ -32,7 +32,7 @@ URL_EXEMPT = {
 
 # Models with no screen or endpoint of their own.
 MODEL_EXEMPT = {
-    "audit.auditchainhead": "internal single row that anchors the chain; audit/tests/test_chain.py",
+    "audit.audithead": "signed heads of the chain, written by tipsom audit chain; audit/tests/test_chain.py",
     "accounts.objectpermission": "shown only inside the role list; accounts:role_list",
     "referrals.exchangekey": "managed only by `tipsom referral keys`; referrals/tests/test_command.py",
     "referrals.exchangepeer": "managed only by `tipsom referral peer-add`; referrals/tests/test_command.py",
