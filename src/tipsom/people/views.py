@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tipsom.accounts.models import User
 from tipsom.core.filtering import filter_data, is_valid
 from tipsom.core.forms import edit_view, submit_form
+from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.masking import MASKED, mask
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission
@@ -27,7 +29,7 @@ from tipsom.people.services import person_identity_reveal, person_update
 
 
 @require_GET
-def person_list_view(request: HttpRequest) -> HttpResponse:
+def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "view", Person)
     persons = selectors.person_list(user=request.user)
     filterset = PersonFilterSet(filter_data(request.GET, PersonFilterSet), queryset=persons, request=request)
@@ -46,7 +48,7 @@ def _row(person: Person) -> dict[str, Any]:
 
 
 @require_GET
-def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person_by_id(request.user, pk)
     allowed = selectors.person_list(user=request.user, action="reveal").filter(pk=person.pk)
     can_change = selectors.person_list(user=request.user, action="change").filter(pk=person.pk).exists()
@@ -68,7 +70,7 @@ def person_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/detail.html", context)
 
 
-def _sections(user: Any, person: Person) -> list[dict[str, Any]]:
+def _sections(user: User, person: Person) -> list[dict[str, Any]]:
     """The parts of the page other apps bring (a person's cases), each with its own template and context."""
     sections = []
     for section in ordered("person_sections"):
@@ -79,7 +81,7 @@ def _sections(user: Any, person: Person) -> list[dict[str, Any]]:
 
 
 @require_http_methods(["GET", "POST"])
-def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person_by_id(request.user, pk, "change")
     form = PersonEditForm(request.POST or None, initial=PersonEditForm.initial_for(person))
     return edit_view(
@@ -97,7 +99,7 @@ def person_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the form asking why. POST: the identity, once, after an audited reveal of each identifying value."""
     person = selectors.access_person_by_id(request.user, pk, "reveal")
     form = RevealForm(request.POST if request.method == "POST" else None)
@@ -113,7 +115,7 @@ def person_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/reveal.html", context, status=status)
 
 
-def _reveal(actor: Any, person: Person, reason: str) -> dict[str, Any]:
+def _reveal(actor: User, person: Person, reason: str) -> dict[str, Any]:
     """The identity through the one audited reveal service, with its codes shown as their labels."""
     identity = person_identity_reveal(actor=actor, person=person, reason=reason)
     precision = identity["birth_date_precision"]

@@ -18,6 +18,7 @@ from tipsom.accounts.filters import UserFilterSet
 from tipsom.accounts.models import User
 from tipsom.core.api.throttling import AnonRateThrottle, ScopedRateThrottle
 from tipsom.core.errors import ApplicationError
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import require_permission
 
 
@@ -64,8 +65,10 @@ class TokenObtainView(APIView):
 class TokenLogoutView(APIView):
     """Revoke the token this request was made with."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedRequest) -> Response:
         token_key = getattr(request.auth, "token_key", None)
         if not token_key:
             raise ApplicationError("not_token_authenticated", _("Only a request made with an API token can revoke it."))
@@ -76,8 +79,10 @@ class TokenLogoutView(APIView):
 class MeView(APIView):
     """The signed-in user's own account."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     @extend_schema(tags=["auth"], responses={200: serializers.MeSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         context = {"request": request, "requires_2fa": services.user_requires_2fa(request.user)}
         return Response(serializers.MeSerializer(request.user, context=context).data)
 
@@ -85,6 +90,8 @@ class MeView(APIView):
 @extend_schema(tags=["users"])
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Users within the requester's scope; administrators create and change them."""
+
+    request: AuthenticatedRequest  # past IsAuthenticated
 
     serializer_class = serializers.UserSerializer
     filterset_class = UserFilterSet
@@ -94,19 +101,19 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(responses={200: serializers.UserSerializer(many=True)})
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", User)
+        require_permission(self.request.user, "view", User)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses={200: serializers.UserSerializer})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
-        user = selectors.access_user_by_id(request.user, pk)
+        user = selectors.access_user_by_id(self.request.user, pk)
         return Response(self.get_serializer(user).data)
 
     @extend_schema(
         request=serializers.UserCreateSerializer,
         responses={201: serializers.UserSerializer},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         require_permission(request.user, "add", User)
         payload = serializers.UserCreateSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
@@ -117,7 +124,7 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         request=serializers.UserUpdateSerializer,
         responses={200: serializers.UserSerializer},
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         selectors.access_user_by_id(request.user, pk, "change")
         payload = serializers.UserUpdateSerializer(
             data=request.data, partial=True, context=self.get_serializer_context()
@@ -133,6 +140,8 @@ class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     """The roles and the permissions they grant; for those who administer users."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = serializers.RoleSerializer
     lookup_field = "slug"
     pagination_class = None
@@ -141,7 +150,7 @@ class RoleViewSet(viewsets.ReadOnlyModelViewSet):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         # Roles matter only to those who hand them out; for anyone else the endpoint does not exist.
-        require_permission(request.user, "change", User)
+        require_permission(self.request.user, "change", User)
 
     def get_queryset(self) -> Any:
         return selectors.role_list()

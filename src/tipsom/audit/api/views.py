@@ -12,6 +12,7 @@ from tipsom.audit.api.serializers import AuditEventSerializer
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.selectors import audit_event_list
 from tipsom.core.api.pagination import KeysetPagination
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import require_permission
 
 
@@ -27,6 +28,8 @@ class AuditEventPagination(KeysetPagination):
     retrieve=extend_schema(responses={200: AuditEventSerializer}),
 )
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventApiFilterSet
     pagination_class = AuditEventPagination

@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user, sign_in
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import ACTUAL_VICTIM, Case, ChildProtection, JournalEntry
-from tipsom.cases.testing import CASE_FACTS, make_case
+from tipsom.cases.testing import CASE_FACTS, case_actor, make_case
 from tipsom.core.masking import MASK_CHAR
 from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
@@ -28,7 +29,7 @@ MASKED = MASK_CHAR * 6
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     return sign_in(Client(), user)
 
 
@@ -220,6 +221,7 @@ def test_a_long_journal_is_paged_newest_first(case_manager, child_case) -> None:
     from django.test.utils import CaptureQueriesContext
 
     client = _client(case_manager)
+    seen: list[str]
     url, seen, reveal, queries = _case_url(child_case.pk, "journal"), [], "Preparing the court hearing", []
     while url:
         with CaptureQueriesContext(connection) as captured:
@@ -296,7 +298,7 @@ def test_the_list_never_counts(case_manager, home_org) -> None:
 
 def test_sub_records_of_another_case_are_missing(case_manager, home_org, child_case) -> None:
     other = make_case(home_org)
-    attachment = _upload(_client(other._actor), other, "scan.pdf", PDF).json()
+    attachment = _upload(_client(case_actor(other)), other, "scan.pdf", PDF).json()
     url = _case_url(child_case.pk, "attachment-download", attachment_id=attachment["id"])
     assert _client(case_manager).get(url).status_code == 404
 

@@ -7,10 +7,10 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.notifications import selectors, services
 from tipsom.notifications.api.serializers import NotificationSerializer
 
@@ -21,6 +21,8 @@ from tipsom.notifications.api.serializers import NotificationSerializer
 )
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notifications, newest first, paged by cursor. Nobody else's are ever listed."""
+
+    request: AuthenticatedRequest  # past IsAuthenticated
 
     serializer_class = NotificationSerializer
     pagination_class = KeysetPagination
@@ -35,7 +37,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         responses={200: NotificationSerializer},
     )
     @action(detail=True, methods=["post"], url_path="read", url_name="read")
-    def read(self, request: Request, pk: str | None = None) -> Response:
+    def read(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Mark one of your notifications as read (again: no change). Anyone else's answers 404."""
         notification = services.notification_mark_read(actor=request.user, notification_id=pk)
         return Response(NotificationSerializer(notification).data)

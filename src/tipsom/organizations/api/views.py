@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import validated
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import require_permission
 from tipsom.organizations import selectors, services
 from tipsom.organizations.api import serializers
@@ -24,6 +25,8 @@ _WRITE_ERRORS = error_responses(409)
 @extend_schema_view(list=extend_schema(responses={200: serializers.OrganizationListSerializer(many=True)}))
 class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Organizations the user may see. Deleting is not offered: deactivate with is_active=false."""
+
+    request: AuthenticatedRequest  # past IsAuthenticated
 
     serializer_class = serializers.OrganizationListSerializer
     filterset_class = OrganizationFilterSet
@@ -42,18 +45,18 @@ class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Organization)
+        require_permission(self.request.user, "view", Organization)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses={200: serializers.OrganizationDetailSerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._detail(selectors.access_organization_by_id(request.user, pk))
 
     @extend_schema(
         request=serializers.OrganizationCreateSerializer,
         responses={201: serializers.OrganizationDetailSerializer, **_WRITE_ERRORS},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         require_permission(request.user, "add", Organization)
         data = validated(serializers.OrganizationCreateSerializer, request.data)
         organization = services.organization_create(actor=request.user, **data)
@@ -63,17 +66,17 @@ class OrganizationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=serializers.OrganizationUpdateSerializer,
         responses={200: serializers.OrganizationDetailSerializer, **_WRITE_ERRORS},
     )
-    def update(self, request: Request, pk: str | None = None) -> Response:
+    def update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._change(request, pk, partial=False)
 
     @extend_schema(
         request=serializers.OrganizationUpdateSerializer,
         responses={200: serializers.OrganizationDetailSerializer, **_WRITE_ERRORS},
     )
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._change(request, pk, partial=True)
 
-    def _change(self, request: Request, pk: str | None, *, partial: bool) -> Response:
+    def _change(self, request: AuthenticatedRequest, pk: str | None, *, partial: bool) -> Response:
         selectors.access_organization_by_id(request.user, pk, "change")
         data = validated(serializers.OrganizationUpdateSerializer, request.data, partial=partial)
         version = data.pop("version")

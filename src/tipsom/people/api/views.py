@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import validated
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import require_permission
 from tipsom.people import selectors, services
 from tipsom.people.api import serializers
@@ -28,6 +29,8 @@ _WRITE_ERRORS = error_responses(409)
 class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Persons the user may see. Persons are registered with their first case (POST /api/v1/cases/)."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = serializers.PersonSerializer
     filterset_class = PersonFilterSet
 
@@ -36,16 +39,16 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.person_list(user=self.request.user).prefetch_related(None)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Person)
+        require_permission(self.request.user, "view", Person)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses={200: serializers.PersonSerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return Response(self.get_serializer(selectors.access_person_by_id(request.user, pk)).data)
 
     @extend_schema(request=serializers.PersonUpdateSerializer,
                    responses={200: serializers.PersonSerializer, **_WRITE_ERRORS})  # fmt: skip
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         selectors.access_person_by_id(request.user, pk, "change")
         data = validated(serializers.PersonUpdateSerializer, request.data, partial=True)
         version = data.pop("version")
@@ -59,7 +62,7 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "required and every revealed record is written to the audit log with it.",
     )
     @action(detail=True, methods=["post"])
-    def reveal(self, request: Request, pk: str | None = None) -> Response:
+    def reveal(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         person = selectors.access_person_by_id(request.user, pk, "reveal")
         payload = validated(serializers.RevealSerializer, request.data)
         parts = payload.get("fields") or list(serializers.IDENTITY_PARTS)

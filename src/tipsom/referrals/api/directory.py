@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals.filters import ServiceFilterSet
@@ -167,6 +168,8 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The service directory of the user's country: active services by default (include_inactive=true for all),
     newest first, paged by cursor."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = ServiceSerializer
     filterset_class = ServiceFilterSet
     pagination_class = IdKeysetPagination
@@ -180,17 +183,18 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(ServiceSerializer(service).data, status=code)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Service)
+        require_permission(self.request.user, "view", Service)
         rows = self.filter_queryset(self.get_queryset()).values(*_SERVICE_COLUMNS, "organization__name")
         page = self.paginate_queryset(rows)
+        assert page is not None  # the view has a paginator
         return self.get_paginated_response([_service_row(row) for row in page])
 
     @extend_schema(responses={200: ServiceSerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._detail(pk)
 
     @extend_schema(request=ServiceCreateSerializer, responses={201: ServiceSerializer, **_WRITE_ERRORS})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         require_permission(request.user, "add", Service)
         data = validated(ServiceCreateSerializer, request.data)
         organization_id = data.pop("organization", request.user.organization_id)
@@ -198,7 +202,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._detail(service.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=ServiceUpdateSerializer, responses={200: ServiceSerializer, **_WRITE_ERRORS})
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         selectors.access_service_by_id(request.user, pk, "change")
         data = validated(ServiceUpdateSerializer, request.data, partial=True)
         version = data.pop("version")
@@ -211,7 +215,7 @@ class ServiceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         description="The provider's quick update of free places (and places in all); stamps capacity_updated_at.",
     )
     @action(detail=True, methods=["post"], url_path="capacity", url_name="capacity")
-    def capacity(self, request: Request, pk: str | None = None) -> Response:
+    def capacity(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         selectors.access_service_by_id(request.user, pk, "change")
         data = validated(CapacitySerializer, request.data)
         services.service_capacity_set(actor=request.user, service_id=pk, **data)
@@ -225,6 +229,8 @@ class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The referral pathways of the user's country, by priority (NRM administrators). Not deleted: retire one
     with is_active=false."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = PathwaySerializer
     pagination_class = None  # a country has a handful
     lookup_value_regex = "[0-9]+"
@@ -233,21 +239,21 @@ class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.pathway_list(user=self.request.user)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Pathway)
+        require_permission(self.request.user, "view", Pathway)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses={200: PathwaySerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return Response(PathwaySerializer(selectors.access_pathway_by_id(request.user, pk)).data)
 
     @extend_schema(request=PathwayInputSerializer, responses={201: PathwaySerializer, **_WRITE_ERRORS})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         require_permission(request.user, "add", Pathway)
         pathway = services.pathway_create(actor=request.user, **validated(PathwayInputSerializer, request.data))
         return Response(PathwaySerializer(pathway).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PathwayUpdateSerializer, responses={200: PathwaySerializer, **_WRITE_ERRORS})
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         selectors.access_pathway_by_id(request.user, pk, "change")
         data = validated(PathwayUpdateSerializer, request.data, partial=True)
         version = data.pop("version")
@@ -260,12 +266,14 @@ class PathwayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class ResponseTimeViewSet(viewsets.ViewSet):
     """Hours to answer a referral per urgency in the user's country (the SLA); NRM administrators."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = ResponseTimeRowSerializer
 
     @extend_schema(responses={200: ResponseTimeRowSerializer(many=True)})
     def list(self, request: Request) -> Response:
-        require_permission(request.user, "view", ResponseTime)
-        rows = selectors.response_time_table(user=request.user)
+        require_permission(self.request.user, "view", ResponseTime)
+        rows = selectors.response_time_table(user=self.request.user)
         return Response(ResponseTimeRowSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -273,11 +281,11 @@ class ResponseTimeViewSet(viewsets.ViewSet):
         responses={200: ResponseTimeRowSerializer, **_WRITE_ERRORS},
         description="Set the hours for one urgency of your country.",
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         require_permission(request.user, "change", ResponseTime)
         data = validated(ResponseTimeInputSerializer, request.data)
         row = services.response_time_set(
-            actor=request.user, country=request.user.organization.country, urgency=data["urgency"],
+            actor=request.user, country=request.user.country, urgency=data["urgency"],
             hours=data["hours"],
         )  # fmt: skip
         return Response({"urgency": row.urgency, "hours": row.hours, "configured": True})

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
 from tipsom.core.api.serializers import ErrorSerializer, StrictInputSerializer, validated
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals import services
@@ -87,11 +88,11 @@ class ReferralListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_case_number(self, referral: Referral) -> str | None:
-        return referral.case.case_number if referral.case_id else None
+        return referral.case.case_number if referral.case is not None else None
 
     @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_is_child(self, referral: Referral) -> bool | None:
-        return referral.case.is_child if referral.case_id else None
+        return referral.case.is_child if referral.case is not None else None
 
 
 class ReferralHeaderSerializer(ReferralListSerializer):
@@ -129,7 +130,7 @@ class ReferralDetailSerializer(ReferralHeaderSerializer):
 
     view = serializers.SerializerMethodField(help_text=_("full: the sending side's view of the whole record."))
     recipient = serializers.CharField(read_only=True, help_text=_("By letter or abroad: who receives it."))
-    message = serializers.CharField(read_only=True)
+    message = serializers.CharField(read_only=True)  # type: ignore[assignment]  # the whole message, for the sender
     consent_override = serializers.CharField(read_only=True, help_text=_("Why it was sent without consent."))
     warning_override = serializers.CharField(read_only=True, help_text=_("Why it was sent despite the warnings."))
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -270,6 +271,8 @@ class ReferralKeysetPagination(KeysetPagination):
 class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Referrals of cases to services, newest first, paged by cursor. Lists carry no case data."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = ReferralListSerializer
     pagination_class = ReferralKeysetPagination
     filter_backends: list[Any] = []
@@ -298,12 +301,13 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(serializer(referral, context={"request": self.request}).data, status=code)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Referral)
+        require_permission(self.request.user, "view", Referral)
         page = self.paginate_queryset(self.get_queryset().values(*_LIST_COLUMNS).order_by("-id"))
+        assert page is not None  # the view has a paginator
         return self.get_paginated_response([_list_row(row) for row in page])
 
     @extend_schema(**_answer_schema(ReferralSendSerializer, 201))
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """Refer a case: consent-gated (or an audited emergency override); a service with warnings answers 409
         referral_warning with extra.warnings until `warning_override` says why to refer anyway."""
         require_permission(request.user, "add", Referral)
@@ -315,12 +319,12 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(referral, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: REFERRAL_ANSWER})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._answer(selectors.access_referral_by_id(request.user, pk))
 
     @extend_schema(responses={200: ReferralSharedSerializer})
     @action(detail=True, methods=["get"], url_path="case", url_name="case")
-    def case(self, request: Request, pk: str | None = None) -> Response:
+    def case(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The receiver's look at the shared sections, while the referral is accepted or in progress; audited.
         Anyone else, or at any other time: 404."""
         referral, sections = services.referral_shared_open(actor=request.user, referral_id=pk, via="api")
@@ -330,40 +334,40 @@ class ReferralViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(**_answer_schema(ReferralVersionSerializer))
     @action(detail=True, methods=["post"], url_path="accept", url_name="accept")
-    def accept(self, request: Request, pk: str | None = None) -> Response:
+    def accept(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The receiver accepts: it sees the shared sections until the referral ends."""
         data = validated(ReferralVersionSerializer, request.data)
         return self._answer(services.referral_accept(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralReasonSerializer))
     @action(detail=True, methods=["post"], url_path="decline", url_name="decline")
-    def decline(self, request: Request, pk: str | None = None) -> Response:
+    def decline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         data = validated(ReferralReasonSerializer, request.data)
         return self._answer(services.referral_decline(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralVersionSerializer))
     @action(detail=True, methods=["post"], url_path="start", url_name="start")
-    def start(self, request: Request, pk: str | None = None) -> Response:
+    def start(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         data = validated(ReferralVersionSerializer, request.data)
         return self._answer(services.referral_start(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralCompleteSerializer))
     @action(detail=True, methods=["post"], url_path="complete", url_name="complete")
-    def complete(self, request: Request, pk: str | None = None) -> Response:
+    def complete(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The service was given (or not): recorded on the case as a service delivered; access ends."""
         data = validated(ReferralCompleteSerializer, request.data)
         return self._answer(services.referral_complete(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(**_answer_schema(ReferralReasonSerializer))
     @action(detail=True, methods=["post"], url_path="revoke", url_name="revoke")
-    def revoke(self, request: Request, pk: str | None = None) -> Response:
+    def revoke(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The sender takes the referral back; the receiver's access ends at once."""
         data = validated(ReferralReasonSerializer, request.data)
         return self._answer(services.referral_revoke(actor=request.user, referral_id=pk, **data))
 
     @extend_schema(request=None, responses={201: RegisteredCaseSerializer, **ANSWER_ERRORS})
     @action(detail=True, methods=["post"], url_path="register-case", url_name="register-case")
-    def register_case(self, request: Request, pk: str | None = None) -> Response:
+    def register_case(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """A referral from another country, accepted: register the person and a case here from what that country
         shared; completing the referral then records the service on this case."""
         case = services.referral_case_register(actor=request.user, referral_id=pk)

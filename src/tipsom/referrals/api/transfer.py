@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.referrals import services
@@ -99,6 +100,8 @@ _TRANSFER_ANSWER = {200: TransferDetailSerializer, **ANSWER_ERRORS}
 class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Transfers of case ownership to another organization, newest first, paged by cursor."""
 
+    request: AuthenticatedRequest  # past IsAuthenticated
+
     serializer_class = TransferListSerializer
     pagination_class = KeysetPagination
     filter_backends: list[Any] = []
@@ -116,11 +119,11 @@ class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(TransferDetailSerializer(transfer, context=context).data, status=code)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Transfer)
+        require_permission(self.request.user, "view", Transfer)
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=TransferCreateSerializer, responses={201: TransferDetailSerializer, **ANSWER_ERRORS})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """Ask another organization of the country to take over a case your organization owns."""
         require_permission(request.user, "add", Transfer)
         data = validated(TransferCreateSerializer, request.data)
@@ -130,23 +133,23 @@ class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._answer(transfer, status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: TransferDetailSerializer})
-    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+    def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._answer(selectors.access_transfer_by_id(request.user, pk))
 
     @extend_schema(request=None, responses=_TRANSFER_ANSWER)
     @action(detail=True, methods=["post"], url_path="accept", url_name="accept")
-    def accept(self, request: Request, pk: str | None = None) -> Response:
+    def accept(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The organization asked takes the case (and its person) over."""
         return self._answer(services.transfer_accept(actor=request.user, transfer_id=pk))
 
     @extend_schema(request=TransferDeclineSerializer, responses=_TRANSFER_ANSWER)
     @action(detail=True, methods=["post"], url_path="decline", url_name="decline")
-    def decline(self, request: Request, pk: str | None = None) -> Response:
+    def decline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         data = validated(TransferDeclineSerializer, request.data)
         return self._answer(services.transfer_decline(actor=request.user, transfer_id=pk, response=data["response"]))
 
     @extend_schema(request=None, responses=_TRANSFER_ANSWER)
     @action(detail=True, methods=["post"], url_path="cancel", url_name="cancel")
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
+    def cancel(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The asking organization withdraws its request."""
         return self._answer(services.transfer_cancel(actor=request.user, transfer_id=pk))

@@ -44,15 +44,12 @@ class ResponseSeconds(Func):
     """Seconds from sending to the first answer; NULL for a referral nobody answered."""
 
     output_field = FloatField()
+    # PostgreSQL (and any database with timestamp arithmetic).
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    arg_joiner = " - "
 
     def __init__(self, **extra: Any) -> None:
         super().__init__(F("responded_at"), F("sent_at"), **extra)
-
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # PostgreSQL (and any database with timestamp arithmetic).
-        return super().as_sql(
-            compiler, connection, template="EXTRACT(EPOCH FROM (%(expressions)s))", arg_joiner=" - ", **extra_context
-        )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         return super().as_sql(
@@ -102,10 +99,20 @@ class Percentile(Aggregate):
         self.fraction = float(fraction)
         super().__init__(expression, **extra)
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         # The fraction is a number this module chose, never input: it is safe in the SQL text.
         template = f"percentile_cont({self.fraction!r}) WITHIN GROUP (ORDER BY %(expressions)s)"
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+        return super().as_sql(
+            compiler, connection, function=function, template=template, arg_joiner=arg_joiner, **extra_context
+        )
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
         connection.ensure_connection()
@@ -194,10 +201,17 @@ def _hours(seconds: float | None) -> float | None:
 
 
 def _row(key: str, label: str, values: dict[str, Any]) -> StatsRow:
+    count = {name: int(values[name] or 0) for name in COUNTS}
     return StatsRow(
         key=key,
         label=label,
-        **{name: int(values[name] or 0) for name in COUNTS},
+        total=count["total"],
+        answered=count["answered"],
+        accepted=count["accepted"],
+        declined=count["declined"],
+        completed=count["completed"],
+        expired=count["expired"],
+        overdue=count["overdue"],
         median_hours=_hours(values["median_seconds"]),
         p90_hours=_hours(values["p90_seconds"]),
     )
