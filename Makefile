@@ -22,6 +22,7 @@ demo: setup
 	$(BIN)/tipsom migrate --noinput
 	$(BIN)/tipsom collectstatic --noinput --verbosity 0
 	$(BIN)/tipsom demo
+	$(BIN)/tipsom audit chain
 	$(BIN)/tipsom serve --bind 127.0.0.1:8000
 
 serve: export TIPSOM_REQUIRE_2FA = false
@@ -32,6 +33,7 @@ lint: setup
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
 	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:xdist src/tipsom/core/tests/test_public_names.py
 	$(BIN)/mypy src
 	$(BIN)/tipsom makemigrations --check --dry-run
 	$(BIN)/tipsom check
