@@ -1,5 +1,5 @@
 """A supervisor's approval or rejection comment is free text about a victim: stored encrypted (the raw scan in
-core/tests/test_raw_scan.py proves it is not in the database file) and shown like the decision's basis: in clear
+tests/test_raw_scan.py proves it is not in the database file) and shown like the decision's basis: in clear
 to the case's team, masked for everyone else (the national coordinator), on the case page and in the API."""
 
 from __future__ import annotations

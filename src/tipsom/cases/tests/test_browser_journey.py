@@ -78,7 +78,7 @@ def browser_action(pg: Any, name: str) -> Any:
 def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_path):  # noqa: F811
     from tipsom.audit.models import AuditEvent
     from tipsom.cases.models import Case
-    from tipsom.core.tests.test_raw_scan import database_bytes
+    from tipsom.core.testing import database_bytes
 
     base = live_server.url
     # 1. The frontline identifier screens and registers the child.

@@ -24,7 +24,7 @@ from tipsom.cases.selectors import pending_approvals
 from tipsom.cases.services import child_closure_problems, decision_review
 from tipsom.cases.services.case import CASE_LIST_FIELDS
 from tipsom.core.codes import is_code
-from tipsom.core.tests.test_raw_scan import database_bytes
+from tipsom.core.testing import database_bytes
 from tipsom.demo.services import demo_config, demo_load, demo_options
 from tipsom.organizations import geography
 from tipsom.people.keys import detect_script

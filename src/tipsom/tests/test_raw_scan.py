@@ -1,11 +1,9 @@
 """A raw scan of the stored database finds no plaintext identifying value (and does find plain ones)."""
 
-import sqlite3
-
 import pytest
-from django.db import connection
 
 from tipsom.accounts.models import User
+from tipsom.core.testing import database_bytes
 from tipsom.organizations.models import Organization
 from tipsom.people.services import person_create
 
@@ -22,25 +20,6 @@ PERSON_SECRETS = [
     "ZK90417733",
     "1987-11-23",
 ]
-
-
-def database_bytes(tmp_path) -> bytes:
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        target = tmp_path / "copy.sqlite3"
-        copy = sqlite3.connect(target)
-        connection.connection.backup(copy)  # page-for-page copy of what SQLite stores
-        # Without the pages freed by earlier tests on this test database (demo staff names, which are plain by
-        # design, can share a word with the secrets below): the scan reads what the database holds now.
-        copy.execute("VACUUM")
-        copy.close()
-        return target.read_bytes()
-    chunks: list[str] = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            cursor.execute(f'SELECT t::text FROM "{table}" t')  # noqa: S608 (names from the catalogue)
-            chunks.extend(row[0] for row in cursor.fetchall())
-    return "\n".join(chunks).encode("utf-8")
 
 
 @pytest.mark.django_db(transaction=True)
