@@ -3,21 +3,23 @@
 from tipsom.cases.services.bulk import CaseImport, CaseWorkImport, CaseWorkRows, case_work_bulk_add, cases_bulk_import
 from tipsom.cases.services.case import (
     approval_required,
-    case_close,
-    case_decide_status,
     case_register,
-    case_set_status,
     case_team_set,
     case_text_reveal,
     case_update,
     cases_follow_person,
-    child_closure_problems,
-    closure_review,
-    decision_review,
     is_child_at,
     screening_recommendation,
 )
 from tipsom.cases.services.child import child_notify, child_update
+from tipsom.cases.services.status import (
+    case_close,
+    case_decide_status,
+    case_set_status,
+    child_closure_problems,
+    closure_review,
+    decision_review,
+)
 from tipsom.cases.services.work import (
     assessment_add,
     attachment_add,

@@ -45,8 +45,6 @@ from tipsom.cases.services.case import (
     approval_required,
     case_fields_validate,
     case_number_next,
-    child_step_problems,
-    child_steps_error,
     deciding_type_of,
     earliest_birth,
     is_child_at,
@@ -66,6 +64,7 @@ from tipsom.cases.services.parts import (
     service_row,
     task_row,
 )
+from tipsom.cases.services.status import child_step_problems, child_steps_error
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.models import OrganizationFunction

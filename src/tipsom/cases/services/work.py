@@ -24,7 +24,7 @@ from tipsom.cases.models import (
     Task,
     TraffickingEvent,
 )
-from tipsom.cases.services.case import STALE, access_case, case_touch, child_steps_error, earliest_birth, require_open
+from tipsom.cases.services.case import STALE, access_case, case_touch, earliest_birth, require_open
 from tipsom.cases.services.parts import (
     RETURN_SERVICE,
     assessment_row,
@@ -34,6 +34,7 @@ from tipsom.cases.services.parts import (
     service_row,
     task_row,
 )
+from tipsom.cases.services.status import child_steps_error
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from tipsom.accounts.models import User
 from tipsom.cases.models import Case, ServiceDelivery
-from tipsom.cases.services.case import child_steps_error
+from tipsom.cases.services.status import child_steps_error
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, Conflict
 from tipsom.core.permissions import access_by_id
