@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from tipsom.accounts import selectors, services
-from tipsom.accounts.forms import LoginForm, PasswordChangeForm, PreferredLanguageForm, TOTPCodeForm
+from tipsom.accounts.forms.auth import LoginForm, PasswordChangeForm, PreferredLanguageForm, TOTPCodeForm
 from tipsom.accounts.models import User
 from tipsom.core.errors import ApplicationError, TooManyRequests
 from tipsom.core.forms import form_add_application_error

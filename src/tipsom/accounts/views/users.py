@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tipsom.accounts import selectors, services
 from tipsom.accounts.filters import UserFilterSet
-from tipsom.accounts.forms_admin import RevealForm, UserCreateForm, UserEditForm
+from tipsom.accounts.forms.users import RevealForm, UserCreateForm, UserEditForm
 from tipsom.accounts.models import ObjectPermission, User
 from tipsom.audit.models import AuditEvent
 from tipsom.audit.reveal import identifying_reveal
