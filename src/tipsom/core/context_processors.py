@@ -15,8 +15,10 @@ if TYPE_CHECKING:
     from tipsom.accounts.models import User
 
 
-def _entry(item: Any, user: User) -> dict[str, Any]:
-    entry = {"label": item.label, "url": reverse(item.url_name), "personal": item.personal}
+def _entry(item: Any, user: User, path: str) -> dict[str, Any]:
+    url = reverse(item.url_name)
+    # Active on its own pages: /referrals/12/ is under Referrals, /cases/3/referrals/ is not.
+    entry = {"label": item.label, "url": url, "personal": item.personal, "active": path.startswith(url)}
     if item.badge is not None:
         # A lazy count: one query, run only when a page shows the navigation bar.
         entry["badge"] = SimpleLazyObject(lambda: item.badge(user))
@@ -27,5 +29,5 @@ def navigation(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": [], "work": []}
-    menu = [_entry(item, user) for item in ordered("menu_items") if item.allowed(user)]
+    menu = [_entry(item, user, request.path) for item in ordered("menu_items") if item.allowed(user)]
     return {"menu": menu, "work": [entry for entry in menu if not entry["personal"]]}
