@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=tipsom.cases.models.case_status_choices,
+                        choices=tipsom.cases.models.choices.case_status_choices,
                         default="Active",
                         max_length=20,
                         verbose_name="status",
@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 (
                     "trafficking_status",
                     models.CharField(
-                        choices=tipsom.cases.models.trafficking_status_choices,
+                        choices=tipsom.cases.models.choices.trafficking_status_choices,
                         default="PossibleVictimOfTrafficking",
                         max_length=40,
                         verbose_name="trafficking status",
@@ -396,7 +396,7 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=tipsom.cases.models.case_status_choices, max_length=20, verbose_name="closing status"
+                        choices=tipsom.cases.models.choices.case_status_choices, max_length=20, verbose_name="closing status"
                     ),
                 ),
                 (
@@ -607,7 +607,7 @@ class Migration(migrations.Migration):
                 (
                     "support_type",
                     models.CharField(
-                        choices=tipsom.cases.models.support_type_choices, max_length=40, verbose_name="type"
+                        choices=tipsom.cases.models.choices.support_type_choices, max_length=40, verbose_name="type"
                     ),
                 ),
                 ("delivered_on", models.DateField(verbose_name="delivered on")),
@@ -664,14 +664,14 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=tipsom.cases.models.trafficking_status_choices, max_length=40, verbose_name="status"
+                        choices=tipsom.cases.models.choices.trafficking_status_choices, max_length=40, verbose_name="status"
                     ),
                 ),
                 ("decided_on", models.DateField(verbose_name="decided on")),
                 (
                     "deciding_organization_type",
                     models.CharField(
-                        choices=tipsom.cases.models.deciding_org_choices,
+                        choices=tipsom.cases.models.choices.deciding_org_choices,
                         max_length=40,
                         verbose_name="type of deciding organization",
                     ),
@@ -731,7 +731,7 @@ class Migration(migrations.Migration):
                 (
                     "support_type",
                     models.CharField(
-                        choices=tipsom.cases.models.support_type_choices, max_length=40, verbose_name="type"
+                        choices=tipsom.cases.models.choices.support_type_choices, max_length=40, verbose_name="type"
                     ),
                 ),
                 ("goal", tipsom.core.fields.EncryptedTextField(verbose_name="goal")),
@@ -820,7 +820,7 @@ class Migration(migrations.Migration):
                 (
                     "event_type",
                     models.CharField(
-                        choices=tipsom.cases.models.event_type_choices, max_length=20, verbose_name="type"
+                        choices=tipsom.cases.models.choices.event_type_choices, max_length=20, verbose_name="type"
                     ),
                 ),
                 ("country", models.CharField(max_length=2, verbose_name="country")),
