@@ -110,27 +110,46 @@ def _check_not_own(actor: User | None, record: Any) -> None:
         )
 
 
-@transaction.atomic
-def decision_review(*, actor: User, decision_id: Any, approve: bool, comment: str = "") -> StatusDecision:
-    """A supervisor approves or rejects a pending status decision. Approval makes it the case's status."""
+def _pending_review(
+    actor: User,
+    model: type[StatusDecision] | type[ClosureRequest],
+    record_id: Any,
+    approve: Any,
+    comment: str,
+    not_waiting: str,
+) -> tuple[Case, Any, str]:
+    """The pending decision or closure a supervisor reviews, read under its case's lock (a second supervisor
+    reviewing at the same time sees the first review), with the comment checked (required to reject)."""
     _check_approve(approve)
-    case_id = StatusDecision.objects.filter(pk=check.pk_of(decision_id)).values_list("case_id", flat=True).first()
+    case_id = model.objects.filter(pk=check.pk_of(record_id)).values_list("case_id", flat=True).first()
     if case_id is None:
         raise NotFound()
     case = _supervisor_case(actor, case_id)
-    # Read again under the case's lock: a second supervisor reviewing at the same time sees the first review.
-    decision = StatusDecision.objects.select_for_update().get(pk=check.pk_of(decision_id))
-    if decision.approval != StatusDecision.Approval.PENDING:
-        raise Conflict(_("This decision is not waiting for approval."))
-    _check_not_own(actor, decision)
+    record = model.objects.select_for_update().get(pk=check.pk_of(record_id))
+    if record.approval != StatusDecision.Approval.PENDING:
+        raise Conflict(not_waiting)
+    _check_not_own(actor, record)
     errors = check.Errors()
     comment = check.line(errors, "comment", comment, required=not approve)
     errors.raise_if_any()
-    decision.approval = StatusDecision.Approval.APPROVED if approve else StatusDecision.Approval.REJECTED
-    decision.approved_by = actor
-    decision.approved_at = timezone.now()
-    decision.approval_comment = comment
-    decision.save()
+    return case, record, comment
+
+
+def _mark_reviewed(record: StatusDecision | ClosureRequest, actor: User, approve: bool, comment: str) -> None:
+    record.approval = StatusDecision.Approval.APPROVED if approve else StatusDecision.Approval.REJECTED
+    record.approved_by = actor
+    record.approved_at = timezone.now()
+    record.approval_comment = comment
+    record.save()
+
+
+@transaction.atomic
+def decision_review(*, actor: User, decision_id: Any, approve: bool, comment: str = "") -> StatusDecision:
+    """A supervisor approves or rejects a pending status decision. Approval makes it the case's status."""
+    case, decision, comment = _pending_review(
+        actor, StatusDecision, decision_id, approve, comment, _("This decision is not waiting for approval.")
+    )
+    _mark_reviewed(decision, actor, approve, comment)
     if approve:
         case.trafficking_status = decision.status
     case.version += 1
@@ -259,26 +278,12 @@ def case_close(
 @transaction.atomic
 def closure_review(*, actor: User, request_id: Any, approve: bool, comment: str = "") -> ClosureRequest:
     """A supervisor approves (the case closes) or rejects a pending closure."""
-    _check_approve(approve)
-    case_id = ClosureRequest.objects.filter(pk=check.pk_of(request_id)).values_list("case_id", flat=True).first()
-    if case_id is None:
-        raise NotFound()
-    case = _supervisor_case(actor, case_id)
-    # Read again under the case's lock: a second supervisor reviewing at the same time sees the first review.
-    request = ClosureRequest.objects.select_for_update().get(pk=check.pk_of(request_id))
-    if request.approval != StatusDecision.Approval.PENDING:
-        raise Conflict(_("This closure is not waiting for approval."))
-    _check_not_own(actor, request)
-    errors = check.Errors()
-    comment = check.line(errors, "comment", comment, required=not approve)
-    errors.raise_if_any()
+    case, request, comment = _pending_review(
+        actor, ClosureRequest, request_id, approve, comment, _("This closure is not waiting for approval.")
+    )
     if approve:
         _require_child_steps(case)
-    request.approval = StatusDecision.Approval.APPROVED if approve else StatusDecision.Approval.REJECTED
-    request.approved_by = actor
-    request.approved_at = timezone.now()
-    request.approval_comment = comment
-    request.save()
+    _mark_reviewed(request, actor, approve, comment)
     if approve:
         _apply_closure(case, request)
     else:
