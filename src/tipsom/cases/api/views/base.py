@@ -92,5 +92,5 @@ class CaseApiView(viewsets.GenericViewSet):
         raise NotFound()
 
     def _detail(self, case_id: Any, code: int = status.HTTP_200_OK) -> Response:
-        case = selectors.access_case_by_id(self.request.user, case_id)
+        case = selectors.access_case_for_api(self.request.user, case_id)
         return Response(serializers.CaseDetailSerializer(case, context={"reveal": False}).data, status=code)
