@@ -396,7 +396,9 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=tipsom.cases.models.choices.case_status_choices, max_length=20, verbose_name="closing status"
+                        choices=tipsom.cases.models.choices.case_status_choices,
+                        max_length=20,
+                        verbose_name="closing status",
                     ),
                 ),
                 (
@@ -664,7 +666,9 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=tipsom.cases.models.choices.trafficking_status_choices, max_length=40, verbose_name="status"
+                        choices=tipsom.cases.models.choices.trafficking_status_choices,
+                        max_length=40,
+                        verbose_name="status",
                     ),
                 ),
                 ("decided_on", models.DateField(verbose_name="decided on")),
