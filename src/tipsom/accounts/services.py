@@ -291,6 +291,9 @@ def user_set_preferred_language(*, actor: User, language: str) -> None:
     if not update:
         return
     audit_record(
-        actor=actor, action="user.update", target=actor, organization=actor.organization_id,
+        actor=actor,
+        action="user.update",
+        target=actor,
+        organization=actor.organization_id,
         changes=describe_changes(actor, update.fields, update.before),
-    )  # fmt: skip
+    )

@@ -53,9 +53,12 @@ def keys_reencrypt(*, actor: User | None = None, batch_size: int = 500) -> Rotat
             last_pk = batch[-1][0]
     with transaction.atomic():
         audit_record(
-            actor=actor, action="keys.reencrypt", object_type="core.keyring", object_id=keyring.active,
+            actor=actor,
+            action="keys.reencrypt",
+            object_type="core.keyring",
+            object_id=keyring.active,
             changes={"rows": rows, "values": values},
-        )  # fmt: skip
+        )
     return RotationReport(active_key=keyring.active, rows=rows, values=values)
 
 

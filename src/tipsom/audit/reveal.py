@@ -48,9 +48,13 @@ def reveal_record(*, actor: User, target: models.Model, parts: Iterable[str], re
     The caller has fetched `target` with the "reveal" action. Returns the tidied reason."""
     reason = reveal_reason(reason)
     audit_record(
-        actor=actor, action="reveal", target=target, changes={"fields": sorted(parts)}, reason=reason,
+        actor=actor,
+        action="reveal",
+        target=target,
+        changes={"fields": sorted(parts)},
+        reason=reason,
         organization=owning_organization(target) or getattr(actor, "organization_id", None),
-    )  # fmt: skip
+    )
     return reason
 
 

@@ -36,8 +36,9 @@ class CaseFilterSet(IdentifyingSearchFilterSet):
     )
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region")
     organization = IdFilter(label=_("Organization"), field_name="owner_organization_id")
-    identified_from = django_filters.DateFilter(label=_("Identified from"), field_name="identified_on",
-                                                lookup_expr="gte")  # fmt: skip
+    identified_from = django_filters.DateFilter(
+        label=_("Identified from"), field_name="identified_on", lookup_expr="gte"
+    )
     identified_to = django_filters.DateFilter(label=_("Identified to"), field_name="identified_on", lookup_expr="lte")
     is_child = django_filters.BooleanFilter(label=_("Child"))
 

@@ -79,16 +79,27 @@ def case_search(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
 
 def access_case_by_id(user: User, case_id: Any, action: str = "view") -> Case:
     """One case with everything its page shows, or NotFound."""
-    queryset = Case.objects.select_related(
-        "owner_organization", "person", "case_owner", "child_protection",
-        "child_protection__notified_organization", "child_protection__guardian_organization",
-    ).prefetch_related(
-        "person__names", "team", "organizations__organization",
-    ).prefetch_related(
-        Prefetch("decisions", queryset=StatusDecision.objects.select_related("created_by", "approved_by")),
-    ).prefetch_related(
-        Prefetch("closure_requests", queryset=ClosureRequest.objects.select_related("created_by", "approved_by")),
-    )  # fmt: skip
+    queryset = (
+        Case.objects.select_related(
+            "owner_organization",
+            "person",
+            "case_owner",
+            "child_protection",
+            "child_protection__notified_organization",
+            "child_protection__guardian_organization",
+        )
+        .prefetch_related(
+            "person__names",
+            "team",
+            "organizations__organization",
+        )
+        .prefetch_related(
+            Prefetch("decisions", queryset=StatusDecision.objects.select_related("created_by", "approved_by")),
+        )
+        .prefetch_related(
+            Prefetch("closure_requests", queryset=ClosureRequest.objects.select_related("created_by", "approved_by")),
+        )
+    )
     return access_by_id(Case, user, case_id, action, queryset=queryset)
 
 

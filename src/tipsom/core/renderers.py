@@ -22,10 +22,25 @@ from django.utils.timezone import template_localtime  # type: ignore[attr-define
 _WIDGETS = "django/forms/widgets/"
 _SELECT_OPTION = _WIDGETS + "select_option.html"
 # The templates that are nothing but `{% include "django/forms/widgets/input.html" %}`.
-_INPUTS = {_WIDGETS + name for name in (
-    "checkbox.html", "color.html", "date.html", "datetime.html", "email.html", "file.html", "hidden.html",
-    "number.html", "password.html", "search.html", "tel.html", "text.html", "time.html", "url.html",
-)}  # fmt: skip
+_INPUTS = {
+    _WIDGETS + name
+    for name in (
+        "checkbox.html",
+        "color.html",
+        "date.html",
+        "datetime.html",
+        "email.html",
+        "file.html",
+        "hidden.html",
+        "number.html",
+        "password.html",
+        "search.html",
+        "tel.html",
+        "text.html",
+        "time.html",
+        "url.html",
+    )
+}
 _INPUT_OPTIONS = {_WIDGETS + "radio_option.html", _WIDGETS + "checkbox_option.html", _WIDGETS + "input_option.html"}
 
 

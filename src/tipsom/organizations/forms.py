@@ -61,9 +61,14 @@ class OrganizationForm(forms.Form):
         if region_url:
             # Progressive enhancement: choosing a country reloads the region list of that country.
             self.fields["country"].widget.attrs.update(
-                {"hx-get": region_url, "hx-trigger": "change", "hx-target": "#id_region",
-                 "hx-select": "#id_region", "hx-swap": "outerHTML"}
-            )  # fmt: skip
+                {
+                    "hx-get": region_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#id_region",
+                    "hx-select": "#id_region",
+                    "hx-swap": "outerHTML",
+                }
+            )
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in ORGANIZATION_FIELDS if name in self.cleaned_data}

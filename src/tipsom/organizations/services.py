@@ -19,9 +19,19 @@ if TYPE_CHECKING:
     from tipsom.accounts.models import User
 
 ORGANIZATION_FIELDS = (
-    "name", "type", "functions", "country", "region", "city", "street_address",
-    "postal_code", "phone", "email", "website", "is_active",
-)  # fmt: skip
+    "name",
+    "type",
+    "functions",
+    "country",
+    "region",
+    "city",
+    "street_address",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
+    "is_active",
+)
 _TEXT_FIELDS = ("name", "city", "street_address", "postal_code", "phone", "email", "website")
 
 

@@ -43,9 +43,10 @@ class IdentifyingSearchFilterSet(django_filters.FilterSet):
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
                 asked = [
-                    name for name in filterset.identifying_filters
+                    name
+                    for name in filterset.identifying_filters
                     if cleaned.get(name) and filterset.is_identifying(name, cleaned[name])
-                ]  # fmt: skip
+                ]
                 if asked and not filterset.may_search_identities():
                     for name in asked:
                         self.add_error(name, IDENTIFYING_SEARCH_REFUSED)
@@ -61,8 +62,12 @@ class PersonFilterSet(IdentifyingSearchFilterSet):
         label=_("Citizenship"), choices=geography.country_choices, method="filter_citizenship", empty_label=_("(any)")
     )
     gender = django_filters.ChoiceFilter(label=_("Gender"), choices=gender_choices, empty_label=_("(any)"))
-    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200,
-                                     help_text=_("The whole name, in any script or its Latin form."))  # fmt: skip
+    name = django_filters.CharFilter(
+        label=_("Name"),
+        method="filter_name",
+        max_length=200,
+        help_text=_("The whole name, in any script or its Latin form."),
+    )
     document = django_filters.CharFilter(label=_("Document number"), method="filter_document", max_length=100)
 
     class Meta:

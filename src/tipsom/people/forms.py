@@ -59,15 +59,18 @@ def person_statistics_fields() -> dict[str, forms.Field]:
     return {
         "gender": CodeField(label=_("Gender"), choices=gender_choices),
         "citizenships": CodeListField(
-            label=_("Citizenships"), choices=geography.country_choices, required=False,
+            label=_("Citizenships"),
+            choices=geography.country_choices,
+            required=False,
             help_text=_("One or more; hold Ctrl (or Cmd) to choose several."),
         ),
         "languages": CodeListField(label=_("Languages"), choices=language_choices, required=False),
         "is_presumed_minor": forms.BooleanField(
-            label=_("Presumed minor"), required=False,
+            label=_("Presumed minor"),
+            required=False,
             help_text=_("The age is unknown but the person may be a child: the child track starts."),
         ),
-    }  # fmt: skip
+    }
 
 
 class PersonEditForm(forms.Form):

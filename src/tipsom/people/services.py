@@ -31,8 +31,14 @@ from tipsom.people.models import (
 )
 
 PERSON_FIELDS = (
-    "gender", "citizenships", "languages", "education", "birth_date", "birth_date_precision", "is_presumed_minor",
-)  # fmt: skip
+    "gender",
+    "citizenships",
+    "languages",
+    "education",
+    "birth_date",
+    "birth_date_precision",
+    "is_presumed_minor",
+)
 COLLECTIONS = ("names", "contacts", "documents")
 MAX_TEXT = 300
 _DATE_PATTERNS = {

@@ -62,13 +62,15 @@ HAS_PLACES = Q(capacity_available__gt=0) | Q(capacity_available__isnull=True)
 
 class ServiceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains", max_length=200)
-    need = django_filters.ChoiceFilter(label=_("Type of service"), field_name="service_type",
-                                       choices=ServiceType.choices)  # fmt: skip
+    need = django_filters.ChoiceFilter(
+        label=_("Type of service"), field_name="service_type", choices=ServiceType.choices
+    )
     region = django_filters.CharFilter(label=_("Region code"), method="filter_region", max_length=10)
     sex = django_filters.ChoiceFilter(label=_("Sex"), choices=_sex_choices, method="filter_sex")
     age = django_filters.NumberFilter(label=_("Age"), method="filter_age", min_value=0, max_value=120)
-    case_type = django_filters.ChoiceFilter(label=_("Type of case"), choices=CaseType.choices,
-                                            method="filter_case_type")  # fmt: skip
+    case_type = django_filters.ChoiceFilter(
+        label=_("Type of case"), choices=CaseType.choices, method="filter_case_type"
+    )
     language = django_filters.ChoiceFilter(label=_("Language"), choices=language_choices, method="filter_language")
     free_places = django_filters.BooleanFilter(label=_("Free places only"), method="filter_free_places")
     organization = IdFilter(label=_("Organization"), field_name="organization_id")

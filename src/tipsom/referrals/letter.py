@@ -223,14 +223,18 @@ def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
     heading(_("Consent"))
     if referral.consent_override:
         paragraph(
-            _("The person's consent was not recorded for this referral; the sender referred in an emergency and "
-              "recorded why. Share this information only as far as the service requires.")
-        )  # fmt: skip
+            _(
+                "The person's consent was not recorded for this referral; the sender referred in an emergency and "
+                "recorded why. Share this information only as far as the service requires."
+            )
+        )
     else:
         paragraph(
-            _("The person (or, for a child, their guardian or parent) agreed to this referral and to sharing the "
-              "information above with a service of this type. Use it only to provide the service.")
-        )  # fmt: skip
+            _(
+                "The person (or, for a child, their guardian or parent) agreed to this referral and to sharing the "
+                "information above with a service of this type. Use it only to provide the service."
+            )
+        )
     return bytes(pdf.output())
 
 

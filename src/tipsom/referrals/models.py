@@ -206,18 +206,33 @@ def _referral_org_scope(organization_id: int) -> Q:
 class Referral(models.Model):
     # The foreign keys below are indexed by the named indexes that lead with them (Meta.indexes), not twice.
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("case"),
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("case"),
         db_index=False,
-    )  # fmt: skip
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.SYSTEM)
     from_organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("from"), db_index=False,
-    )  # fmt: skip
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from"),
+        db_index=False,
+    )
     to_organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("to"), db_index=False,
-    )  # fmt: skip
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to"),
+        db_index=False,
+    )
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("service")
     )

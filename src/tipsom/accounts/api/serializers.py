@@ -21,9 +21,11 @@ class TokenObtainSerializer(StrictInputSerializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.CharField(
-        max_length=12, required=False, allow_blank=True,
+        max_length=12,
+        required=False,
+        allow_blank=True,
         help_text=_("The 6-digit code from the authenticator app, for accounts that use two-factor sign-in."),
-    )  # fmt: skip
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -47,8 +49,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "organization", "roles", "preferred_language",
-                  "requires_2fa"]  # fmt: skip
+        fields = ["id", "username", "full_name", "email", "organization", "roles", "preferred_language", "requires_2fa"]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.BOOL)
@@ -68,8 +69,19 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "organization", "roles", "is_active", "has_phone",
-                  "preferred_language", "date_joined", "last_login"]  # fmt: skip
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "organization",
+            "roles",
+            "is_active",
+            "has_phone",
+            "preferred_language",
+            "date_joined",
+            "last_login",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.BOOL)
@@ -93,9 +105,12 @@ class UserInputSerializer(StrictInputSerializer):
     full_name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, write_only=True,
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        write_only=True,
         help_text=_("Stored encrypted; never returned (see has_phone)."),
-    )  # fmt: skip
+    )
     organization = VisibleOrganizationField()
     roles = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Role.objects.all(), required=False)
     preferred_language = serializers.ChoiceField(choices=_LANGUAGE_CHOICES, required=False, allow_blank=True)

@@ -26,8 +26,9 @@ def _try(door: str, username: str, password: str = WRONG, address: str = "127.0.
     client = Client(REMOTE_ADDR=address, **headers)
     if door == WEB:
         return client.post(reverse("accounts:login"), {"username": username, "password": password})
-    return client.post(reverse("api:auth-token"), {"username": username, "password": password},
-                       content_type="application/json")  # fmt: skip
+    return client.post(
+        reverse("api:auth-token"), {"username": username, "password": password}, content_type="application/json"
+    )
 
 
 def _signed_in(door: str, response: Any) -> bool:

@@ -20,8 +20,24 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "sequence", "created_at", "actor", "actor_label", "organization", "action", "object_type",
-            "object_id", "changes", "reason", "request_id", "channel", "ip", "version", "hash", "position",
-            "chain_hash", "prev_hash",
-        ]  # fmt: skip
+            "id",
+            "sequence",
+            "created_at",
+            "actor",
+            "actor_label",
+            "organization",
+            "action",
+            "object_type",
+            "object_id",
+            "changes",
+            "reason",
+            "request_id",
+            "channel",
+            "ip",
+            "version",
+            "hash",
+            "position",
+            "chain_hash",
+            "prev_hash",
+        ]
         read_only_fields = fields

@@ -143,8 +143,9 @@ class ClosureForm(VersionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Labels in the language of the request, not of the import.
-        form_choice_field(self, "status").choices = [(code, code_label("cas_Status", code)) for code in
-                                         (STATUS_CLOSED, STATUS_CLOSED_REFERRED)]  # fmt: skip
+        form_choice_field(self, "status").choices = [
+            (code, code_label("cas_Status", code)) for code in (STATUS_CLOSED, STATUS_CLOSED_REFERRED)
+        ]
 
 
 class StatusForm(VersionForm):
@@ -152,8 +153,9 @@ class StatusForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_choice_field(self, "status").choices = [(code, code_label("cas_Status", code)) for code in
-                                         (STATUS_ACTIVE, STATUS_FOLLOW_UP)]  # fmt: skip
+        form_choice_field(self, "status").choices = [
+            (code, code_label("cas_Status", code)) for code in (STATUS_ACTIVE, STATUS_FOLLOW_UP)
+        ]
 
 
 class ConsentForm(VersionForm):
@@ -267,8 +269,9 @@ class ChildNotifyForm(VersionForm):
 
 
 class ChildUpdateForm(VersionForm):
-    guardian_name = forms.CharField(label=_("Guardian"), max_length=300, required=False,
-                                    help_text=_("Stored encrypted."))  # fmt: skip
+    guardian_name = forms.CharField(
+        label=_("Guardian"), max_length=300, required=False, help_text=_("Stored encrypted.")
+    )
     guardian_organization = forms.ChoiceField(label=_("Guardian's organization"), required=False)
     guardian_appointed_on = forms.DateField(label=_("Guardian appointed on"), required=False, widget=DATE)
     best_interests = forms.ChoiceField(label=_("Best-interests assessment"), choices=ChildProtection.Assessment.choices)

@@ -31,14 +31,27 @@ CASE_CODE_LISTS = {
 SECTIONS = {
     "screening": ("acts", "means", "purposes", "som_vulnerabilities", "screening_notes"),
     "person": (
-        "name", "name_latin", "aliases", "gender", "citizenships", "languages",
-        "birth_date", "birth_date_precision", "is_presumed_minor", "phone",
+        "name",
+        "name_latin",
+        "aliases",
+        "gender",
+        "citizenships",
+        "languages",
+        "birth_date",
+        "birth_date_precision",
+        "is_presumed_minor",
+        "phone",
     ),
     "case": (
-        "case_type", "identified_on", "region", "origin_country", "transit_countries", "destination_country",
+        "case_type",
+        "identified_on",
+        "region",
+        "origin_country",
+        "transit_countries",
+        "destination_country",
         *CASE_CODE_LISTS,
     ),
-}  # fmt: skip
+}
 _NAME_KEY = re.compile(r"^names\.(\d+)(?:\.(\w+))?$")
 
 
@@ -59,25 +72,31 @@ class CaseRegisterForm(forms.Form):
     purposes = _checkboxes(_("Purpose: forms of exploitation"), lambda: code_choices("vic_TypeOfExploitation"))
     som_vulnerabilities = _checkboxes(_("Vulnerabilities of a smuggled migrant"), SomVulnerability.choices)
     screening_notes = forms.CharField(
-        label=_("Screening notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Screening notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Confidential: stored encrypted."),
-    )  # fmt: skip
+    )
 
     # (b) The person.
     name = forms.CharField(
         label=_("Name"), max_length=300, help_text=_("In the person's own script. Confidential: stored encrypted.")
     )
     name_latin = forms.CharField(
-        label=_("Name in Latin letters"), max_length=300, required=False,
+        label=_("Name in Latin letters"),
+        max_length=300,
+        required=False,
         help_text=_("Leave empty to transliterate automatically."),
-    )  # fmt: skip
+    )
     aliases = forms.CharField(
         label=_("Aliases"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
     )
     birth_date = forms.CharField(
-        label=_("Birth date"), max_length=10, required=False,
+        label=_("Birth date"),
+        max_length=10,
+        required=False,
         help_text=_("YYYY-MM-DD, YYYY-MM or YYYY, as precise as it is known."),
-    )  # fmt: skip
+    )
     birth_date_precision = CodeField(
         label=_("Birth date precision"), required=False, choices=[("", "—"), *BirthDatePrecision.choices]
     )

@@ -366,8 +366,13 @@ def cases_follow_person(*, actor: User, person: Person, changed: Iterable[str] =
             ChildProtection.objects.create(case=case, age_assessment=age_assessment_initial(person))
         case.version += 1
         case.save(update_fields=["is_child", "version", "updated_at"])
-        audit_record(actor=actor, action="case.update", target=case, organization=case.owner_organization_id,
-                     changes={"is_child": [not is_child, is_child]})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action="case.update",
+            target=case,
+            organization=case.owner_organization_id,
+            changes={"is_child": [not is_child, is_child]},
+        )
 
 
 @transaction.atomic

@@ -49,8 +49,12 @@ def test_the_child_from_bolivia_through_the_api(
     identifier, supervisor, cp_agency, cp_officer, child_person, case_data
 ) -> None:
     client = _client(identifier)
-    screening = {"acts": ["recruitment", "transportation"], "means": ["DebtBondage"], "purposes": ["ForcedLabour"],
-                 "notes": "Found at a garment workshop."}  # fmt: skip
+    screening = {
+        "acts": ["recruitment", "transportation"],
+        "means": ["DebtBondage"],
+        "purposes": ["ForcedLabour"],
+        "notes": "Found at a garment workshop.",
+    }
     response = _post(client, reverse("api:case-list"), {"person": child_person, "screening": screening, **case_data})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -62,12 +66,16 @@ def test_the_child_from_bolivia_through_the_api(
 
     # The child protection agency is notified and appoints a guardian; it now reaches the case.
     assert _client(cp_officer).get(_case_url(case_id)).status_code == 404
-    notified = _post(client, _case_url(case_id, "child-notify"), {"version": body["version"],
-                                                                  "organization": cp_agency.pk})  # fmt: skip
+    notified = _post(
+        client, _case_url(case_id, "child-notify"), {"version": body["version"], "organization": cp_agency.pk}
+    )
     assert notified.status_code == 200, notified.content
     officer = _client(cp_officer)
-    guardian = {"version": notified.json()["case_version"], "guardian_name": "Dra. Helena Costa",
-                "guardian_appointed_on": "2026-10-05"}  # fmt: skip
+    guardian = {
+        "version": notified.json()["case_version"],
+        "guardian_name": "Dra. Helena Costa",
+        "guardian_appointed_on": "2026-10-05",
+    }
     assert _post(officer, _case_url(case_id, "child"), guardian, "patch").status_code == 200
 
     # A case manager of another NGO gets a 404.
@@ -76,10 +84,17 @@ def test_the_child_from_bolivia_through_the_api(
 
     # The supervisor approves "Actual victim".
     version = client.get(_case_url(case_id)).json()["version"]
-    decision = _post(client, _case_url(case_id, "decisions"), {
-        "version": version, "status": ACTUAL_VICTIM, "decided_on": "2026-10-06", "deciding_organization_type": "Police",
-        "basis": "Interview and labour inspection report.",
-    })  # fmt: skip
+    decision = _post(
+        client,
+        _case_url(case_id, "decisions"),
+        {
+            "version": version,
+            "status": ACTUAL_VICTIM,
+            "decided_on": "2026-10-06",
+            "deciding_organization_type": "Police",
+            "basis": "Interview and labour inspection report.",
+        },
+    )
     assert decision.status_code == 201 and decision.json()["approval"] == "pending"
     review_url = _case_url(case_id, "decision-review", decision_id=decision.json()["id"])
     assert _post(client, review_url, {"approve": True}).status_code == 404  # an identifier does not approve
@@ -87,15 +102,24 @@ def test_the_child_from_bolivia_through_the_api(
     assert approved.status_code == 200 and approved.json()["approval"] == "approved"
     assert client.get(_case_url(case_id)).json()["trafficking_status"] == ACTUAL_VICTIM
 
-    actions = list(AuditEvent.objects.filter(object_id=str(case_id), object_type="cases.case")
-                   .values_list("action", "channel"))  # fmt: skip
-    assert {("case.create", "api"), ("case.child_notify", "api"), ("case.child_update", "api"),
-            ("case.status_decision", "api"), ("case.status_decision_review", "api")} <= set(actions)  # fmt: skip
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(case_id), object_type="cases.case").values_list("action", "channel")
+    )
+    assert {
+        ("case.create", "api"),
+        ("case.child_notify", "api"),
+        ("case.child_update", "api"),
+        ("case.status_decision", "api"),
+        ("case.status_decision_review", "api"),
+    } <= set(actions)
 
 
 def test_an_existing_person_gets_a_second_case(identifier, child_case) -> None:
-    response = _post(_client(identifier), reverse("api:case-list"),
-                     {"person_id": child_case.person_id, **CASE_FACTS, "identified_on": "2026-11-01"})  # fmt: skip
+    response = _post(
+        _client(identifier),
+        reverse("api:case-list"),
+        {"person_id": child_case.person_id, **CASE_FACTS, "identified_on": "2026-11-01"},
+    )
     assert response.status_code == 201, response.content
     assert response.json()["person"]["id"] == child_case.person_id
     assert Case.objects.filter(person_id=child_case.person_id).count() == 2
@@ -159,8 +183,9 @@ def test_unknown_fields_inside_the_person_are_refused(identifier, child_person, 
 
 
 def test_writes_need_the_version(case_manager, child_case) -> None:
-    response = _post(_client(case_manager), _case_url(child_case.pk, "events"), {"event_type": "Transit",
-                                                                                 "country": "BO"})  # fmt: skip
+    response = _post(
+        _client(case_manager), _case_url(child_case.pk, "events"), {"event_type": "Transit", "country": "BO"}
+    )
     assert response.status_code == 400 and "version" in response.json()["extra"]["fields"]
     assert not child_case.events.exists()
 

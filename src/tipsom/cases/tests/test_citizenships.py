@@ -39,9 +39,14 @@ def test_a_changed_person_changes_every_case_of_theirs(organization: Any) -> Non
     user = make_user(organization, roles=("case_manager",))
     first = make_case(organization, actor=user)
     second = Case.objects.create(
-        person=first.person, owner_organization=organization, country="BR", case_number="BR-X-1",
-        case_type="tip", identified_on=first.identified_on, status="Closed",
-    )  # fmt: skip
+        person=first.person,
+        owner_organization=organization,
+        country="BR",
+        case_number="BR-X-1",
+        case_type="tip",
+        identified_on=first.identified_on,
+        status="Closed",
+    )
     _, token = api_token_create(actor=user)
     assert _listed(token, "BO") == {first.pk, second.pk} and _listed(token, "PY") == set()
 
@@ -63,10 +68,16 @@ def test_a_case_given_another_person_takes_theirs(organization: Any) -> None:
 def test_cases_written_in_bulk_copy_their_persons(organization: Any) -> None:
     template = make_case(organization, person={"names": [{"name": "Luz Mamani"}], "citizenships": ["AR"]})
     copies = [
-        Case(person=template.person, owner_organization=organization, country="BR", case_number=f"BR-B-{n}",
-             case_type="tip", identified_on=template.identified_on)
+        Case(
+            person=template.person,
+            owner_organization=organization,
+            country="BR",
+            case_number=f"BR-B-{n}",
+            case_type="tip",
+            identified_on=template.identified_on,
+        )
         for n in range(3)
-    ]  # fmt: skip
+    ]
     Case.objects.bulk_create(copies)
     assert (
         list(Case.objects.filter(case_number__startswith="BR-B-").values_list("citizenships", flat=True))

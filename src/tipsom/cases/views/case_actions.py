@@ -76,39 +76,73 @@ def _optional(value: str) -> int | None:
 
 @require_POST
 def case_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "edit", lambda page, form, data: services.case_update(
-        actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "edit",
+        lambda page, form, data: services.case_update(
+            actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()
+        ),
+    )
 
 
 @require_POST
 def case_team_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "team", lambda page, form, data: services.case_team_set(
-        actor=request.user, case_id=page.case.pk, version=_version(data),
-        user_ids=[int(user_id) for user_id in data["team"]]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "team",
+        lambda page, form, data: services.case_team_set(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            user_ids=[int(user_id) for user_id in data["team"]],
+        ),
+    )
 
 
 @require_POST
 def case_set_status_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "set_status", lambda page, form, data: services.case_set_status(
-        actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "set_status",
+        lambda page, form, data: services.case_set_status(
+            actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"]
+        ),
+    )
 
 
 @require_POST
 def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "close", lambda page, form, data: services.case_close(
-        actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"],
-        reason=data["reason"], closed_on=data["closed_on"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "close",
+        lambda page, form, data: services.case_close(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            status=data["status"],
+            reason=data["reason"],
+            closed_on=data["closed_on"],
+        ),
+    )
 
 
 @require_POST
 def case_closure_review_view(request: AuthenticatedHttpRequest, pk: int, request_id: int) -> HttpResponse:
     return _act(
-        request, pk, "closure_review",
+        request,
+        pk,
+        "closure_review",
         lambda page, form, data: services.closure_review(
-            actor=request.user, request_id=request_id, approve=data["decision"] == "approve", comment=data["comment"]),
-        permission="approve", item=request_id,
+            actor=request.user, request_id=request_id, approve=data["decision"] == "approve", comment=data["comment"]
+        ),
+        permission="approve",
+        item=request_id,
         item_ok=lambda page: any(closure.pk == request_id for closure in page.closure_requests),
-    )  # fmt: skip
+    )
 
 
 # Identification -------------------------------------------------------------------------------------------------
@@ -116,30 +150,54 @@ def case_closure_review_view(request: AuthenticatedHttpRequest, pk: int, request
 
 @require_POST
 def case_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "decide", lambda page, form, data: services.case_decide_status(
-        actor=request.user, case_id=page.case.pk, version=_version(data), status=data["status"],
-        decided_on=data["decided_on"], deciding_organization_type=data["deciding_organization_type"],
-        basis=data["basis"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "decide",
+        lambda page, form, data: services.case_decide_status(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            status=data["status"],
+            decided_on=data["decided_on"],
+            deciding_organization_type=data["deciding_organization_type"],
+            basis=data["basis"],
+        ),
+    )
 
 
 @require_POST
 def case_decision_review_view(request: AuthenticatedHttpRequest, pk: int, decision_id: int) -> HttpResponse:
     return _act(
-        request, pk, "decision_review",
+        request,
+        pk,
+        "decision_review",
         lambda page, form, data: services.decision_review(
-            actor=request.user, decision_id=decision_id, approve=data["decision"] == "approve",
-            comment=data["comment"]),
-        permission="approve", item=decision_id,
+            actor=request.user, decision_id=decision_id, approve=data["decision"] == "approve", comment=data["comment"]
+        ),
+        permission="approve",
+        item=decision_id,
         item_ok=lambda page: any(decision.pk == decision_id for decision in page.decisions),
-    )  # fmt: skip
+    )
 
 
 @require_POST
 def case_event_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "event", lambda page, form, data: services.event_add(
-        actor=request.user, case_id=page.case.pk, version=_version(data), event_type=data["event_type"],
-        country=data["country"], place=data["place"], start_date=data["start_date"],
-        end_date=data["end_date"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "event",
+        lambda page, form, data: services.event_add(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            event_type=data["event_type"],
+            country=data["country"],
+            place=data["place"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+        ),
+    )
 
 
 # Consent and case work --------------------------------------------------------------------------------------------
@@ -147,63 +205,123 @@ def case_event_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def case_consent_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "consent", lambda page, form, data: services.consent_record(
-        actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "consent",
+        lambda page, form, data: services.consent_record(
+            actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()
+        ),
+    )
 
 
 @require_POST
 def case_assessment_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "assessment", lambda page, form, data: services.assessment_add(
-        actor=request.user, case_id=page.case.pk, version=_version(data), kind=data["kind"],
-        assessed_on=data["assessed_on"], level=data["level"], needs=data["needs"], notes=data["notes"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "assessment",
+        lambda page, form, data: services.assessment_add(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            kind=data["kind"],
+            assessed_on=data["assessed_on"],
+            level=data["level"],
+            needs=data["needs"],
+            notes=data["notes"],
+        ),
+    )
 
 
 @require_POST
 def case_plan_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "plan", lambda page, form, data: services.plan_item_add(
-        actor=request.user, case_id=page.case.pk, version=_version(data), support_type=data["support_type"],
-        goal=data["goal"], target_date=data["target_date"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "plan",
+        lambda page, form, data: services.plan_item_add(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            support_type=data["support_type"],
+            goal=data["goal"],
+            target_date=data["target_date"],
+        ),
+    )
 
 
 @require_POST
 def case_plan_status_view(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
     return _act(
-        request, pk, "plan_status",
+        request,
+        pk,
+        "plan_status",
         lambda page, form, data: services.plan_item_set_status(
-            actor=request.user, item_id=item_id, version=_version(data), status=data["status"]),
-        item=item_id, item_ok=lambda page: page.case.plan_items.filter(pk=item_id).exists(),
-    )  # fmt: skip
+            actor=request.user, item_id=item_id, version=_version(data), status=data["status"]
+        ),
+        item=item_id,
+        item_ok=lambda page: page.case.plan_items.filter(pk=item_id).exists(),
+    )
 
 
 @require_POST
 def case_service_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "service", lambda page, form, data: services.service_add(
-        actor=request.user, case_id=page.case.pk, version=_version(data), support_type=data["support_type"],
-        delivered_on=data["delivered_on"], provider_id=_optional(data["provider"]), outcome=data["outcome"],
-        notes=data["notes"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "service",
+        lambda page, form, data: services.service_add(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            support_type=data["support_type"],
+            delivered_on=data["delivered_on"],
+            provider_id=_optional(data["provider"]),
+            outcome=data["outcome"],
+            notes=data["notes"],
+        ),
+    )
 
 
 @require_POST
 def case_task_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "task", lambda page, form, data: services.task_add(
-        actor=request.user, case_id=page.case.pk, version=_version(data), title=data["title"],
-        due_on=data["due_on"], assigned_to_id=_optional(data["assigned_to"])))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "task",
+        lambda page, form, data: services.task_add(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            title=data["title"],
+            due_on=data["due_on"],
+            assigned_to_id=_optional(data["assigned_to"]),
+        ),
+    )
 
 
 @require_POST
 def case_task_done_view(request: AuthenticatedHttpRequest, pk: int, task_id: int) -> HttpResponse:
     return _act(
-        request, pk, "task_done",
+        request,
+        pk,
+        "task_done",
         lambda page, form, data: services.task_complete(actor=request.user, task_id=task_id, version=_version(data)),
-        item=task_id, item_ok=lambda page: page.case.tasks.filter(pk=task_id).exists(),
-    )  # fmt: skip
+        item=task_id,
+        item_ok=lambda page: page.case.tasks.filter(pk=task_id).exists(),
+    )
 
 
 @require_POST
 def case_journal_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Adds a note. There is no edit: a correction is a new note."""
-    return _act(request, pk, "journal", lambda page, form, data: services.journal_add(
-        actor=request.user, case_id=page.case.pk, text=data["text"]))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "journal",
+        lambda page, form, data: services.journal_add(actor=request.user, case_id=page.case.pk, text=data["text"]),
+    )
 
 
 # Attachments ----------------------------------------------------------------------------------------------------
@@ -248,12 +366,26 @@ def case_attachment_download_view(request: AuthenticatedHttpRequest, pk: int, at
 
 @require_POST
 def case_child_notify_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "child_notify", lambda page, form, data: services.child_notify(
-        actor=request.user, case_id=page.case.pk, version=_version(data),
-        organization_id=_optional(data["organization"])))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "child_notify",
+        lambda page, form, data: services.child_notify(
+            actor=request.user,
+            case_id=page.case.pk,
+            version=_version(data),
+            organization_id=_optional(data["organization"]),
+        ),
+    )
 
 
 @require_POST
 def case_child_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "child", lambda page, form, data: services.child_update(
-        actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()))  # fmt: skip
+    return _act(
+        request,
+        pk,
+        "child",
+        lambda page, form, data: services.child_update(
+            actor=request.user, case_id=page.case.pk, version=_version(data), **form.service_data()
+        ),
+    )

@@ -50,12 +50,11 @@ class TabBuilder:
             (_("Status"), code_label("cas_Status", case.status)),
             (_("Trafficking status"), code_label("vic_TraffickingStatus", case.trafficking_status)),
             (_("Identified on"), case.identified_on),
-            (_("Region of identification"),
-             geography.region_name(case.country, case.region) if case.region else "—"),
+            (_("Region of identification"), geography.region_name(case.country, case.region) if case.region else "—"),
             (_("Country of origin"), countries([case.origin_country])),
             (_("Transit countries"), countries(case.transit_countries)),
             (_("Country of destination"), countries([case.destination_country])),
-        ]  # fmt: skip
+        ]
         facts += [
             (f.CaseEditForm.LIST_LABELS[name], labels(list_name, getattr(case, name)))
             for name, list_name in CASE_LIST_FIELDS.items()

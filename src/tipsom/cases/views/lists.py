@@ -27,9 +27,14 @@ from tipsom.organizations.selectors import organization_list
 APPROVALS_LIMIT = 200
 CODED_COLUMNS = ("case_type", "status", "trafficking_status")
 ROW_COLUMNS = (
-    "case_number", "is_child", *CODED_COLUMNS, "exploitation_types", "citizenships", "identified_on",
+    "case_number",
+    "is_child",
+    *CODED_COLUMNS,
+    "exploitation_types",
+    "citizenships",
+    "identified_on",
     "owner_organization__name",
-)  # fmt: skip
+)
 
 
 @require_GET

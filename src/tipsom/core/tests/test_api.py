@@ -95,16 +95,22 @@ def test_serializer_and_service_field_errors_have_one_shape(admin: User) -> None
     url = reverse("api:organization-list")
     # Found by the serializer (types), by the service (a taken code, raised as {"fields": {name: message}}), and
     # by a service naming one field (a taken username, raised as {"field": name}): the same shape each time.
-    by_serializer = _assert_error(client.post(url, {"name": ["x"], "type": "NGO"}, content_type="application/json"),
-                                  400, "invalid")  # fmt: skip
+    by_serializer = _assert_error(
+        client.post(url, {"name": ["x"], "type": "NGO"}, content_type="application/json"), 400, "invalid"
+    )
     assert set(_assert_field_errors(by_serializer)) == {"name", "country"}
     taken = make_organization("BR", code="abrigo-br")
     by_service = client.post(url, {**_ORG, "code": taken.code}, content_type="application/json")
     assert _assert_field_errors(_assert_error(by_service, 400, "duplicate")) == {"code": ["That code is taken."]}
-    user = {"username": admin.username, "full_name": "Twin", "password": "violet-harbour-lantern-42",
-            "organization": admin.organization_id}  # fmt: skip
-    one_field = _assert_error(client.post(reverse("api:user-list"), user, content_type="application/json"), 400,
-                              "duplicate")  # fmt: skip
+    user = {
+        "username": admin.username,
+        "full_name": "Twin",
+        "password": "violet-harbour-lantern-42",
+        "organization": admin.organization_id,
+    }
+    one_field = _assert_error(
+        client.post(reverse("api:user-list"), user, content_type="application/json"), 400, "duplicate"
+    )
     assert _assert_field_errors(one_field) == {"username": ["That username is taken."]}
     assert "field" not in one_field["extra"]
 
@@ -112,8 +118,11 @@ def test_serializer_and_service_field_errors_have_one_shape(admin: User) -> None
 def test_nested_field_errors_are_named_by_their_path() -> None:
     from tipsom.core.api.errors import field_errors
 
-    nested = {"person": {"names": [{}, {"name": ["Required."]}], "citizenships": {0: ["Not a code."]}},
-              "non_field_errors": ["Bad."], "version": "Stale."}  # fmt: skip
+    nested = {
+        "person": {"names": [{}, {"name": ["Required."]}], "citizenships": {0: ["Not a code."]}},
+        "non_field_errors": ["Bad."],
+        "version": "Stale.",
+    }
     assert field_errors(nested) == {
         "person.names.1.name": ["Required."],
         "person.citizenships.0": ["Not a code."],
@@ -145,9 +154,10 @@ def test_oversized_body_is_413_before_anything_reads_it(admin: User, settings: A
     assert body["extra"]["limit"] == 1024
     assert _counts() == before
     token_request = Client().post(
-        reverse("api:auth-token"), {"username": admin.username, "password": "p" * 2000},
+        reverse("api:auth-token"),
+        {"username": admin.username, "password": "p" * 2000},
         content_type="application/json",
-    )  # fmt: skip
+    )
     _assert_error(token_request, 413, "request_too_large")
     assert _counts() == before
 
@@ -230,15 +240,25 @@ def test_every_api_write_is_audited_on_the_api_channel(admin: User) -> None:
     created = client.post(reverse("api:organization-list"), _ORG, content_type="application/json").json()
     org_url = reverse("api:organization-detail", kwargs={"pk": created["id"]})
     client.patch(org_url, {"version": created["version"], "city": "Natal"}, content_type="application/json")
-    user_payload = {"username": "api.made", "full_name": "Api Made", "password": "violet-harbour-lantern-42",
-                    "organization": created["id"]}  # fmt: skip
+    user_payload = {
+        "username": "api.made",
+        "full_name": "Api Made",
+        "password": "violet-harbour-lantern-42",
+        "organization": created["id"],
+    }
     user = client.post(reverse("api:user-list"), user_payload, content_type="application/json").json()
-    client.patch(reverse("api:user-detail", kwargs={"pk": user["id"]}), {"full_name": "Api Changed"},
-                 content_type="application/json")  # fmt: skip
+    client.patch(
+        reverse("api:user-detail", kwargs={"pk": user["id"]}),
+        {"full_name": "Api Changed"},
+        content_type="application/json",
+    )
     events = list(AuditEvent.objects.filter(sequence__gt=start).order_by("sequence").values_list("action", "channel"))
     assert events == [
-        ("organization.create", "api"), ("organization.update", "api"), ("user.create", "api"), ("user.update", "api"),
-    ]  # fmt: skip
+        ("organization.create", "api"),
+        ("organization.update", "api"),
+        ("user.create", "api"),
+        ("user.update", "api"),
+    ]
 
 
 def test_unknown_api_url_is_a_json_404_and_pages_keep_theirs(admin: User) -> None:
@@ -280,8 +300,15 @@ def test_schema_generates_without_warnings_and_validates(tmp_path: Path) -> None
         "description": 'Send "Token <token>"; obtain one from POST /api/v1/auth/token/.',
     }
     paths = schema["paths"]
-    for path in ("/api/v1/organizations/{id}/", "/api/v1/users/", "/api/v1/roles/{slug}/", "/api/v1/audit-events/",
-                 "/api/v1/auth/token/", "/api/v1/auth/logout/", "/api/v1/me/"):  # fmt: skip
+    for path in (
+        "/api/v1/organizations/{id}/",
+        "/api/v1/users/",
+        "/api/v1/roles/{slug}/",
+        "/api/v1/audit-events/",
+        "/api/v1/auth/token/",
+        "/api/v1/auth/logout/",
+        "/api/v1/me/",
+    ):
         assert path in paths, path
     assert "delete" not in paths["/api/v1/organizations/{id}/"]
     assert set(paths["/api/v1/users/{id}/"]) == {"get", "patch"}

@@ -33,9 +33,24 @@ class OrganizationDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "code", "name", "type", "functions", "country", "region", "city", "street_address",
-            "postal_code", "phone", "email", "website", "is_active", "created_at", "updated_at", "version",
-        ]  # fmt: skip
+            "id",
+            "code",
+            "name",
+            "type",
+            "functions",
+            "country",
+            "region",
+            "city",
+            "street_address",
+            "postal_code",
+            "phone",
+            "email",
+            "website",
+            "is_active",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
     def to_representation(self, instance: Organization) -> dict[str, Any]:

@@ -39,9 +39,20 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "id", "owner_organization", "gender", "citizenships", "languages", "education", "birth_year",
-            "birth_date_precision", "is_presumed_minor", "identity_masked", "created_at", "updated_at", "version",
-        ]  # fmt: skip
+            "id",
+            "owner_organization",
+            "gender",
+            "citizenships",
+            "languages",
+            "education",
+            "birth_year",
+            "birth_date_precision",
+            "is_presumed_minor",
+            "identity_masked",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.BOOL)
@@ -53,9 +64,12 @@ class PersonNameSerializer(StrictNestedSerializer):
     kind = serializers.CharField(max_length=10, required=False, help_text=_("primary (exactly one) or alias."))
     name = serializers.CharField(max_length=300, trim_whitespace=False, help_text=_("In the person's own script."))
     name_latin = serializers.CharField(
-        max_length=300, required=False, allow_blank=True, trim_whitespace=False,
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
         help_text=_("Latin transliteration; left out, it is made from the name."),
-    )  # fmt: skip
+    )
     script = serializers.CharField(read_only=True, help_text=_("ISO 15924 code, detected from the name."))
 
 
@@ -75,9 +89,11 @@ class PersonFieldsMixin(serializers.Serializer):
 
     gender = serializers.CharField(max_length=30, required=False, help_text=_("HTCDS prs_Gender code."))
     citizenships = serializers.ListField(
-        child=serializers.CharField(max_length=2), required=False, max_length=10,
+        child=serializers.CharField(max_length=2),
+        required=False,
+        max_length=10,
         help_text=_("ISO 3166-1 alpha-2 codes."),
-    )  # fmt: skip
+    )
     languages = serializers.ListField(
         child=serializers.CharField(max_length=3), required=False, max_length=20, help_text=_("ISO 639 codes.")
     )
@@ -125,9 +141,11 @@ class RevealSerializer(StrictInputSerializer):
     )
     # DRF's metaclass moves declared fields out of the class: this does not replace Serializer.fields.
     fields = serializers.ListField(  # type: ignore[assignment]
-        child=serializers.ChoiceField(choices=IDENTITY_PARTS), required=False, allow_empty=False,
+        child=serializers.ChoiceField(choices=IDENTITY_PARTS),
+        required=False,
+        allow_empty=False,
         help_text=_("Which parts to reveal; left out, all of them."),
-    )  # fmt: skip
+    )
 
 
 class PersonIdentitySerializer(serializers.Serializer):

@@ -46,8 +46,9 @@ class PersonViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def retrieve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return Response(self.get_serializer(selectors.access_person_by_id(request.user, pk)).data)
 
-    @extend_schema(request=serializers.PersonUpdateSerializer,
-                   responses={200: serializers.PersonSerializer, **_WRITE_ERRORS})  # fmt: skip
+    @extend_schema(
+        request=serializers.PersonUpdateSerializer, responses={200: serializers.PersonSerializer, **_WRITE_ERRORS}
+    )
     def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         selectors.access_person_by_id(request.user, pk, "change")
         data = validated(serializers.PersonUpdateSerializer, request.data, partial=True)

@@ -36,11 +36,30 @@ class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = [
-            "id", "organization", "organization_name", "country", "service_type", "name", "description", "sexes",
-            "age_min", "age_max", "serves_tip", "serves_som", "regions", "languages", "capacity_total",
-            "capacity_available", "capacity_updated_at", "hours", "phone", "email", "is_active", "updated_at",
+            "id",
+            "organization",
+            "organization_name",
+            "country",
+            "service_type",
+            "name",
+            "description",
+            "sexes",
+            "age_min",
+            "age_max",
+            "serves_tip",
+            "serves_som",
+            "regions",
+            "languages",
+            "capacity_total",
+            "capacity_available",
+            "capacity_updated_at",
+            "hours",
+            "phone",
+            "email",
+            "is_active",
+            "updated_at",
             "version",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 
@@ -48,21 +67,34 @@ class ServiceInputSerializer(StrictInputSerializer):
     service_type = serializers.ChoiceField(choices=ServiceType.choices)
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    sexes = serializers.ListField(child=serializers.CharField(max_length=30), required=False, max_length=10,
-                                  help_text=_("prs_Gender codes; empty: everyone."))  # fmt: skip
+    sexes = serializers.ListField(
+        child=serializers.CharField(max_length=30),
+        required=False,
+        max_length=10,
+        help_text=_("prs_Gender codes; empty: everyone."),
+    )
     age_min = serializers.IntegerField(required=False, allow_null=True)
     age_max = serializers.IntegerField(required=False, allow_null=True)
     serves_tip = serializers.BooleanField(required=False)
     serves_som = serializers.BooleanField(required=False)
-    regions = serializers.ListField(child=serializers.CharField(max_length=10), required=False, max_length=200,
-                                    help_text=_("ISO 3166-2 codes of the country; empty: nationwide."))  # fmt: skip
-    languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False, max_length=50,
-                                      help_text=_("ISO 639-1 codes, such as pt."))  # fmt: skip
+    regions = serializers.ListField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        max_length=200,
+        help_text=_("ISO 3166-2 codes of the country; empty: nationwide."),
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=3),
+        required=False,
+        max_length=50,
+        help_text=_("ISO 639-1 codes, such as pt."),
+    )
     capacity_total = serializers.IntegerField(required=False, allow_null=True)
     capacity_available = serializers.IntegerField(required=False, allow_null=True)
     hours = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True,
-                                  help_text=_("International format (E.164): +551199998888."))  # fmt: skip
+    phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, help_text=_("International format (E.164): +551199998888.")
+    )
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
 
@@ -89,8 +121,9 @@ class ServiceUpdateSerializer(VersionedSerializer, ServiceInputSerializer):
 
 class CapacitySerializer(StrictInputSerializer):
     available = serializers.IntegerField(min_value=0, help_text=_("Places free now."))
-    total = serializers.IntegerField(min_value=0, required=False, allow_null=True,
-                                     help_text=_("Places in all, when it changed."))  # fmt: skip
+    total = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, help_text=_("Places in all, when it changed.")
+    )
     version = serializers.IntegerField(min_value=1, required=False, help_text=_VERSION_HELP)
 
 
@@ -108,9 +141,19 @@ class PathwaySerializer(serializers.ModelSerializer):
     class Meta:
         model = Pathway
         fields = [
-            "id", "country", "name", "child", "foreign", "case_types", "exploitation_types", "service_types",
-            "priority", "is_active", "updated_at", "version",
-        ]  # fmt: skip
+            "id",
+            "country",
+            "name",
+            "child",
+            "foreign",
+            "case_types",
+            "exploitation_types",
+            "service_types",
+            "priority",
+            "is_active",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -118,12 +161,18 @@ class PathwayInputSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=200)
     child = serializers.CharField(max_length=3, required=False, help_text=_APPLIES_HELP)
     foreign = serializers.CharField(max_length=3, required=False, help_text=_APPLIES_HELP)
-    case_types = serializers.ListField(child=serializers.CharField(max_length=4), required=False, max_length=3,
-                                       help_text=_CASE_TYPES_HELP)  # fmt: skip
-    exploitation_types = serializers.ListField(child=serializers.CharField(max_length=60), required=False,
-                                               max_length=30, help_text=_("vic_TypeOfExploitation codes."))  # fmt: skip
-    service_types = serializers.ListField(child=serializers.CharField(max_length=24), max_length=20,
-                                          help_text=_SERVICE_TYPES_HELP)  # fmt: skip
+    case_types = serializers.ListField(
+        child=serializers.CharField(max_length=4), required=False, max_length=3, help_text=_CASE_TYPES_HELP
+    )
+    exploitation_types = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        max_length=30,
+        help_text=_("vic_TypeOfExploitation codes."),
+    )
+    service_types = serializers.ListField(
+        child=serializers.CharField(max_length=24), max_length=20, help_text=_SERVICE_TYPES_HELP
+    )
     priority = serializers.IntegerField(required=False, help_text=_("Lower comes first."))
     is_active = serializers.BooleanField(required=False)
 
@@ -285,7 +334,9 @@ class ResponseTimeViewSet(viewsets.ViewSet):
         require_permission(request.user, "change", ResponseTime)
         data = validated(ResponseTimeInputSerializer, request.data)
         row = services.response_time_set(
-            actor=request.user, country=request.user.country, urgency=data["urgency"],
+            actor=request.user,
+            country=request.user.country,
+            urgency=data["urgency"],
             hours=data["hours"],
-        )  # fmt: skip
+        )
         return Response({"urgency": row.urgency, "hours": row.hours, "configured": True})

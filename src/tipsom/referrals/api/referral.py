@@ -81,9 +81,22 @@ class ReferralListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Referral
         fields = [
-            "id", "case_number", "is_child", "channel", "service_type", "urgency", "state", "overdue", "due_at",
-            "sent_at", "from_organization", "to_organization", "service", "partner_country", "version",
-        ]  # fmt: skip
+            "id",
+            "case_number",
+            "is_child",
+            "channel",
+            "service_type",
+            "urgency",
+            "state",
+            "overdue",
+            "due_at",
+            "sent_at",
+            "from_organization",
+            "to_organization",
+            "service",
+            "partner_country",
+            "version",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -109,9 +122,15 @@ class ReferralHeaderSerializer(ReferralListSerializer):
 
     class Meta(ReferralListSerializer.Meta):
         fields = [
-            "view", *ReferralListSerializer.Meta.fields, "sections", "responded_at", "started_at", "ended_at",
-            "outcome", "message",
-        ]  # fmt: skip
+            "view",
+            *ReferralListSerializer.Meta.fields,
+            "sections",
+            "responded_at",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "message",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=["header"]))
@@ -140,10 +159,20 @@ class ReferralDetailSerializer(ReferralHeaderSerializer):
 
     class Meta(ReferralHeaderSerializer.Meta):
         fields = [
-            *ReferralHeaderSerializer.Meta.fields, "case", "recipient", "message", "consent_override",
-            "warning_override", "warnings", "decline_reason", "revoke_reason", "outcome_notes", "delivery",
-            "created_by", "responded_by",
-        ]  # fmt: skip
+            *ReferralHeaderSerializer.Meta.fields,
+            "case",
+            "recipient",
+            "message",
+            "consent_override",
+            "warning_override",
+            "warnings",
+            "decline_reason",
+            "revoke_reason",
+            "outcome_notes",
+            "delivery",
+            "created_by",
+            "responded_by",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=["full"]))
@@ -190,18 +219,24 @@ class ReferralSendSerializer(StrictInputSerializer):
     )
     urgency = serializers.CharField(max_length=10, required=False, help_text=_URGENCY_HELP)
     sections = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False, max_length=10,
+        child=serializers.CharField(max_length=20),
+        required=False,
+        max_length=10,
         help_text=_("profile, identity, contact, exploitation, needs, plan, child; the profile always goes."),
-    )  # fmt: skip
+    )
     message = serializers.CharField(max_length=4000, required=False, allow_blank=True, trim_whitespace=False)
     consent_override = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True,
+        max_length=1000,
+        required=False,
+        allow_blank=True,
         help_text=_("Without consent: why this is an emergency (at least 10 characters; audited)."),
-    )  # fmt: skip
+    )
     warning_override = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True,
+        max_length=1000,
+        required=False,
+        allow_blank=True,
         help_text=_("When the service raises warnings (409 referral_warning): why to refer anyway."),
-    )  # fmt: skip
+    )
 
 
 class ReferralVersionSerializer(StrictInputSerializer):
@@ -229,14 +264,20 @@ def _answer_schema(request: Any, code: int = 200, **extra: Any) -> dict[str, Any
 
 
 _BOX = OpenApiParameter(
-    "box", str, enum=["received", "sent", "all"], required=False,
+    "box",
+    str,
+    enum=["received", "sent", "all"],
+    required=False,
     description="received: sent to your organization; sent: your organization sent; all (default): every "
     "referral you may see.",
-)  # fmt: skip
+)
 _STATE = OpenApiParameter(
-    "state", str, enum=["open", "overdue", *State.values], required=False,
+    "state",
+    str,
+    enum=["open", "overdue", *State.values],
+    required=False,
     description="A state; open: sent, accepted or in progress; overdue: missed its time to answer.",
-)  # fmt: skip
+)
 
 
 # The list is built from `.values()`, in ReferralListSerializer's shape (which documents it): building model
@@ -244,9 +285,14 @@ _STATE = OpenApiParameter(
 _PARTIES = ("from_organization", "to_organization", "service")
 _PLAIN = ("id", "channel", "service_type", "urgency", "state", "overdue", "partner_country", "version")
 _LIST_COLUMNS = (
-    *_PLAIN, "case__case_number", "case__is_child", "due_at", "sent_at",
-    *(f"{party}_id" for party in _PARTIES), *(f"{party}__name" for party in _PARTIES),
-)  # fmt: skip
+    *_PLAIN,
+    "case__case_number",
+    "case__is_child",
+    "due_at",
+    "sent_at",
+    *(f"{party}_id" for party in _PARTIES),
+    *(f"{party}__name" for party in _PARTIES),
+)
 _DATETIME = serializers.DateTimeField()
 
 

@@ -19,8 +19,9 @@ from tipsom.referrals.selectors.stats import COUNTS, StatsFilters, referral_stat
 
 
 class StatsQuerySerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False, help_text=gettext_lazy("Sent on or after (default: 364 days "
-                                                                             "before date_to)."))  # fmt: skip
+    date_from = serializers.DateField(
+        required=False, help_text=gettext_lazy("Sent on or after (default: 364 days before date_to).")
+    )
     date_to = serializers.DateField(required=False, help_text=gettext_lazy("Sent on or before (default: today)."))
     service_type = serializers.ChoiceField(choices=ServiceType.choices, required=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)

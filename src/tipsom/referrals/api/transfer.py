@@ -43,9 +43,16 @@ class TransferListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Transfer
         fields = [
-            "id", "case", "case_number", "from_organization", "to_organization", "status", "requested_at",
-            "responded_at", "version",
-        ]  # fmt: skip
+            "id",
+            "case",
+            "case_number",
+            "from_organization",
+            "to_organization",
+            "status",
+            "requested_at",
+            "responded_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -89,9 +96,12 @@ class TransferListQuerySerializer(serializers.Serializer):
 
 # --- Views -----------------------------------------------------------------------------------------------------
 _TRANSFER_BOX = OpenApiParameter(
-    "box", str, enum=["received", "all"], required=False,
+    "box",
+    str,
+    enum=["received", "all"],
+    required=False,
     description="received: transfers asked of your organization; all (default): every transfer you may see.",
-)  # fmt: skip
+)
 _TRANSFER_ANSWER = {200: TransferDetailSerializer, **ANSWER_ERRORS}
 
 

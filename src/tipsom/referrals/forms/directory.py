@@ -22,9 +22,11 @@ class ServiceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=2000, required=False, widget=forms.Textarea)
     sexes = forms.MultipleChoiceField(
-        label=_("Sexes served"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Sexes served"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: everyone."),
-    )  # fmt: skip
+    )
     age_min = forms.IntegerField(label=_("Youngest age served"), max_value=120, required=False, min_value=0)
     age_max = forms.IntegerField(label=_("Oldest age served"), max_value=120, required=False, min_value=0)
     serves_tip = forms.BooleanField(label=_("Serves victims of trafficking"), required=False)
@@ -33,8 +35,9 @@ class ServiceForm(forms.Form):
         label=_("Regions covered"), required=False, help_text=_("None chosen: nationwide.")
     )
     languages = forms.MultipleChoiceField(label=_("Languages"), required=False)
-    capacity_total = forms.IntegerField(label=_("Places in all"), help_text=_("Blank: not counted in places."),
-                                        required=False, min_value=0)  # fmt: skip
+    capacity_total = forms.IntegerField(
+        label=_("Places in all"), help_text=_("Blank: not counted in places."), required=False, min_value=0
+    )
     capacity_available = forms.IntegerField(label=_("Places free"), required=False, min_value=0)
     hours = forms.CharField(label=_("Hours"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, help_text=_("Such as +551199998888."))
@@ -76,16 +79,20 @@ class PathwayForm(forms.Form):
     child = forms.ChoiceField(label=_("For a child"), choices=Pathway.Applies.choices)
     foreign = forms.ChoiceField(label=_("For a foreign national"), choices=Pathway.Applies.choices)
     case_types = forms.MultipleChoiceField(
-        label=_("Types of case"), choices=CaseType.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Types of case"),
+        choices=CaseType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every type."),
-    )  # fmt: skip
+    )
     exploitation_types = forms.MultipleChoiceField(
         label=_("Forms of exploitation"), required=False, help_text=_("None chosen: any.")
     )
     # In order, so a text of codes: a list of checkboxes could not say which comes first.
     service_types = forms.CharField(label=_("Services to suggest, in order"), max_length=400)
-    priority = forms.IntegerField(label=_("Priority"), min_value=0, max_value=32767, initial=100,
-                                  help_text=_("Lower comes first."))  # fmt: skip
+    priority = forms.IntegerField(
+        label=_("Priority"), min_value=0, max_value=32767, initial=100, help_text=_("Lower comes first.")
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

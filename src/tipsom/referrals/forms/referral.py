@@ -42,17 +42,23 @@ class ReferralSendForm(forms.Form):
     service = forms.ChoiceField(label=_("Service"), required=False)
     service_type = forms.ChoiceField(label=_("Type of service"), choices=[*BLANK, *ServiceType.choices], required=False)
     recipient = forms.CharField(
-        label=_("Receiving organization"), max_length=300, required=False,
+        label=_("Receiving organization"),
+        max_length=300,
+        required=False,
         help_text=_("The organization's name (and the office or person), as it goes on the letter."),
-    )  # fmt: skip
+    )
     partner_country = forms.ChoiceField(label=_("Country"), required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
     sections = forms.MultipleChoiceField(
-        label=_("What to share"), choices=Section.choices, required=False, widget=SectionsWidget,
+        label=_("What to share"),
+        choices=Section.choices,
+        required=False,
+        widget=SectionsWidget,
         help_text=_("Share only what the service needs. The profile (no name) always goes."),
-    )  # fmt: skip
-    message = forms.CharField(label=_("Message to the service"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    )
+    message = forms.CharField(
+        label=_("Message to the service"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(
         self,
@@ -84,14 +90,18 @@ class ReferralSendForm(forms.Form):
         posted = data if data is not None else {}
         if ask_warning or "warning_override" in posted:
             self.fields["warning_override"] = forms.CharField(
-                label=_("Reason to refer anyway"), max_length=1000, widget=REASON,
+                label=_("Reason to refer anyway"),
+                max_length=1000,
+                widget=REASON,
                 help_text=_("At least 10 characters. It is kept with the referral."),
-            )  # fmt: skip
+            )
         if ask_consent or "consent_override" in posted:
             self.fields["consent_override"] = forms.CharField(
-                label=_("Emergency: why refer without consent"), max_length=1000, widget=REASON,
+                label=_("Emergency: why refer without consent"),
+                max_length=1000,
+                widget=REASON,
                 help_text=_("At least 10 characters. This is audited and your supervisors are told."),
-            )  # fmt: skip
+            )
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -141,8 +151,9 @@ class StateFilterForm(forms.Form):
         form_choice_field(self, "state").choices = [
             ("open", pgettext_lazy("referrals in a list", "Open")),
             ("all", pgettext_lazy("referrals in a list", "All")),
-            *(extra or []), *State.choices,
-        ]  # fmt: skip
+            *(extra or []),
+            *State.choices,
+        ]
 
 
 def partner_country_choices(codes: list[str]) -> list[tuple[str, str]]:

@@ -239,9 +239,14 @@ def pathway_suggestions(*, user: User, case: Case) -> list[dict[str, Any]]:
                 continue
             entry = suggestions.setdefault(
                 service_type,
-                {"service_type": service_type, "label": str(labels[service_type]), "reason": pathway.name,
-                 "pathways": [], "services": []},
-            )  # fmt: skip
+                {
+                    "service_type": service_type,
+                    "label": str(labels[service_type]),
+                    "reason": pathway.name,
+                    "pathways": [],
+                    "services": [],
+                },
+            )
             if pathway.name not in entry["pathways"]:
                 entry["pathways"].append(pathway.name)
     if not suggestions:

@@ -17,15 +17,30 @@ _LIST_RELATED = ("case", "from_organization", "to_organization", "service")
 
 def _list(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     """Lists read only coded columns: never the encrypted ones (messages, reasons, payload) nor the person."""
-    return (
-        queryset.select_related(*_LIST_RELATED)
-        .only(
-            "pk", "state", "channel", "service_type", "urgency", "overdue", "due_at", "sent_at", "responded_at",
-            "ended_at", "country", "partner_country", "version", "case_id", "case__case_number", "case__is_child",
-            "from_organization_id", "from_organization__name", "to_organization_id", "to_organization__name",
-            "service_id", "service__name",
-        )
-    )  # fmt: skip
+    return queryset.select_related(*_LIST_RELATED).only(
+        "pk",
+        "state",
+        "channel",
+        "service_type",
+        "urgency",
+        "overdue",
+        "due_at",
+        "sent_at",
+        "responded_at",
+        "ended_at",
+        "country",
+        "partner_country",
+        "version",
+        "case_id",
+        "case__case_number",
+        "case__is_child",
+        "from_organization_id",
+        "from_organization__name",
+        "to_organization_id",
+        "to_organization__name",
+        "service_id",
+        "service__name",
+    )
 
 
 def referral_inbox(*, user: User, state: str = "") -> QuerySet[Referral]:

@@ -142,9 +142,15 @@ def referral_decline(*, actor: User, referral_id: Any, reason: str, version: Any
     errors.raise_if_any()
     now = timezone.now()
     _transition(
-        referral, (State.SENT,), State.DECLINED, version,
-        responded_at=now, responded_by=actor, ended_at=now, decline_reason=reason,
-    )  # fmt: skip
+        referral,
+        (State.SENT,),
+        State.DECLINED,
+        version,
+        responded_at=now,
+        responded_by=actor,
+        ended_at=now,
+        decline_reason=reason,
+    )
     referral_audit(actor, "referral.decline", referral)
     referral_notify(referral.from_organization_id, "referral_declined", referral)
     return referral
@@ -201,9 +207,15 @@ def referral_complete(
         # A service delivered is a change to the case: a form opened on it before is now stale.
         Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=now)
     _transition(
-        referral, (State.ACCEPTED, State.IN_PROGRESS), State.COMPLETED, version,
-        ended_at=now, outcome=outcome, outcome_notes=notes, delivery=delivery,
-    )  # fmt: skip
+        referral,
+        (State.ACCEPTED, State.IN_PROGRESS),
+        State.COMPLETED,
+        version,
+        ended_at=now,
+        outcome=outcome,
+        outcome_notes=notes,
+        delivery=delivery,
+    )
     referral_audit(
         actor, "referral.complete", referral, {"outcome": outcome, "service": delivery.pk if delivery else None}
     )
@@ -216,8 +228,7 @@ def referral_revoke(*, actor: User, referral_id: Any, reason: str, version: Any 
     """The sender takes the referral back; the receiver's access ends at once."""
     referral = _referral(actor, referral_id)
     if not referral_sender_side(actor, referral):
-        raise ApplicationError("not_sender", _("Only the organization that sent this referral revokes it."),
-                               status=403)  # fmt: skip
+        raise ApplicationError("not_sender", _("Only the organization that sent this referral revokes it."), status=403)
     errors = check.Errors()
     reason = reason_text(errors, "reason", reason, _("Say why the referral is revoked."))
     errors.raise_if_any()
@@ -268,10 +279,16 @@ def referral_case_register(*, actor: User, referral_id: Any) -> Case:
     route = sections.get("exploitation") or {}
     facts = {
         name: route[name]
-        for name in ("exploitation_types", "industries", "means_of_control", "origin_country", "transit_countries",
-                     "destination_country")
+        for name in (
+            "exploitation_types",
+            "industries",
+            "means_of_control",
+            "origin_country",
+            "transit_countries",
+            "destination_country",
+        )
         if route.get(name)
-    }  # fmt: skip
+    }
     case = case_register(
         actor=actor,
         organization=actor.organization,

@@ -204,10 +204,12 @@ def referral_bundle_export(*, actor: User, referral_id: Any, valid_days: int = 1
     if own is None:
         raise ApplicationError(
             "exchange_key_missing",
-            _("This country has no exchange keys yet; an administrator creates them with "
-              "`tipsom referral keys --create`."),
+            _(
+                "This country has no exchange keys yet; an administrator creates them with "
+                "`tipsom referral keys --create`."
+            ),
             status=409,
-        )  # fmt: skip
+        )
     peer = ExchangePeer.objects.filter(country=referral.partner_country, is_active=True).first()
     if peer is None:
         raise ApplicationError(
@@ -284,9 +286,12 @@ def referral_bundle_import(*, actor: User, content: bytes, now: datetime | None 
     if peer is None:
         raise ApplicationError(
             "bundle_unknown_sender",
-            _("This bundle comes from %(country)s, whose tipsom is not a known partner here; an administrator "
-              "adds its keys first.") % {"country": envelope.sender_country},
-        )  # fmt: skip
+            _(
+                "This bundle comes from %(country)s, whose tipsom is not a known partner here; an administrator "
+                "adds its keys first."
+            )
+            % {"country": envelope.sender_country},
+        )
     bundles.verify(envelope, peer.signing_public)
     now = now or timezone.now()
     bundles.check_expiry(envelope, now)

@@ -26,12 +26,33 @@ from tipsom.organizations.models import Organization
 from tipsom.referrals.models import Pathway, ResponseTime, Service, ServiceType, Urgency
 
 SERVICE_FIELDS = (
-    "service_type", "name", "description", "sexes", "age_min", "age_max", "serves_tip", "serves_som", "regions",
-    "languages", "capacity_total", "capacity_available", "hours", "phone", "email", "is_active",
-)  # fmt: skip
+    "service_type",
+    "name",
+    "description",
+    "sexes",
+    "age_min",
+    "age_max",
+    "serves_tip",
+    "serves_som",
+    "regions",
+    "languages",
+    "capacity_total",
+    "capacity_available",
+    "hours",
+    "phone",
+    "email",
+    "is_active",
+)
 PATHWAY_FIELDS = (
-    "name", "child", "foreign", "case_types", "exploitation_types", "service_types", "priority", "is_active",
-)  # fmt: skip
+    "name",
+    "child",
+    "foreign",
+    "case_types",
+    "exploitation_types",
+    "service_types",
+    "priority",
+    "is_active",
+)
 MAX_AGE = 120
 MAX_PLACES = 100_000
 MAX_RESPONSE_HOURS = 24 * 365
@@ -124,14 +145,21 @@ def _validate_service(data: dict[str, Any], country: str, errors: check.Errors) 
         elif name == "hours":
             clean[name] = check.line(errors, name, value, max_length=200)
         elif name == "sexes":
-            clean[name] = _list(errors, name, value, lambda code: is_code("prs_Gender", code),
-                                _("Unknown sex codes: %(codes)s."))  # fmt: skip
+            clean[name] = _list(
+                errors, name, value, lambda code: is_code("prs_Gender", code), _("Unknown sex codes: %(codes)s.")
+            )
         elif name == "regions":
-            clean[name] = _list(errors, name, value, lambda code: geography.is_region(country, code),
-                                _("Unknown regions of this country (use ISO 3166-2): %(codes)s."))  # fmt: skip
+            clean[name] = _list(
+                errors,
+                name,
+                value,
+                lambda code: geography.is_region(country, code),
+                _("Unknown regions of this country (use ISO 3166-2): %(codes)s."),
+            )
         elif name == "languages":
-            clean[name] = _list(errors, name, value, is_language,
-                                _("Unknown language codes (use ISO 639-1, such as pt): %(codes)s."))  # fmt: skip
+            clean[name] = _list(
+                errors, name, value, is_language, _("Unknown language codes (use ISO 639-1, such as pt): %(codes)s.")
+            )
         elif name in ("age_min", "age_max"):
             clean[name] = _number(errors, name, value, low=0, high=MAX_AGE)
         elif name in ("capacity_total", "capacity_available"):
@@ -196,9 +224,12 @@ def service_create(*, actor: User, organization_id: Any, **fields: Any) -> Servi
     errors.raise_if_any()
     service.save()
     audit_record(
-        actor=actor, action="service.create", target=service, organization=organization.pk,
+        actor=actor,
+        action="service.create",
+        target=service,
+        organization=organization.pk,
         changes=describe_changes(service, ["organization", "country", *clean]),
-    )  # fmt: skip
+    )
     return service
 
 
@@ -226,9 +257,12 @@ def service_update(*, actor: User, service_id: Any, version: Any, **fields: Any)
     if not update:
         return service
     audit_record(
-        actor=actor, action="service.update", target=service, organization=service.organization_id,
+        actor=actor,
+        action="service.update",
+        target=service,
+        organization=service.organization_id,
         changes=describe_changes(service, update.fields, update.before),
-    )  # fmt: skip
+    )
     return service
 
 
@@ -262,9 +296,12 @@ def service_capacity_set(
     service.version += 1
     service.save()
     audit_record(
-        actor=actor, action="service.capacity", target=service, organization=service.organization_id,
+        actor=actor,
+        action="service.capacity",
+        target=service,
+        organization=service.organization_id,
         changes=describe_changes(service, ["capacity_available", "capacity_total"], before),
-    )  # fmt: skip
+    )
     return service
 
 
@@ -277,13 +314,15 @@ def _validate_pathway(data: dict[str, Any], errors: check.Errors) -> dict[str, A
         elif name in ("child", "foreign"):
             clean[name] = check.choice(errors, name, Pathway.Applies, value)
         elif name == "case_types":
-            clean[name] = _list(errors, name, value, lambda code: code in CaseType.values,
-                                _("Unknown types of case: %(codes)s."))  # fmt: skip
+            clean[name] = _list(
+                errors, name, value, lambda code: code in CaseType.values, _("Unknown types of case: %(codes)s.")
+            )
         elif name == "exploitation_types":
             clean[name] = check.codes(errors, name, "vic_TypeOfExploitation", value)
         elif name == "service_types":
-            clean[name] = _list(errors, name, value, lambda code: code in ServiceType.values,
-                                _("Unknown types of service: %(codes)s."))  # fmt: skip
+            clean[name] = _list(
+                errors, name, value, lambda code: code in ServiceType.values, _("Unknown types of service: %(codes)s.")
+            )
             if name not in errors and not clean[name]:
                 errors[name] = _("Name at least one type of service.")
         elif name == "priority":
@@ -366,9 +405,11 @@ def response_time_set(*, actor: User, country: Any, urgency: Any, hours: Any) ->
     row.hours = number
     row.save()
     audit_record(
-        actor=actor, action="response_time.set", target=row,
+        actor=actor,
+        action="response_time.set",
+        target=row,
         changes={"country": own_country, "urgency": urgency, **describe_changes(row, ["hours"], before)},
-    )  # fmt: skip
+    )
     return row
 
 

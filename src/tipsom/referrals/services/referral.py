@@ -156,8 +156,9 @@ def referral_send(
             if partner_country == case.country:
                 errors["partner_country"] = _("Choose another country: this one is served here.")
             elif not ExchangePeer.objects.filter(country=partner_country, is_active=True).exists():
-                errors["partner_country"] = _("tipsom here has no keys for that country's tipsom; an "
-                                              "administrator adds them first.")  # fmt: skip
+                errors["partner_country"] = _(
+                    "tipsom here has no keys for that country's tipsom; an administrator adds them first."
+                )
     chosen = normalise_sections(sections if sections is not None else [])
     if chosen is None:
         errors["sections"] = _("Choose sections from the list.")

@@ -47,9 +47,13 @@ def _audit(actor: User, action: str, transfer: Transfer, **changes: Any) -> None
         action=action,
         target=transfer,
         organization=transfer.from_organization_id,
-        changes={"case": transfer.case_id, "from": transfer.from_organization_id,
-                 "to": transfer.to_organization_id, **changes},
-    )  # fmt: skip
+        changes={
+            "case": transfer.case_id,
+            "from": transfer.from_organization_id,
+            "to": transfer.to_organization_id,
+            **changes,
+        },
+    )
 
 
 def _require_no_other_cases(case: Case) -> None:
@@ -61,7 +65,7 @@ def _require_no_other_cases(case: Case) -> None:
             _(
                 "This person has other cases with your organization; a case moves with its person, so transfer "
                 "those cases first or instead."
-            ),  # fmt: skip
+            ),
             status=409,
         )
 
@@ -79,7 +83,7 @@ def _require_no_pending_approval(case: Case) -> None:
             _(
                 "A status decision or closure of this case waits for a supervisor; have it reviewed before the case "
                 "is transferred."
-            ),  # fmt: skip
+            ),
             status=409,
         )
 
@@ -207,8 +211,9 @@ def transfer_decline(*, actor: User, transfer_id: Any, response: str) -> Transfe
 def transfer_cancel(*, actor: User, transfer_id: Any) -> Transfer:
     transfer = _transfer(actor, transfer_id)
     if actor.organization_id != transfer.from_organization_id:
-        raise ApplicationError("not_sender", _("Only the organization that asked for the transfer cancels it."),
-                               status=403)  # fmt: skip
+        raise ApplicationError(
+            "not_sender", _("Only the organization that asked for the transfer cancels it."), status=403
+        )
     _answer(transfer, Transfer.Status.CANCELLED, actor)
     _audit(actor, "case.transfer_cancel", transfer)
     _notify(transfer, transfer.to_organization_id, "transfer_cancelled")

@@ -250,8 +250,9 @@ def case_act(
             messages.success(request, done)
             return redirect(reverse("cases:referrals", kwargs={"pk": pk}))
     if request.htmx:
-        response = render(request, "cases/partials/action_form.html", {"action": action, "case": page.case},
-                          status=status)  # fmt: skip
+        response = render(
+            request, "cases/partials/action_form.html", {"action": action, "case": page.case}, status=status
+        )
         response["HX-Retarget"] = f"#{action.form_id}"
         response["HX-Reswap"] = "outerHTML"
         return response
@@ -285,10 +286,12 @@ def case_referral_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
             # The service asks for a reason: show the form again with the field that gives it.
             if error.code == "referral_warning" or error.code in CONSENT_ERRORS:
                 again = send_action(
-                    page, channel, data=request.POST,
+                    page,
+                    channel,
+                    data=request.POST,
                     ask_warning=error.code == "referral_warning" or "warning_override" in request.POST,
                     ask_consent=error.code in CONSENT_ERRORS or "consent_override" in request.POST,
-                )  # fmt: skip
+                )
                 again.form.is_valid()
                 if error.code == "referral_warning":
                     again.form.warnings = error.extra.get("warnings", [])  # type: ignore[attr-defined]

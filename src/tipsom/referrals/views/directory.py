@@ -158,10 +158,13 @@ def service_capacity_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     submission = submit_form(
         form,
         lambda data: services.service_capacity_set(
-            actor=request.user, service_id=service.pk, available=data["available"], total=data["total"],
+            actor=request.user,
+            service_id=service.pk,
+            available=data["available"],
+            total=data["total"],
             version=data["version"],
         ),
-    )  # fmt: skip
+    )
     if submission.result is not None:
         service = selectors.access_service_by_id(request.user, pk)
         if not request.htmx:

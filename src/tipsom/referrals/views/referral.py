@@ -69,9 +69,13 @@ def _list_page(request: AuthenticatedHttpRequest, box: str) -> HttpResponse:
     page = keyset_page(request, queryset, "pk")
     rows = [{"referral": r, "linked": box == "sent" or r.state in OPEN_STATES} for r in page.items]
     context = {
-        "box": box, "rows": rows, "page": page, "filter_form": filter_form, "state": state,
+        "box": box,
+        "rows": rows,
+        "page": page,
+        "filter_form": filter_form,
+        "state": state,
         "can_import": user_can(request.user, "add", Referral),
-    }  # fmt: skip
+    }
     return render(request, "referrals/list.html", context)
 
 
@@ -241,31 +245,47 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                 (_("Country of destination"), countries([data.get("destination_country") or ""])),
             ]
             entry["rows"] = [
-                (code_label("hte_Type", e.get("event_type")) if e.get("event_type") else "—",
-                 geography.country_name(e.get("country") or ""), e.get("start_date") or "—", e.get("end_date") or "—")
+                (
+                    code_label("hte_Type", e.get("event_type")) if e.get("event_type") else "—",
+                    geography.country_name(e.get("country") or ""),
+                    e.get("start_date") or "—",
+                    e.get("end_date") or "—",
+                )
                 for e in data.get("events", [])
-            ]  # fmt: skip
+            ]
             entry["columns"] = [_("Event"), _("Country"), _("From"), _("To")]
         elif key == Section.NEEDS:
             kinds, levels = dict(Assessment.Kind.choices), dict(Assessment.Level.choices)
             entry["rows"] = [
-                (a.get("assessed_on"), kinds.get(a.get("kind"), a.get("kind")), levels.get(a.get("level"), "—"),
-                 labels("spl_Type", a.get("needs") or []))
+                (
+                    a.get("assessed_on"),
+                    kinds.get(a.get("kind"), a.get("kind")),
+                    levels.get(a.get("level"), "—"),
+                    labels("spl_Type", a.get("needs") or []),
+                )
                 for a in data.get("assessments", [])
-            ]  # fmt: skip
+            ]
             entry["columns"] = [_("Assessed on"), _("Kind"), _("Level"), _("Needs")]
         elif key == Section.PLAN:
             statuses = dict(SupportPlanItem.Status.choices)
             outcomes = dict(ServiceDelivery.Outcome.choices)
             entry["rows"] = [
-                (code_label("spl_Type", p.get("support_type")), _("Planned"),
-                 statuses.get(p.get("status"), p.get("status")), p.get("target_date") or "—")
+                (
+                    code_label("spl_Type", p.get("support_type")),
+                    _("Planned"),
+                    statuses.get(p.get("status"), p.get("status")),
+                    p.get("target_date") or "—",
+                )
                 for p in data.get("plan", [])
             ] + [
-                (code_label("spl_Type", s.get("support_type")), _("Delivered"),
-                 outcomes.get(s.get("outcome"), s.get("outcome")), s.get("delivered_on") or "—")
+                (
+                    code_label("spl_Type", s.get("support_type")),
+                    _("Delivered"),
+                    outcomes.get(s.get("outcome"), s.get("outcome")),
+                    s.get("delivered_on") or "—",
+                )
                 for s in data.get("services", [])
-            ]  # fmt: skip
+            ]
             entry["columns"] = [_("Type of support"), _("Kind"), _("Status"), _("Date")]
         elif key == Section.CHILD:
             entry["guardian"] = data.get("guardian_name") or ""
@@ -311,35 +331,66 @@ def _referral_act(
             return redirect("referrals:inbox")
         return redirect("referrals:detail", pk=pk)
     referral = access_referral_by_id(request.user, pk)
-    return render(request, "referrals/detail.html", detail_context(request, referral, {name: form}),
-                  status=submission.status)  # fmt: skip
+    return render(
+        request, "referrals/detail.html", detail_context(request, referral, {name: form}), status=submission.status
+    )
 
 
 @require_POST
 def referral_accept_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _referral_act(request, pk, "accept", f.VersionForm, lambda data: services.referral_accept(
-        actor=request.user, referral_id=pk, version=data["version"]), _("The referral was accepted."))  # fmt: skip
+    return _referral_act(
+        request,
+        pk,
+        "accept",
+        f.VersionForm,
+        lambda data: services.referral_accept(actor=request.user, referral_id=pk, version=data["version"]),
+        _("The referral was accepted."),
+    )
 
 
 @require_POST
 def referral_decline_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _referral_act(request, pk, "decline", f.ReasonForm, lambda data: services.referral_decline(
-        actor=request.user, referral_id=pk, version=data["version"], reason=data["reason"]),
-        _("The referral was declined."))  # fmt: skip
+    return _referral_act(
+        request,
+        pk,
+        "decline",
+        f.ReasonForm,
+        lambda data: services.referral_decline(
+            actor=request.user, referral_id=pk, version=data["version"], reason=data["reason"]
+        ),
+        _("The referral was declined."),
+    )
 
 
 @require_POST
 def referral_start_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _referral_act(request, pk, "start", f.VersionForm, lambda data: services.referral_start(
-        actor=request.user, referral_id=pk, version=data["version"]), _("The service was started."))  # fmt: skip
+    return _referral_act(
+        request,
+        pk,
+        "start",
+        f.VersionForm,
+        lambda data: services.referral_start(actor=request.user, referral_id=pk, version=data["version"]),
+        _("The service was started."),
+    )
 
 
 @require_POST
 def referral_complete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _referral_act(request, pk, "complete", f.CompleteForm, lambda data: services.referral_complete(
-        actor=request.user, referral_id=pk, version=data["version"], outcome=data["outcome"],
-        notes=data["notes"], delivered_on=data["delivered_on"].isoformat()),
-        _("The referral was completed."))  # fmt: skip
+    return _referral_act(
+        request,
+        pk,
+        "complete",
+        f.CompleteForm,
+        lambda data: services.referral_complete(
+            actor=request.user,
+            referral_id=pk,
+            version=data["version"],
+            outcome=data["outcome"],
+            notes=data["notes"],
+            delivered_on=data["delivered_on"].isoformat(),
+        ),
+        _("The referral was completed."),
+    )
 
 
 @require_POST
@@ -352,6 +403,13 @@ def referral_register_case_view(request: AuthenticatedHttpRequest, pk: int) -> H
 
 @require_POST
 def referral_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _referral_act(request, pk, "revoke", f.ReasonForm, lambda data: services.referral_revoke(
-        actor=request.user, referral_id=pk, version=data["version"], reason=data["reason"]),
-        _("The referral was revoked."))  # fmt: skip
+    return _referral_act(
+        request,
+        pk,
+        "revoke",
+        f.ReasonForm,
+        lambda data: services.referral_revoke(
+            actor=request.user, referral_id=pk, version=data["version"], reason=data["reason"]
+        ),
+        _("The referral was revoked."),
+    )

@@ -115,13 +115,25 @@ def _tables(stats: ReferralStats) -> list[dict[str, Any]]:
         }
     return [
         {"title": "", "caption": _("All referrals in the period"), "first": "", "rows": [_cells(stats.summary)]},
-        {"title": _("By type of service"), "caption": _("Referrals by type of service"),
-         "first": _("Type of service"), "rows": [_cells(row) for row in stats.by_service_type]},
-        {"title": _("By region of the case"), "caption": region_caption, "first": _("Region"),
-         "rows": [_cells(row) for row in stats.by_region]},
-        {"title": _("By receiving organization"), "caption": _("Referrals by receiving organization"),
-         "first": _("Organization"), "rows": [_cells(row) for row in stats.by_organization]},
-    ]  # fmt: skip
+        {
+            "title": _("By type of service"),
+            "caption": _("Referrals by type of service"),
+            "first": _("Type of service"),
+            "rows": [_cells(row) for row in stats.by_service_type],
+        },
+        {
+            "title": _("By region of the case"),
+            "caption": region_caption,
+            "first": _("Region"),
+            "rows": [_cells(row) for row in stats.by_region],
+        },
+        {
+            "title": _("By receiving organization"),
+            "caption": _("Referrals by receiving organization"),
+            "first": _("Organization"),
+            "rows": [_cells(row) for row in stats.by_organization],
+        },
+    ]
 
 
 @require_GET

@@ -32,9 +32,11 @@ def case_transfer_request_view(request: AuthenticatedHttpRequest, pk: int) -> Ht
     def call(page: CasePage, action: ActionForm) -> Transfer:
         data = action.form.cleaned_data
         return services.transfer_request(
-            actor=request.user, case_id=page.case.pk, to_organization_id=data["to_organization"],
+            actor=request.user,
+            case_id=page.case.pk,
+            to_organization_id=data["to_organization"],
             reason=data["reason"],
-        )  # fmt: skip
+        )
 
     return case_act(request, pk, transfer_action, call, _("The transfer was asked for; the organization answers it."))
 
@@ -62,8 +64,9 @@ def _transfer_forms(user: User, transfer: Transfer) -> dict[str, forms.Form]:
     return {}
 
 
-def _render_detail(request: AuthenticatedHttpRequest, transfer: Transfer, errors: dict[str, Any] | None = None,
-                   status: int = 200) -> HttpResponse:  # fmt: skip
+def _render_detail(
+    request: AuthenticatedHttpRequest, transfer: Transfer, errors: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     context = {
         "transfer": transfer,
@@ -96,18 +99,36 @@ def _transfer_act(
 
 @require_POST
 def transfer_accept_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transfer_act(request, pk, "accept", forms.Form(request.POST), lambda data: services.transfer_accept(
-        actor=request.user, transfer_id=pk), _("The case is now your organization's."))  # fmt: skip
+    return _transfer_act(
+        request,
+        pk,
+        "accept",
+        forms.Form(request.POST),
+        lambda data: services.transfer_accept(actor=request.user, transfer_id=pk),
+        _("The case is now your organization's."),
+    )
 
 
 @require_POST
 def transfer_decline_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = f.TransferDeclineForm(request.POST, auto_id="decline-%s")
-    return _transfer_act(request, pk, "decline", form, lambda data: services.transfer_decline(
-        actor=request.user, transfer_id=pk, response=data["response"]), _("The transfer was declined."))  # fmt: skip
+    return _transfer_act(
+        request,
+        pk,
+        "decline",
+        form,
+        lambda data: services.transfer_decline(actor=request.user, transfer_id=pk, response=data["response"]),
+        _("The transfer was declined."),
+    )
 
 
 @require_POST
 def transfer_cancel_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return _transfer_act(request, pk, "cancel", forms.Form(request.POST), lambda data: services.transfer_cancel(
-        actor=request.user, transfer_id=pk), _("The transfer was cancelled."))  # fmt: skip
+    return _transfer_act(
+        request,
+        pk,
+        "cancel",
+        forms.Form(request.POST),
+        lambda data: services.transfer_cancel(actor=request.user, transfer_id=pk),
+        _("The transfer was cancelled."),
+    )

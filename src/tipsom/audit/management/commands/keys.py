@@ -18,9 +18,10 @@ class Command(TipsomCommand):
         sub.add_parser("status", help="Show the keyring's source, key ids and the active key.")
         rotate = sub.add_parser("rotate", help="Add a new active key and re-encrypt every value under it.")
         rotate.add_argument(
-            "--reencrypt-only", action="store_true",
+            "--reencrypt-only",
+            action="store_true",
             help="Do not add a key; re-encrypt under the current active key (after a secret store change).",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -48,8 +48,9 @@ class Command(TipsomCommand):
         export.add_argument("--valid-days", type=int, default=14)
         imported = sub.add_parser("import-bundle", help="Import a bundle from another country's tipsom.")
         imported.add_argument("file")
-        imported.add_argument("--user", required=True, help="The username of the importer; their organization "
-                              "receives the referral.")  # fmt: skip
+        imported.add_argument(
+            "--user", required=True, help="The username of the importer; their organization receives the referral."
+        )
         sub.add_parser("tick", help="Expire referrals nobody answered in time and flag overdue ones.")
 
     def handle(self, *args: Any, **options: Any) -> None:
