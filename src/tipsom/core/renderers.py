@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # in Django, missing from django-stubs
+from django.utils.translation import gettext
 
 _WIDGETS = "django/forms/widgets/"
 _SELECT_OPTION = _WIDGETS + "select_option.html"
@@ -116,8 +117,39 @@ _RENDERERS: dict[str, Callable[[dict[str, Any]], str | None]] = {
 }
 
 
-class FormRenderer(DjangoTemplates):
-    """settings.FORM_RENDERER: the same output as Django's DjangoTemplates renderer, faster for the widgets above."""
+# What Django and our forms used to show for "nothing chosen" (BLANK_CHOICE_DASH, a model choice's empty_label).
+_DASHES = frozenset({"", "-", "—", "–", "---------", "— —"})
+EMPTY_LABEL_ATTR = "data-empty-label"
+
+
+def empty_label(attrs: dict[str, Any]) -> str:
+    """The words for a select's empty choice: the widget's own (`data-empty-label`), else "— choose —"."""
+    own = attrs.get(EMPTY_LABEL_ATTR)
+    return str(own) if own else gettext("— choose —")
+
+
+def _name_empty_choices(widget: dict[str, Any]) -> None:
+    """Every form at once: an empty option reads as words ("— choose —", "Not known", "Any"), never dashes."""
+    words = None
+    for _group_name, group_choices, _index in widget.get("optgroups") or ():
+        for option in group_choices:
+            if option.get("value") in ("", None) and str(option.get("label") or "").strip() in _DASHES:
+                words = words or empty_label(widget.get("attrs") or {})
+                option["label"] = words
+
+
+class NamedEmptyChoices(DjangoTemplates):
+    """Django's template renderer, with the empty choice of every select in words."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name == _WIDGETS + "select.html" and isinstance(context.get("widget"), dict):
+            _name_empty_choices(context["widget"])
+        return super().render(template_name, context, request=request)
+
+
+class FormRenderer(NamedEmptyChoices):
+    """settings.FORM_RENDERER: the same output as NamedEmptyChoices (Django's templates), faster for the widgets
+    above."""
 
     @cached_property
     def _renderers(self) -> dict[str, Callable[[dict[str, Any]], str | None]]:
@@ -129,6 +161,8 @@ class FormRenderer(DjangoTemplates):
         return {}
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name == _WIDGETS + "select.html" and isinstance(context.get("widget"), dict):
+            _name_empty_choices(context["widget"])
         render = self._renderers.get(template_name)
         widget = context.get("widget") if render is not None else None
         if render is not None and isinstance(widget, dict):

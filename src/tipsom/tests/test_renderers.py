@@ -7,12 +7,12 @@ import re
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.forms.renderers import get_default_renderer
 from django.test import override_settings
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, override
 
-from tipsom.core.renderers import FormRenderer
+from tipsom.core.renderers import FormRenderer, NamedEmptyChoices
 
 CHOICES = [
     ("", "(any)"),
@@ -80,7 +80,7 @@ def _rendered(form: forms.Form) -> list[str]:
 def test_every_widget_renders_as_djangos_templates_do(kwargs: dict, language: str) -> None:
     with override(language):
         ours = _rendered(EveryWidget(renderer=FormRenderer(), **kwargs))
-        theirs = _rendered(EveryWidget(renderer=DjangoTemplates(), **kwargs))
+        theirs = _rendered(EveryWidget(renderer=NamedEmptyChoices(), **kwargs))
     assert len(ours) == len(theirs) > 40
     for mine, django_own in zip(ours, theirs, strict=True):
         assert mine == django_own
@@ -104,7 +104,7 @@ def test_the_case_list_page_is_the_same_with_either_renderer(client) -> None:
     make_case(user.organization, actor=user)
     sign_in(client, user)
     pages = []
-    for renderer in ("django.forms.renderers.DjangoTemplates", "tipsom.core.renderers.FormRenderer"):
+    for renderer in ("tipsom.core.renderers.NamedEmptyChoices", "tipsom.core.renderers.FormRenderer"):
         with override_settings(FORM_RENDERER=renderer):
             get_default_renderer.cache_clear()  # type: ignore[attr-defined]  # an lru_cache, typed as a plain function
             try:
@@ -119,3 +119,15 @@ def test_the_case_list_page_is_the_same_with_either_renderer(client) -> None:
         pages.append(html.replace(response["X-Request-ID"], "<request id>"))
     assert pages[0].count("<option") > 100
     assert pages[0] == pages[1]
+
+
+def test_an_empty_choice_reads_as_words_not_dashes() -> None:
+    """Every form (the renderer is the project's): "---------" and "—" become "— choose —", or the widget's own."""
+    renderer = FormRenderer()
+    for blank in ("---------", "—", ""):
+        html = forms.Select(choices=[("", blank), ("a", "A")]).render("pick", "", renderer=renderer)
+        assert '<option value="" selected>— choose —</option>' in html
+    own = forms.Select(choices=[("", "-"), ("a", "A")], attrs={"data-empty-label": "Not known"})
+    assert '<option value="" selected>Not known</option>' in own.render("pick", "", renderer=renderer)
+    kept = forms.Select(choices=[("", "(any)")]).render("pick", "", renderer=renderer)
+    assert ">(any)</option>" in kept
