@@ -16,19 +16,50 @@ from tipsom.core.validation import clean_text
 if TYPE_CHECKING:
     from tipsom.accounts.models import User
 
-REVEAL_REASON_MIN = 5
+REVEAL_REASON_MIN = 10
 REVEAL_REASON_MAX = 500
+# Words that fill the box without saying anything (compared without case, spaces or punctuation).
+PLACEHOLDER_REASONS = frozenset(
+    "test testing tests asdf asdfgh qwerty azerty qwertz abc abcd abcdef xxx na none nothing reason because no "
+    "yes ok okay check checking see look lorem ipsum loremipsum foo bar foobar blah hello hi why idk dunno".split()
+)
+
+
+def _letters(text: str) -> str:
+    return "".join(character for character in text.casefold() if character.isalpha())
+
+
+def _repeats(text: str) -> bool:
+    """True for a short unit said again and again: "aaaa", "abababab", "asdfasdfasdf"."""
+    sizes = range(1, min(4, len(text) // 2) + 1)
+    return any(len(text) % size == 0 and text == text[:size] * (len(text) // size) for size in sizes)
+
+
+def _is_real_reason(reason: str) -> bool:
+    letters = _letters(reason)
+    if len(letters) < REVEAL_REASON_MIN or len(set(letters)) < 4 or _repeats(letters):
+        return False
+    words = [_letters(word) for word in reason.split()]
+    words = [word for word in words if word]
+    return not all(word in PLACEHOLDER_REASONS or _repeats(word) for word in words)
 
 
 def reveal_reason(reason: str | None) -> str:
-    """The reason for a reveal, spaces tidied (the one rule for every reveal): too short a reason is refused,
-    and so is one that breaks the text rule (control or direction-changing characters)."""
+    """The reason for a reveal, spaces tidied (the one rule for every reveal). Refused: a reason that breaks the
+    text rule (control or direction-changing characters), and one that says nothing: fewer than 10 letters,
+    digits or punctuation only ("00000"), one character or a short unit repeated ("aaaa", "asdfasdf"), or only
+    placeholder words ("test", "asdf", "nothing")."""
     reason, problem = clean_text(" ".join((reason or "").split()), max_length=REVEAL_REASON_MAX)
     if problem:
         raise ApplicationError("invalid", problem, {"field": "reason"})
-    if len(reason) < REVEAL_REASON_MIN:
+    if not _is_real_reason(reason):
         raise ApplicationError(
-            "reason_required", _("Say why you need to see this (at least 5 characters)."), {"field": "reason"}
+            "reason_required",
+            _(
+                'Say in words why you need to see this, for example "to call her about the hearing" '
+                '(at least 10 letters; not a placeholder such as "test" or "00000").'
+            ),
+            {"field": "reason"},
         )
     return reason
 

@@ -65,3 +65,26 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// After an audited reveal (people/_identity_revealed.html marks the values with data-identity-revealed), the
+// masked values and the reveal button of the same place (a <dd>, or a section) disappear: the revealed value
+// replaces the mask instead of sitting beside it. The revealed values take the focus for screen readers.
+function tipsomHideMasksAround(revealed) {
+  var scope = revealed.closest("dd, [data-reveal-scope], section") || revealed.parentElement;
+  if (!scope) {
+    return;
+  }
+  scope.querySelectorAll(".masked-value, [data-masked], [data-reveal-identity]").forEach(function (element) {
+    if (!revealed.contains(element) && !element.contains(revealed)) {
+      element.hidden = true;
+    }
+  });
+}
+
+document.addEventListener("htmx:afterSettle", function () {
+  document.querySelectorAll("[data-identity-revealed]:not([data-masks-hidden])").forEach(function (revealed) {
+    revealed.setAttribute("data-masks-hidden", "");
+    tipsomHideMasksAround(revealed);
+    revealed.focus();
+  });
+});

@@ -16,11 +16,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipsom.accounts.models import User
 from tipsom.cases import services
 from tipsom.cases.selectors import access_case_by_id, case_attachments
+from tipsom.cases.views import approvals
 from tipsom.cases.views.case_context import SPECS, CasePage, action_form
 from tipsom.cases.views.case_page import DEFAULT_TAB, render_page, render_tab
 from tipsom.core.errors import ApplicationError, NotFound
@@ -130,8 +131,11 @@ def case_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_closure_review_view(request: AuthenticatedHttpRequest, pk: int, request_id: int) -> HttpResponse:
+    # The review page (opened from the approvals list) asks and confirms; the case page's buttons post here too.
+    if request.method == "GET" or approvals.is_review_page_post(request):
+        return approvals.closure_review_page(request, pk, request_id)
     return _act(
         request,
         pk,
@@ -166,8 +170,11 @@ def case_decide_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_decision_review_view(request: AuthenticatedHttpRequest, pk: int, decision_id: int) -> HttpResponse:
+    # The review page (opened from the approvals list) asks and confirms; the case page's buttons post here too.
+    if request.method == "GET" or approvals.is_review_page_post(request):
+        return approvals.decision_review_page(request, pk, decision_id)
     return _act(
         request,
         pk,

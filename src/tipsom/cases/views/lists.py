@@ -1,5 +1,5 @@
-"""The case list (filters shared with the API, keyset paging, no identifying value shown or decrypted) and the
-supervisors' approvals queue."""
+"""The case list (filters shared with the API, keyset paging, no identifying value shown or decrypted). The
+supervisors' approvals queue is in cases.views.approvals."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
 from tipsom.organizations.selectors import organization_list
 
-APPROVALS_LIMIT = 200
 CODED_COLUMNS = ("case_type", "status", "trafficking_status")
 ROW_COLUMNS = (
     "case_number",
@@ -89,24 +88,3 @@ def _row(case: Case, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
         "exploitation": [code_label("vic_TypeOfExploitation", code) for code in case.exploitation_types],
         "citizenships": [geography.country_name(code) for code in case.citizenships],
     }
-
-
-@require_GET
-def approval_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_permission(request.user, "approve", Case)
-    pending = selectors.pending_approvals(user=request.user)
-    context = {
-        # Oldest first: the longest waiting are handled first.
-        "decisions": list(
-            pending["decisions"]
-            .select_related("case__owner_organization", "created_by")
-            .order_by("created_at", "pk")[:APPROVALS_LIMIT]
-        ),
-        "closures": list(
-            pending["closures"]
-            .select_related("case__owner_organization", "created_by")
-            .order_by("created_at", "pk")[:APPROVALS_LIMIT]
-        ),
-        "limit": APPROVALS_LIMIT,
-    }
-    return render(request, "cases/approvals.html", context)
