@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from tipsom.cases.views import lists, registration
+from tipsom.cases.views import approvals, lists, registration
 
 app_name = "cases"
 
@@ -10,6 +10,6 @@ urlpatterns = [
     path("", lists.case_list, name="list"),
     path("new/", registration.case_register_view, name="register"),
     path("new/recommendation/", registration.screening_preview, name="screening_preview"),
-    path("approvals/", lists.approval_list, name="approvals"),
+    path("approvals/", approvals.approval_list, name="approvals"),
     path("<int:pk>/", include("tipsom.cases.urls.case")),
 ]
