@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -271,10 +272,23 @@ LANGUAGES = [
     ("fr", _("French")),
     ("es", _("Spanish")),
     ("pt", _("Portuguese")),
+    ("pt-br", _("Brazilian Portuguese")),
     ("ru", _("Russian")),
+    ("uk", _("Ukrainian")),
     ("ar", _("Arabic")),
+    ("ur", _("Urdu")),
+    ("ne", _("Nepali")),
+    ("lo", _("Lao")),
 ]
+# pt-br has no catalogue of its own: gettext falls back from pt_BR to the pt catalogue (written in Brazilian
+# Portuguese); what differs is the CLDR data (country and language names: "pt" is European Portuguese, see
+# core/locale_names.py). Django knows every language here but Lao: its name for the switcher is added once, here.
+# Right to left (Django's LANGUAGES_BIDI): ar and ur.
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"})
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One short date and one date-time format per language (tipsom/formats/<language>/formats.py): the `date` filter,
+# a date shown as it is, and tipsom.core.date_formats (PDF, notifications) all use them.
+FORMAT_MODULE_PATH = ["tipsom.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIPSOM_TIME_ZONE", "UTC")

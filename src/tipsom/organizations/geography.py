@@ -1,4 +1,5 @@
-"""Countries (ISO 3166-1 alpha-2) and their regions (ISO 3166-2 subdivisions), with localised names."""
+"""Countries (ISO 3166-1 alpha-2) and their regions (ISO 3166-2 subdivisions), with localised names: countries'
+from CLDR (core.locale_names), regions from pycountry's ISO 3166-2 translations; both sorted by the user's locale."""
 
 import gettext as gettext_module
 from functools import cache
@@ -7,6 +8,7 @@ import pycountry
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tipsom.core import locale_names
 from tipsom.core.validation import Errors
 
 
@@ -32,19 +34,14 @@ def is_country(code: str) -> bool:
 
 
 def country_name(code: str) -> str:
-    name = _country_codes().get(code, code)
-    return _translator("iso3166-1", (get_language() or "en").split("-")[0]).gettext(name)
+    """The country's name in the active language, from CLDR (core.locale_names)."""
+    return locale_names.country_name(code)
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Every country by its name in the active language: sorted once per language (a case page asks twice)."""
-    return list(_country_choices((get_language() or "en").split("-")[0]))
-
-
-@cache
-def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    names = _translator("iso3166-1", language)
-    return tuple(sorted(((code, names.gettext(name)) for code, name in _country_codes().items()), key=lambda p: p[1]))
+    """Every country by its name in the active language, sorted by the language's collation (cached per language:
+    a case page asks twice)."""
+    return locale_names.country_choices()
 
 
 def is_region(country: str, code: str) -> bool:
@@ -57,7 +54,7 @@ def region_name(country: str, code: str) -> str:
 
 
 def region_choices(country: str) -> list[tuple[str, str]]:
-    return sorted(((code, region_name(country, code)) for code in _regions(country)), key=lambda pair: pair[1])
+    return locale_names.sorted_by_label((code, region_name(country, code)) for code in _regions(country))
 
 
 def valid_country(errors: Errors, field: str, value: object, *, required: bool = False) -> str:
