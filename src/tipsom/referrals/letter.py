@@ -43,6 +43,11 @@ def _fonts() -> list[tuple[str, Path, frozenset[int]]]:
         path = next(p for p in sorted(root.glob("*.ttf")) if "Italic" not in p.name)
         covered = frozenset(TTFont(path, lazy=True).getBestCmap())
         fonts.append((_MAIN if index == 0 else f"fallback{index}", path, covered))
+    # Scripts no fontpkg package covers (Lao) come from the faces tipsom ships for the web.
+    from tipsom.core.fonts import pdf_fallback_fonts
+
+    for name, shipped in pdf_fallback_fonts():
+        fonts.append((name, shipped, frozenset(TTFont(shipped, lazy=True).getBestCmap())))
     return fonts
 
 
