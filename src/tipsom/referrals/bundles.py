@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
+from tipsom.core.date_formats import format_datetime
 from tipsom.core.errors import ApplicationError
 from tipsom.core.jsontext import json_loads
 
@@ -218,7 +219,7 @@ def check_expiry(envelope: Envelope, now: datetime) -> None:
         raise ApplicationError(
             "bundle_expired",
             _("This bundle expired on %(date)s; ask the sender for a new one.")
-            % {"date": envelope.expires_at.strftime("%Y-%m-%d %H:%M %Z").strip()},
+            % {"date": format_datetime(envelope.expires_at)},
         )
 
 

@@ -23,6 +23,7 @@ from tipsom.cases.models import (
     TraffickingEvent,
 )
 from tipsom.core import validation as check
+from tipsom.core.date_formats import format_date
 from tipsom.organizations import geography
 
 RETURN_SERVICE = "Return"
@@ -86,7 +87,7 @@ def consent_row(
         if purpose in latest and recorded < latest[purpose]:
             errors["recorded_on"] = _(
                 "The consent in force for this purpose is dated %(date)s; date this one on or after it."
-            ) % {"date": latest[purpose].isoformat()}
+            ) % {"date": format_date(latest[purpose])}
         latest[purpose] = max(recorded, latest.get(purpose, recorded))
     types = check.codes(errors, "service_types", "spl_Type", data.get("service_types"))
     if purpose == Consent.Purpose.REFERRAL and given is True and not types and "service_types" not in errors:

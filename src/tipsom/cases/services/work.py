@@ -36,6 +36,7 @@ from tipsom.cases.services.parts import (
 )
 from tipsom.cases.services.status import child_steps_error
 from tipsom.core import validation as check
+from tipsom.core.date_formats import format_date
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id
 from tipsom.organizations.models import Organization
@@ -80,7 +81,7 @@ def consent_require(case: Case, purpose: str, service_type: str = "") -> None:
         raise ApplicationError(
             "consent_withdrawn",
             _("Consent for this was withdrawn on %(date)s; nothing was sent or saved.")
-            % {"date": consent.recorded_on.isoformat()},
+            % {"date": format_date(consent.recorded_on)},
             status=409,
         )
     if consent is not None and service_type:

@@ -19,6 +19,7 @@ from tipsom.accounts.models import User
 from tipsom.cases.models import Case, ServiceDelivery
 from tipsom.cases.services.status import child_steps_error
 from tipsom.core import validation as check
+from tipsom.core.date_formats import format_datetime
 from tipsom.core.errors import ApplicationError, Conflict
 from tipsom.core.permissions import access_by_id
 from tipsom.referrals.models import (
@@ -124,7 +125,7 @@ def referral_accept(*, actor: User, referral_id: Any, version: Any = None) -> Re
         raise ApplicationError(
             "referral_expired",
             _("The time to answer this referral ran out at %(due)s; it can no longer be accepted.")
-            % {"due": timezone.localtime(referral.due_at).strftime("%Y-%m-%d %H:%M")},
+            % {"due": format_datetime(referral.due_at)},
             status=409,
         )
     _transition(referral, (State.SENT,), State.ACCEPTED, version, responded_at=now, responded_by=actor)
