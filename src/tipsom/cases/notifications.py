@@ -1,5 +1,5 @@
-"""What the cases app brings to notifications: the daily digest's tasks past their date (to whom each is
-assigned). Registered from CasesConfig.ready()."""
+"""What the cases app brings to notifications: its kinds (a child case notified to a child protection agency) and
+the daily digest's tasks past their date (to whom each is assigned). Registered from CasesConfig.ready()."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from django.utils.translation import gettext_lazy
 
 from tipsom.cases.models import Task
 from tipsom.notifications.services import DigestSource
+
+# What the readers see, in app and by email: the case number, the notifying organization and a link; never a name.
+KINDS = {
+    "child_case_notified": gettext_lazy(
+        "%(organization)s notified your agency of a child case, %(case_number)s: please open it."
+    ),
+}
 
 
 def overdue_tasks(now: datetime) -> dict[int, list[dict[str, Any]]]:

@@ -11,6 +11,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.dates import BirthDateField
+from tipsom.core.widgets import use_pickers
 from tipsom.organizations import geography
 from tipsom.people.models import Person, education_choices, gender_choices
 
@@ -62,7 +64,7 @@ def person_statistics_fields() -> dict[str, forms.Field]:
             label=_("Citizenships"),
             choices=geography.country_choices,
             required=False,
-            help_text=_("One or more; hold Ctrl (or Cmd) to choose several."),
+            help_text=_("One or more: type to find a country."),
         ),
         "languages": CodeListField(label=_("Languages"), choices=language_choices, required=False),
         "is_presumed_minor": forms.BooleanField(
@@ -74,18 +76,29 @@ def person_statistics_fields() -> dict[str, forms.Field]:
 
 
 class PersonEditForm(forms.Form):
-    """The statistical fields of a person. Identifying values are changed only where they are revealed."""
+    """The statistical fields of a person, and a new birth date or age. The recorded birth date is identifying: it is
+    not shown here (it is revealed, audited, on the person's page), so the field starts empty and empty keeps it."""
 
     education = CodeField(label=_("Highest level of education"), choices=education_choices)
+    birth_date = BirthDateField(
+        label=_("New birth date or age"),
+        required=False,
+        help_text=_(
+            'Leave empty to keep the recorded one. A date (2009-05-31), a month (2009-05), a year (2009) or an age '
+            '("about 15", "15 years").'
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields = person_statistics_fields()
-        education, version = self.fields.pop("education"), self.fields.pop("version")
+        education, birth_date, version = (self.fields.pop(name) for name in ("education", "birth_date", "version"))
         self.fields.update(fields)
+        self.fields["birth_date"] = birth_date
         self.fields["education"] = education
         self.fields["version"] = version
+        use_pickers(self)
 
     @classmethod
     def initial_for(cls, person: Person) -> dict[str, Any]:
@@ -93,7 +106,11 @@ class PersonEditForm(forms.Form):
         return {name: getattr(person, name) for name in names}
 
     def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+        data = {name: self.cleaned_data[name] for name in self.fields if name not in ("version", "birth_date")}
+        born = self.cleaned_data.get("birth_date")
+        if born is not None:
+            data.update(birth_date=born.text, birth_date_precision=born.precision)
+        return data
 
 
 class RevealForm(forms.Form):

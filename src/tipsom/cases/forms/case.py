@@ -27,6 +27,7 @@ from tipsom.cases.models import (
 from tipsom.cases.services.case import CASE_LIST_FIELDS
 from tipsom.core.codes import code_choices, code_label
 from tipsom.core.forms import form_choice_field
+from tipsom.core.widgets import use_pickers
 from tipsom.organizations import geography
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -80,6 +81,9 @@ class CaseEditForm(VersionForm):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+        for name in ("region", "origin_country", "destination_country"):
+            self.fields[name].widget.attrs["data-empty-label"] = _("Not known")
+        use_pickers(self)  # long code lists (countries, industries, ...) become searchable pickers
 
     @classmethod
     def initial_for(cls, case: Case) -> dict[str, Any]:

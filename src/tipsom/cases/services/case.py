@@ -386,7 +386,10 @@ def case_text_reveal(*, actor: User, case_id: Any, part: str, reason: str) -> Ca
 
 
 def age_assessment_initial(person: Person) -> str:
-    if person.is_presumed_minor:
+    """Pending while the age is estimated: a presumed minor, or a birth date that is not exact (an age such as
+    "about 15", a year or a month only)."""
+    estimated = bool(person.birth_date) and person.birth_date_precision != BirthDatePrecision.EXACT
+    if person.is_presumed_minor or estimated:
         return ChildProtection.AgeAssessment.PENDING
     return ChildProtection.AgeAssessment.NOT_NEEDED
 

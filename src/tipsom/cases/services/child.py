@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,12 @@ from tipsom.cases.models import CaseOrganization, ChildProtection
 from tipsom.cases.services.case import STALE, access_case, case_touch, require_open
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
+from tipsom.notifications.services import notify_organization
 from tipsom.organizations.models import Organization, OrganizationFunction
+
+# The role of an agency's users who receive a child case: the child protection officers (roles are data; this one
+# is seeded in accounts/data/roles.json and no permission tells it apart from a case manager's).
+CHILD_OFFICER_ROLES = ("child_protection_officer",)
 
 CHILD_FIELDS = (
     "guardian_name",
@@ -55,12 +61,19 @@ def child_notify(*, actor: User, case_id: Any, version: int | None = None, organ
     track.notified_at = timezone.now()
     track.save()
     case_touch(case)
+    notified = notify_organization(
+        organization_id=agency.pk,
+        kind="child_case_notified",
+        params={"case_number": case.case_number, "organization": case.owner_organization.name},
+        link=reverse("cases:detail", kwargs={"pk": case.pk}),
+        roles=CHILD_OFFICER_ROLES,
+    )
     audit_record(
         actor=actor,
         action="case.child_notify",
         target=case,
         organization=case.owner_organization_id,
-        changes={"notified_organization": agency.pk},
+        changes={"notified_organization": agency.pk, "officers_notified": len(notified)},
     )
     return track
 

@@ -1,70 +1,103 @@
-"""Registration of a case by a frontline identifier: the screening (with a live recommendation), the person (new,
-or one already in the registry) and the case, saved together by cases.services.case_register."""
+"""Registration of a case by a frontline identifier, in steps: the person (new, or one already in the registry),
+the screening (with a live recommendation), the case and consent, saved together at the last step by
+cases.services.registration.case_register_complete.
+
+Nothing is written before the last step. What earlier steps hold travels with the page in one signed hidden field
+(`carried`, django.core.signing, bound to the user, valid for a day), not in the session: the session store is a
+database table that is not encrypted, and the names typed in must never rest there in clear. The field is in the
+page the identifier is filling in anyway, the signature stops a page from being pieced together from another
+user's, and the last step checks every step again. Going back, or a step with errors, keeps every step's input."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tipsom.cases.forms.registration import CaseRegisterForm, precision_of
-from tipsom.cases.models import Case, Screening, SomVulnerability, TraffickingAct
-from tipsom.cases.services import case_register, is_child_at, screening_recommendation
-from tipsom.core.codes import is_code
-from tipsom.core.errors import ApplicationError
-from tipsom.core.forms import submit_form
+from tipsom.cases.forms.registration import (
+    FILLED_FROM_SCREENING,
+    STEP_TITLES,
+    STEPS,
+    CaseStepForm,
+    ConsentStepForm,
+    PersonStepForm,
+    ScreeningStepForm,
+    StepForm,
+    form_field_for,
+    rename_service_error,
+)
+from tipsom.cases.models import Case
+from tipsom.cases.services.registration import case_register_complete
+from tipsom.cases.views.screening import may_be_child, recommendation_for
+from tipsom.core.errors import ApplicationError, NotFound
+from tipsom.core.forms import form_add_application_error
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
 from tipsom.people.models import Person
 from tipsom.people.selectors import access_person_by_id, person_search_by_name
 
-_BIRTH_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 SEARCH_LIMIT = 20
-# How strongly each recommendation points to protection, for the panel's colour.
-_LEVELS = {
-    Screening.Recommendation.LIKELY_VICTIM: "danger",
-    Screening.Recommendation.LIKELY_CHILD_VICTIM: "danger",
-    Screening.Recommendation.POSSIBLE_VICTIM: "warning",
-    Screening.Recommendation.VULNERABLE_MIGRANT: "info",
-    Screening.Recommendation.NO_INDICATORS: "secondary",
-}
+CARRY_SALT = "tipsom.cases.register"
+CARRY_MAX_AGE = 24 * 3600
+Raw = dict[str, list[str]]
+
+
+@dataclass
+class Registration:
+    """A registration in progress: each step's input as typed (raw), and what the screening last filled in."""
+
+    person: Person | None
+    steps: tuple[str, ...]
+    raw: dict[str, Raw] = field(default_factory=dict)
+    filled: Raw = field(default_factory=dict)
+
+    def merged(self) -> QueryDict:
+        data = QueryDict(mutable=True)
+        for step in self.steps:
+            for name, values in self.raw.get(step, {}).items():
+                data.setlist(name, values)
+        return data
 
 
 @require_http_methods(["GET", "POST"])
 def case_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_permission(request.user, "add", Case)
-    organization = request.user.organization
     person = _existing_person(request)
-    form = CaseRegisterForm(
-        request.POST or None,
-        organization=organization,
-        existing_person=person,
-        initial={"identified_on": timezone.localdate(), "gender": "NonSpecifiedUnknown"},
-    )
-    status = 200
-    if request.method == "POST":
-        submission = submit_form(form, lambda data: _register(request, form, person))
-        if submission.result is not None:
-            messages.success(request, _("Case %(number)s was registered.") % {"number": submission.result.case_number})
-            return redirect("cases:detail", pk=submission.result.pk)
-        status = submission.status
-    query = " ".join(request.GET.get("find", "").split())
-    context = {
-        "form": form,
-        "person": person,
-        "find": query,
-        "found": list(person_search_by_name(user=request.user, query=query)[:SEARCH_LIMIT]) if query else None,
-        "recommendation": _recommendation(request.POST if request.method == "POST" else QueryDict(), person),
-    }
-    return render(request, "cases/register.html", context, status=status)
+    registration = Registration(person=person, steps=STEPS[1:] if person is not None else STEPS)
+    if request.method == "GET":
+        return _show(request, registration, registration.steps[0])
+    if "step" not in request.POST:
+        # Every step at once (a script, or a browser without the steps): checked and saved as the last step is.
+        for step in registration.steps:
+            registration.raw[step] = _raw(request.POST, _form(request, registration, step), every=False)
+        _fill_from_screening(registration)
+        return _save(request, registration)
+    current = request.POST["step"]
+    if current not in registration.steps:
+        raise ApplicationError("invalid", _("Unknown step of the registration."))
+    _load(request, registration)
+    registration.raw[current] = _raw(request.POST, _form(request, registration, current))
+    _fill_from_screening(registration)
+    go = request.POST.get("go", "next")
+    index = registration.steps.index(current)
+    if go == "back":
+        return _show(request, registration, registration.steps[max(index - 1, 0)])
+    if go.startswith("step:") and go[5:] in registration.steps[:index]:
+        return _show(request, registration, go[5:])
+    if go == "save" and index == len(registration.steps) - 1:
+        return _save(request, registration)
+    form = _form(request, registration, current, bound=True)
+    if not form.is_valid():
+        return _show(request, registration, current, form=form, status=400)
+    following = registration.steps[min(index + 1, len(registration.steps) - 1)]
+    return _show(request, registration, following)
 
 
 def _existing_person(request: AuthenticatedHttpRequest) -> Person | None:
@@ -73,69 +106,182 @@ def _existing_person(request: AuthenticatedHttpRequest) -> Person | None:
     return access_person_by_id(request.user, person_id, "change") if person_id else None
 
 
-def _register(request: AuthenticatedHttpRequest, form: CaseRegisterForm, person: Person | None) -> Case:
-    who = {"person_id": person.pk} if person is not None else {"person": form.person_data()}
+def _form(request: AuthenticatedHttpRequest, registration: Registration, step: str, *, bound: bool = False) -> Any:
+    """The form of `step`: bound to its input (to check it), or showing it as the initial values."""
+    raw = registration.raw.get(step)
+    if bound:
+        data = QueryDict(mutable=True)
+        for name, values in (raw or {}).items():
+            data.setlist(name, values)
+        kwargs: dict[str, Any] = {"data": data}
+    else:
+        kwargs = {"initial": _initial(raw) if raw is not None else _defaults(registration, step)}
+    organization = request.user.organization
+    if step == "person":
+        return PersonStepForm(**kwargs)
+    if step == "screening":
+        return ScreeningStepForm(**kwargs)
+    if step == "case":
+        return CaseStepForm(organization=organization, **kwargs)
+    is_child = may_be_child(registration.merged(), registration.person)
+    return ConsentStepForm(organization=organization, is_child=is_child, **kwargs)
+
+
+def _defaults(registration: Registration, step: str) -> dict[str, Any]:
+    if step == "person":
+        return {"gender": "NonSpecifiedUnknown"}
+    if step == "screening":
+        return {"case_type": "tip"}
+    if step == "case":
+        return {"identified_on": timezone.localdate(), **registration.filled}
+    return {}
+
+
+def _initial(raw: Raw) -> dict[str, Any]:
+    return {name: values if len(values) != 1 else values[0] for name, values in raw.items()}
+
+
+def _raw(data: QueryDict, form: StepForm, *, every: bool = True) -> Raw:
+    """The step's input as typed: the values of each of its fields (a field the request lacks is empty: an unticked
+    box; with `every` False it is left out, for the screening to fill)."""
+    return {name: data.getlist(name) for name in form.fields if every or name in data}
+
+
+def _fill_from_screening(registration: Registration) -> None:
+    """The screening's means and purposes fill the case's means of control and forms of exploitation, unless the
+    user refined them in the case step (then their choice stays)."""
+    screening = registration.raw.get("screening")
+    if screening is None:
+        return
+    case = registration.raw.get("case")
+    for case_field, screening_field in FILLED_FROM_SCREENING.items():
+        value = list(screening.get(screening_field, []))
+        if case is not None and (case_field not in case or case[case_field] == registration.filled.get(case_field)):
+            case[case_field] = value
+        registration.filled[case_field] = value
+
+
+def _load(request: AuthenticatedHttpRequest, registration: Registration) -> None:
     try:
-        return case_register(
+        carried = signing.loads(request.POST.get("carried", ""), salt=CARRY_SALT, max_age=CARRY_MAX_AGE)
+    except signing.BadSignature:
+        carried = None
+    if not isinstance(carried, dict) or carried.get("user") != request.user.pk:
+        raise ApplicationError(
+            "invalid", _("This registration form has expired or was changed. Please start again."), status=400
+        )
+    steps = carried.get("raw") or {}
+    registration.raw = {step: steps[step] for step in registration.steps if isinstance(steps.get(step), dict)}
+    registration.filled = carried.get("filled") or {}
+
+
+def _dump(request: AuthenticatedHttpRequest, registration: Registration, current: str) -> str:
+    raw = {step: values for step, values in registration.raw.items() if step != current}
+    payload = {"user": request.user.pk, "raw": raw, "filled": registration.filled}
+    return signing.dumps(payload, salt=CARRY_SALT, compress=True)
+
+
+def _save(request: AuthenticatedHttpRequest, registration: Registration) -> HttpResponse:
+    forms = {step: _form(request, registration, step, bound=True) for step in registration.steps}
+    for step, form in forms.items():
+        if not form.is_valid():
+            return _show(request, registration, step, form=form, status=400)
+    consent = forms["consent"]
+    who: dict[str, Any] = (
+        {"person_id": registration.person.pk}
+        if registration.person is not None
+        else {"person": forms["person"].person_data()}
+    )
+    try:
+        case = case_register_complete(
             actor=request.user,
             organization=request.user.organization,
-            screening=form.screening_data(),
+            screening=forms["screening"].screening_data(),
+            case={"case_type": forms["screening"].cleaned_data["case_type"], **forms["case"].case_data()},
+            consents=consent.consents(),
+            notify_organization_id=consent.notify_organization_id(),
             **who,
-            **form.case_data(),
         )
+    except NotFound:
+        raise
     except ApplicationError as error:
-        renamed = form.add_service_error(error)
-        if renamed is error:
-            raise
-        raise renamed from error
+        return _refused(request, registration, forms, rename_service_error(error))
+    messages.success(request, _("Case %(number)s was registered.") % {"number": case.case_number})
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _refused(
+    request: AuthenticatedHttpRequest, registration: Registration, forms: dict[str, Any], error: ApplicationError
+) -> HttpResponse:
+    """The service's refusal, shown on the first step holding a field it names (the last step otherwise)."""
+    named = error.extra.get("fields") if isinstance(error.extra.get("fields"), dict) else {}
+    step = next(
+        (step for step, form in forms.items() if any(form_field_for(name) in form.fields for name in named or {})),
+        registration.steps[-1],
+    )
+    form_add_application_error(forms[step], error)
+    return _show(request, registration, step, form=forms[step], status=error.status_code)
+
+
+def _show(
+    request: AuthenticatedHttpRequest,
+    registration: Registration,
+    step: str,
+    *,
+    form: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    form = form if form is not None else _form(request, registration, step)
+    index = registration.steps.index(step)
+    query = " ".join(request.GET.get("find", "").split())
+    data = registration.merged()
+    if form.is_bound:
+        for name in form.data:
+            data.setlist(name, form.data.getlist(name))
+    context = {
+        "form": form,
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "step_number": index + 1,
+        "step_count": len(registration.steps),
+        "progress": [
+            {"name": name, "title": STEP_TITLES[name], "number": number, "state": _state(number - 1, index)}
+            for number, name in enumerate(registration.steps, start=1)
+        ],
+        "previous": registration.steps[index - 1] if index else None,
+        "is_last": index == len(registration.steps) - 1,
+        "carried": _dump(request, registration, step),
+        "person": registration.person,
+        "find": query,
+        "found": list(person_search_by_name(user=request.user, query=query)[:SEARCH_LIMIT]) if query else None,
+        "recommendation": recommendation_for(data, registration.person),
+        "is_child": may_be_child(data, registration.person),
+        "is_som": getattr(form, "is_som", False),
+    }
+    return render(request, "cases/register.html", context, status=status)
+
+
+def _state(position: int, current: int) -> str:
+    return "done" if position < current else "current" if position == current else "todo"
 
 
 @require_POST
 def screening_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The recommendation for the indicators ticked so far (HTMX, on every change of the registration form)."""
+    """The recommendation for the indicators ticked so far (HTMX, on every change of the registration form),
+    with what earlier steps hold (the signed `carried` field) under what this step's fields say."""
     require_permission(request.user, "add", Case)
     person_id = request.POST.get("person_id")
     person = access_person_by_id(request.user, person_id) if person_id else None
-    return render(request, "cases/_recommendation.html", {"recommendation": _recommendation(request.POST, person)})
-
-
-def _recommendation(data: QueryDict, person: Person | None) -> dict[str, Any]:
-    """What cases.services.screening_recommendation advises for the indicators in `data` (unknown codes ignored:
-    the registration itself refuses them)."""
-    acts = [code for code in data.getlist("acts") if code in TraffickingAct.values]
-    means = [code for code in data.getlist("means") if is_code("vic_MethodsOfControl", code)]
-    purposes = [code for code in data.getlist("purposes") if is_code("vic_TypeOfExploitation", code)]
-    som = [code for code in data.getlist("som_vulnerabilities") if code in SomVulnerability.values]
-    is_child = _may_be_child(data, person)
-    code = screening_recommendation(
-        acts=acts, means=means, purposes=purposes, som_vulnerabilities=som, is_child=is_child
-    )
-    return {
-        "code": code,
-        "label": Screening.Recommendation(code).label,
-        "level": _LEVELS[Screening.Recommendation(code)],
-        "is_child": is_child,
-    }
-
-
-def _may_be_child(data: QueryDict, person: Person | None) -> bool:
-    """Whether the person counts as a child on the identification day, from what the form holds so far."""
-    identified_on = _a_date(data.get("identified_on")) or timezone.localdate()
-    if person is None:
-        birth_date = (data.get("birth_date") or "").strip()
-        person = Person(
-            is_presumed_minor=bool(data.get("is_presumed_minor")),
-            birth_date=birth_date if _BIRTH_DATE.match(birth_date) else "",
-            birth_date_precision=data.get("birth_date_precision") or precision_of(birth_date),
-        )
+    data = QueryDict(mutable=True)
     try:
-        return is_child_at(person, identified_on)
-    except ValueError:  # a birth date such as 2010-13 while it is being typed
-        return person.is_presumed_minor
-
-
-def _a_date(value: Any) -> date | None:
-    try:
-        return parse_date(str(value or ""))
-    except ValueError:
-        return None
+        carried = signing.loads(request.POST.get("carried", ""), salt=CARRY_SALT, max_age=CARRY_MAX_AGE)
+    except signing.BadSignature:
+        carried = None
+    if isinstance(carried, dict) and carried.get("user") == request.user.pk:
+        for values in (carried.get("raw") or {}).values():
+            for name, value in values.items() if isinstance(values, dict) else ():
+                data.setlist(name, value)
+    for name in request.POST:
+        if name not in ("carried", "csrfmiddlewaretoken"):
+            data.setlist(name, request.POST.getlist(name))
+    return render(request, "cases/_recommendation.html", {"recommendation": recommendation_for(data, person)})
