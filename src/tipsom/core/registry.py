@@ -27,6 +27,9 @@ STORES: dict[str, type] = {
     "person_scopes": list,
     "person_changed": list,
     "person_sections": list,
+    # people: what the person list shows of other apps, without identifying anyone: (user, person ids) ->
+    # {person id: [short texts]} (the case numbers of each person's cases the user may see)
+    "person_list_cases": list,
     # cases: tabs of the case page brought by other apps (CaseTab) and their URL patterns under /cases/<pk>/
     "case_tabs": list,
     "case_urls": list,
@@ -36,6 +39,10 @@ STORES: dict[str, type] = {
     "digest_sources": list,
     # demo: each app's demo seeder (DemoSeeder), run in order by `tipsom demo`
     "demo_seeders": list,
+    # audit: what its events are about, in words: actions (code -> label) and the objects of a type
+    # (object type such as "cases.case" -> AuditObjectLabels)
+    "audit_actions": dict,
+    "audit_object_labels": dict,
 }
 
 
@@ -136,6 +143,16 @@ class DemoSeeder:
     name: str
     seed: Callable[[Any], Any]
     weight: int = 0
+
+
+@dataclass(frozen=True)
+class AuditObjectLabels:
+    """How the audit screen names the objects of one type: `labels(ids)` answers {id: (label, url or "")} for the
+    ids it knows (a case number and the case's page), and `find(text)` the ids whose label matches the words an
+    auditor typed (a case number, in any short form the app accepts). Neither may reveal an identifying value."""
+
+    labels: Callable[[list[str]], dict[str, tuple[str, str]]]
+    find: Callable[[str], list[str]] | None = None
 
 
 def register_api(module: Any) -> None:
