@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.cases.models import Case, CaseType, case_status_choices, trafficking_status_choices
-from tipsom.cases.selectors import CASE_NUMBER, case_search
+from tipsom.cases.selectors import case_number_candidates, case_search
 from tipsom.core.codes import code_choices
 from tipsom.core.integers import IdFilter
 from tipsom.core.queries import json_list_has
@@ -24,7 +24,12 @@ def _exploitation_choices() -> list[tuple[str, str]]:
 class CaseFilterSet(IdentifyingSearchFilterSet):
     identifying_filters = ("q",)
 
-    q = django_filters.CharFilter(label=_("Case number or name"), method="filter_q")
+    q = django_filters.CharFilter(
+        label=_("Case number or name"),
+        method="filter_q",
+        max_length=200,
+        help_text=_("A case number (2026-63), or a name or part of one (3 letters or more), in any script or order."),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=case_status_choices)
     case_type = django_filters.ChoiceFilter(label=_("Type"), choices=CaseType.choices)
     trafficking_status = django_filters.ChoiceFilter(label=_("Trafficking status"), choices=trafficking_status_choices)
@@ -48,7 +53,7 @@ class CaseFilterSet(IdentifyingSearchFilterSet):
 
     def is_identifying(self, name: str, value: Any) -> bool:
         # A case number identifies a case, not a person: anyone who sees cases may look one up.
-        return bool(value) and not CASE_NUMBER.match(" ".join(str(value).split()))
+        return bool(value) and case_number_candidates(str(value)) is None
 
     def filter_q(self, queryset: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         return case_search(queryset, value)

@@ -13,6 +13,15 @@ from tipsom.core.crypto import blind_index
 PURPOSE_NAME = "person.name"
 PURPOSE_NAME_LATIN = "person.name.latin"
 PURPOSE_DOCUMENT = "person.document"
+PURPOSE_WORD = "person.name.word"
+PURPOSE_PREFIX = "person.name.prefix"
+
+# Part of a name is found by a whole word or by the beginning of a word of at least MIN_PREFIX characters.
+MIN_PREFIX = 3
+MAX_PREFIX = 24  # longer beginnings add keys without finding more
+MAX_QUERY_WORDS = 6
+KIND_WORD = "word"
+KIND_PREFIX = "prefix"
 
 # Unicode character-name prefixes of the scripts tipsom's countries write names in (ISO 15924 codes).
 _SCRIPTS = {"LATIN": "Latn", "ARABIC": "Arab", "CYRILLIC": "Cyrl", "DEVANAGARI": "Deva", "LAO": "Laoo"}
@@ -84,6 +93,49 @@ def query_keys(query: str) -> list[tuple[str, str]]:
         ("key_latin", _key(normalize_latin(query), PURPOSE_NAME_LATIN)),
     ]
     return [(field, key) for field, key in pairs if key]
+
+
+def _latin_words(text: str) -> list[str]:
+    return [word for raw in _words(anyascii(text)) for word in _words(raw) if word]
+
+
+def _word_forms(word: str) -> set[str]:
+    """A word as written and its Latin transliteration (when that is one word)."""
+    forms = {word}
+    latin = _latin_words(word)
+    if len(latin) == 1:
+        forms.add(latin[0])
+    return forms
+
+
+def name_search_keys(name: str, latin: str = "") -> set[tuple[str, str]]:
+    """{(kind, key)} stored beside a name so that part of it can be found: each word of the name in its own script
+    and of its Latin form ("word"), and each beginning of such a word of MIN_PREFIX characters or more ("prefix").
+    Word order does not matter: every word has its own key. Only keyed hashes: nothing reverses them."""
+    words = set(_words(name)) | set(_latin_words(latin_form(name, latin)))
+    for word in list(words):
+        words |= _word_forms(word)
+    keys: set[tuple[str, str]] = set()
+    for word in words:
+        keys.add((KIND_WORD, blind_index(word, purpose=PURPOSE_WORD)))
+        for length in range(MIN_PREFIX, min(len(word), MAX_PREFIX + 1)):
+            keys.add((KIND_PREFIX, blind_index(word[:length], purpose=PURPOSE_PREFIX)))
+    return keys
+
+
+def query_word_keys(query: str) -> list[list[str]]:
+    """For each word typed in a search box (at most MAX_QUERY_WORDS), the keys any one of which matches it: the
+    word as a whole word, or, from MIN_PREFIX characters on, as the beginning of a word; each in its own spelling
+    and in its Latin form. A name matches when it matches every word, in any order."""
+    alternatives: list[list[str]] = []
+    for word in list(dict.fromkeys(_words(query)))[:MAX_QUERY_WORDS]:
+        keys: set[str] = set()
+        for form in _word_forms(word):
+            keys.add(blind_index(form, purpose=PURPOSE_WORD))
+            if MIN_PREFIX <= len(form) <= MAX_PREFIX:
+                keys.add(blind_index(form, purpose=PURPOSE_PREFIX))
+        alternatives.append(sorted(keys))
+    return alternatives
 
 
 def document_key(number: str) -> str:

@@ -1,5 +1,8 @@
 """The person registry (HTCDS Person): identifying values encrypted, statistical values plain."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +11,7 @@ from tipsom.core.codes import code_choices
 from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager
 from tipsom.core.registry import registry
+from tipsom.people.keys import KIND_PREFIX, KIND_WORD, name_search_keys
 
 
 def gender_choices() -> list[tuple[str, str]]:
@@ -101,6 +105,15 @@ _PERSON_SCOPES = {
 }
 
 
+class PersonNameManager(RestrictedManager):
+    """Names written in bulk (the services, a bulk import) get their search keys in the same transaction."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        name_search_keys_write(created, fresh=True)
+        return created
+
+
 class PersonName(models.Model):
     class Kind(models.TextChoices):
         PRIMARY = "primary", _("Primary name")
@@ -115,7 +128,7 @@ class PersonName(models.Model):
     key_exact = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
     key_latin = models.CharField(max_length=40, db_index=True, blank=True, editable=False)
 
-    objects = RestrictedManager()
+    objects = PersonNameManager()
     permission_scopes = _PERSON_SCOPES
 
     class Meta:
@@ -125,6 +138,50 @@ class PersonName(models.Model):
 
     def __str__(self) -> str:
         return str(_("Name %(id)s") % {"id": self.pk})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        name_search_keys_write([self])
+
+
+class PersonNameKey(models.Model):
+    """A blind-index key of a word, or of the beginning of a word, of a person's name (people.keys): what finds part
+    of a name, in either script and any order, without decrypting the registry. Written with the name."""
+
+    class Kind(models.TextChoices):
+        WORD = KIND_WORD, _("Word")
+        PREFIX = KIND_PREFIX, _("Beginning of a word")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="search_keys")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("name search key")
+        verbose_name_plural = _("name search keys")
+        indexes = [models.Index(fields=["key", "name"], name="person_name_key")]
+        constraints = [models.UniqueConstraint(fields=["name", "kind", "key"], name="person_name_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+
+def name_search_keys_write(names: Iterable[PersonName], *, fresh: bool = False) -> int:
+    """(Re)write the search keys of saved names from their plain values in memory (`fresh`: names just inserted,
+    which have none yet); returns how many keys were written."""
+    names = [name for name in names if name.pk is not None]
+    if not names:
+        return 0
+    if not fresh:
+        PersonNameKey.objects.filter(name__in=[name.pk for name in names]).delete()
+    rows = [
+        PersonNameKey(person_id=name.person_id, name_id=name.pk, kind=kind, key=key)
+        for name in names
+        for kind, key in sorted(name_search_keys(name.name, name.name_latin))
+    ]
+    PersonNameKey.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 class PersonContact(models.Model):

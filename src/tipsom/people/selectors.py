@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from tipsom.accounts.models import User
 from tipsom.core.permissions import access_by_id
-from tipsom.people.keys import document_key, query_keys
-from tipsom.people.models import Person, PersonDocument, PersonName
+from tipsom.people.keys import document_key, query_word_keys
+from tipsom.people.models import Person, PersonDocument, PersonName, PersonNameKey
 
 
 def person_list(*, user: User, action: str = "view") -> QuerySet[Person]:
@@ -21,16 +21,27 @@ def access_person_by_id(user: User, person_id: Any, action: str = "view") -> Per
     return access_by_id(Person, user, person_id, action, queryset=queryset)
 
 
-def person_search_by_name(*, user: User, query: str) -> QuerySet[Person]:
-    """Persons with a name whose own spelling or Latin form equals the query's, word order and case aside.
+def person_ids_by_name(query: str) -> QuerySet[Any] | None:
+    """The ids of persons with a name that has every word of the query as a word or as the beginning of a word (3
+    characters or more), in its own script or its Latin form, in any order; None when the query has no word.
 
-    Only keyed hashes are compared: the registry is never decrypted to search it."""
-    condition = Q()
-    for field, key in query_keys(query):
-        condition |= Q(**{field: key})
-    if not condition:
+    Only keyed hashes are compared (people.PersonNameKey): the registry is never decrypted to search it. Not
+    narrowed to a user: callers add it to a list they narrowed."""
+    words = query_word_keys(query)
+    if not words:
+        return None
+    names = PersonName.objects.all()
+    for keys in words:
+        names = names.filter(pk__in=PersonNameKey.objects.filter(key__in=keys).values("name_id"))
+    return names.order_by().values("person_id")
+
+
+def person_search_by_name(*, user: User, query: str) -> QuerySet[Person]:
+    """Persons the user may see with a name matching the query (person_ids_by_name): part of a name, either script
+    or order. Only keyed hashes are compared."""
+    matching = person_ids_by_name(query)
+    if matching is None:
         return Person.objects.none()
-    matching = PersonName.objects.filter(condition).values("person_id")
     return person_list(user=user).filter(pk__in=matching)
 
 

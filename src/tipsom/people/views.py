@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,10 +17,10 @@ from tipsom.accounts.models import User
 from tipsom.core.filtering import filter_data, is_valid
 from tipsom.core.forms import edit_view, submit_form
 from tipsom.core.http import AuthenticatedHttpRequest
-from tipsom.core.masking import MASKED, mask
-from tipsom.core.paging import keyset_page
+from tipsom.core.listing import list_page, several_organizations
+from tipsom.core.masking import mask
 from tipsom.core.permissions import require_permission
-from tipsom.core.registry import ordered
+from tipsom.core.registry import ordered, registry
 from tipsom.organizations import geography
 from tipsom.people import selectors
 from tipsom.people.filters import PersonFilterSet
@@ -30,6 +31,8 @@ from tipsom.people.services import person_identity_reveal, person_update
 
 @require_GET
 def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Rows a caseworker can tell apart without anyone's identity: case numbers, gender, age range, citizenship and
+    (when several) organization. Newest first; a name is searched through its blind-index keys only."""
     require_permission(request.user, "view", Person)
     persons = selectors.person_list(user=request.user)
     filterset = PersonFilterSet(filter_data(request.GET, PersonFilterSet), queryset=persons, request=request)
@@ -38,13 +41,52 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     persons = filterset.qs if valid else persons.none()
     # Names are not shown in the list, so neither they nor the birth date are fetched (or decrypted).
     persons = persons.prefetch_related(None).defer("birth_date")
-    page = keyset_page(request, persons, "pk")
-    context = {"form": form, "page": page, "rows": [_row(person) for person in page.items], "masked": MASKED}
+    listing = list_page(request, persons, count=valid)
+    items = listing.page.items
+    cases = _case_numbers(request.user, [person.pk for person in items])
+    context = {
+        "form": form,
+        "listing": listing,
+        "page": listing.page,
+        "rows": [{**_row(person), "cases": cases.get(person.pk, [])} for person in items],
+        "show_organization": several_organizations(items),
+        "searched": filterset.is_bound and any(filterset.form.data.get(name) for name in ("name", "document")),
+        "order": _("Most recently registered first.") if listing.sort == "-pk" else _("First registered first."),
+    }
     return render(request, "people/list.html", context, status=200 if valid else 400)
 
 
+def _case_numbers(user: User, person_ids: list[int]) -> dict[int, list[str]]:
+    """What other apps list beside a person (the case numbers, from cases): `person_list_cases` in the registry."""
+    numbers: dict[int, list[str]] = {}
+    for source in registry["person_list_cases"]:
+        for person_id, values in source(user, person_ids).items():
+            numbers.setdefault(person_id, []).extend(values)
+    return numbers
+
+
+AGE_BANDS = ((0, 11), (12, 17), (18, 24), (25, 34), (35, 49), (50, None))
+
+
+def age_range(person: Person) -> str:
+    """A band of ages (12-17, 18-24, ...) from the birth year alone (statistical, never the encrypted date)."""
+    if person.birth_year is None:
+        return _("presumed minor") if person.is_presumed_minor else ""
+    age = max(timezone.localdate().year - person.birth_year, 0)
+    for low, high in AGE_BANDS:
+        if high is None:
+            return _("%(low)s years or older") % {"low": low}
+        if age <= high:
+            return _("%(low)s–%(high)s years") % {"low": low, "high": high}
+    return ""
+
+
 def _row(person: Person) -> dict[str, Any]:
-    return {"person": person, "citizenships": [geography.country_name(code) for code in person.citizenships]}
+    return {
+        "person": person,
+        "citizenships": [geography.country_name(code) for code in person.citizenships],
+        "age_range": age_range(person),
+    }
 
 
 @require_GET

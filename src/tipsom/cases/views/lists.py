@@ -19,7 +19,8 @@ from tipsom.cases.models import Case
 from tipsom.core.codes import code_label
 from tipsom.core.filtering import filter_data, is_valid
 from tipsom.core.http import AuthenticatedHttpRequest
-from tipsom.core.paging import PAGE_SIZE, keyset_page
+from tipsom.core.listing import SortColumn, list_page, several_organizations
+from tipsom.core.paging import PAGE_SIZE
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
 from tipsom.organizations.selectors import organization_list
@@ -34,6 +35,20 @@ ROW_COLUMNS = (
     "identified_on",
     "owner_organization__name",
 )
+# Sortable where an index serves the order (case_number, case_identified); the default is the order of
+# registration, newest first (the primary key: what keyset paging and the per-organization indexes serve).
+SORTS = (SortColumn("case_number", "case_number"), SortColumn("identified_on", "identified_on", descending_first=True))
+
+
+def _order_text(sort: str) -> str:
+    return {
+        "-pk": _("Most recently registered first."),
+        "pk": _("First registered first."),
+        "case_number": _("By case number."),
+        "-case_number": _("By case number, from the last."),
+        "-identified_on": _("Most recently identified first."),
+        "identified_on": _("Earliest identified first."),
+    }.get(sort, "")
 
 
 @require_GET
@@ -46,12 +61,16 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = CaseFilterSet(filter_data(request.GET, CaseFilterSet), queryset=cases, request=request)
     _list_widgets(filterset.form, request.user, cases)
     valid = is_valid(filterset)
-    page = keyset_page(request, filterset.qs if valid else cases.none(), "pk", per_page=PAGE_SIZE)
+    listing = list_page(request, filterset.qs if valid else cases.none(), SORTS, per_page=PAGE_SIZE, count=valid)
     labels = _labels()
     context = {
         "filter": filterset,
-        "page": page,
-        "rows": [_row(case, labels) for case in page.items],
+        "listing": listing,
+        "page": listing.page,
+        "order": _order_text(listing.sort),
+        "rows": [_row(case, labels) for case in listing.page.items],
+        "show_organization": several_organizations(listing.page.items),
+        "query": " ".join(str(filterset.form.data.get("q", "") or "").split()) if filterset.is_bound else "",
         "can_add": user_can(request.user, "add", Case),
     }
     return render(request, "cases/list.html", context, status=200 if valid else 400)
