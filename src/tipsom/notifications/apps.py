@@ -11,8 +11,10 @@ class NotificationsConfig(AppConfig):
         from tipsom.core.registry import MenuItem, register, register_api
         from tipsom.notifications.api import urls as api_urls
         from tipsom.notifications.selectors import notification_unread_count
+        from tipsom.notifications.widgets import WIDGET
 
         register_api(api_urls)
+        register("home_widgets", WIDGET)  # the home page: unread notifications
         # Every signed-in user's own inbox: no role is needed, so it is always there, last.
         register(
             "menu_items",

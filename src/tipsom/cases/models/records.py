@@ -198,6 +198,8 @@ class Task(CaseRecord):
     class Meta(CaseRecord.Meta):
         ordering = ["done_at", "due_on", "pk"]
         verbose_name = _("task")
+        # One's own tasks by state and date: the home page's counts and the Tasks page (issue 11).
+        indexes = [models.Index(fields=["assigned_to", "done_at", "due_on"], name="task_assignee_due")]
 
 
 class AppendOnlyError(RuntimeError):
