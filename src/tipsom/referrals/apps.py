@@ -10,7 +10,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from tipsom.core.permissions import user_can
         from tipsom.core.registry import CaseTab, DemoSeeder, MenuItem, register, register_api
-        from tipsom.referrals import demo, notifications
+        from tipsom.referrals import demo, notifications, widgets
         from tipsom.referrals.api import urls as api_urls
         from tipsom.referrals.models import Referral, Service
         from tipsom.referrals.urls import case as case_urls
@@ -18,6 +18,8 @@ class ReferralsConfig(AppConfig):
         register_api(api_urls)
         register("menu_items", MenuItem(_("Referrals"), "referrals:inbox", lambda u: user_can(u, "view", Referral), 30))
         register("menu_items", MenuItem(_("Services"), "directory:search", lambda u: user_can(u, "view", Service), 60))
+        for widget in widgets.WIDGETS:  # the home page: referrals waiting for an answer, referrals sent
+            register("home_widgets", widget)
         # The case page's Referrals tab: referrals of the case, sending, and transfers of ownership.
         register("case_tabs", CaseTab("referrals", _("Referrals"), "cases:referrals", weight=10))
         for pattern in case_urls.urlpatterns:
