@@ -15,10 +15,34 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.translation import get_language_info, to_locale
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 PO_FILES = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
-TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+# A regional variant without a catalogue of its own (pt-br) is translated by its language's catalogue (pt), as
+# gettext falls back from pt_BR to pt; every other language needs its own.
+TRANSLATED_LANGUAGES = sorted(
+    {
+        code if (LOCALE_DIR / to_locale(code)).is_dir() else code.split("-")[0]
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    }
+)
+RIGHT_TO_LEFT = {"ar", "ur"}
+# The name each language has in the switcher: its own name for itself.
+ENDONYMS = {
+    "en": "English",
+    "fr": "français",
+    "es": "español",
+    "pt": "Português",
+    "pt-br": "Português Brasileiro",
+    "ru": "Русский",
+    "uk": "Українська",
+    "ar": "العربيّة",
+    "ur": "اردو",
+    "ne": "नेपाली",
+    "lo": "ລາວ",
+}
 
 
 @dataclass
@@ -127,6 +151,7 @@ def _label(path: Path) -> str:
 
 def test_every_language_has_a_catalogue_and_a_compiled_one():
     assert TRANSLATED_LANGUAGES, "settings.LANGUAGES lists no language besides the default"
+    assert {"ur", "uk", "ne", "lo"} <= set(TRANSLATED_LANGUAGES), "the GLO.ACT countries' languages are held too"
     for code in TRANSLATED_LANGUAGES:
         po = LOCALE_DIR / code / "LC_MESSAGES" / "django.po"
         assert po.is_file(), f"{po} is missing: run `make messages`"
@@ -210,6 +235,41 @@ def test_the_sign_in_page_follows_the_browser_language(code):
     response = Client(HTTP_ACCEPT_LANGUAGE=code).get("/accounts/login/")
     assert response.status_code == 200
     html = response.content.decode()
-    direction = "rtl" if code == "ar" else "ltr"
+    direction = "rtl" if code in RIGHT_TO_LEFT else "ltr"
     assert f'<html lang="{code}" dir="{direction}">' in html
     assert response.headers.get("Content-Language") == code
+    assert ("bootstrap.rtl.min.css" in html) == (code in RIGHT_TO_LEFT)
+
+
+def test_every_language_is_known_to_django_with_its_own_name_and_direction():
+    """get_language_info (the switcher) knows each language, Lao included (settings adds it to LANG_INFO)."""
+    assert {code for code, _name in settings.LANGUAGES} == set(ENDONYMS)
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        assert info["name_local"] == ENDONYMS[code], code
+        assert info["bidi"] == (code in RIGHT_TO_LEFT), code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["ar", "ur"])
+def test_the_right_to_left_languages_get_the_rtl_page(code):
+    html = Client(HTTP_ACCEPT_LANGUAGE=code).get("/accounts/login/").content.decode()
+    assert f'<html lang="{code}" dir="rtl">' in html
+    assert "bootstrap.rtl.min.css" in html
+
+
+@pytest.mark.django_db
+def test_the_switcher_lists_every_language_by_its_own_name():
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/accounts/login/").content.decode()
+    options = re.findall(r'<option value="([\w-]+)" lang="[\w-]+"[^>]*>([^<]+)</option>', html)
+    assert dict(options) == ENDONYMS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["ur", "uk", "ne", "lo", "pt-br"])
+def test_the_switcher_sets_the_language(code):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/i18n/setlang/", {"language": code, "next": "/accounts/login/"})
+    assert response.status_code == 302
+    html = client.get("/accounts/login/").content.decode()
+    assert f'<html lang="{code}"' in html
