@@ -64,8 +64,10 @@ class Listing:
         return "" if self.newest_first else _("Next")
 
 
-def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> ListCount:
-    """COUNT over at most cap + 1 rows (a LIMIT subquery): the cost stays bounded however long the list is."""
+def capped_count(queryset: QuerySet[Any], cap: int | None = None) -> ListCount:
+    """COUNT over at most cap + 1 rows (a LIMIT subquery; COUNT_CAP by default): the cost stays bounded however
+    long the list is."""
+    cap = COUNT_CAP if cap is None else cap
     found = queryset.order_by().values("pk")[: cap + 1].count()
     return ListCount(count=min(found, cap), more=found > cap)
 
