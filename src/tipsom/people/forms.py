@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-import gettext as gettext_module
-from functools import cache
 from typing import Any
 
-import pycountry
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core import locale_names
 from tipsom.core.dates import BirthDateField
 from tipsom.core.widgets import use_pickers
 from tipsom.organizations import geography
 from tipsom.people.models import Person, education_choices, gender_choices
 
 
-@cache
-def _language_translator(language: str) -> gettext_module.NullTranslations:
-    return gettext_module.translation("iso639-3", pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
 def language_choices() -> list[tuple[str, str]]:
-    """The languages with an ISO 639-1 code, as (ISO 639-2/3 code, name in the active language)."""
-    translator = _language_translator((get_language() or "en").split("-")[0])
-    pairs = [
-        (language.alpha_3, translator.gettext(language.name))
-        for language in pycountry.languages
-        if hasattr(language, "alpha_2")
-    ]
-    return sorted(pairs, key=lambda pair: pair[1])
+    """The languages with an ISO 639-1 code, as (ISO 639-2/3 code, CLDR name in the active language), sorted by
+    the language's collation."""
+    return locale_names.language_choices(alpha=3)
 
 
 def language_name(code: str) -> str:
-    language = pycountry.languages.get(alpha_3=code)
-    if language is None:
-        return code
-    return _language_translator((get_language() or "en").split("-")[0]).gettext(language.name)
+    """An ISO 639 language named in the active language (CLDR)."""
+    return locale_names.language_name(code)
 
 
 class CodeListField(forms.MultipleChoiceField):
