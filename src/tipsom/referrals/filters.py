@@ -5,26 +5,24 @@ too, so "who a service serves" has one definition. Empty lists and missing ages 
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import django_filters
-import pycountry
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.cases.models import CaseType
+from tipsom.core import locale_names
 from tipsom.core.codes import code_choices
 from tipsom.core.integers import IdFilter
 from tipsom.core.queries import json_list_has
 from tipsom.referrals.models import Service, ServiceType
 
 
-@functools.cache
 def language_choices() -> list[tuple[str, str]]:
-    """ISO 639-1 languages (two-letter codes), by name. Computed once: scanning pycountry costs 11 ms."""
-    pairs = [(lang.alpha_2, lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")]
-    return sorted(pairs, key=lambda pair: pair[1])
+    """ISO 639-1 languages (two-letter codes) by their CLDR name in the active language, sorted by its collation
+    (computed once per language)."""
+    return locale_names.language_choices(alpha=2)
 
 
 def _sex_choices() -> list[tuple[str, str]]:
