@@ -163,3 +163,22 @@ def abroad_sender(referral: Referral) -> dict[str, str] | None:
     fields = ("organization", "phone", "email", "case_number")
     found = {name: str(sender.get(name) or "") for name in fields}
     return {**found, "country": geography.country_name(referral.partner_country) or referral.partner_country}
+
+
+def referral_profile_preview(*, user: User, referral: Referral) -> dict[str, Any] | None:
+    """The profile the receiving organization decides on before it answers (the user guide's promise): type of
+    case, child, sex, age range, citizenship, languages; nothing that names or locates the person. Only for the
+    receiver, only while the referral awaits its answer; anyone else, or later, gets None (once accepted, the
+    shared sections take its place, audited)."""
+    import json
+
+    from tipsom.referrals.sections import build_sections
+
+    if user.organization_id != referral.to_organization_id or referral.state != State.SENT:
+        return None
+    if referral.channel == "from_abroad":
+        profile = json.loads(referral.payload or "{}").get("sections", {}).get("profile")
+        return profile if isinstance(profile, dict) else None
+    if referral.case is None:
+        return None
+    return build_sections(referral.case, ["profile"])["profile"]

@@ -18,15 +18,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tipsom.accounts.models import User
 from tipsom.cases.selectors import case_allows
-from tipsom.cases.views.case_context import countries, labels
-from tipsom.core.codes import code_label
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import submit_form
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.masking import MASKED
 from tipsom.core.paging import keyset_page
 from tipsom.core.permissions import require_permission, user_can
-from tipsom.organizations import geography
 from tipsom.referrals import services
 from tipsom.referrals.forms import referral as f
 from tipsom.referrals.models import (
@@ -37,14 +34,17 @@ from tipsom.referrals.models import (
     Section,
     State,
 )
+from tipsom.referrals.readable import profile_facts, readable_sections
 from tipsom.referrals.selectors.referral import (
     abroad_sender,
     access_referral_by_id,
     referral_inbox,
     referral_is_sender_side,
     referral_outbox,
+    referral_profile_preview,
     referral_trail,
 )
+from tipsom.referrals.wording import RECEIVER, SENDER
 
 AUDIT_TRAIL_LIMIT = 200
 
@@ -141,6 +141,9 @@ def detail_context(
         "abroad_sender": abroad_sender(referral) if receiver else None,
         "forms": {**_answer_forms(user, referral, sender_side), **(errors or {})},
         "warnings": _warning_messages(referral.warnings),
+        "side": SENDER if sender_side else RECEIVER if receiver else "",
+        # By letter or abroad the sender records what the other side answered.
+        "records_answer": sender_side and referral.channel in (Channel.LETTER, Channel.ABROAD),
     }
     if sender_side:
         reveal = referral.case is not None and case_allows(user, referral.case, "reveal")
@@ -158,6 +161,9 @@ def detail_context(
         )
     elif receiver:
         context["message"] = referral.message
+        preview = referral_profile_preview(user=user, referral=referral)
+        if preview is not None:
+            context["profile"] = profile_facts(preview, brief=True)
         if referral.state in LIVE_STATES and errors:
             context["sections_hidden"] = True
         elif referral.state in LIVE_STATES:
@@ -178,130 +184,6 @@ def _outcome_label(code: str) -> str:
     from tipsom.cases.models import ServiceDelivery
 
     return str(dict(ServiceDelivery.Outcome.choices).get(code, code))
-
-
-def _yes_no(value: Any) -> str:
-    return _("Yes") if value else _("No")
-
-
-def _ages(profile: dict[str, Any]) -> str:
-    low, high = profile.get("age_min"), profile.get("age_max")
-    if low is None and high is None:
-        return "—"
-    if low == high or high is None:
-        return str(low)
-    return f"{low}–{high}"
-
-
-def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
-    """The shared sections for people: titles, labelled codes, names as written (the template marks them
-    dir="auto"). Only the sections present are returned: what was not shared is simply absent."""
-    from tipsom.cases.models import Assessment, CaseType, ServiceDelivery, SupportPlanItem
-    from tipsom.people.forms import language_name
-    from tipsom.people.models import BirthDatePrecision, PersonContact, PersonName
-
-    readable: list[dict[str, Any]] = []
-    for key in Section.values:
-        if key not in sections:
-            continue
-        data = sections[key] or {}
-        entry: dict[str, Any] = {"key": key, "title": str(Section(key).label), "facts": [], "rows": []}
-        if key == Section.PROFILE:
-            entry["facts"] = [
-                (
-                    _("Type of case"),
-                    dict(CaseType.choices).get(data.get("case_type", ""), data.get("case_type") or "—"),
-                ),
-                (_("Child"), _yes_no(data.get("is_child"))),
-                (_("Gender"), code_label("prs_Gender", data["gender"]) if data.get("gender") else "—"),
-                (_("Age"), _ages(data)),
-                (_("Citizenships"), countries(data.get("citizenships") or [])),
-                (_("Languages"), ", ".join(language_name(code) for code in data.get("languages") or []) or "—"),
-                (_("Region"), geography.region_name(data["region"][:2], data["region"]) if data.get("region") else "—"),
-                (_("Identified on"), data.get("identified_on") or "—"),
-            ]
-        elif key == Section.IDENTITY:
-            kinds = dict(PersonName.Kind.choices)
-            entry["names"] = [
-                {"kind": kinds.get(n.get("kind"), n.get("kind")), "name": n.get("name"), "latin": n.get("name_latin")}
-                for n in data.get("names", [])
-            ]
-            born = data.get("birth_date")
-            precision = dict(BirthDatePrecision.choices).get(data.get("birth_date_precision", ""), "")
-            entry["facts"] = [(_("Date of birth"), f"{born} ({precision})" if born and precision else born or "—")]
-        elif key == Section.CONTACT:
-            kinds = dict(PersonContact.Kind.choices)
-            entry["contacts"] = [
-                {"kind": kinds.get(c.get("kind"), c.get("kind")), "value": c.get("value")}
-                for c in data.get("contacts", [])
-            ]
-        elif key == Section.EXPLOITATION:
-            entry["facts"] = [
-                (_("Forms of exploitation"), labels("vic_TypeOfExploitation", data.get("exploitation_types") or [])),
-                (_("Industries"), labels("vic_ForcedLabourIndustry", data.get("industries") or [])),
-                (_("Means of control"), labels("vic_MethodsOfControl", data.get("means_of_control") or [])),
-                (_("Country of origin"), countries([data.get("origin_country") or ""])),
-                (_("Transit countries"), countries(data.get("transit_countries") or [])),
-                (_("Country of destination"), countries([data.get("destination_country") or ""])),
-            ]
-            entry["rows"] = [
-                (
-                    code_label("hte_Type", e.get("event_type")) if e.get("event_type") else "—",
-                    geography.country_name(e.get("country") or ""),
-                    e.get("start_date") or "—",
-                    e.get("end_date") or "—",
-                )
-                for e in data.get("events", [])
-            ]
-            entry["columns"] = [_("Event"), _("Country"), _("From"), _("To")]
-        elif key == Section.NEEDS:
-            kinds, levels = dict(Assessment.Kind.choices), dict(Assessment.Level.choices)
-            entry["rows"] = [
-                (
-                    a.get("assessed_on"),
-                    kinds.get(a.get("kind"), a.get("kind")),
-                    levels.get(a.get("level"), "—"),
-                    labels("spl_Type", a.get("needs") or []),
-                )
-                for a in data.get("assessments", [])
-            ]
-            entry["columns"] = [_("Assessed on"), _("Kind"), _("Level"), _("Needs")]
-        elif key == Section.PLAN:
-            statuses = dict(SupportPlanItem.Status.choices)
-            outcomes = dict(ServiceDelivery.Outcome.choices)
-            entry["rows"] = [
-                (
-                    code_label("spl_Type", p.get("support_type")),
-                    _("Planned"),
-                    statuses.get(p.get("status"), p.get("status")),
-                    p.get("target_date") or "—",
-                )
-                for p in data.get("plan", [])
-            ] + [
-                (
-                    code_label("spl_Type", s.get("support_type")),
-                    _("Delivered"),
-                    outcomes.get(s.get("outcome"), s.get("outcome")),
-                    s.get("delivered_on") or "—",
-                )
-                for s in data.get("services", [])
-            ]
-            entry["columns"] = [_("Type of support"), _("Kind"), _("Status"), _("Date")]
-        elif key == Section.CHILD:
-            entry["guardian"] = data.get("guardian_name") or ""
-            entry["facts"] = [
-                (_("Guardian's organization"), data.get("guardian_organization") or "—"),
-                (_("Guardian appointed on"), data.get("guardian_appointed_on") or "—"),
-                (_("Best-interests assessment"), _code_or_dash(data.get("best_interests"))),
-                (_("Family tracing"), _code_or_dash(data.get("family_tracing"))),
-                (_("Age assessment"), _code_or_dash(data.get("age_assessment"))),
-            ]
-        readable.append(entry)
-    return readable
-
-
-def _code_or_dash(value: Any) -> str:
-    return str(value).replace("_", " ") if value else "—"
 
 
 @require_GET
