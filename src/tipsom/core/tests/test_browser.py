@@ -120,10 +120,12 @@ def test_sign_in_switch_to_arabic_and_screenshot(live_server, page, shelter_oper
     _sign_in(page, live_server.url, PASSWORD)
     assert page.url == f"{live_server.url}/"
     assert page.locator("h1").inner_text() == "Welcome, Lúcia Pereira"
-    assert page.get_by_text("Abrigo Esperança").first.is_visible()
+    assert page.locator("main").get_by_text("Abrigo Esperança").first.is_visible()
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert_no_csp_violations(page)
 
+    # The language is in the account menu (the header stays on one line at 1366 px).
+    page.locator("#account-menu-toggle").click()
     page.get_by_label("Language").select_option("ar")
     page.get_by_role("button", name="Change language").click()
     page.wait_for_load_state("load")
@@ -135,7 +137,7 @@ def test_sign_in_switch_to_arabic_and_screenshot(live_server, page, shelter_oper
     brand = page.locator(".navbar-brand").bounding_box()
     assert brand["x"] > 1280 / 2, brand
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    assert page.get_by_text("Abrigo Esperança").first.is_visible()
+    assert page.locator("main").get_by_text("Abrigo Esperança").first.is_visible()
     assert_no_csp_violations(page)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
