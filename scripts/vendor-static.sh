@@ -32,7 +32,9 @@ fetch bootstrap "$BOOTSTRAP_VERSION"
 fetch htmx.org "$HTMX_VERSION"
 fetch chart.js "$CHARTJS_VERSION"
 
-rm -rf "$DEST"
+# fonts/ is vendored by scripts/vendor-fonts.sh: keep it.
+mkdir -p "$DEST"
+find "$DEST" -mindepth 1 -maxdepth 1 ! -name fonts -exec rm -rf {} +
 take bootstrap dist/css/bootstrap.min.css bootstrap/bootstrap.min.css
 take bootstrap dist/css/bootstrap.rtl.min.css bootstrap/bootstrap.rtl.min.css
 take bootstrap dist/js/bootstrap.bundle.min.js bootstrap/bootstrap.bundle.min.js
@@ -53,7 +55,7 @@ sed -i -e 's|/\*# sourceMappingURL=[^*]*\*/||' -e 's|//# sourceMappingURL=.*$||'
     echo "chart.js $CHARTJS_VERSION"
     echo
     echo "# sha256 of each file"
-    (cd "$DEST" && find . -type f ! -name VERSIONS.txt | LC_ALL=C sort | xargs sha256sum)
+    (cd "$DEST" && find . -path ./fonts -prune -o -type f ! -name VERSIONS.txt -print | LC_ALL=C sort | xargs sha256sum)
 } >"$DEST/VERSIONS.txt"
 
 echo "Vendored into $DEST:"
