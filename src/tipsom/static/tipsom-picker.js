@@ -67,9 +67,9 @@
     });
   }
 
+  // The server shows a part as it applies when the page is made (or with its errors); from then on, each change.
   function init(root) {
     root.querySelectorAll("select[data-picker]").forEach(initPicker);
-    followConditions(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

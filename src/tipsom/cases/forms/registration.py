@@ -143,8 +143,8 @@ class ScreeningStepForm(StepForm):
 
     @property
     def is_som(self) -> bool:
-        value = self["case_type"].value()
-        return value in SOM_TYPES
+        """Whether the vulnerabilities show: a smuggling case, or ones given (refused, their error must show)."""
+        return self["case_type"].value() in SOM_TYPES or bool(self.is_bound and self["som_vulnerabilities"].value())
 
     def screening_data(self) -> dict[str, Any]:
         data = {name: list(self.cleaned_data[name]) for name in SCREENING_FIELDS}

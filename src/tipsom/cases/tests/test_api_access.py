@@ -578,7 +578,7 @@ class TestChildApi(ChildCaseAccess):
     model = ChildProtection
 
     def check_permitted(self, response: Any, obj: Any) -> None:
-        assert response.json()["age_assessment"] == "not_needed" and response.json()["has_guardian"] is False
+        assert response.json()["age_assessment"] == "pending" and response.json()["has_guardian"] is False
 
 
 class TestChildUpdateApi(ChildCaseAccess):
