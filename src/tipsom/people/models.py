@@ -109,7 +109,7 @@ class PersonNameManager(RestrictedManager):
     """Names written in bulk (the services, a bulk import) get their search keys in the same transaction."""
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
-        created = super().bulk_create(objs, *args, **kwargs)
+        created: list[Any] = super().bulk_create(objs, *args, **kwargs)
         name_search_keys_write(created, fresh=True)
         return created
 
