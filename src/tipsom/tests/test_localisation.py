@@ -112,9 +112,8 @@ def _letter_world(name: str = LAO_NAME) -> Any:
 def _pdf(content: bytes) -> tuple[str, set[str]]:
     reader = PdfReader(io.BytesIO(content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    fonts = {
-        str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
-    }
+    resources: list[Any] = [page["/Resources"]["/Font"] for page in reader.pages]  # type: ignore[index]
+    fonts = {str(font.get_object()["/BaseFont"]) for fonts in resources for font in fonts.values()}
     return text, fonts
 
 
