@@ -6,7 +6,7 @@ they are; a second run continues from there and never creates a case twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -17,6 +17,7 @@ from tipsom.audit.models import AuditEvent
 from tipsom.audit.services import audit_record
 from tipsom.cases import services as cs
 from tipsom.cases.demo.plan import CHILD_OFFICER, OWNERS, CaseSpec, case_counts, cases_config, cases_plan
+from tipsom.cases.demo.workload import workload_load
 from tipsom.cases.models import Case
 from tipsom.cases.services import CaseImport, cases_bulk_import
 
@@ -183,6 +184,7 @@ class CasesReport:
     created: int
     existing: int
     skipped_countries: tuple[str, ...] = ()
+    workload: str = ""  # today's tasks added for the caseworkers (workload.py), its summary
 
     @property
     def summary(self) -> str:
@@ -192,6 +194,7 @@ class CasesReport:
             f"Cases: {self.created} created, {self.existing} already there"
             + (skipped if self.skipped_countries else "")
             + "."
+            + (f" {self.workload}" if self.workload else "")
         )
 
 
@@ -246,5 +249,7 @@ def cases_load(options: Any, *, service_cases: int = SERVICE_CASES_PER_COUNTRY) 
 
 
 def seed(options: Any) -> CasesReport:
-    """The "cases" demo seeder (registered by CasesConfig.ready)."""
-    return cases_load(options)
+    """The "cases" demo seeder (registered by CasesConfig.ready): the planned cases, then today's tasks for their
+    caseworkers (workload.py), so that the home page shows work due whenever the demo is loaded."""
+    report = cases_load(options)
+    return replace(report, workload=workload_load(options).summary)

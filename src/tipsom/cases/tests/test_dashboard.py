@@ -225,3 +225,17 @@ def test_widget_queries_are_few(busy_manager: Any, supervisor: Any, cp_officer: 
                 with CaptureQueriesContext(connection) as queries:
                     widget(user)
                 assert len(queries) <= 2, (widget.__name__, [q["sql"] for q in queries])
+
+
+def test_demo_workload_gives_work_due_around_today(home_org: Any, case_manager: Any) -> None:
+    from tipsom.cases.demo.workload import user_workload
+
+    make_case(home_org, actor=case_manager)
+    today = timezone.localdate()
+    added = user_workload(case_manager, today=today, titles=["Call the family"], seed=1, login="shelter.case")
+    assert added == 7
+    context = tasks_widget(case_manager)
+    assert context is not None
+    assert (context["overdue"], context["today"], context["week"], context["open"]) == (2, 2, 4, 7)
+    # Run again the same day: nothing added twice.
+    assert user_workload(case_manager, today=today, titles=["Call the family"], seed=1, login="shelter.case") == 0
