@@ -174,7 +174,7 @@ def test_command_loads_everything_audited_as_a_command():
     case_manager = User.objects.get(username="br.shelter.case")
     assert case_manager.organization == shelter and case_manager.role_slugs() == ["case_manager"]
     assert case_manager.check_password(DEMO_PASSWORD)
-    assert case_manager.preferred_language == "pt"
+    assert case_manager.preferred_language == "pt-br"  # Brazil: Brazilian Portuguese country names
     spec = next(s for s in demo_plan().users if s.username == "br.shelter.case")
     assert (case_manager.full_name, case_manager.phone) == (spec.full_name, spec.phone)
 
