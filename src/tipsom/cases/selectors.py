@@ -199,7 +199,7 @@ def task_list(*, user: User, scope: str = "mine") -> QuerySet[Task]:
         return Task.objects.none()
     cases = Case.objects.restrict(user, "view")
     if scope == "organization":
-        if not may_see_organization_tasks(user):
+        if user.organization_id is None or not may_see_organization_tasks(user):
             return Task.objects.none()
         tasks = Task.objects.filter(case__in=cases.filter(case_team_scope(user.organization_id)).values("pk"))
     else:

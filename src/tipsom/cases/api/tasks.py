@@ -4,7 +4,7 @@ identifying free text: masked here as in every case-part list of the API (reveal
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -16,6 +16,7 @@ from tipsom.cases import selectors
 from tipsom.cases.models import Case, Task
 from tipsom.cases.task_filters import DEFAULTS, ORDERINGS, TaskFilterSet, requested_scope
 from tipsom.core.api.pagination import KeysetPagination
+from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.masking import MASKED
 from tipsom.core.permissions import require_permission
 
@@ -61,12 +62,13 @@ class TaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return Task.objects.none()
-        scope = requested_scope(self.request.query_params, self.request.user)
-        return selectors.task_list(user=self.request.user, scope=scope)
+        request = cast(AuthenticatedRequest, self.request)
+        scope = requested_scope(request.query_params, request.user)
+        return selectors.task_list(user=request.user, scope=scope)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        require_permission(request.user, "view", Case)
+        require_permission(cast(AuthenticatedRequest, request).user, "view", Case)
         return super().list(request, *args, **kwargs)
