@@ -11,39 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The types of service and the support type each delivers are one list, kept with the cases (their consent form
+# offers it too) and re-exported here, where the directory and referrals use them.
+from tipsom.cases.models.choices import SUPPORT_TYPE as SUPPORT_TYPE
+from tipsom.cases.models.choices import ServiceType as ServiceType
 from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager
-
-
-class ServiceType(models.TextChoices):
-    SHELTER = "shelter", _("Shelter")
-    MEDICAL = "medical", _("Medical care")
-    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
-    LEGAL_AID = "legal_aid", _("Legal aid")
-    INTERPRETATION = "interpretation", _("Interpretation")
-    CHILD_PROTECTION = "child_protection", _("Child protection")
-    RETURN_REINTEGRATION = "return_reintegration", _("Return and reintegration")
-    EDUCATION = "education", _("Education or vocational training")
-    LIVELIHOOD = "livelihood", _("Livelihood")
-    CONSULAR = "consular", _("Consular assistance")
-    HELPLINE = "helpline", _("Helpline")
-
-
-# The HTCDS support type (spl_Type, with tipsom's additions) each service type delivers: consent for referral
-# names these, and a completed referral is recorded on the case as a service delivered of this type.
-SUPPORT_TYPE = {
-    ServiceType.SHELTER: "Shelter",
-    ServiceType.MEDICAL: "Health",
-    ServiceType.PSYCHOSOCIAL: "Health",
-    ServiceType.LEGAL_AID: "Legal",
-    ServiceType.INTERPRETATION: "Interpretation",
-    ServiceType.CHILD_PROTECTION: "SocialCare",
-    ServiceType.RETURN_REINTEGRATION: "Return",
-    ServiceType.EDUCATION: "Education",
-    ServiceType.LIVELIHOOD: "Livelihood",
-    ServiceType.CONSULAR: "Consular",
-    ServiceType.HELPLINE: "SocialCare",
-}
 
 
 class Urgency(models.TextChoices):

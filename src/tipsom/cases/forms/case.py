@@ -24,6 +24,7 @@ from tipsom.cases.models import (
     ServiceDelivery,
     SupportPlanItem,
 )
+from tipsom.cases.models.choices import consent_service_type_choices
 from tipsom.cases.services.case import CASE_LIST_FIELDS
 from tipsom.core.codes import code_choices, code_label
 from tipsom.core.forms import form_choice_field
@@ -181,7 +182,8 @@ class ConsentForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_choice_field(self, "service_types").choices = _codes("spl_Type")
+        # The referral's service types, one box per support type consent stores (cases.models.choices).
+        form_choice_field(self, "service_types").choices = consent_service_type_choices()
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -79,3 +79,54 @@ class ClosureReason(models.TextChoices):
     NOT_A_VICTIM = "not_a_victim", _("Found not to be a victim")
     DECEASED = "deceased", _("Deceased")
     OTHER = "other", _("Other")
+
+
+class ServiceType(models.TextChoices):
+    """The types of service a person is referred to: the ONE list that the referral form, the service directory
+    and the consent form offer (referrals.models re-exports it). Consent stores the HTCDS support type (spl_Type)
+    each delivers (SUPPORT_TYPE): the consent form offers this list grouped by it (consent_service_type_choices)."""
+
+    SHELTER = "shelter", _("Shelter")
+    MEDICAL = "medical", _("Medical care")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    INTERPRETATION = "interpretation", _("Interpretation")
+    CHILD_PROTECTION = "child_protection", _("Child protection")
+    RETURN_REINTEGRATION = "return_reintegration", _("Return and reintegration")
+    EDUCATION = "education", _("Education or vocational training")
+    LIVELIHOOD = "livelihood", _("Livelihood")
+    CONSULAR = "consular", _("Consular assistance")
+    HELPLINE = "helpline", _("Helpline")
+
+
+# The HTCDS support type (spl_Type, with tipsom's additions) each service type delivers: consent for referral
+# names these, and a completed referral is recorded on the case as a service delivered of this type.
+SUPPORT_TYPE: dict[str, str] = {
+    ServiceType.SHELTER: "Shelter",
+    ServiceType.MEDICAL: "Health",
+    ServiceType.PSYCHOSOCIAL: "Health",
+    ServiceType.LEGAL_AID: "Legal",
+    ServiceType.INTERPRETATION: "Interpretation",
+    ServiceType.CHILD_PROTECTION: "SocialCare",
+    ServiceType.RETURN_REINTEGRATION: "Return",
+    ServiceType.EDUCATION: "Education",
+    ServiceType.LIVELIHOOD: "Livelihood",
+    ServiceType.CONSULAR: "Consular",
+    ServiceType.HELPLINE: "SocialCare",
+}
+
+
+def consent_service_type_choices() -> list[tuple[str, str]]:
+    """The consent form's types of service: the referral's service types (ServiceType), in their order, one box
+    per support type they deliver (the code consent stores), named by the service types it covers
+    ("Medical care, Psychosocial support"): what a caseworker ticks is what the referral form then offers."""
+    grouped: dict[str, list[str]] = {}
+    for service_type, label in ServiceType.choices:
+        grouped.setdefault(SUPPORT_TYPE[service_type], []).append(str(label))
+    return [(code, ", ".join(labels)) for code, labels in grouped.items()]
+
+
+def consent_service_types_for(service_type: str) -> list[str]:
+    """The consent code (spl_Type) that allows a referral to `service_type`: what the inline consent ticks."""
+    code = SUPPORT_TYPE.get(service_type)
+    return [code] if code else []

@@ -11,7 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tipsom.cases.models import ServiceDelivery
+from tipsom.cases.models import Consent, ServiceDelivery
+from tipsom.cases.models.choices import consent_service_type_choices
 from tipsom.core.forms import form_choice_field
 from tipsom.organizations import geography
 from tipsom.referrals.models import Channel, Section, ServiceType, Urgency
@@ -29,6 +30,23 @@ class SectionsWidget(forms.CheckboxSelectMultiple):
         if value == Section.PROFILE:
             option["attrs"]["disabled"] = True
             option["attrs"]["checked"] = True
+        return option
+
+
+class SectionsSelect(forms.Select):
+    """A select whose options say which sections their choice needs (data-sections), for the form's script to tick
+    them: choosing from the list ticks what starting from a suggestion ticks."""
+
+    def __init__(self, *args: Any, sections_by_choice: dict[str, list[str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.sections_by_choice = sections_by_choice
+        self.attrs["data-ticks-sections"] = ""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        sections = self.sections_by_choice.get(str(value))
+        if sections:
+            option["attrs"]["data-sections"] = " ".join(sections)
         return option
 
 
@@ -69,6 +87,8 @@ class ReferralSendForm(forms.Form):
         partner_countries: list[tuple[str, str]] | None = None,
         ask_warning: bool = False,
         ask_consent: bool = False,
+        consent_initial: dict[str, Any] | None = None,
+        sections_by_choice: dict[str, list[str]] | None = None,
         **kwargs: Any,
     ):
         super().__init__(data, **kwargs)
@@ -95,18 +115,77 @@ class ReferralSendForm(forms.Form):
                 widget=REASON,
                 help_text=_("At least 10 characters. It is kept with the referral."),
             )
-        if ask_consent or "consent_override" in posted:
+        if ask_consent or "consent_override" in posted or "record_consent" in posted:
+            self._add_consent_fields(consent_initial or {})
             self.fields["consent_override"] = forms.CharField(
                 label=_("Emergency: why refer without consent"),
                 max_length=1000,
                 widget=REASON,
                 help_text=_("At least 10 characters. This is audited and your supervisors are told."),
+                required=False,
             )
+
+        # Choosing a service (or a type) ticks the sections it needs, as starting from a suggestion does.
+        chooser = "service" if channel == Channel.SYSTEM else "service_type"
+        self.fields[chooser].widget = SectionsSelect(
+            choices=form_choice_field(self, chooser).choices, sections_by_choice=sections_by_choice or {}
+        )
+
+    def _add_consent_fields(self, initial: dict[str, Any]) -> None:
+        """Record consent now: the person agreed (today, say), and the referral goes on with what was typed."""
+        self.fields["record_consent"] = forms.BooleanField(
+            label=_("Record the person's consent now"),
+            required=False,
+            initial=True,
+            help_text=_(
+                "Tick if the person (or, for a child, a guardian or parent) agrees now: the consent is recorded on "
+                "the case and the referral goes out. Untick to refer without consent in an emergency."
+            ),
+        )
+        self.fields["consent_given_by"] = forms.ChoiceField(
+            label=_("Consent given by"), choices=Consent.GivenBy.choices, required=False
+        )
+        self.fields["consent_recorded_on"] = forms.DateField(
+            label=_("Date of the consent"), required=False, widget=DATE
+        )
+        self.fields["consent_service_types"] = forms.MultipleChoiceField(
+            label=_("Types of service the person agrees to share with"),
+            choices=consent_service_type_choices(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for name in ("record_consent", "consent_given_by", "consent_recorded_on", "consent_service_types"):
+            if name.removeprefix("consent_") in initial:
+                self.fields[name].initial = initial[name.removeprefix("consent_")]
+
+    CONSENT_FIELDS = ("record_consent", "consent_given_by", "consent_recorded_on", "consent_service_types")
+
+    def main_fields(self) -> list[Any]:
+        """The referral's own fields (the consent ones are laid out apart)."""
+        return [self[name] for name in self.fields if name not in self.CONSENT_FIELDS and name != "consent_override"]
+
+    def consent_fields(self) -> list[Any]:
+        return [self[name] for name in self.CONSENT_FIELDS if name in self.fields]
+
+    def override_fields(self) -> list[Any]:
+        return [self[name] for name in ("consent_override",) if name in self.fields]
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["sections"] = list(data.get("sections") or [])
         return data
+
+    def consent_data(self) -> dict[str, Any] | None:
+        """The consent to record before sending, when the user chose to record it now; else None."""
+        data = self.cleaned_data
+        if not data.get("record_consent"):
+            return None
+        recorded_on = data.get("consent_recorded_on")
+        return {
+            "given_by": data.get("consent_given_by") or "",
+            "recorded_on": recorded_on.isoformat() if recorded_on else None,
+            "service_types": list(data.get("consent_service_types") or []),
+        }
 
 
 class ReasonForm(forms.Form):

@@ -223,8 +223,10 @@ def pathway_suggestions(*, user: User, case: Case) -> list[dict[str, Any]]:
         [{"service_type": "child_protection", "label": "Child protection", "reason": "Child victims",
           "pathways": ["Child victims", ...], "services": [Service, ...]}, ...]
 
-    `reason` names the first pathway that suggested the type. Two queries whatever the number of pathways and
-    services (the services of every type come from one windowed query)."""
+    `reason` names the first pathway that suggested the type; `elsewhere` is True when no service in the case's
+    region fits and the services listed are in other regions of the country. Two queries whatever the number of
+    pathways and services (the services of every type come from one windowed query), three when some type needs
+    services from elsewhere."""
     profile = case_profile(case)
     pathways = [
         pathway
@@ -273,7 +275,38 @@ def pathway_suggestions(*, user: User, case: Case) -> list[dict[str, Any]]:
     )
     for service in candidates:
         suggestions[service.service_type]["services"].append(service)
+    _elsewhere(user, profile, suggestions, fullness)
     return list(suggestions.values())
+
+
+def _elsewhere(user: User, profile: Profile, suggestions: dict[str, dict[str, Any]], fullness: Any) -> None:
+    """For the suggested types no service in the case's region serves: the country's services of that type in
+    other regions that serve the rest of the profile ("elsewhere": True). Nationwide services already count as
+    in the region. tipsom has no distances between regions, so these are listed by free places, not by nearness;
+    the screen also offers a referral by letter to a provider not in the directory. One more query at most."""
+    empty = [service_type for service_type, entry in suggestions.items() if not entry["services"]]
+    for entry in suggestions.values():
+        entry["elsewhere"] = False
+    if not empty or not profile.region:
+        return
+    anywhere = Profile(**{**profile.__dict__, "region": ""})
+    others = (
+        Service.objects.filter(country=profile.country, service_type__in=empty, is_active=True)
+        .restrict(user, "view")
+        .filter(serves_profile(anywhere))
+        .annotate(
+            fullness=fullness,
+            rank=Window(RowNumber(), partition_by=[F("service_type")], order_by=[fullness.asc(), F("pk").asc()]),
+        )
+        .filter(rank__lte=SUGGESTIONS_PER_TYPE)
+        .select_related("organization")
+        .defer(*_organization_identifying())
+        .order_by("service_type", "rank")
+    )
+    for service in others:
+        entry = suggestions[service.service_type]
+        entry["services"].append(service)
+        entry["elsewhere"] = True
 
 
 def service_warnings(service: Service, case: Case) -> list[str]:

@@ -14,6 +14,7 @@ from tipsom.referrals.services.bulk import ReferralImport, referrals_bulk_import
 from tipsom.referrals.services.referral import (
     referral_receiver_may_open,
     referral_send,
+    referral_send_with_consent,
     referral_shared_open,
     referral_warnings,
     referrals_expire_due,
@@ -29,6 +30,7 @@ __all__ = [
     "referral_receiver_may_open",
     "referral_revoke",
     "referral_send",
+    "referral_send_with_consent",
     "referral_shared_open",
     "referral_start",
     "referral_warnings",

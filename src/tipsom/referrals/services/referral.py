@@ -235,6 +235,33 @@ def referral_send(
     return referral
 
 
+@transaction.atomic
+def referral_send_with_consent(*, actor: User, case_id: Any, consent: dict[str, Any], **send: Any) -> Referral:
+    """Record the person's consent for referral (cases' consent_record, its rules and audit) and send the referral
+    (referral_send's arguments in `send`), in one transaction: if either is refused, neither is saved.
+
+    `consent`: given_by, recorded_on, service_types. Its errors name the form's fields with a "consent_" prefix
+    (consent_given_by, ...), so a refusal lands next to the field that caused it."""
+    from tipsom.cases.services import consent_record
+
+    try:
+        consent_record(
+            actor=actor,
+            case_id=case_id,
+            purpose="referral",
+            given=True,
+            recorded_on=consent.get("recorded_on"),
+            given_by=consent.get("given_by") or "",
+            service_types=list(consent.get("service_types") or []),
+        )
+    except ApplicationError as error:
+        fields = error.extra.get("fields")
+        if isinstance(fields, dict):
+            error.extra["fields"] = {f"consent_{name}": message for name, message in fields.items()}
+        raise
+    return referral_send(actor=actor, case_id=case_id, **send)
+
+
 # The access grant ----------------------------------------------------------------------------------------------
 
 

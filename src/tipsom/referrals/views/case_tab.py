@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from tipsom.cases.models import Consent
+from tipsom.cases.models.choices import consent_service_types_for
 from tipsom.cases.selectors import access_case_by_id
 from tipsom.cases.views.case_context import ActionForm, CasePage
 from tipsom.core.errors import ApplicationError, NotFound
@@ -41,6 +43,7 @@ from tipsom.referrals.selectors.referral import (
 
 TAB = "referrals"
 TAB_TEMPLATE = "referrals/case_tab.html"
+SEND_FORM = "referrals/_send_form.html"
 SERVICE_CHOICES_LIMIT = 500
 CONSENT_ERRORS = ("consent_missing", "consent_withdrawn")
 SEND_TITLES = {
@@ -67,17 +70,20 @@ def _can_transfer(page: CasePage) -> bool:
     )
 
 
-def _service_choices(page: CasePage) -> list[tuple[str, str]]:
+def _services(page: CasePage) -> list[Any]:
     """The country's active services, for the service select (the directory's own narrowing)."""
     from tipsom.referrals.selectors.directory import service_search
 
-    services_found = (
+    return list(
         service_search(user=page.user, filters={})
         .filter(country=page.case.country, organization__is_active=True)
         .order_by("service_type", "name", "pk")[:SERVICE_CHOICES_LIMIT]
     )
+
+
+def _service_choices(found: list[Any]) -> list[tuple[str, str]]:
     type_labels = dict(ServiceType.choices)
-    return [(str(s.pk), _service_label(s, type_labels)) for s in services_found]
+    return [(str(s.pk), _service_label(s, type_labels)) for s in found]
 
 
 def _service_label(service: Any, type_labels: dict[str, Any]) -> str:
@@ -93,25 +99,63 @@ def _partner_countries() -> list[tuple[str, str]]:
     return f.partner_country_choices(list(codes))
 
 
+def _consent_initial(page: CasePage, service_type: str) -> dict[str, Any]:
+    """The inline consent starts from today, the usual giver, and the types of service already agreed (a new
+    consent replaces the one in force) with the referral's own added."""
+    from django.utils import timezone
+
+    from tipsom.cases.services import consent_current
+
+    current = consent_current(page.case).get(Consent.Purpose.REFERRAL)
+    agreed = list(current.service_types) if current is not None and current.given else []
+    return {
+        "record_consent": True,
+        "given_by": Consent.GivenBy.GUARDIAN if page.case.is_child else Consent.GivenBy.PERSON,
+        "recorded_on": timezone.localdate(),
+        "service_types": list(dict.fromkeys([*agreed, *consent_service_types_for(service_type)])),
+    }
+
+
 def send_action(
     page: CasePage,
     channel: str,
     *,
     data: Any = None,
     service_id: str = "",
+    service_type: str = "",
     ask_warning: bool = False,
     ask_consent: bool = False,
 ) -> ActionForm:
-    """The send form of one channel, as the case page lays it out."""
+    """The send form of one channel, as the case page lays it out. `service_id` (on tipsom) or `service_type` (by
+    letter or abroad) opens it with that choice made and the sections it needs ticked: the same ticks as choosing
+    it from the form's own list (the list's options carry them for the form's script)."""
     initial: dict[str, Any] = {"channel": channel, "sections": [Section.PROFILE.value]}
     opened = False
-    services_list = _service_choices(page) if channel == Channel.SYSTEM else None
+    found = _services(page) if channel == Channel.SYSTEM else []
+    services_list = _service_choices(found) if channel == Channel.SYSTEM else None
+    if channel == Channel.SYSTEM:
+        sections_by_choice = {str(s.pk): minimum_sections(s.service_type) for s in found}
+    else:
+        sections_by_choice = {value: minimum_sections(value) for value in ServiceType.values}
+    chosen_type = ""
     if service_id and services_list and service_id in dict(services_list):
         from tipsom.referrals.selectors.directory import access_service_by_id
 
         chosen = access_service_by_id(page.user, service_id)
+        chosen_type = chosen.service_type
         initial.update(service=str(chosen.pk), sections=minimum_sections(chosen.service_type))
         opened = True
+    elif service_type in ServiceType.values and channel != Channel.SYSTEM:
+        chosen_type = service_type
+        initial.update(service_type=service_type, sections=minimum_sections(service_type))
+        opened = True
+    consent_initial = None
+    if data is not None:
+        chosen_type = _posted_type(data, channel, found)
+    if _asks_consent(data, ask_consent):
+        consent_initial = _consent_initial(page, chosen_type)
+        if data is not None and not _asks_consent(data, False):
+            data = _with_consent(data, consent_initial)  # asked for the first time: start from the usual answer
     form = f.ReferralSendForm(
         data,
         channel=channel,
@@ -119,6 +163,8 @@ def send_action(
         partner_countries=_partner_countries() if channel == Channel.ABROAD else None,
         ask_warning=ask_warning,
         ask_consent=ask_consent,
+        consent_initial=consent_initial,
+        sections_by_choice=sections_by_choice,
         initial=initial,
     )
     form_id = f"form-referral-send-{channel}"
@@ -134,6 +180,29 @@ def send_action(
         extra={"open": opened},
     )
     return action
+
+
+def _with_consent(data: Any, initial: dict[str, Any]) -> Any:
+    """The posted form with the inline consent's starting values, for the form shown when consent is first asked."""
+    data = data.copy()
+    data["record_consent"] = "on"
+    data["consent_given_by"] = initial["given_by"]
+    data["consent_recorded_on"] = initial["recorded_on"].isoformat()
+    data.setlist("consent_service_types", initial["service_types"])
+    data["consent_override"] = ""
+    return data
+
+
+def _asks_consent(data: Any, ask_consent: bool) -> bool:
+    return ask_consent or (data is not None and ("consent_override" in data or "record_consent" in data))
+
+
+def _posted_type(data: Any, channel: str, found: list[Any]) -> str:
+    """The type of service the posted form chose, for the inline consent's pre-ticked box."""
+    if channel != Channel.SYSTEM:
+        return str(data.get("service_type", ""))
+    service = next((s for s in found if str(s.pk) == str(data.get("service", ""))), None)
+    return service.service_type if service is not None else ""
 
 
 def transfer_action(page: CasePage, data: Any = None) -> ActionForm:
@@ -152,7 +221,12 @@ def transfer_action(page: CasePage, data: Any = None) -> ActionForm:
 
 
 def tab_context(
-    page: CasePage, *, errors: ActionForm | None = None, notice: str = "", service_id: str = ""
+    page: CasePage,
+    *,
+    errors: ActionForm | None = None,
+    notice: str = "",
+    service_id: str = "",
+    letter_type: str = "",
 ) -> dict[str, Any]:
     """Everything the Referrals tab renders; `errors` is a refused form shown in place of its fresh one."""
     from tipsom.referrals.selectors.directory import pathway_suggestions
@@ -164,7 +238,12 @@ def tab_context(
     if _can_refer(page):
         suggestions = pathway_suggestions(user=page.user, case=case)
         for channel in (Channel.SYSTEM, Channel.LETTER, Channel.ABROAD):
-            fresh = send_action(page, channel, service_id=service_id if channel == Channel.SYSTEM else "")
+            fresh = send_action(
+                page,
+                channel,
+                service_id=service_id if channel == Channel.SYSTEM else "",
+                service_type=letter_type if channel == Channel.LETTER else "",
+            )
             keep = errors is not None and errors.form_id == fresh.form_id
             send_forms[channel.value] = errors if keep else fresh  # type: ignore[assignment]
     transfers = list(case_transfers(case))
@@ -211,11 +290,11 @@ def render_tab_partial(
 @require_GET
 def case_referrals_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = CasePage(request, access_case_by_id(request.user, pk))
-    service_id = request.GET.get("service", "")
+    chosen = {"service_id": request.GET.get("service", ""), "letter_type": request.GET.get("letter", "")}
     if request.htmx and not request.htmx.history_restore_request:
-        response = render_tab_partial(request, page, service_id=service_id)
+        response = render_tab_partial(request, page, **chosen)
     else:
-        response = render_tab_page(request, page, service_id=service_id)
+        response = render_tab_page(request, page, **chosen)
     # The same address answers a partial or the whole page: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -227,16 +306,18 @@ def case_act(
     build: Callable[[CasePage, Any], ActionForm],
     call: Callable[..., Any],
     done: str,
+    after: Callable[[Any], str | None] | None = None,
 ) -> HttpResponse:
     """One action of the Referrals tab, answered as the case page answers its own (see cases.views.case_actions):
     `build(page, data)` makes the form, `call(page, action)` calls the service and may raise ApplicationError;
-    a refusal may ask for a different form (`error.extra["_action"]`)."""
+    a refusal may ask for a different form (`error.extra["_action"]`). `after(result)` may name the page to go
+    to on success instead of the tab (a letter's referral: its page offers the letter at once)."""
     page = CasePage(request, access_case_by_id(request.user, pk, "change"))
     action = build(page, request.POST)
     status = 400
     if action.form.is_valid():
         try:
-            call(page, action)
+            result = call(page, action)
         except NotFound:
             raise
         except ApplicationError as error:
@@ -244,15 +325,22 @@ def case_act(
             form_add_application_error(action.form, error)
             status = error.status_code
         else:
+            elsewhere = after(result) if after is not None else None
+            if elsewhere:
+                messages.success(request, done)
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = elsewhere
+                    return response
+                return redirect(elsewhere)
             fresh = CasePage(request, access_case_by_id(request.user, pk))
             if request.htmx:
                 return render_tab_partial(request, fresh, notice=done)
             messages.success(request, done)
             return redirect(reverse("cases:referrals", kwargs={"pk": pk}))
     if request.htmx:
-        response = render(
-            request, "cases/partials/action_form.html", {"action": action, "case": page.case}, status=status
-        )
+        template = SEND_FORM if action.name.startswith("referral_send_") else "cases/partials/action_form.html"
+        response = render(request, template, {"action": action, "case": page.case}, status=status)
         response["HX-Retarget"] = f"#{action.form_id}"
         response["HX-Reswap"] = "outerHTML"
         return response
@@ -261,29 +349,36 @@ def case_act(
 
 @require_POST
 def case_referral_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Send a referral; when consent is missing the form comes back with "record consent now" (or an emergency
+    reason), keeping everything typed; with the consent recorded, the referral goes out in the same step."""
     channel = request.POST.get("channel", Channel.SYSTEM)
     if channel not in (Channel.SYSTEM, Channel.LETTER, Channel.ABROAD):
         channel = Channel.SYSTEM
 
     def call(page: CasePage, action: ActionForm) -> Referral:
         data = action.form.service_data()  # type: ignore[attr-defined]
+        consent = action.form.consent_data()  # type: ignore[attr-defined]
+        send = {
+            "channel": channel,
+            "service_id": data.get("service") or None,
+            "service_type": data.get("service_type", ""),
+            "recipient": data.get("recipient", ""),
+            "partner_country": data.get("partner_country", ""),
+            "urgency": data["urgency"],
+            "sections": data["sections"],
+            "message": data.get("message", ""),
+            "warning_override": data.get("warning_override", ""),
+        }
         try:
+            if consent is not None:
+                return services.referral_send_with_consent(
+                    actor=request.user, case_id=page.case.pk, consent=consent, **send
+                )
             return services.referral_send(
-                actor=request.user,
-                case_id=page.case.pk,
-                channel=channel,
-                service_id=data.get("service") or None,
-                service_type=data.get("service_type", ""),
-                recipient=data.get("recipient", ""),
-                partner_country=data.get("partner_country", ""),
-                urgency=data["urgency"],
-                sections=data["sections"],
-                message=data.get("message", ""),
-                consent_override=data.get("consent_override", ""),
-                warning_override=data.get("warning_override", ""),
+                actor=request.user, case_id=page.case.pk, consent_override=data.get("consent_override", ""), **send
             )
         except ApplicationError as error:
-            # The service asks for a reason: show the form again with the field that gives it.
+            # The service asks for a reason or a consent: show the form again with the fields that give them.
             if error.code == "referral_warning" or error.code in CONSENT_ERRORS:
                 again = send_action(
                     page,
@@ -298,6 +393,11 @@ def case_referral_send_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
                 error.extra["_action"] = again
             raise
 
-    return case_act(
-        request, pk, lambda page, data: send_action(page, channel, data=data), call, _("The referral was sent.")
-    )
+    def after(referral: Referral) -> str | None:
+        # A letter goes by hand: its page offers the letter at once.
+        if referral.channel == Channel.LETTER:
+            return reverse("referrals:detail", kwargs={"pk": referral.pk}) + "?sent=letter"
+        return None
+
+    done = _("The referral was recorded.") if channel == Channel.LETTER else _("The referral was sent.")
+    return case_act(request, pk, lambda page, data: send_action(page, channel, data=data), call, done, after)

@@ -189,7 +189,10 @@ def _outcome_label(code: str) -> str:
 @require_GET
 def referral_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = access_referral_by_id(request.user, pk)
-    return render(request, "referrals/detail.html", detail_context(request, referral))
+    context = detail_context(request, referral)
+    # Just recorded by letter: the letter is offered at once.
+    context["sent_letter"] = request.GET.get("sent") == "letter" and context["sender_side"] and referral.case_id
+    return render(request, "referrals/detail.html", context)
 
 
 def _referral_act(
