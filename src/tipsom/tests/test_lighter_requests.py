@@ -107,7 +107,8 @@ def test_an_unfiltered_list_page_is_the_same_as_with_the_filterset(
     sign_in(client, user)
     unfiltered = _page(client, path)
     # An unknown parameter binds the FilterSet (the former way for every request), and filters nothing.
-    bound = _page(client, path + "?unknown=1").replace("?unknown=1", "")  # the language switcher's "next"
+    # The language switcher's "next" and the sort links (core.listing) keep the query string.
+    bound = _page(client, path + "?unknown=1").replace("?unknown=1&amp;", "?").replace("?unknown=1", "")
     assert unfiltered.count("<tr") >= 4
     assert unfiltered == bound
 
