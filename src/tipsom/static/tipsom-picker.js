@@ -31,7 +31,7 @@
       create: false,
       maxOptions: null,
       allowEmptyOption: !multiple,
-      hidePlaceholder: false,
+      hidePlaceholder: !multiple,
       closeAfterSelect: !multiple,
       placeholder: select.getAttribute("data-picker-placeholder") || "",
       render: {
@@ -40,6 +40,9 @@
         },
       },
     });
+    // a11y (issue 11, axe select-name): tom-select moves the <label> to its own box; the original select, kept
+    // for the form, is out of the tab order and hidden from screen readers, which read the box instead.
+    select.setAttribute("aria-hidden", "true");
   }
 
   function valueOf(form, name) {

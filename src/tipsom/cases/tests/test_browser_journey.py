@@ -59,6 +59,20 @@ def browser_sign_in(pg: Any, base_url: str, user: User) -> None:
     assert "/accounts/login" not in pg.url, pg.content()[:2000]
 
 
+def pick(pg: Any, name: str, typed: str, value: str) -> None:
+    """Choose `value` in the searchable picker of the select `name`, by typing part of its label."""
+    select = pg.locator(f'select[name="{name}"][data-picker]')
+    select_id = select.get_attribute("id")
+    control = pg.locator(f"#{select_id}-ts-control")
+    pg.locator(f".ts-control:has(> #{select_id}-ts-control)").click()  # the box (a chosen single item hides the input)
+    pg.keyboard.type(typed)
+    pg.locator(f'#{select_id}-ts-dropdown [data-value="{value}"]').click()
+    pg.wait_for_load_state("networkidle")  # the recommendation follows each change (HTMX)
+    control.press("Escape")
+    pg.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
+    assert value in select.evaluate("s => Array.from(s.selectedOptions).map(o => o.value)")
+
+
 def _open_tab(pg: Any, name: str) -> None:
     pg.get_by_role("tab", name=name).or_(pg.get_by_role("link", name=name)).first.click()
     pg.wait_for_load_state("networkidle")
@@ -84,25 +98,30 @@ def test_presumed_child_from_bolivia_end_to_end(live_server, page, staff, tmp_pa
     # 1. The frontline identifier screens and registers the child.
     browser_sign_in(page, base, staff["identifier"])
     page.goto(f"{base}/cases/new/")
+    # In steps: the person, the screening, the case, consent (nothing is saved before the last).
+    page.locator('[name="name"]').fill("Juana Mamani Quispe")
+    pick(page, "citizenships", "Bolivia", "BO")
+    page.locator('[name="is_presumed_minor"]').check()
+    page.get_by_role("button", name="Next").click()
+    page.locator('[name="case_type"][value="tip"]').check()
     page.locator('input[name="acts"][value="recruitment"]').check()
     page.locator('input[name="acts"][value="transportation"]').check()
-    page.locator('input[name="purposes"][value="ForcedLabour"]').check()
-    page.locator('input[name="means"][value="DebtBondage"]').check()
-    page.locator('[name="name"]').fill("Juana Mamani Quispe")
-    page.locator('[name="citizenships"]').select_option("BO")
-    page.locator('[name="is_presumed_minor"]').check()
-    page.locator('[name="case_type"][value="tip"]').check()
-    page.locator('[name="identified_on"]').fill("2026-10-02")
-    page.locator('[name="origin_country"]').select_option("BO")
-    page.locator('[name="destination_country"]').select_option("BR")
-    page.locator('input[name="exploitation_types"][value="ForcedLabour"]').check()
+    pick(page, "purposes", "Forced labour", "ForcedLabour")
+    pick(page, "means", "Debt", "DebtBondage")
     # The recommendation follows the indicators (HTMX); it advises, it does not decide.
     page.get_by_text(re.compile("presumed victim")).first.wait_for()
+    page.get_by_role("button", name="Next").click()
+    page.locator('[name="identified_on"]').fill("2026-10-02")
+    pick(page, "origin_country", "Bolivia", "BO")
+    pick(page, "destination_country", "Brazil", "BR")
+    # The forms of exploitation come from the screening's purposes: not asked again.
+    assert page.locator('select[name="exploitation_types"] option[value="ForcedLabour"]').evaluate("o => o.selected")
+    page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Register the case").click()
     page.wait_for_load_state("load")
     case = Case.objects.get()
     assert page.url.rstrip("/").endswith(f"/cases/{case.pk}"), page.url
-    assert case.is_child and case.case_number in page.content()
+    assert case.is_child and case.case_number in page.content() and case.exploitation_types == ["ForcedLabour"]
     assert "Juana" not in page.content()  # the identity is masked
     assert_no_csp_violations(page)
 
