@@ -28,6 +28,7 @@ from tipsom.people.models import (
     PersonContact,
     PersonDocument,
     PersonName,
+    name_search_keys_write,
 )
 
 PERSON_FIELDS = (
@@ -333,3 +334,28 @@ def person_identity_reveal(
             for row in getattr(person, part).all()
         ]
     return identity
+
+
+REINDEX_BATCH = 500
+
+
+def person_names_reindex() -> tuple[int, int]:
+    """Rewrite the search keys of every name (an operator's command: `tipsom people reindex`), batch by batch, each
+    batch in its own transaction; one audit event with the counts, never a name. Returns (names, keys)."""
+    names = keys = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = list(PersonName.objects.filter(pk__gt=last).order_by("pk")[:REINDEX_BATCH])
+            if not batch:
+                break
+            keys += name_search_keys_write(batch)
+        names += len(batch)
+        last = batch[-1].pk
+    audit_record(
+        actor=None,
+        action="person.reindex",
+        object_type="people.personname",
+        changes={"names": names, "keys": keys},
+    )
+    return names, keys
