@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tipsom.cases.models import Task
 from tipsom.cases.selectors import may_see_organization_tasks, task_due_filter
@@ -47,7 +48,9 @@ class TaskFilterSet(django_filters.FilterSet):
     sort them. An unknown value is a form error: the page and the API answer 400."""
 
     scope = django_filters.ChoiceFilter(label=_("Whose tasks"), choices=SCOPE_CHOICES, method="filter_scope")
-    due = django_filters.ChoiceFilter(label=_("Due"), choices=DUE_CHOICES, method="filter_due")
+    due = django_filters.ChoiceFilter(
+        label=pgettext_lazy("when a task is due", "Due"), choices=DUE_CHOICES, method="filter_due"
+    )
     ordering = django_filters.ChoiceFilter(label=_("Sort by"), choices=ORDERING_CHOICES, method="filter_ordering")
 
     class Meta:
