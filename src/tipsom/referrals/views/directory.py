@@ -17,7 +17,7 @@ from tipsom.core.codes import code_label
 from tipsom.core.errors import NotFound
 from tipsom.core.forms import edit_view, submit_form
 from tipsom.core.http import AuthenticatedHttpRequest
-from tipsom.core.paging import keyset_page
+from tipsom.core.listing import list_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.organizations import geography
 from tipsom.referrals.filters import ServiceFilterSet, language_choices
@@ -63,9 +63,11 @@ def service_search_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = ServiceFilterSet(request.GET, queryset=selectors.service_list(user=request.user))
     valid = filterset.is_valid()
     queryset = filterset.qs if valid else Service.objects.none()
-    page = keyset_page(request, queryset, "id")
+    listing = list_page(request, queryset, count=valid)  # newest first, with a count (core.listing)
+    page = listing.page
     context = {
         "filter": filterset,
+        "listing": listing,
         "page": page,
         "rows": [_row(service) for service in page.items],
         "can_add": user_can(request.user, "add", Service),

@@ -22,7 +22,7 @@ from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import submit_form
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.masking import MASKED
-from tipsom.core.paging import keyset_page
+from tipsom.core.listing import list_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.referrals import services
 from tipsom.referrals.forms import referral as f
@@ -66,11 +66,13 @@ def _list_page(request: AuthenticatedHttpRequest, box: str) -> HttpResponse:
         queryset = referral_outbox(user=request.user, state=chosen)
     else:
         queryset = referral_inbox(user=request.user, state=chosen)
-    page = keyset_page(request, queryset, "pk")
+    listing = list_page(request, queryset)  # newest first (sent order), with a count (core.listing)
+    page = listing.page
     rows = [{"referral": r, "linked": box == "sent" or r.state in OPEN_STATES} for r in page.items]
     context = {
         "box": box,
         "rows": rows,
+        "listing": listing,
         "page": page,
         "filter_form": filter_form,
         "state": state,
