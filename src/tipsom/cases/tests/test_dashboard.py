@@ -83,6 +83,7 @@ def test_task_counts(busy_manager: Any) -> None:
     assert [row["overdue"] for row in context["rows"]] == [True, True, False, False, False]
     html = _home(busy_manager)
     assert f'href="{reverse("cases:tasks")}?due=overdue"' in html
+    assert "Call the shelter" in html  # the title, shown as on the case page to those who may reveal the case's text
 
 
 def test_other_organization_tasks_not_counted(busy_manager: Any) -> None:
