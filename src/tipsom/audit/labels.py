@@ -1,7 +1,7 @@
-"""The audit log in words: each action's label (the codes stay what is stored and hashed) and a readable name for
-each event's object (a case number, a user's name), through the registry: audit is a low layer and imports no
-app above it. Cases and referrals add their object labels (`audit_object_labels`); any app may add or override
-action labels (`audit_actions`)."""
+"""The audit log in words: each action's label (tipsom.core.labels; the codes stay what is stored and hashed)
+and a readable name for each event's object (a case number, a user's name), through the registry: audit is a low
+layer and imports no app above it. Cases and referrals add their object labels (`audit_object_labels`); any app
+may add or override action labels (`audit_actions`)."""
 
 from __future__ import annotations
 
@@ -11,92 +11,14 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tipsom.core.labels import AUDIT_ACTIONS
 from tipsom.core.registry import registry
 
-# The actions of the apps below and beside cases, and the common ones of cases and referrals; an app's own
+# The words of every action (tipsom.core.labels, shared with the role screens and a user's history); an app's own
 # registration in `audit_actions` comes first.
-ACTIONS: dict[str, Any] = {
-    "reveal": _("Revealed identifying data"),
-    "auth.login": _("Signed in"),
-    "auth.login_failed": _("Failed sign-in"),
-    "auth.login_refused": _("Sign-in refused"),
-    "auth.logout": _("Signed out"),
-    "user.create": _("Created a user"),
-    "user.update": _("Changed a user"),
-    "user.password_change": _("Changed a password"),
-    "user.permissions_change": _("Changed a user's permissions"),
-    "api_token.create": _("Created an API token"),
-    "api_token.revoke": _("Revoked an API token"),
-    "organization.create": _("Created an organization"),
-    "organization.update": _("Changed an organization"),
-    "person.create": _("Registered a person"),
-    "person.update": _("Changed a person's record"),
-    "keys.rotate": _("Rotated the encryption keys"),
-    "keys.reencrypt": _("Re-encrypted the data"),
-    "exchange_key.create": _("Created an exchange key"),
-    "exchange_peer.add": _("Added an exchange partner"),
-    "notifications.digest": _("Sent the daily digest"),
-    "demo.load": _("Loaded demo data"),
-    "demo.seed": _("Loaded demo data"),
-    "demo.cases": _("Loaded demo cases"),
-    "demo.referrals": _("Loaded demo referrals"),
-    "case.create": _("Registered a case"),
-    "case.update": _("Changed a case"),
-    "case.abroad": _("Recorded a case abroad"),
-    "case.team": _("Changed a case's team"),
-    "case.status": _("Changed a case's status"),
-    "case.status_decision": _("Proposed a status decision"),
-    "case.status_decision_review": _("Reviewed a status decision"),
-    "case.close": _("Closed a case"),
-    "case.close_request": _("Asked to close a case"),
-    "case.close_review": _("Reviewed a closure"),
-    "case.reopen": _("Reopened a case"),
-    "case.consent": _("Recorded a consent"),
-    "case.event_add": _("Added a trafficking event"),
-    "case.assessment_add": _("Added an assessment"),
-    "case.plan_add": _("Added to a care plan"),
-    "case.plan_status": _("Changed a care plan item"),
-    "case.service_add": _("Recorded a service"),
-    "case.task_add": _("Added a task"),
-    "case.task_done": _("Completed a task"),
-    "case.journal_add": _("Wrote in a case journal"),
-    "case.attachment_add": _("Attached a file"),
-    "case.attachment_download": _("Downloaded an attachment"),
-    "case.child_notify": _("Notified child protection"),
-    "case.child_update": _("Changed the child track"),
-    "case.transfer": _("Transferred a case"),
-    "case.transfer_request": _("Asked to transfer a case"),
-    "case.transfer_decline": _("Declined a case transfer"),
-    "case.transfer_cancel": _("Cancelled a case transfer"),
-    "case.bulk_import": _("Imported cases"),
-    "case.bulk_work": _("Imported case work"),
-    "case.visible_to_auditor": _("Opened a case to the auditors"),
-    "referral.send": _("Sent a referral"),
-    "referral.access": _("Opened a referral"),
-    "referral.accept": _("Accepted a referral"),
-    "referral.decline": _("Declined a referral"),
-    "referral.start": _("Started a referred service"),
-    "referral.complete": _("Completed a referral"),
-    "referral.revoke": _("Withdrew a referral"),
-    "referral.expire": _("A referral expired"),
-    "referral.overdue": _("A referral became overdue"),
-    "referral.letter": _("Printed a referral letter"),
-    "referral.consent_override": _("Referred without consent"),
-    "referral.case_register": _("Registered a case from a referral"),
-    "referral.bulk_import": _("Imported referrals"),
-    "referral.bundle_export": _("Exported a referral bundle"),
-    "referral.bundle_import": _("Imported a referral bundle"),
-    "service.create": _("Added a service"),
-    "service.update": _("Changed a service"),
-    "service.capacity": _("Changed a service's places"),
-    "pathway.create": _("Created a referral pathway"),
-    "pathway.update": _("Changed a referral pathway"),
-    "pathway.deactivate": _("Ended a referral pathway"),
-    "response_time.set": _("Set a response time"),
-}
+ACTIONS: dict[str, Any] = AUDIT_ACTIONS
 
 
 def action_label(code: str) -> str:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.cases import services
 from tipsom.cases.models import Case, ClosureRequest, StatusDecision
-from tipsom.cases.testing import make_case
+from tipsom.cases.testing import case_actor, make_case
 from tipsom.organizations.testing import make_organization
 
 ACTUAL_VICTIM = "ActualVictimOfTrafficking"
@@ -20,7 +20,7 @@ ACTUAL_VICTIM = "ActualVictimOfTrafficking"
 
 def _decision(case: Case) -> StatusDecision:
     return services.case_decide_status(
-        actor=case.created_by,
+        actor=case_actor(case),
         case_id=case.pk,
         status=ACTUAL_VICTIM,
         decided_on="2026-10-05",
@@ -31,7 +31,7 @@ def _decision(case: Case) -> StatusDecision:
 
 def _closure(case: Case) -> ClosureRequest:
     return services.case_close(
-        actor=case.created_by, case_id=case.pk, reason="services_completed", closed_on="2026-10-20"
+        actor=case_actor(case), case_id=case.pk, reason="services_completed", closed_on="2026-10-20"
     )
 
 

@@ -137,11 +137,7 @@ def closure_review_page(request: AuthenticatedHttpRequest, pk: int, request_id: 
 
 def _review_page(request: AuthenticatedHttpRequest, pk: int, item_id: int, kind: Kind) -> HttpResponse:
     case = selectors.access_case_by_id(request.user, pk, "approve")
-    record = (
-        kind.model.objects.filter(case=case, pk=item_id)  # type: ignore[attr-defined]
-        .select_related("created_by", "approved_by")
-        .first()
-    )
+    record = kind.model.objects.filter(case=case, pk=item_id).select_related("created_by", "approved_by").first()
     if record is None:
         raise NotFound()
     waiting = record.approval == StatusDecision.Approval.PENDING
