@@ -56,7 +56,7 @@ def reveal_reason(reason: str | None) -> str:
         raise ApplicationError(
             "reason_required",
             _(
-                'Say in words why you need to see this, for example "to call her about the hearing" '
+                'Say why you need to see this, in words, for example "to call her about the hearing" '
                 '(at least 10 letters; not a placeholder such as "test" or "00000").'
             ),
             {"field": "reason"},
