@@ -39,6 +39,7 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "organization.update": pgettext_lazy("audit action", "Organization changed"),
     "person.create": pgettext_lazy("audit action", "Person registered"),
     "person.update": pgettext_lazy("audit action", "Person changed"),
+    "person.reindex": pgettext_lazy("audit action", "Search keys rebuilt"),
     "case.create": pgettext_lazy("audit action", "Case registered"),
     "case.update": pgettext_lazy("audit action", "Case changed"),
     "case.team": pgettext_lazy("audit action", "Case team changed"),
