@@ -4,7 +4,7 @@ still works. `use_pickers(form)` swaps the widget of every choice field longer t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -38,7 +38,8 @@ class PickerSelectMultiple(forms.SelectMultiple):
 
 
 def _choice_count(field: forms.ChoiceField) -> int:
-    return sum(len(choices) if isinstance(choices, (list, tuple)) else 1 for _value, choices in field.choices)
+    choices: Any = field.choices  # a list, or an iterator over a callable's choices (django-stubs types it wider)
+    return sum(len(group) if isinstance(group, (list, tuple)) else 1 for _value, group in choices)
 
 
 def as_picker(field: forms.Field) -> None:
@@ -48,7 +49,7 @@ def as_picker(field: forms.Field) -> None:
     old = field.widget
     multiple = isinstance(field, forms.MultipleChoiceField)
     widget: forms.Select = (PickerSelectMultiple if multiple else PickerSelect)(attrs=dict(old.attrs))
-    widget.choices = field.choices
+    widget.choices = cast(Any, field.choices)  # the field's own (normalised) choices, shared with the widget
     widget.is_required = field.required
     field.widget = widget
 

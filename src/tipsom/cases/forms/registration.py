@@ -212,6 +212,8 @@ class ConsentStepForm(StepForm):
         form_choice_field(self, "notify_agency").choices = [("", _("Not now")), *child_agency_choices(organization)]
         if not is_child:
             del self.fields["notify_agency"]
+        # A child's consent is a guardian's or a parent's (the service refuses the child's own).
+        self.fields["given_by"].initial = Consent.GivenBy.GUARDIAN if is_child else Consent.GivenBy.PERSON
         use_pickers(self)
 
     def consents(self) -> list[dict[str, Any]]:

@@ -46,7 +46,7 @@ def test_notifying_the_agency_notifies_its_officers_only_in_app_and_by_email(
     assert notification.link == reverse("cases:detail", kwargs={"pk": child.pk})
     assert sorted(message.to[0] for message in mail.outbox) == ["officer@agency.example", "second@agency.example"]
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = f"{message.subject}\n{message.body}"
         assert child.case_number in text and f"/cases/{child.pk}/" in text
         for part in ("Juana", "Mamani", "Quispe", "2011", "BO"):
             assert part not in text  # no name, no birth year, no citizenship: the case number and a link only

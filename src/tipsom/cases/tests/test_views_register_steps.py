@@ -47,6 +47,12 @@ def _rows() -> tuple[int, int, int, int, int]:
     )
 
 
+def _found(pattern: str, html: str) -> str:
+    match = re.search(pattern, html)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 class Walk:
     """A browser's way through the steps: each answer carries the page's signed `carried` field on."""
 
@@ -62,10 +68,10 @@ class Walk:
 
     @property
     def step(self) -> str:
-        return re.search(r'name="step" value="([a-z]+)"', self.html).group(1)
+        return _found(r'name="step" value="([a-z]+)"', self.html)
 
     def post(self, data: dict[str, Any], go: str = "next") -> Any:
-        carried = unescape(re.search(r'name="carried" value="([^"]*)"', self.html).group(1))
+        carried = unescape(_found(r'name="carried" value="([^"]*)"', self.html))
         self.response = self.client.post(self.url, {**data, "step": self.step, "carried": carried, "go": go})
         return self.response
 
@@ -233,7 +239,7 @@ def test_a_tampered_carried_field_is_refused(walk, carried):
 
 def test_another_users_carried_field_is_refused(walk, home_org):
     walk.post(PERSON)
-    carried = unescape(re.search(r'name="carried" value="([^"]*)"', walk.html).group(1))
+    carried = unescape(_found(r'name="carried" value="([^"]*)"', walk.html))
     other = sign_in(Client(), make_user(home_org, roles=("frontline_identifier",)))
     response = other.post(walk.url, {**SCREENING, "step": "screening", "carried": carried})
     assert response.status_code == 400 and Case.objects.count() == 0
