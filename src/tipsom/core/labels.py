@@ -1,7 +1,7 @@
 """Words for codes that screens would otherwise show raw: the actions of permissions and the audit log's actions.
 
 Core sits below every app, so the audit screen (audit), the role screens (accounts) and a user's history can all
-read them. A code no label knows is shown as it is (an app that adds an audit action adds its words here).
+read them. An app that adds an audit action adds its words here (or registers them in the `audit_actions` store).
 Templates use the filters `permission_action` and `audit_action` of `{% load tipsom_labels %}`.
 """
 
@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
 from tipsom.core.locale_names import sorted_by_label
+from tipsom.core.registry import registry
 
 # What a permission allows (ObjectPermission.actions).
 PERMISSION_ACTIONS: dict[str, Promise] = {
@@ -108,9 +109,15 @@ def permission_action_label(action: str) -> str:
 
 
 def audit_action_label(action: str) -> str:
-    """An audit event's action in words ("referral.send" -> "Referral sent"); the code itself when unknown."""
-    label = AUDIT_ACTIONS.get(action)
-    return str(label) if label is not None else action
+    """An audit event's action in words ("referral.send" -> "Referral sent"): an app's registration in the
+    `audit_actions` registry store first, then AUDIT_ACTIONS, else the code made readable ("x.foo_bar" ->
+    "X: foo bar"), as the audit screen (audit.labels) shows it."""
+    label = registry["audit_actions"].get(action) or AUDIT_ACTIONS.get(action)
+    if label is not None:
+        return str(label)
+    subject, _dot, verb = action.partition(".")
+    readable = subject.replace("_", " ").capitalize()
+    return f"{readable}: {verb.replace('_', ' ')}" if verb else readable
 
 
 def audit_action_choices() -> list[tuple[str, str]]:

@@ -194,7 +194,7 @@ def test_every_ui_language_names_every_country():
 def test_permission_and_audit_actions_in_words():
     assert permission_action_label("reveal") == "reveal identities"
     assert audit_action_label("referral.send") == "Referral sent"
-    assert audit_action_label("something.new") == "something.new"
+    assert audit_action_label("something.brand_new") == "Something: brand new"  # readable without words
     assert all(str(label) and "." not in str(label)[:1] for label in AUDIT_ACTIONS.values())
 
 
