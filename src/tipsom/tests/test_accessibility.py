@@ -156,6 +156,14 @@ def _pages(world: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
             ("audit", reverse("audit:event_list")),
             ("audit-event", reverse("audit:event_detail", kwargs={"pk": event.pk})),
         ],
+        # Every menu entry at once (the header's longest line), and the administrators' screens.
+        "everything": [
+            ("home", "/"),
+            ("users", reverse("accounts:user_list")),
+            ("organizations", reverse("organizations:list")),
+            ("notifications", reverse("notifications:inbox")),
+            ("profile", reverse("accounts:profile")),
+        ],
     }
 
 
