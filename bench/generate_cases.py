@@ -45,6 +45,8 @@ from tipsom.organizations.services import organization_create  # noqa: E402
 from tipsom.people.keys import name_keys  # noqa: E402
 from tipsom.people.models import Person, PersonName  # noqa: E402
 
+import generate_work  # noqa: E402  (bench/generate_work.py: name search keys, staff, tasks, child tracks)
+
 BATCH = 10_000
 SEED = 20261123
 FIRST_DAY = dt.date(2019, 1, 1)
@@ -193,6 +195,7 @@ def generate(scale: int, fixture_path: Path) -> None:
     started = time.monotonic()
     rng = random.Random(SEED)  # noqa: S311 (synthetic data, reproducible on purpose)
     crypto.keyring_init()
+    generate_work.memoize_blind_index()
     encrypt = Encryptor()
     countries = demo_config()["countries"]
     by_code = {c["code"]: c for c in countries}
@@ -201,6 +204,9 @@ def generate(scale: int, fixture_path: Path) -> None:
     organizations = setup_organizations(countries)
     showcase = "BR"
     users = setup_users(organizations, showcase)
+    staff = generate_work.setup_staff(organizations, showcase, users)
+    work = generate_work.Work(Writer, encrypt, staff, random.Random(SEED + 1))  # noqa: S311
+    restore = generate_work.key_indexes_drop()
     print(f"organizations and users: {time.monotonic() - started:.1f}s", flush=True)
 
     exploitation_codes = {code for code, _label in code_choices("vic_TypeOfExploitation")}
@@ -272,10 +278,13 @@ def generate(scale: int, fixture_path: Path) -> None:
                     "script": keys.script, "key_exact": keys.key_exact, "key_latin": keys.key_latin,
                 }
             )  # fmt: skip
+            work.name(pk, name_id, full_name, keys.latin)
             name_id += 1
             if kind_of_name == "primary" and organization.pk == users["case_manager"]["organization"]:
                 if len(samples["names"]) < 50 and rng.random() < 0.01:
                     samples["names"].append(full_name)
+                if len(samples["persons"]) < 200 and work.rng.random() < 0.01:
+                    samples["persons"].append([pk, full_name])
         status = weighted(rng, STATUSES)
         closed = status in ("Closed", "ClosedReferred")
         if closed and identified_on > LAST_DAY - dt.timedelta(days=30):
@@ -290,7 +299,7 @@ def generate(scale: int, fixture_path: Path) -> None:
         counters[(country, identified_on.year)] += 1
         case_number = f"{country}-{identified_on.year}-{counters[(country, identified_on.year)]:06d}"
         regions = by_code[country]["regions"]
-        cases.add(
+        case_row = (
             {
                 "id": pk, "person_id": pk, "owner_organization_id": organization.pk, "country": country,
                 "case_number": case_number, "case_type": weighted(rng, CASE_TYPES), "status": status,
@@ -306,10 +315,13 @@ def generate(scale: int, fixture_path: Path) -> None:
                 "recruitment_methods": [], "relationship_to_recruiter": [], "recruitment_websites": [],
                 "exploitation_websites": [], "vulnerabilities": [], "is_child": is_child,
                 "citizenships": [citizenship],  # the person's, copied (Case.citizenships)
-                "case_owner_id": None, "created_by_id": None, "created_at": created_at, "updated_at": now,
+                "case_owner_id": work.case_owner(organization.pk), "created_by_id": None, "created_at": created_at,
+                "updated_at": max(created_at, now - dt.timedelta(minutes=work.rng.randint(0, 60 * 24 * 90))),
                 "version": 1,
             }
         )  # fmt: skip
+        cases.add(case_row)
+        work.case(case_row, created_at, organizations[country]["child"].pk)
         if is_child and kind != "child":
             # The child protection agency is notified of every child case and sees it from then on.
             shared.add(
@@ -328,8 +340,11 @@ def generate(scale: int, fixture_path: Path) -> None:
         if len(cases.rows) >= BATCH:
             for writer in (persons, names, cases, shared):
                 writer.flush()
+            work.flush()
     for writer in (persons, names, cases, shared):
         writer.flush()
+    work.flush()
+    generate_work.key_indexes_restore(restore)
 
     with transaction.atomic():
         for (country, year), last in counters.items():
@@ -343,7 +358,9 @@ def generate(scale: int, fixture_path: Path) -> None:
         "organizations": {c: {k: o.pk for k, o in kinds.items()} for c, kinds in organizations.items()},
         "sample_cases": samples["cases"],
         "sample_names": samples["names"],
-        "rows": {"persons": persons.count, "names": names.count, "cases": cases.count, "shared": shared.count},
+        "sample_persons": samples["persons"],  # [person id, full name] of the case manager's organization
+        "rows": {"persons": persons.count, "names": names.count, "cases": cases.count, "shared": shared.count,
+                 **work.counts()},  # fmt: skip
         "seconds": round(time.monotonic() - started, 1),
     }
     fixture_path.parent.mkdir(parents=True, exist_ok=True)
@@ -355,7 +372,7 @@ def finish(started: float) -> None:
     """Sequences past the explicit ids, then statistics for the planner."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for model in (Person, PersonName, Case, CaseOrganization):
+            for model in (Person, PersonName, Case, CaseOrganization, *generate_work.models()):
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
