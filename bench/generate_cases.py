@@ -32,6 +32,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import generate_work  # noqa: E402  (bench/generate_work.py: name search keys, staff, tasks, child tracks)
 from django.db import connection, transaction  # noqa: E402
 
 from tipsom.accounts.models import Role  # noqa: E402
@@ -44,8 +45,6 @@ from tipsom.organizations.models import Organization  # noqa: E402
 from tipsom.organizations.services import organization_create  # noqa: E402
 from tipsom.people.keys import name_keys  # noqa: E402
 from tipsom.people.models import Person, PersonName  # noqa: E402
-
-import generate_work  # noqa: E402  (bench/generate_work.py: name search keys, staff, tasks, child tracks)
 
 BATCH = 10_000
 SEED = 20261123
@@ -359,8 +358,13 @@ def generate(scale: int, fixture_path: Path) -> None:
         "sample_cases": samples["cases"],
         "sample_names": samples["names"],
         "sample_persons": samples["persons"],  # [person id, full name] of the case manager's organization
-        "rows": {"persons": persons.count, "names": names.count, "cases": cases.count, "shared": shared.count,
-                 **work.counts()},  # fmt: skip
+        "rows": {
+            "persons": persons.count,
+            "names": names.count,
+            "cases": cases.count,
+            "shared": shared.count,
+            **work.counts(),
+        },  # fmt: skip
         "seconds": round(time.monotonic() - started, 1),
     }
     fixture_path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,11 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-import time
 import secrets
+import time
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from tipsom.accounts.models import Role
 from tipsom.accounts.services import api_token_create, user_create
@@ -133,7 +134,7 @@ class Work:
         self.encrypt, self.staff, self.rng = encrypt, staff, rng
         self.turn: dict[int, int] = {}
         self.key_id = self.task_id = self.track_id = 1
-        self.today = dt.date.today()
+        self.today = timezone.localdate()  # what the widgets and the Tasks page call today
 
     def case_owner(self, organization_id: int) -> int | None:
         """A caseworker of the organization in turn, or None where the bench made none."""
