@@ -66,7 +66,7 @@ class PersonFilterSet(IdentifyingSearchFilterSet):
         label=_("Name"),
         method="filter_name",
         max_length=200,
-        help_text=_("The whole name, in any script or its Latin form."),
+        help_text=_("A name or part of one (a word, or its first 3 letters or more), in any script or order."),
     )
     document = django_filters.CharFilter(label=_("Document number"), method="filter_document", max_length=100)
 
