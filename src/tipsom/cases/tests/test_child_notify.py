@@ -4,6 +4,7 @@ assessment pending."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -146,3 +147,11 @@ class TestNotifyFromTheNotice:
     def test_permitted(self, child, cp_agency, cp_officer):
         assert self._post(sign_in(Client(), case_actor(child)), child, cp_agency).status_code == 302
         assert Notification.objects.filter(user=cp_officer).count() == 1
+
+
+def test_the_case_edit_form_uses_pickers_and_words_for_empty_choices(home_org):
+    case = make_case(home_org)
+    html = sign_in(Client(), case_actor(case)).get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
+    assert re.search(r'<select name="industries"[^>]*data-picker', html)
+    assert re.search(r'<select name="transit_countries"[^>]*data-picker', html)
+    assert 'type="checkbox" name="industries"' not in html and "---------" not in html
