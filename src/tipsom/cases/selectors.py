@@ -227,14 +227,20 @@ def task_due_filter(tasks: QuerySet[Task], due: str, today: date) -> QuerySet[Ta
 
 
 def task_summary(*, user: User, today: date) -> dict[str, int]:
-    """The counts of the user's open tasks (one query): overdue, due today, due this week, open."""
+    """The counts of the user's open tasks, in one query: overdue, due today, due this week, open. For a
+    supervisor also the organization's overdue tasks (`team_overdue`), counted in the same query over the
+    organization's tasks (theirs among them: a supervisor's cases are the organization's)."""
     week_end = today + timedelta(days=TASK_WEEK_DAYS - 1)
-    mine = task_list(user=user).filter(done_at__isnull=True)
-    return mine.aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        today=Count("pk", filter=Q(due_on=today)),
-        week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
-        open=Count("pk"),
+    supervisor = may_see_organization_tasks(user)
+    tasks = task_list(user=user, scope="organization" if supervisor else "mine").filter(done_at__isnull=True)
+    mine = Q(assigned_to_id=user.pk) if supervisor else Q()
+    extra = {"team_overdue": Count("pk", filter=Q(due_on__lt=today))} if supervisor else {}
+    return tasks.aggregate(
+        overdue=Count("pk", filter=mine & Q(due_on__lt=today)),
+        today=Count("pk", filter=mine & Q(due_on=today)),
+        week=Count("pk", filter=mine & Q(due_on__gte=today, due_on__lte=week_end)),
+        open=Count("pk", filter=mine),
+        **extra,
     )
 
 

@@ -120,6 +120,15 @@ def test_supervisor_sees_approvals_first_with_waiting_time(home_org: Any, case_m
     context = approvals_widget(supervisor)
     assert context is not None
     assert (context["decisions"], context["closures"], context["total"]) == (1, 0, 1)
+    # Their organization's overdue tasks (the case manager's), none of the other organization's.
+    task = _task(case, case_manager, -1)
+    _task(other_case, case_actor_of(other_case), -1)
+    tasks = tasks_widget(supervisor)
+    assert tasks is not None and (tasks["open"], tasks["overdue"], tasks["team_overdue"]) == (0, 0, 1)
+    assert task.case_id == case.pk
+    assert "team_overdue" not in (tasks_widget(case_manager) or {})
+    assert 'data-count="team_overdue"' in _home(supervisor)
+    assert 'data-count="team_overdue"' not in _home(case_manager)
     assert [row["item"].case.case_number for row in context["rows"]] == [case.case_number]
     html = _home(supervisor)
     assert _widgets(html)[0] == "approvals"
