@@ -3,9 +3,11 @@ is wider than its container, in English and Arabic; at 390 px the case list show
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tipsom.cases.tests.test_browser_journey import browser_sign_in
@@ -36,6 +38,7 @@ def caseworker() -> Any:
     from tipsom.cases import services
     from tipsom.cases.models import Case
     from tipsom.organizations.testing import make_organization
+    from tipsom.referrals.testing import make_referral, make_service
 
     ngo = make_organization("BR", name="Associação Casa Rosa dos Ventos de Cuiabá", type="NGO")
     user = make_user(ngo, roles=("case_manager",), username="rita")
@@ -60,6 +63,9 @@ def caseworker() -> Any:
         )
         if index == 0:  # the demo's 63rd case of 2026
             Case.objects.filter(pk=case.pk).update(case_number=NUMBER)
+        other = make_organization("BR", name=f"Casa de Acolhimento Institucional Número {index}", type="NGO")
+        make_service(other, name=f"Acolhimento provisório para mulheres e crianças {index}", hours="24 horas")
+        make_referral(case, ngo, other, due_at=timezone.now() + timedelta(days=index + 1))
     return user
 
 
@@ -91,15 +97,17 @@ def test_no_list_table_overflows_at_1366(live_server: Any, page: Any, caseworker
     page.set_viewport_size({"width": 1366, "height": 900})
     browser_sign_in(page, base, caseworker)
     page.context.add_cookies([{"name": "tipsom_language", "value": language, "url": base}])
-    for path in ("/cases/", "/cases/?sort=-identified_on", "/people/"):
+    for path in ("/cases/", "/cases/?sort=-identified_on", "/people/", "/referrals/sent/", "/directory/"):
         page.goto(f"{base}{path}")
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("main table").count() == 1
         assert page.evaluate(OVERFLOWING_TABLES) == [], path
     page.goto(f"{base}/cases/")
     page.screenshot(path=str(ARTIFACTS / f"lists-cases-1366-{language}.png"), full_page=True)
-    page.goto(f"{base}/people/")
-    page.screenshot(path=str(ARTIFACTS / f"lists-people-1366-{language}.png"), full_page=True)
+    for name in ("people", "referrals/sent", "directory"):
+        page.goto(f"{base}/{name}/")
+        shot = name.replace("/", "-")
+        page.screenshot(path=str(ARTIFACTS / f"lists-{shot}-1366-{language}.png"), full_page=True)
     assert_no_csp_violations(page)
 
 
