@@ -33,6 +33,7 @@ class SortColumn:
     name: str
     field: str
     descending_first: bool = False  # dates: the newest first on the first click
+    label: Any = ""  # the column's name, for the sort links shown on a phone (where the header row is hidden)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class Listing:
     sort: str  # the order in force, as `?sort=` writes it ("-identified_on")
     count: ListCount | None
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> url, aria_sort
+    labels: dict[str, Any] = field(default_factory=dict)  # name -> label of the columns that have one
+
+    @property
+    def sort_links(self) -> list[dict[str, Any]]:
+        """[{label, url, aria_sort}] of the labelled sortable columns (includes/list_summary.html, on a phone)."""
+        return [{"label": label, **self.headers[name]} for name, label in self.labels.items()]
 
     @property
     def newest_first(self) -> bool:
@@ -161,6 +168,7 @@ def list_page(
         sort=sort,
         count=capped_count(queryset) if count else None,
         headers=_headers(request, columns, name, descending),
+        labels={column.name: column.label for column in columns if column.label},
     )
 
 

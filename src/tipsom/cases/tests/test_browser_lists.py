@@ -126,4 +126,10 @@ def test_the_case_list_is_cards_on_a_phone(live_server: Any, page: Any, casework
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, width
     page.screenshot(path=str(ARTIFACTS / f"lists-cases-390-{language}.png"), full_page=True)
+    # The header row is hidden on a phone: the sort links above the cards take its place.
+    page.locator(".list-sort-links a").nth(1).click()
+    page.wait_for_load_state("load")
+    assert "sort=-identified_on" in page.url
+    numbers = page.locator("table.case-list tbody tr td:first-child a").all_inner_texts()
+    assert numbers[-1] == NUMBER  # identified first (January), so last when the newest come first
     assert_no_csp_violations(page)

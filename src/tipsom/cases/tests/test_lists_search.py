@@ -149,6 +149,8 @@ def test_sorting_by_a_whitelisted_column(client: Client, case_manager: Any, worl
     assert _order(client.get("/cases/", {"sort": "case_number"}).content.decode()) == sorted(by_pk)
     html = client.get("/cases/", {"sort": "-identified_on"}).content.decode()
     assert 'aria-sort="descending"' in html and "Most recently identified first." in html
+    assert 'href="?sort=identified_on"' in html  # the active column's link turns the order round
+    assert 'href="?sort=case_number"' in html and "Sort by:" in html  # and the phone's sort links
 
 
 @pytest.mark.parametrize("sort", ["name", "-person__names__name", "'; drop table", "identified_on,pk", "--pk", ""])

@@ -10,6 +10,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from tipsom.accounts.models import User
@@ -37,7 +38,10 @@ ROW_COLUMNS = (
 )
 # Sortable where an index serves the order (case_number, case_identified); the default is the order of
 # registration, newest first (the primary key: what keyset paging and the per-organization indexes serve).
-SORTS = (SortColumn("case_number", "case_number"), SortColumn("identified_on", "identified_on", descending_first=True))
+SORTS = (
+    SortColumn("case_number", "case_number", label=_lazy("Case number")),
+    SortColumn("identified_on", "identified_on", descending_first=True, label=_lazy("Identified on")),
+)
 
 
 def _order_text(sort: str) -> str:
