@@ -190,6 +190,15 @@ def test_axe_finds_no_serious_violation_on_the_main_pages(
             violations = page.evaluate(AXE_RUN)
             if violations:
                 found[f"{language} {role} {name}"] = violations
+            if role == "everything" and name == "home":
+                # The header's menus open: "More" and the account menu (language, organisation, sign-out).
+                for toggle in ("#nav-more", "#account-menu-toggle"):
+                    page.locator(toggle).click()
+                    page.locator(f"{toggle} + .dropdown-menu").wait_for(state="visible")
+                    violations = page.evaluate(AXE_RUN)
+                    if violations:
+                        found[f"{language} {role} {name} {toggle}"] = violations
+                page.keyboard.press("Escape")
             page.screenshot(path=str(ARTIFACTS / f"a11y-{language}-{role}-{name}.png"), full_page=True)
             assert_no_csp_violations(page)
         context.close()
