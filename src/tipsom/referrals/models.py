@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The types of service and the support type each delivers are one list, kept with the cases (their consent form
 # offers it too) and re-exported here, where the directory and referrals use them.
@@ -282,10 +283,11 @@ class Transfer(models.Model):
     """A request to move a case to another organization; the accepted ones are the history of owners."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A transfer's status: in many languages its words agree with "transfer", not with "referral".
+        REQUESTED = "requested", pgettext_lazy("case transfer", "Requested")
+        ACCEPTED = "accepted", pgettext_lazy("case transfer", "Accepted")
+        DECLINED = "declined", pgettext_lazy("case transfer", "Declined")
+        CANCELLED = "cancelled", pgettext_lazy("case transfer", "Cancelled")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfers")
     from_organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")

@@ -290,11 +290,11 @@ def render_tab_partial(
 @require_GET
 def case_referrals_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = CasePage(request, access_case_by_id(request.user, pk))
-    chosen = {"service_id": request.GET.get("service", ""), "letter_type": request.GET.get("letter", "")}
+    service_id, letter_type = request.GET.get("service", ""), request.GET.get("letter", "")
     if request.htmx and not request.htmx.history_restore_request:
-        response = render_tab_partial(request, page, **chosen)
+        response = render_tab_partial(request, page, service_id=service_id, letter_type=letter_type)
     else:
-        response = render_tab_page(request, page, **chosen)
+        response = render_tab_page(request, page, service_id=service_id, letter_type=letter_type)
     # The same address answers a partial or the whole page: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
