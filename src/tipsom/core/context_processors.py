@@ -37,6 +37,10 @@ def navigation(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"menu": [], "work": [], "nav_primary": [], "nav_more": [], "nav_personal": []}
     menu = [_entry(item, user, request.path) for item in ordered("menu_items") if item.allowed(user)]
+    # One entry is current: the longest address the page is under (/cases/approvals/ is Approvals, not Cases).
+    current = max((entry for entry in menu if entry["active"]), key=lambda entry: len(entry["url"]), default=None)
+    for entry in menu:
+        entry["active"] = entry is current
     work = [entry for entry in menu if not entry["personal"]]
     # With one entry too many, "More" would hold a single entry: show it instead.
     cut = len(work) if len(work) <= PRIMARY_ENTRIES + 1 else PRIMARY_ENTRIES
