@@ -264,3 +264,18 @@ def test_the_received_tab_has_its_own_translation_context() -> None:
 
     nav = (Path(__file__).parents[1] / "templates" / "referrals" / "_nav.html").read_text()
     assert '{% translate "Received" context "referrals inbox" %}' in nav
+
+
+def test_recording_consent_inline_needs_the_right_to_refer_the_case(db: Any) -> None:
+    world = make_world(consent=[])
+    url = f"/cases/{world.case.pk}/referrals/send/"
+    payload = {"channel": "system", "service": world.service.pk, "urgency": "urgent", **consent_fields()}
+    before = snapshot()
+    assert Client().post(url, payload).status_code == 302  # anonymous: to the sign-in page
+    stranger = make_user(world.provider, roles=("case_manager",))  # another organization
+    assert client_for(stranger).post(url, payload).status_code == 404
+    viewer = make_user(roles=("national_coordinator",))  # may not change the case
+    assert client_for(viewer).post(url, payload).status_code == 404
+    assert snapshot() == before
+    assert client_for(world.manager).post(url, payload).status_code == 302  # permitted
+    assert Consent.objects.filter(case=world.case).count() == 1
