@@ -69,7 +69,7 @@ class PersonEditForm(forms.Form):
         label=_("New birth date or age"),
         required=False,
         help_text=_(
-            'Leave empty to keep the recorded one. A date (2009-05-31), a month (2009-05), a year (2009) or an age '
+            "Leave empty to keep the recorded one. A date (2009-05-31), a month (2009-05), a year (2009) or an age "
             '("about 15", "15 years").'
         ),
     )

@@ -127,6 +127,8 @@ def test_br_identifier_registers_a_presumed_child_in_steps_and_br_child_is_notif
     track = ChildProtection.objects.get(case=case)
     assert track.notified_organization == brazil["agency"] and track.age_assessment == "pending"
     assert "Rosa" not in page.content()
+    # The case page's edit form has its long lists as pickers too (wired by static/tipsom-picker.js).
+    assert page.locator('select[name="industries"]').evaluate("s => Boolean(s.tomselect)")
     page.screenshot(path=str(ARTIFACTS / f"register-5-case-page-{language}.png"), full_page=True)
     assert_no_csp_violations(page)
 
