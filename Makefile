@@ -55,7 +55,8 @@ clean-venv:
 	rm -rf $(VENV)
 
 # The case benchmark (issue 4): BENCH_SCALE cases on PostgreSQL and SQLite, the case API measured through gunicorn
-# with 1 and 20 clients against the raw SQL floor; results in bench/results/ (see bench/README.md).
+# with 1 and 20 clients against the raw SQL floor; then a caseworker's day on the same data (issue 11: home pages,
+# tasks, search) and the referrals (issue 5). BENCH_SUITES chooses ("cases home referrals"); bench/README.md.
 BENCH_SCALE ?= 1000000
 .PHONY: bench
 bench: setup

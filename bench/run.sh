@@ -4,7 +4,9 @@
 #   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432 (server; the database "tipsom_bench" is dropped and recreated)
 # The referral benchmark (issue 5) follows: BENCH_REFERRALS referrals (default 1000000; a tenth as many
 # organizations, a fifth as many cases) in "tipsom_bench_referrals" and bench/var/referrals/sqlite/.
-#   BENCH_SUITES="cases referrals" (either or both)
+# A caseworker's day (issue 11, bench/run_home.py) is measured on the case benchmark's database: the home pages,
+# the Tasks page and API, and name and case-number search; results in home.json and home.md.
+#   BENCH_SUITES="cases home referrals" (any of them; "home" alone generates the case database if needed)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -14,7 +16,8 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases referrals}
+SUITES=${BENCH_SUITES:-cases home referrals}
+has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
 # SSDs (this machine, and any deployment of tipsom: docs/admin/deployment.md) 1.1 is the usual setting. With 4 the
@@ -27,7 +30,7 @@ with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
 PY
 }
 
-if [ -z "${SUITES##*cases*}" ]; then
+if has cases || has home; then
 for backend in $BACKENDS; do
     mkdir -p "$VAR/$backend"
     export TIPSOM_VAR_DIR="$VAR/$backend"
@@ -63,20 +66,31 @@ PY
     [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
     [ "$backend" = postgresql ] && pg_tune tipsom_bench
     "$BIN/tipsom" collectstatic --noinput --verbosity 0  # the HTML page scenarios serve the hashed static files
-    "$BIN/python" bench/run_cases.py measure --fixture "$fixture" --out "$VAR/$backend/run.json"
+    if has cases; then
+        "$BIN/python" bench/run_cases.py measure --fixture "$fixture" --out "$VAR/$backend/run.json"
+    fi
+    if has home; then
+        "$BIN/python" bench/run_home.py measure --fixture "$fixture" --out "$VAR/$backend/home.json"
+    fi
 done
 
 if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
 # The committed results are those of the full scale; a quick check writes under bench/var/.
 if [ "$SCALE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
 mkdir -p "$RESULTS"
-"$BIN/python" bench/run_cases.py report --scale "$SCALE" "$VAR/postgresql/run.json" "$VAR/sqlite/run.json" \
-    --json "$RESULTS/cases.json" --md "$RESULTS/cases.md"
+if has cases; then
+    "$BIN/python" bench/run_cases.py report --scale "$SCALE" "$VAR/postgresql/run.json" "$VAR/sqlite/run.json" \
+        --json "$RESULTS/cases.json" --md "$RESULTS/cases.md"
+fi
+if has home; then
+    "$BIN/python" bench/run_home.py report "$VAR/postgresql/home.json" "$VAR/sqlite/home.json" \
+        --json "$RESULTS/home.json" --md "$RESULTS/home.md"
+fi
 fi
 fi
 
 # --- The referral benchmark (issue 5): the inbox and the service directory ---------------------------------------
-[ -n "${SUITES##*referrals*}" ] && exit 0
+has referrals || exit 0
 REFERRALS=${BENCH_REFERRALS:-1000000}
 for backend in $BACKENDS; do
     dir="$VAR/referrals/$backend"
