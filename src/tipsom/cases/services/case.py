@@ -360,6 +360,7 @@ def cases_follow_person(*, actor: User, person: Person, changed: Iterable[str] =
         case.person = person
         is_child = _child_on(case, case.identified_on)
         if is_child == case.is_child:
+            _age_assessment_follow(actor, case, person)
             continue
         case.is_child = is_child
         if is_child and not ChildProtection.objects.filter(case=case).exists():
@@ -383,6 +384,24 @@ def case_text_reveal(*, actor: User, case_id: Any, part: str, reason: str) -> Ca
     case = access_by_id(Case, actor, case_id, "reveal")
     reveal_record(actor=actor, target=case, parts=[part], reason=reason)
     return case
+
+
+def _age_assessment_follow(actor: User, case: Case, person: Person) -> None:
+    """A child whose age became an estimate ("about 15" typed on the person's record): an age assessment that was
+    not needed is pending now."""
+    if not case.is_child or age_assessment_initial(person) != ChildProtection.AgeAssessment.PENDING:
+        return
+    pending = ChildProtection.AgeAssessment.PENDING
+    not_needed = ChildProtection.AgeAssessment.NOT_NEEDED
+    if ChildProtection.objects.filter(case=case, age_assessment=not_needed).update(age_assessment=pending):
+        case_touch(case)
+        audit_record(
+            actor=actor,
+            action="case.child_update",
+            target=case,
+            organization=case.owner_organization_id,
+            changes={"age_assessment": [not_needed, pending]},
+        )
 
 
 def age_assessment_initial(person: Person) -> str:

@@ -155,3 +155,19 @@ def test_the_case_edit_form_uses_pickers_and_words_for_empty_choices(home_org):
     assert re.search(r'<select name="industries"[^>]*data-picker', html)
     assert re.search(r'<select name="transit_countries"[^>]*data-picker', html)
     assert 'type="checkbox" name="industries"' not in html and "---------" not in html
+
+
+def test_an_age_edited_to_an_estimate_puts_the_assessment_to_pending(home_org):
+    from tipsom.people.services import person_update
+
+    person = {**CHILD_PERSON, "birth_date": "2012-04-05", "birth_date_precision": "exact"}
+    case = make_case(home_org, person=person)
+    track = ChildProtection.objects.get(case=case)
+    assert track.age_assessment == "not_needed"
+    actor = case_actor(case)
+    person_row = case.person
+    person_update(
+        actor=actor, person_id=person_row.pk, version=person_row.version, birth_date="2012", birth_date_precision="year"
+    )
+    track.refresh_from_db()
+    assert track.age_assessment == "pending"
