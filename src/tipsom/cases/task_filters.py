@@ -59,11 +59,14 @@ class TaskFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # On this form's own fields: a filter's field is built once and may be shared (the API schema builds it).
         user = getattr(self.request, "user", None)
-        if user is None or not may_see_organization_tasks(user):
-            self.filters["scope"].extra["choices"] = SCOPE_CHOICES[:1]
-        for name in ("scope", "due", "ordering"):
-            self.form.fields[name].widget = forms.Select(choices=self.filters[name].extra["choices"])
+        scopes = SCOPE_CHOICES if user is not None and may_see_organization_tasks(user) else SCOPE_CHOICES[:1]
+        choices = {"scope": scopes, "due": DUE_CHOICES, "ordering": ORDERING_CHOICES}
+        for name, options in choices.items():
+            field = self.form.fields[name]
+            field.choices = options
+            field.widget = forms.Select(choices=options)
 
     def chosen(self, name: str) -> str:
         """The valid value of a filter, or its default when not given."""
