@@ -5,8 +5,8 @@ number), the recipient, the service, the urgency, the sections the sender shared
 message and how consent was given, and nothing else of the case; then a confidentiality notice and a reply slip
 the receiver fills in by hand. Every code is printed as its label in the active language (readable.py), and a
 right-to-left language sets the page from the right. Text is set in Noto Sans (Latin, Greek, Cyrillic) with Noto
-Sans Arabic and Noto Sans Devanagari as fallbacks, shaped by HarfBuzz; a name in a script these fonts lack (Lao,
-for one) is printed in its Latin transliteration."""
+Sans Arabic and Noto Sans Devanagari as fallbacks, and the faces tipsom ships for the web (Lao: core.fonts), shaped
+by HarfBuzz; a name in a script none of these fonts has is printed in its Latin transliteration."""
 
 from __future__ import annotations
 

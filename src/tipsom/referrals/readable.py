@@ -4,8 +4,10 @@ and the printed letter, so none of them ever shows a raw code."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tipsom.core.codes import code_label
@@ -22,9 +24,20 @@ def _countries(codes: list[str]) -> str:
 
 
 def _languages(codes: list[str]) -> str:
-    from tipsom.people.forms import language_name
+    from tipsom.core.locale_names import language_name
 
     return ", ".join(language_name(code) for code in codes if code) or "—"
+
+
+def _date(value: Any) -> str:
+    """An ISO date (as the sections carry it) in the active language's short date format; a partial date (a birth
+    year, a year and month) as it is."""
+    if not value:
+        return "—"
+    try:
+        return formats.date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value)
 
 
 def _choice(choices: Any, value: Any) -> str:
@@ -66,7 +79,7 @@ def profile_facts(data: dict[str, Any], *, brief: bool = False) -> list[tuple[st
         region = data.get("region") or ""
         facts += [
             (_("Region"), geography.region_name(region[:2], region) if region else "—"),
-            (_("Identified on"), data.get("identified_on") or "—"),
+            (_("Identified on"), _date(data.get("identified_on"))),
         ]
     return facts
 
@@ -101,7 +114,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
             born = data.get("birth_date")
             precision = _choice(BirthDatePrecision.choices, data.get("birth_date_precision"))
             entry["facts"] = [
-                (_("Date of birth"), f"{born} ({precision})" if born and precision != "—" else born or "—")
+                (_("Date of birth"), f"{_date(born)} ({precision})" if born and precision != "—" else _date(born))
             ]
         elif key == Section.CONTACT:
             kinds = dict(PersonContact.Kind.choices)
@@ -122,8 +135,8 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                 (
                     code_label("hte_Type", e.get("event_type")) if e.get("event_type") else "—",
                     geography.country_name(e.get("country") or "") if e.get("country") else "—",
-                    e.get("start_date") or "—",
-                    e.get("end_date") or "—",
+                    _date(e.get("start_date")),
+                    _date(e.get("end_date")),
                 )
                 for e in data.get("events", [])
             ]
@@ -131,7 +144,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
         elif key == Section.NEEDS:
             entry["rows"] = [
                 (
-                    a.get("assessed_on") or "—",
+                    _date(a.get("assessed_on")),
                     _choice(Assessment.Kind.choices, a.get("kind")),
                     _choice(Assessment.Level.choices, a.get("level")),
                     _labels("spl_Type", a.get("needs") or []),
@@ -145,7 +158,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                     code_label("spl_Type", p.get("support_type")) if p.get("support_type") else "—",
                     _("Planned"),
                     _choice(SupportPlanItem.Status.choices, p.get("status")),
-                    p.get("target_date") or "—",
+                    _date(p.get("target_date")),
                 )
                 for p in data.get("plan", [])
             ] + [
@@ -153,7 +166,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
                     code_label("spl_Type", s.get("support_type")) if s.get("support_type") else "—",
                     _("Delivered"),
                     _choice(ServiceDelivery.Outcome.choices, s.get("outcome")),
-                    s.get("delivered_on") or "—",
+                    _date(s.get("delivered_on")),
                 )
                 for s in data.get("services", [])
             ]
@@ -162,7 +175,7 @@ def readable_sections(sections: dict[str, Any]) -> list[dict[str, Any]]:
             entry["guardian"] = data.get("guardian_name") or ""
             entry["facts"] = [
                 (_("Guardian's organization"), data.get("guardian_organization") or "—"),
-                (_("Guardian appointed on"), data.get("guardian_appointed_on") or "—"),
+                (_("Guardian appointed on"), _date(data.get("guardian_appointed_on"))),
                 (
                     _("Best-interests assessment"),
                     _choice(ChildProtection.Assessment.choices, data.get("best_interests")),
