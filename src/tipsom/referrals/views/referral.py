@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tipsom.accounts.models import User
@@ -21,8 +22,8 @@ from tipsom.cases.selectors import case_allows
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import submit_form
 from tipsom.core.http import AuthenticatedHttpRequest
+from tipsom.core.listing import SortColumn, list_page
 from tipsom.core.masking import MASKED
-from tipsom.core.listing import list_page
 from tipsom.core.permissions import require_permission, user_can
 from tipsom.referrals import services
 from tipsom.referrals.forms import referral as f
@@ -47,6 +48,8 @@ from tipsom.referrals.selectors.referral import (
 from tipsom.referrals.wording import RECEIVER, SENDER
 
 AUDIT_TRAIL_LIMIT = 200
+# The answer's due date sorts a list (soonest first on the first click); by default the newest referral first.
+LIST_SORTS = (SortColumn("due_at", "due_at", label=_lazy("Answer due by")),)
 
 
 # Lists -----------------------------------------------------------------------------------------------------------
@@ -66,13 +69,20 @@ def _list_page(request: AuthenticatedHttpRequest, box: str) -> HttpResponse:
         queryset = referral_outbox(user=request.user, state=chosen)
     else:
         queryset = referral_inbox(user=request.user, state=chosen)
-    listing = list_page(request, queryset)  # newest first (sent order), with a count (core.listing)
+    listing = list_page(request, queryset, LIST_SORTS)  # with a count (core.listing)
     page = listing.page
+    order = {
+        "-pk": _("Most recently sent first.") if box == "sent" else _("Most recently received first."),
+        "pk": _("First sent first.") if box == "sent" else _("First received first."),
+        "due_at": _("Soonest answer due first."),
+        "-due_at": _("Latest answer due first."),
+    }[listing.sort]
     rows = [{"referral": r, "linked": box == "sent" or r.state in OPEN_STATES} for r in page.items]
     context = {
         "box": box,
         "rows": rows,
         "listing": listing,
+        "order": order,
         "page": page,
         "filter_form": filter_form,
         "state": state,
