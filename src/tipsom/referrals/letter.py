@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import formats, timezone
-from django.utils.translation import get_language, get_language_bidi, gettext_noop
+from django.utils.translation import get_language, get_language_bidi, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
@@ -132,7 +132,7 @@ def letter_lines(referral: Referral, sections: dict[str, Any]) -> dict[str, Any]
         (_("Contact"), _join([sender.phone, sender.email]) if sender else "—"),
         (_("Date"), formats.date_format(timezone.localdate(), "SHORT_DATE_FORMAT")),
         (_("Reference"), referral.case.case_number if referral.case is not None else "—"),
-        (_("To"), _recipient(referral)),
+        (pgettext("recipient of a referral", "To"), _recipient(referral)),
         (_("Type of service"), str(ServiceType(referral.service_type).label)),
         (_("Urgency"), str(Urgency(referral.urgency).label)),
         (_("Answer requested by"), formats.date_format(timezone.localtime(referral.due_at), "SHORT_DATETIME_FORMAT")),
@@ -193,6 +193,7 @@ class _Writer:
 
         pdf = self.pdf
         pdf.set_font(_MAIN, size=10)
+        pdf.set_fill_color(255)  # the table would take the notice's grey for its cells
         label_style = FontFace(color=80, size_pt=9)
         widths = (115, 55) if self.rtl else (55, 115)
         with pdf.table(
