@@ -6,7 +6,21 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Case as CaseExpression
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.utils import timezone
 
 from tipsom.accounts.models import User
@@ -307,4 +321,22 @@ def child_cases_summary(*, user: User, since: Any) -> dict[str, int]:
         new=Count("pk", filter=Q(notified_at__gte=since)),
         no_guardian=Count("pk", filter=Q(guardian_appointed_on__isnull=True)),
         best_interests=Count("pk", filter=Q(best_interests=ChildProtection.Assessment.NOT_STARTED)),
+    )
+
+
+def tasks_to_do_next(*, user: User, today: date, limit: int = RECENT_LIMIT) -> list[Task]:
+    """The user's open tasks a home page lists first: due today, then the most recently overdue (a task missed
+    long ago is counted, not listed before this week's), then the next ones due."""
+    rank = CaseExpression(
+        When(due_on=today, then=Value(0)),
+        When(due_on__lt=today, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    overdue_day = CaseExpression(When(due_on__lt=today, then=F("due_on")), default=None, output_field=DateField())
+    return list(
+        task_list(user=user)
+        .filter(done_at__isnull=True)
+        .annotate(rank=rank, overdue_day=overdue_day)
+        .order_by("rank", F("overdue_day").desc(nulls_last=True), "due_on", "pk")[:limit]
     )

@@ -66,8 +66,8 @@ def tasks_widget(user: User) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     summary = selectors.task_summary(user=user, today=today)
-    upcoming = list(selectors.task_list(user=user).filter(done_at__isnull=True).order_by("due_on", "pk")[:5])
-    rows = [{"task": task, "overdue": task.due_on < today, "today": task.due_on == today} for task in upcoming]
+    tasks = selectors.tasks_to_do_next(user=user, today=today)
+    rows = [{"task": task, "overdue": task.due_on < today, "today": task.due_on == today} for task in tasks]
     return {"work": True, "rows": rows, **summary}
 
 

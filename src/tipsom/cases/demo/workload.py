@@ -56,8 +56,10 @@ def _open_cases(user: User, login: str) -> list[Case]:
 
 
 def _titles(language: str) -> list[str]:
+    """The demo's task texts in the country's language ("pt-br" takes "pt"), or English."""
     texts = cases_config()["texts"]
-    return list(texts.get(language, texts["en"])["tasks"])
+    found = texts.get(language) or texts.get(language.split("-")[0]) or texts["en"]
+    return list(found["tasks"])
 
 
 def user_workload(user: User, *, today: date, titles: list[str], seed: int, login: str) -> int:

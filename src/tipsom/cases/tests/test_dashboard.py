@@ -79,8 +79,10 @@ def test_task_counts(busy_manager: Any) -> None:
     context = tasks_widget(busy_manager)
     assert context is not None
     assert (context["overdue"], context["today"], context["week"], context["open"]) == (2, 1, 2, 5)
-    # The next tasks, overdue first.
-    assert [row["overdue"] for row in context["rows"]] == [True, True, False, False, False]
+    # Listed: today's, then the most recently overdue, then the next ones due.
+    days = [(row["task"].due_on - timezone.localdate()).days for row in context["rows"]]
+    assert days == [0, -1, -5, 3, 30]
+    assert [row["overdue"] for row in context["rows"]] == [False, True, True, False, False]
     html = _home(busy_manager)
     assert f'href="{reverse("cases:tasks")}?due=overdue"' in html
     assert "Call the shelter" in html  # the title, shown as on the case page to those who may reveal the case's text
