@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_case_citizenships_index'),
+        ("cases", "0005_case_citizenships_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['assigned_to', 'done_at', 'due_on'], name='task_assignee_due'),
+            model_name="task",
+            index=models.Index(fields=["assigned_to", "done_at", "due_on"], name="task_assignee_due"),
         ),
     ]
