@@ -280,3 +280,14 @@ def test_empty_choices_read_as_words(walk):
     walk.post(SCREENING)
     assert "---------" not in walk.html
     assert re.search(r'<select name="origin_country"[^>]*>\s*<option value=""[^>]*>Not known</option>', walk.html)
+
+
+def test_the_live_recommendation_reads_the_earlier_steps(walk):
+    """On the screening step the person's age is in the signed field: a child needs no means."""
+    walk.post(PERSON)
+    carried = unescape(_found(r'name="carried" value="([^"]*)"', walk.html))
+    data = {"acts": ["recruitment"], "purposes": ["ForcedLabour"], "step": "screening"}
+    preview = walk.client.post(reverse("cases:screening_preview"), {**data, "carried": carried}).content.decode()
+    assert 'data-recommendation="likely_child_victim"' in preview
+    tampered = walk.client.post(reverse("cases:screening_preview"), {**data, "carried": "x"}).content.decode()
+    assert 'data-recommendation="possible_victim"' in tampered  # an unsigned field is ignored

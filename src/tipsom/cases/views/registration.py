@@ -161,12 +161,18 @@ def _fill_from_screening(registration: Registration) -> None:
         registration.filled[case_field] = value
 
 
-def _load(request: AuthenticatedHttpRequest, registration: Registration) -> None:
+def _carried(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
+    """The signed field's content, if this user's page signed it within the day; None otherwise."""
     try:
         carried = signing.loads(request.POST.get("carried", ""), salt=CARRY_SALT, max_age=CARRY_MAX_AGE)
     except signing.BadSignature:
-        carried = None
-    if not isinstance(carried, dict) or carried.get("user") != request.user.pk:
+        return None
+    return carried if isinstance(carried, dict) and carried.get("user") == request.user.pk else None
+
+
+def _load(request: AuthenticatedHttpRequest, registration: Registration) -> None:
+    carried = _carried(request)
+    if carried is None:
         raise ApplicationError(
             "invalid", _("This registration form has expired or was changed. Please start again."), status=400
         )
@@ -273,11 +279,8 @@ def screening_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     person_id = request.POST.get("person_id")
     person = access_person_by_id(request.user, person_id) if person_id else None
     data = QueryDict(mutable=True)
-    try:
-        carried = signing.loads(request.POST.get("carried", ""), salt=CARRY_SALT, max_age=CARRY_MAX_AGE)
-    except signing.BadSignature:
-        carried = None
-    if isinstance(carried, dict) and carried.get("user") == request.user.pk:
+    carried = _carried(request)
+    if carried is not None:
         for values in (carried.get("raw") or {}).values():
             for name, value in values.items() if isinstance(values, dict) else ():
                 data.setlist(name, value)
