@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_cases  # noqa: E402  (bench/run_cases.py: closed loop, client, server, raw replay, report)
 from run_cases import CONCURRENCY, Scenario  # noqa: E402
 
-# Shorter than the case benchmark's (200 requests or 20 s; 1,000 or 30 s): twenty scenarios in a quarter of an hour.
-LIMITS = {1: (150, 10.0), 20: (600, 15.0)}
-RECALL_SAMPLE = 200
+# Shorter than the case benchmark's (200 requests or 20 s; 1,000 or 30 s): 24 scenarios in about ten minutes.
+LIMITS = {1: (100, 6.0), 20: (400, 10.0)}
+RECALL_SAMPLE = 100
 SEED = 20261204
 
 
