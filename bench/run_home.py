@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import sys
 import time
@@ -222,6 +223,43 @@ def quality_table(quality: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+def main_table(sql: str) -> str:
+    """The table of the statement's outermost FROM (not one of a sub-query's)."""
+    depth = 0
+    for index, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith("FROM ", index):
+            match = re.match(r'FROM "?(\w+)', sql[index:])
+            return match.group(1) if match else "a sub-query"
+    return "?"
+
+
+def plan_table(run: dict[str, Any]) -> list[str]:
+    """Per scenario, its slowest statement by EXPLAIN ANALYZE (PostgreSQL; first variant, 1 run) and the statements'
+    total: where the raw SQL time goes."""
+    rows = []
+    for name, plans in run.get("plans", {}).items():
+        times = [float(m.group(1)) if (m := re.search(r"Execution Time: ([\d.]+) ms", p)) else 0.0 for p in plans]
+        if not times or not any(times):
+            continue
+        worst = max(range(len(times)), key=times.__getitem__)
+        table = main_table(run["sql"][name][worst])
+        node = plans[worst].splitlines()[0].split("(cost=")[0].strip()
+        rows.append(f"| {name} | {len(plans)} | {sum(times):.1f} | {worst + 1}: {table}, "
+                    f"{times[worst]:.1f} ms | {node} |")  # fmt: skip
+    if not rows:
+        return []
+    return [
+        "",
+        "EXPLAIN (ANALYZE, BUFFERS) of each statement of the first variant, once (bench/var/<backend>/home.json keeps "
+        "the plans and the SQL):",
+        "",
+        "| scenario | statements | EXPLAIN total ms | slowest: number, table, ms | its top plan node |",
+        "|---|---:|---:|---|---|",
+        *rows,
+    ]
+
+
 def report(args: argparse.Namespace) -> None:
     runs = [json.loads(Path(p).read_text()) for p in args.runs if Path(p).exists()]
     runs.sort(key=lambda r: r["backend"] != "postgresql")
@@ -255,6 +293,7 @@ def report(args: argparse.Namespace) -> None:
             *run_cases.measurement_table(run["measurements"]),
             *run_cases.ratio_table(run),
             *quality_table(run.get("search_quality")),
+            *plan_table(run),
             "",
         ]
     args.md.write_text("\n".join(lines))
