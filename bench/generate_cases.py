@@ -337,12 +337,10 @@ def generate(scale: int, fixture_path: Path) -> None:
             print(f"  {i + 1:>9,} cases ({time.monotonic() - started:.0f}s)", flush=True)
         # Persons before their names and cases: each batch commits with its foreign keys checked.
         if len(cases.rows) >= BATCH:
-            for writer in (persons, names, cases, shared):
+            for writer in (persons, names, cases, shared, *work.writers):
                 writer.flush()
-            work.flush()
-    for writer in (persons, names, cases, shared):
+    for writer in (persons, names, cases, shared, *work.writers):
         writer.flush()
-    work.flush()
     generate_work.key_indexes_restore(restore)
 
     with transaction.atomic():
