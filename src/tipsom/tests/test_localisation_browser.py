@@ -30,7 +30,12 @@ def test_lao_and_devanagari_names_use_the_shipped_fonts_and_urdu_is_right_to_lef
     lao = make_organization("LA", name="ສູນຊ່ວຍເຫຼືອແມ່ຍິງ", type="NGO", functions=["shelter"])
     make_user(lao, roles=("helpline_operator",), username="somsak", full_name="सीता शर्मा")
     fonts: list[str] = []
-    page.on("response", lambda response: "/vendor/fonts/" in response.url and fonts.append(response.url))
+
+    def record(response: Any) -> None:
+        if "/vendor/fonts/" in response.url:
+            fonts.append(response.url)
+
+    page.on("response", record)
     _sign_in(page, live_server.url, "somsak")
     main = page.locator("main")
     assert main.get_by_text("ສູນຊ່ວຍເຫຼືອແມ່ຍິງ").first.is_visible()
