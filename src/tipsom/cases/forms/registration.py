@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tipsom.cases.models import CaseType, Consent, SomVulnerability, TraffickingAct
+from tipsom.cases.services.case import SOM_CASE_TYPES
 from tipsom.core.codes import code_choices
 from tipsom.core.dates import BirthDateField
 from tipsom.core.errors import ApplicationError
@@ -33,7 +34,7 @@ STEP_TITLES: dict[str, StrOrPromise] = {
     "consent": pgettext_lazy("registration step", "Consent"),
 }
 SCREENING_FIELDS = ("acts", "means", "purposes", "som_vulnerabilities")
-SOM_TYPES = (CaseType.SOM, CaseType.BOTH)
+SOM_TYPES = SOM_CASE_TYPES
 CASE_CODE_LISTS = {
     "exploitation_types": ("vic_TypeOfExploitation", _("Forms of exploitation")),
     "industries": ("vic_ForcedLabourIndustry", _("Industries")),

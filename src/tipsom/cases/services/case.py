@@ -193,6 +193,10 @@ def screening_fields_validate(
     }
 
 
+# The vulnerabilities of a smuggled migrant are asked, and kept, only for these types of case.
+SOM_CASE_TYPES = (CaseType.SOM, CaseType.BOTH)
+
+
 @transaction.atomic
 def case_register(
     *,
@@ -258,6 +262,10 @@ def case_register(
         if screening
         else None
     )
+    if screening_data and screening_data["som_vulnerabilities"] and fields.get("case_type") not in SOM_CASE_TYPES:
+        errors["screening.som_vulnerabilities"] = _(
+            "The vulnerabilities of a smuggled migrant apply only to a case of smuggling of migrants."
+        )
     errors.raise_if_any()
     assert registered is not None and identified_on is not None  # noqa: S101 (both checked above)
     case = Case.objects.create(

@@ -377,3 +377,13 @@ def test_schema_documents_cases_and_persons_without_warnings(tmp_path: Path) -> 
     download = paths["/api/v1/cases/{id}/attachments/{attachment_id}/download/"]["get"]["responses"]
     assert set(download["200"]["content"]) == {"application/pdf", "image/jpeg", "image/png"}
     assert set(download["404"]["content"]) == {"application/json"}
+
+
+def test_the_api_refuses_som_vulnerabilities_on_a_trafficking_case(identifier, child_person, case_data) -> None:
+    client = _client(identifier)
+    before = _counts()
+    screening = {"acts": ["recruitment"], "som_vulnerabilities": ["abandoned"]}
+    response = _post(client, reverse("api:case-list"), {"person": child_person, "screening": screening, **case_data})
+    assert response.status_code == 400, response.content
+    assert "screening.som_vulnerabilities" in response.json()["extra"]["fields"]
+    assert _counts() == before

@@ -576,3 +576,12 @@ def test_only_a_child_protection_agency_of_the_country_is_notified(child_case, i
             ),
             field="organization",
         )
+
+
+def test_som_vulnerabilities_belong_only_to_a_smuggling_case(identifier, home_org, adult, case_data):
+    screening = {"som_vulnerabilities": ["abandoned"]}
+    refused(
+        register(identifier, home_org, adult, case_data, screening=screening), field="screening.som_vulnerabilities"
+    )
+    case = register(identifier, home_org, adult, {**case_data, "case_type": "som"}, screening=screening)()
+    assert Screening.objects.get(case=case).som_vulnerabilities == ["abandoned"]
