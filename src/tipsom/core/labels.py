@@ -30,12 +30,15 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "auth.login_failed": pgettext_lazy("audit action", "Sign-in failed"),
     "auth.login_refused": pgettext_lazy("audit action", "Sign-in refused"),
     "auth.logout": pgettext_lazy("audit action", "Signed out"),
+    "auth.2fa_enrolled": pgettext_lazy("audit action", "Second factor set up"),
+    "auth.2fa_failed": pgettext_lazy("audit action", "Second-factor code refused"),
     "api_token.create": pgettext_lazy("audit action", "API token created"),
     "api_token.revoke": pgettext_lazy("audit action", "API token revoked"),
     "user.create": pgettext_lazy("audit action", "User created"),
     "user.update": pgettext_lazy("audit action", "User changed"),
     "user.permissions_change": pgettext_lazy("audit action", "User's roles changed"),
     "user.password_change": pgettext_lazy("audit action", "Password changed"),
+    "user.2fa_reset": pgettext_lazy("audit action", "Second factor reset"),
     "organization.create": pgettext_lazy("audit action", "Organization registered"),
     "organization.update": pgettext_lazy("audit action", "Organization changed"),
     "person.create": pgettext_lazy("audit action", "Person registered"),
@@ -99,6 +102,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "notifications.digest": pgettext_lazy("audit action", "Daily digest sent"),
     "demo.load": pgettext_lazy("audit action", "Demo data loaded"),
     "demo.seed": pgettext_lazy("audit action", "Demo data generated"),
+    "demo.cases": pgettext_lazy("audit action", "Demo cases loaded"),
+    "demo.referrals": pgettext_lazy("audit action", "Demo referrals loaded"),
 }
 
 
