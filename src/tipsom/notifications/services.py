@@ -71,9 +71,13 @@ def permission_holders(organization_ids: Iterable[int], action: str, model: type
 
 
 def _language(user: User) -> str:
+    """The reader's language ("pt-br" stays Brazilian), else its base language, else the site's."""
     codes = {code for code, _name in settings.LANGUAGES}
-    preferred = (getattr(user, "preferred_language", "") or "").split("-")[0]
-    return preferred if preferred in codes else settings.LANGUAGE_CODE
+    preferred = (getattr(user, "preferred_language", "") or "").lower()
+    for candidate in (preferred, preferred.split("-")[0]):
+        if candidate in codes:
+            return candidate
+    return str(settings.LANGUAGE_CODE)
 
 
 # Notify -------------------------------------------------------------------------------------------------------

@@ -64,6 +64,18 @@ def test_emails_go_in_the_readers_language(org: Any, django_capture_on_commit_ca
     assert "Allemagne" in bodies["fr@example.org"] and "Germany" in bodies["en@example.org"]
 
 
+def test_brazilian_readers_get_brazilian_country_names(org: Any, django_capture_on_commit_callbacks: Any) -> None:
+    make_user(org, email="br@example.org", preferred_language="pt-br")
+    make_user(org, email="pt@example.org", preferred_language="pt")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            users=org.users.all(), kind="referral_from_abroad", params={"country": "IR", "service_type": "medical"}
+        )
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "(Irã)" in bodies["br@example.org"], bodies["br@example.org"]
+    assert "Irão" in bodies["pt@example.org"] and "Irão" not in bodies["br@example.org"]
+
+
 def test_a_rolled_back_change_leaves_no_notification_and_sends_nothing(
     org: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
