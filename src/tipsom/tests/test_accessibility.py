@@ -300,7 +300,11 @@ def test_the_reveal_button_has_aa_contrast_and_the_mask_goes_after_a_reveal(
     revealed = page.locator("[data-identity-revealed]")
     revealed.wait_for()
     assert "Maria Flores Condori" in revealed.inner_text()
-    assert masked.is_hidden() and button.is_hidden()  # the value replaces the mask, never beside it
+    # The value replaces the mask, never beside it (hidden once htmx has settled the swap: wait for it).
+    from playwright.sync_api import expect
+
+    expect(masked).to_be_hidden()
+    expect(button).to_be_hidden()
     assert page.evaluate("document.activeElement.hasAttribute('data-identity-revealed')")
     page.screenshot(path=str(ARTIFACTS / "a11y-case-revealed.png"), full_page=True)
     assert_no_csp_violations(page)
