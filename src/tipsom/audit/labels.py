@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils.translation import pgettext_lazy
 
-from tipsom.core.labels import AUDIT_ACTIONS
+from tipsom.core.labels import AUDIT_ACTIONS, audit_action_label
 from tipsom.core.registry import registry
 
 # The words of every action (tipsom.core.labels, shared with the role screens and a user's history); an app's own
@@ -21,14 +21,8 @@ from tipsom.core.registry import registry
 ACTIONS: dict[str, Any] = AUDIT_ACTIONS
 
 
-def action_label(code: str) -> str:
-    """An action in words: the registered label, else the code made readable ("case.foo_bar": "Case: foo bar")."""
-    label = registry["audit_actions"].get(code) or ACTIONS.get(code)
-    if label is not None:
-        return str(label)
-    subject, _dot, verb = code.partition(".")
-    readable = subject.replace("_", " ").capitalize()
-    return f"{readable}: {verb.replace('_', ' ')}" if verb else readable
+# An action in words: the registered label, else AUDIT_ACTIONS, else the code made readable ("Case: foo bar").
+action_label = audit_action_label
 
 
 def actions_matching(words: str) -> list[str]:

@@ -260,8 +260,17 @@ def pathway_suggestions(*, user: User, case: Case) -> list[dict[str, Any]]:
         default=Value(2),
         output_field=IntegerField(),
     )
-    candidates = (
-        Service.objects.filter(country=profile.country, service_type__in=list(suggestions), is_active=True)
+    for service in _ranked(user, profile, list(suggestions), fullness):
+        suggestions[service.service_type]["services"].append(service)
+    _elsewhere(user, profile, suggestions, fullness)
+    return list(suggestions.values())
+
+
+def _ranked(user: User, profile: Profile, service_types: list[str], fullness: Any) -> QuerySet[Service]:
+    """The active services of these types in the profile's country that the user may see and that serve the
+    profile, the first SUGGESTIONS_PER_TYPE of each type by free places (then by age)."""
+    return (
+        Service.objects.filter(country=profile.country, service_type__in=service_types, is_active=True)
         .restrict(user, "view")
         .filter(serves_profile(profile))
         .annotate(
@@ -273,10 +282,6 @@ def pathway_suggestions(*, user: User, case: Case) -> list[dict[str, Any]]:
         .defer(*_organization_identifying())
         .order_by("service_type", "rank")
     )
-    for service in candidates:
-        suggestions[service.service_type]["services"].append(service)
-    _elsewhere(user, profile, suggestions, fullness)
-    return list(suggestions.values())
 
 
 def _elsewhere(user: User, profile: Profile, suggestions: dict[str, dict[str, Any]], fullness: Any) -> None:
@@ -290,20 +295,7 @@ def _elsewhere(user: User, profile: Profile, suggestions: dict[str, dict[str, An
     if not empty or not profile.region:
         return
     anywhere = Profile(**{**profile.__dict__, "region": ""})
-    others = (
-        Service.objects.filter(country=profile.country, service_type__in=empty, is_active=True)
-        .restrict(user, "view")
-        .filter(serves_profile(anywhere))
-        .annotate(
-            fullness=fullness,
-            rank=Window(RowNumber(), partition_by=[F("service_type")], order_by=[fullness.asc(), F("pk").asc()]),
-        )
-        .filter(rank__lte=SUGGESTIONS_PER_TYPE)
-        .select_related("organization")
-        .defer(*_organization_identifying())
-        .order_by("service_type", "rank")
-    )
-    for service in others:
+    for service in _ranked(user, anywhere, empty, fullness):
         entry = suggestions[service.service_type]
         entry["services"].append(service)
         entry["elsewhere"] = True
