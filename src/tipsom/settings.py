@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tipsom.people",
     "tipsom.cases",
     "tipsom.referrals",
+    "tipsom.justice",
     "tipsom.notifications",
     "tipsom.demo",
 ]

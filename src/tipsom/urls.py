@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/", include("tipsom.people.urls")),
     path("directory/", include("tipsom.referrals.urls.directory")),
     path("referrals/", include("tipsom.referrals.urls")),
+    path("justice/", include("tipsom.justice.urls")),
     path("notifications/", include("tipsom.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -77,7 +77,15 @@ SEEDED_ROLE_TEXT = {
     ),
     "prosecutor": (
         _("Prosecutor"),
-        _("Records prosecutions and court decisions."),
+        _("Records charges, prosecutions and court decisions, and exports anonymised case briefs."),
+    ),
+    "judiciary_liaison": (
+        _("Judiciary liaison"),
+        _("Records the court decisions and sentences of the cases before their court."),
+    ),
+    "national_rapporteur": (
+        _("National rapporteur"),
+        _("Reports on the national response: national justice statistics and anonymised case briefs, no identities."),
     ),
     "me_officer": (
         _("M&E officer"),
@@ -109,4 +117,16 @@ SEEDED_PERMISSION_TEXT = {
     "nrm.admin.national": _("Configure the country's referral mechanism: services, pathways and response times"),
     "referrals.manage.organization": _("Send, answer and follow referrals and transfers of my organization's cases"),
     "referrals.view.national": _("See the country's referrals and their statistics, without case data"),
+    "laws.view.national": _("See the country's laws on trafficking and smuggling"),
+    "laws.admin.national": _("Keep the country's laws on trafficking and smuggling up to date"),
+    "justice.manage.organization": _(
+        "Record and work on the criminal cases, groups and smuggling incidents of my organization and of the cases "
+        "it investigates, prosecutes or tries"
+    ),
+    "justice.decisions.organization": _("Record court decisions and sentences in the criminal cases of my organization"),
+    "justice.decisions.view.organization": _("See the court decisions of the criminal cases of my organization"),
+    "justice.view.organization": _("See the criminal cases of my organization"),
+    "justice.brief.organization": _("Export anonymised briefs of my organization's concluded criminal cases"),
+    "justice.view.national": _("See the country's criminal cases and smuggling incidents, without identities"),
+    "justice.brief.national": _("Export anonymised briefs of the country's concluded criminal cases"),
 }

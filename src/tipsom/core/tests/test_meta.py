@@ -36,6 +36,8 @@ MODEL_EXEMPT = {
     "accounts.objectpermission": "shown only inside the role list; accounts:role_list",
     "referrals.exchangekey": "managed only by `tipsom referral keys`; referrals/tests/test_command.py",
     "referrals.exchangepeer": "managed only by `tipsom referral peer-add`; referrals/tests/test_command.py",
+    "justice.numbercounter": "reference counters, written only by justice.services.common.reference_next; "
+    "justice/tests/test_services_cases.py",
     "people.personnamekey": "blind-index search keys, served by no view or API, written with the names; "
     "people/tests/test_name_keys.py, cases/tests/test_lists_search.py",
 }

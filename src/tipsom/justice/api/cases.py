@@ -1,0 +1,8 @@
+"""Justice API: cases."""
+
+from typing import Any
+
+from tipsom.core.registry import ApiRoute
+
+routes: list[ApiRoute] = []
+paths: list[Any] = []

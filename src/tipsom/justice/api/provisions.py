@@ -1,0 +1,8 @@
+"""Justice API: provisions."""
+
+from typing import Any
+
+from tipsom.core.registry import ApiRoute
+
+routes: list[ApiRoute] = []
+paths: list[Any] = []

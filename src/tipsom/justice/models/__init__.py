@@ -1,0 +1,78 @@
+"""The criminal justice record: legal provisions, criminal cases with offences, suspects, charges, decisions,
+victims in the proceedings, hearings, international cooperation, and smuggling of migrants incidents."""
+
+from tipsom.justice.models.choices import (
+    CONVICTIONS,
+    ICCS_CODES,
+    AgeGroup,
+    Aggravation,
+    CaseStage,
+    ContactType,
+    CooperationKind,
+    CooperationStatus,
+    DecisionLevel,
+    Direction,
+    HearingKind,
+    IncidentLocation,
+    MigrantSex,
+    OffenceType,
+    Outcome,
+    ProtectionMeasure,
+    SuspectRole,
+    TestimonyMode,
+    TransportMode,
+    VictimRole,
+)
+from tipsom.justice.models.cooperation import CooperationRequest
+from tipsom.justice.models.criminal_case import (
+    CRIMINAL_RECORD_SCOPES,
+    CriminalCase,
+    CriminalGroup,
+    NumberCounter,
+    Offence,
+    Suspect,
+    criminal_case_scope,
+)
+from tipsom.justice.models.incidents import IncidentMigrants, SmugglingIncident
+from tipsom.justice.models.process import Charge, CourtDecision
+from tipsom.justice.models.provisions import LegalProvision
+from tipsom.justice.models.victims import Hearing, SuspectVictimRelation, VictimInProceedings
+
+__all__ = [
+    "CONVICTIONS",
+    "CRIMINAL_RECORD_SCOPES",
+    "ICCS_CODES",
+    "Aggravation",
+    "AgeGroup",
+    "CaseStage",
+    "Charge",
+    "ContactType",
+    "CooperationKind",
+    "CooperationRequest",
+    "CooperationStatus",
+    "CourtDecision",
+    "CriminalCase",
+    "CriminalGroup",
+    "DecisionLevel",
+    "Direction",
+    "Hearing",
+    "HearingKind",
+    "IncidentLocation",
+    "IncidentMigrants",
+    "LegalProvision",
+    "MigrantSex",
+    "NumberCounter",
+    "Offence",
+    "OffenceType",
+    "Outcome",
+    "ProtectionMeasure",
+    "SmugglingIncident",
+    "Suspect",
+    "SuspectRole",
+    "SuspectVictimRelation",
+    "TestimonyMode",
+    "TransportMode",
+    "VictimInProceedings",
+    "VictimRole",
+    "criminal_case_scope",
+]

@@ -1,0 +1,19 @@
+"""What the justice app brings to the lower layers through the registry (read by JusticeConfig.ready()): menu
+entries, the victim case page's Proceedings tab, home-page widgets, audit words and the demo seeder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tipsom.core.registry import DemoSeeder
+
+
+def entries() -> Iterator[tuple[str, Any, str | None]]:
+    from tipsom.justice import audit_labels, demo, widgets
+
+    # Menu entries: each part adds its own line here when its screen exists.
+    for widget in widgets.WIDGETS:
+        yield "home_widgets", widget, None
+    yield from audit_labels.entries()
+    yield "demo_seeders", DemoSeeder("justice", demo.seed, weight=30), None  # after the cases and referrals

@@ -1,0 +1,5 @@
+"""Justice screens: cases."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Justice screens: cooperation."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Justice screens: incidents."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Justice screens: process."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Justice screens: provisions."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Justice screens: reports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Justice screens: victims."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
