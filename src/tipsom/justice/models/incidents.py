@@ -10,6 +10,18 @@ from tipsom.core.permissions import RestrictedManager
 from tipsom.justice.models.choices import AgeGroup, IncidentLocation, MigrantSex, TransportMode
 
 
+class CauseOfDeath(models.TextChoices):
+    """The causes of death of IOM's Missing Migrants Project, so that incidents with deaths compare with its data."""
+
+    DROWNING = "drowning", _("Drowning")
+    VEHICLE = "vehicle", _("Vehicle accident or hazardous transport")
+    HARSH_CONDITIONS = "harsh_conditions", _("Harsh conditions, lack of shelter, food or water")
+    VIOLENCE = "violence", _("Violence")
+    SICKNESS = "sickness", _("Sickness or lack of health care")
+    ACCIDENT = "accident", _("Accidental death")
+    MIXED_UNKNOWN = "mixed_unknown", _("Mixed or unknown")
+
+
 class SmugglingIncident(models.Model):
     owner_organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
@@ -35,6 +47,8 @@ class SmugglingIncident(models.Model):
     missing = models.PositiveIntegerField(_("missing"), default=0)
     injured = models.PositiveIntegerField(_("injured"), default=0)
     survivors = models.PositiveIntegerField(_("survivors"), default=0)
+    # MMP's "Cause of Death": only for an incident with dead or missing migrants.
+    cause_of_death = models.CharField(_("cause of death"), max_length=20, choices=CauseOfDeath.choices, blank=True)
     aggravating_circumstances = models.JSONField(_("aggravating circumstances"), default=list, blank=True)
     fee_per_migrant = models.DecimalField(
         _("fee paid per migrant"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -71,6 +85,7 @@ class SmugglingIncident(models.Model):
         indexes = [
             models.Index(fields=["owner_organization", "-id"], name="incident_owner_newest"),
             models.Index(fields=["country", "occurred_on"], name="incident_country_date"),
+            models.Index(fields=["owner_organization", "occurred_on"], name="incident_owner_date"),
         ]
 
     def __str__(self) -> str:
