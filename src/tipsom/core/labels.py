@@ -104,6 +104,12 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "demo.seed": pgettext_lazy("audit action", "Demo data generated"),
     "demo.cases": pgettext_lazy("audit action", "Demo cases loaded"),
     "demo.referrals": pgettext_lazy("audit action", "Demo referrals loaded"),
+    "justice.suspect.formal_contact": pgettext_lazy("audit action", "Formal contact recorded"),
+    "justice.case.investigation_close": pgettext_lazy("audit action", "Investigation closed"),
+    "justice.case.conclude": pgettext_lazy("audit action", "Criminal case concluded"),
+    "justice.charge.add": pgettext_lazy("audit action", "Charge added"),
+    "justice.charge.withdraw": pgettext_lazy("audit action", "Charge withdrawn"),
+    "justice.decision.record": pgettext_lazy("audit action", "Court decision recorded"),
 }
 
 
