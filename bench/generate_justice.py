@@ -66,7 +66,6 @@ from tipsom.organizations.models import Organization  # noqa: E402
 from tipsom.people.models import Person  # noqa: E402
 
 
-
 class Writer(generate_cases.Writer):
     """generate_cases.Writer, with each column this generator does not set (a field added to a model since)
     given the field's default, reported once."""
@@ -86,6 +85,7 @@ class Writer(generate_cases.Writer):
                 model_field = self.defaults[column]
                 row[column] = model_field.get_default() if not model_field.null else None
         super().add(row)
+
 
 BATCH = 10_000
 SEED = 20261204
@@ -455,8 +455,9 @@ class Generator:
         last: dt.date | None = None
         for n, (offence_pk, offence_type, provision) in enumerate(charged):
             charge_pk = self.take("charge")
-            charged_on = prosecuted if n == 0 else min(day(rng, prosecuted, 0, 60), decision_on - dt.timedelta(1),
-                                                       LAST_DAY)
+            charged_on = (
+                prosecuted if n == 0 else min(day(rng, prosecuted, 0, 60), decision_on - dt.timedelta(1), LAST_DAY)
+            )
             outcome = ""
             convicted_on = None
             convicted_type = ""
@@ -619,7 +620,11 @@ def generate(scale: int, fixture_path: Path) -> None:
             generator.flush()
     generator.flush()
     incident_count, migrant_rows = incidents(
-        max(1, scale // 50), organizations, som_cases, random.Random(SEED + 1), generator.counters  # noqa: S311
+        max(1, scale // 50),
+        organizations,
+        som_cases,
+        random.Random(SEED + 1),
+        generator.counters,  # noqa: S311
     )
     with transaction.atomic():
         for (country, year, kind), last in generator.counters.items():
@@ -633,13 +638,19 @@ def generate(scale: int, fixture_path: Path) -> None:
         "users": users,
         "organizations": {c: dict(kinds) for c, kinds in organizations.items()},
         "rows": {
-            "criminal cases": generator.cases.count, "offences": generator.offences.count,
-            "persons": generator.persons.count, "suspects": generator.suspects.count,
-            "charges": generator.charges.count, "court decisions": generator.decisions.count,
-            "smuggling incidents": incident_count, "incident migrant counts": migrant_rows,
+            "criminal cases": generator.cases.count,
+            "offences": generator.offences.count,
+            "persons": generator.persons.count,
+            "suspects": generator.suspects.count,
+            "charges": generator.charges.count,
+            "court decisions": generator.decisions.count,
+            "smuggling incidents": incident_count,
+            "incident migrant counts": migrant_rows,
         },  # fmt: skip
         "attrition": {
-            "suspects": stats["suspects"], "charged": stats["charged"], "convicted": stats["convicted"],
+            "suspects": stats["suspects"],
+            "charged": stats["charged"],
+            "convicted": stats["convicted"],
             "stages": {k.split(":", 1)[1]: v for k, v in sorted(stats.items()) if k.startswith("stage:")},
         },  # fmt: skip
         "seconds": round(time.monotonic() - started, 1),
