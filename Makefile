@@ -56,7 +56,8 @@ clean-venv:
 
 # The case benchmark (issue 4): BENCH_SCALE cases on PostgreSQL and SQLite, the case API measured through gunicorn
 # with 1 and 20 clients against the raw SQL floor; then a caseworker's day on the same data (issue 11: home pages,
-# tasks, search) and the referrals (issue 5). BENCH_SUITES chooses ("cases home referrals"); bench/README.md.
+# tasks, search), the referrals (issue 5) and the criminal justice record (issue 12: BENCH_SCALE offences).
+# BENCH_SUITES chooses ("cases home referrals justice"); bench/README.md.
 BENCH_SCALE ?= 1000000
 .PHONY: bench
 bench: setup

@@ -6,7 +6,9 @@
 # organizations, a fifth as many cases) in "tipsom_bench_referrals" and bench/var/referrals/sqlite/.
 # A caseworker's day (issue 11, bench/run_home.py) is measured on the case benchmark's database: the home pages,
 # the Tasks page and API, and name and case-number search; results in home.json and home.md.
-#   BENCH_SUITES="cases home referrals" (any of them; "home" alone generates the case database if needed)
+# The criminal justice benchmark (issue 12, bench/run_justice.py): BENCH_JUSTICE offences (default BENCH_SCALE;
+# about 2.5 per criminal case) in "tipsom_bench_justice" and bench/var/justice/sqlite/; results in justice.json.
+#   BENCH_SUITES="cases home referrals justice" (any of them; "home" alone generates the case database if needed)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -16,7 +18,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals}
+SUITES=${BENCH_SUITES:-cases home referrals justice}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -86,6 +88,55 @@ if has home; then
     "$BIN/python" bench/run_home.py report "$VAR/postgresql/home.json" "$VAR/sqlite/home.json" \
         --json "$RESULTS/home.json" --md "$RESULTS/home.md"
 fi
+fi
+fi
+
+# --- The criminal justice benchmark (issue 12): the criminal case list API and the year's GLOTIP counts ---------
+if has justice; then
+JUSTICE=${BENCH_JUSTICE:-$SCALE}
+for backend in $BACKENDS; do
+    dir="$VAR/justice/$backend"
+    mkdir -p "$dir"
+    export TIPSOM_VAR_DIR="$dir"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench_justice" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$dir/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$dir/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $JUSTICE)"; then
+        echo "== justice, $backend: reusing the generated database ($JUSTICE offences)"
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/tipsom" createcachetable
+    else
+        echo "== justice, $backend: fresh database, $JUSTICE offences"
+        rm -f "$fixture"
+        if [ "$backend" = postgresql ]; then
+            "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench_justice WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench_justice")
+PY
+        else
+            rm -f "$dir/tipsom.sqlite3" "$dir/tipsom.sqlite3-wal" "$dir/tipsom.sqlite3-shm"
+        fi
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/tipsom" createcachetable
+        "$BIN/python" bench/generate_justice.py --scale "$JUSTICE" --fixture "$fixture"
+    fi
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    [ "$backend" = postgresql ] && pg_tune tipsom_bench_justice
+    "$BIN/python" bench/run_justice.py measure --fixture "$fixture" --out "$dir/run.json"
+done
+
+if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
+if [ "$JUSTICE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+mkdir -p "$RESULTS"
+"$BIN/python" bench/run_justice.py report "$VAR/justice/postgresql/run.json" "$VAR/justice/sqlite/run.json" \
+    --json "$RESULTS/justice.json" --md "$RESULTS/justice.md"
 fi
 fi
 
