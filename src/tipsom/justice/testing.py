@@ -69,3 +69,45 @@ def make_suspect(criminal_case: CriminalCase, **fields: Any) -> Suspect:
         }
         person = person_create(actor=None, organization=criminal_case.owner_organization, **person_fields)
     return Suspect.objects.create(criminal_case=criminal_case, person=person, **fields)
+
+
+# A smuggling incident with deaths at sea (issue 12, done-when 4): 40 migrants, 12 dead, 3 missing, 25 survivors
+# of whom 4 injured, by sex, age group and citizenship. The statistics' tests reuse it.
+INCIDENT_AT_SEA: dict[str, Any] = {
+    "occurred_on": "2026-06-14",
+    "location_type": "sea",
+    "place": "Off the coast, 30 nautical miles",
+    "latitude": "33.50000",
+    "longitude": "11.25000",
+    "route": "Agadez–Sebha–Tripoli",
+    "origin_countries": ["NE", "NG"],
+    "transit_countries": ["LY"],
+    "transport_mode": "boat",
+    "migrants_total": 40,
+    "dead": 12,
+    "missing": 3,
+    "injured": 4,
+    "survivors": 25,
+    "cause_of_death": "drowning",
+    "aggravating_circumstances": ["death", "danger_to_life"],
+    "fee_per_migrant": "1500.00",
+    "fee_currency": "EUR",
+    "information_source": "Coast guard report",
+    "migrants": [
+        {"sex": "male", "age_group": "adult", "citizenship": "NG", "count": 22},
+        {"sex": "female", "age_group": "adult", "citizenship": "NG", "count": 10},
+        {"sex": "male", "age_group": "child", "citizenship": "NE", "count": 8},
+    ],
+}
+
+
+def make_incident(organization: Organization, *, actor: Any = None, **fields: Any) -> Any:
+    """A smuggling incident recorded by `organization` through justice.services.incidents (by `actor`, or a new
+    investigator of it): the incident with deaths at sea (INCIDENT_AT_SEA, in the organization's country) unless
+    `fields` override it."""
+    from tipsom.accounts.testing import make_user
+    from tipsom.justice.services.incidents import incident_create
+
+    actor = actor or make_user(organization, roles=("investigator",))
+    data = {**INCIDENT_AT_SEA, "incident_country": organization.country, **fields}
+    return incident_create(actor=actor, **data)
