@@ -10,10 +10,23 @@ from tipsom.core.registry import DemoSeeder
 
 
 def entries() -> Iterator[tuple[str, Any, str | None]]:
-    from tipsom.justice import audit_labels, demo, widgets
+    from tipsom.justice import audit_labels, demo, report_widgets, widgets
 
     # Menu entries: each part adds its own line here when its screen exists.
+    yield "menu_items", _criminal_cases_menu(), None
     for widget in widgets.WIDGETS:
+        yield "home_widgets", widget, None
+    for widget in report_widgets.WIDGETS:
         yield "home_widgets", widget, None
     yield from audit_labels.entries()
     yield "demo_seeders", DemoSeeder("justice", demo.seed, weight=30), None  # after the cases and referrals
+
+
+def _criminal_cases_menu() -> Any:
+    from django.utils.translation import gettext_lazy as _
+
+    from tipsom.core.permissions import user_can
+    from tipsom.core.registry import MenuItem
+    from tipsom.justice.models import CriminalCase
+
+    return MenuItem(_("Criminal cases"), "justice:list", lambda u: user_can(u, "view", CriminalCase), 40)
