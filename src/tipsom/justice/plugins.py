@@ -14,6 +14,7 @@ def entries() -> Iterator[tuple[str, Any, str | None]]:
 
     # Menu entries: each part adds its own line here when its screen exists.
     yield "menu_items", _criminal_cases_menu(), None
+    yield "menu_items", _incidents_menu(), None
     for widget in widgets.WIDGETS:
         yield "home_widgets", widget, None
     for widget in report_widgets.WIDGETS:
@@ -30,3 +31,13 @@ def _criminal_cases_menu() -> Any:
     from tipsom.justice.models import CriminalCase
 
     return MenuItem(_("Criminal cases"), "justice:list", lambda u: user_can(u, "view", CriminalCase), 40)
+
+
+def _incidents_menu() -> Any:
+    from django.utils.translation import gettext_lazy as _
+
+    from tipsom.core.permissions import user_can
+    from tipsom.core.registry import MenuItem
+    from tipsom.justice.models import SmugglingIncident
+
+    return MenuItem(_("Smuggling incidents"), "justice:incidents", lambda u: user_can(u, "view", SmugglingIncident), 42)
