@@ -1,0 +1,361 @@
+"""The justice statistics of a year (GLOTIP and UN-CTS): persons brought into formal contact, prosecuted and
+convicted, by sex, adult or minor, citizenship and offence type; offences recorded; smuggling incidents with the
+dead, missing, injured and survivors.
+
+Counting. GLOTIP counts persons, once per stage per year: a person suspected in two cases in the same year is one
+person brought into formal contact (COUNT DISTINCT on the registry person). The stages:
+- formal contact: a defendant's `formal_contact_on` in the year; offence type: the criminal case's;
+- prosecuted: a charge's `charged_on` in the year (a person charged in January and again in June counts once);
+  offence type: the charge's;
+- convicted: a charge's `convicted_on` in the year (it is set only while a conviction stands, so an overturned one
+  is not counted); offence type: the type convicted of (`convicted_type`, a lesser offence when so convicted).
+Breakdowns. Sex is the registry person's gender. Adult or minor is the age reached in the year of the stage from
+the person's birth year (only the year is statistical), else the defendant's age at the offence; unknown when
+neither is known (a person whose two cases disagree about the age, with no birth year, counts in both groups).
+A person with two citizenships counts once under each (the citizenship rows may add up to more than the total),
+and once under each offence type they reached the stage for. Sex and citizenship come from one grouped query per
+stage, whose groups (gender, list of citizenships) split the persons exactly, so the total is their sum.
+
+Everything is counted in the database, grouped (three queries per stage, one for offences, one for incidents), over
+the indexes suspect_contact, charge_charged, charge_convicted and offence_recorded; no row is read into Python.
+
+Scope. The records of the criminal cases the user may see (a police unit's, a prosecution office's, a court's
+cases; the country's for a national rapporteur or coordinator), and the smuggling incidents the user may see.
+
+Small numbers (the same rule as referrals.selectors.stats, which this layer may not import: written once here).
+A user without national scope sees a count from 1 to SMALL_CELL - 1 as "<5". So that a withheld cell cannot be
+recovered by subtraction, when exactly one cell of a breakdown is withheld while the total is shown, the smallest
+other non-zero cell is withheld too; when there is none, the total is withheld (for the whole stage). National
+users see every count."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
+
+from tipsom.accounts.models import User
+from tipsom.core.codes import code_label
+from tipsom.core.permissions import SCOPE_NATIONAL, require_permission, user_scopes
+from tipsom.justice.models import (
+    AgeGroup,
+    Charge,
+    CriminalCase,
+    Offence,
+    OffenceType,
+    SmugglingIncident,
+    Suspect,
+)
+from tipsom.organizations import geography
+
+# A count below this is withheld from users without national scope.
+SMALL_CELL = 5
+ADULT_AGE = 18
+STAGES = ("formal_contact", "prosecuted", "convicted")
+INCIDENT_TOTALS = ("incidents", "migrants", "dead", "missing", "injured", "survivors")
+
+
+# --- What comes back ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """A count, or None when it is withheld (shown as "<5")."""
+
+    value: int | None
+
+    @property
+    def withheld(self) -> bool:
+        return self.value is None
+
+    def __str__(self) -> str:
+        return f"<{SMALL_CELL}" if self.value is None else str(self.value)
+
+    def as_json(self) -> int | str:
+        return str(self) if self.value is None else self.value
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    count: Cell
+
+
+@dataclass(frozen=True)
+class StageStats:
+    stage: str
+    label: str
+    total: Cell
+    by_sex: list[Row]
+    by_age: list[Row]
+    by_citizenship: list[Row]
+    by_offence_type: list[Row]
+
+    @property
+    def breakdowns(self) -> list[tuple[str, str, list[Row]]]:
+        return [
+            ("sex", _("Sex"), self.by_sex),
+            ("age", _("Adult or minor"), self.by_age),
+            ("citizenship", _("Citizenship"), self.by_citizenship),
+            ("offence_type", _("Offence type"), self.by_offence_type),
+        ]
+
+
+@dataclass(frozen=True)
+class JusticeStats:
+    year: int
+    national: bool  # the user sees every count; otherwise small counts are withheld
+    small_cell: int
+    stages: list[StageStats]
+    offences_total: Cell
+    offences_by_type: list[Row]
+    incidents: dict[str, Cell] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        def rows(items: list[Row]) -> list[dict[str, Any]]:
+            return [{"key": row.key, "label": row.label, "count": row.count.as_json()} for row in items]
+
+        return {
+            "year": self.year,
+            "national": self.national,
+            "small_cell": self.small_cell,
+            "persons": {
+                stage.stage: {
+                    "total": stage.total.as_json(),
+                    **{name: rows(items) for name, _label, items in stage.breakdowns},
+                }
+                for stage in self.stages
+            },
+            "offences_recorded": {"total": self.offences_total.as_json(), "offence_type": rows(self.offences_by_type)},
+            "som_incidents": {name: cell.as_json() for name, cell in self.incidents.items()},
+        }
+
+
+# --- Scope ----------------------------------------------------------------------------------------------------
+def user_sees_national(user: User) -> bool:
+    return SCOPE_NATIONAL in user_scopes(user, "view", CriminalCase)
+
+
+def case_record_scope(user: User) -> Q | None:
+    """The Q that narrows offences, defendants and charges to the criminal cases the user may see (these records
+    take the case's permissions); None when the user sees no case. National: the country's cases (a join on the
+    case's country); narrower scopes: the cases the user's organization works on (a short subquery)."""
+    scopes = user_scopes(user, "view", CriminalCase)
+    if not scopes:
+        return None
+    if SCOPE_NATIONAL in scopes and user.organization is not None:
+        return Q(criminal_case__country=user.organization.country)
+    return Q(criminal_case__in=CriminalCase.objects.restrict(user, "view").values("pk"))
+
+
+def _scoped(queryset: QuerySet[Any], scope: Q | None) -> QuerySet[Any]:
+    return queryset.none() if scope is None else queryset.filter(scope)
+
+
+def _year(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+# --- The grouped queries ----------------------------------------------------------------------------------------
+def _age_group(person: str, age_at_offence: str, year: int) -> Case:
+    """adult, child or unknown: the age reached in `year` from the birth year, else the age at the offence."""
+    birth_year = f"{person}birth_year"
+    return Case(
+        When(**{f"{birth_year}__gt": year - ADULT_AGE}, then=Value(AgeGroup.CHILD.value)),
+        When(**{f"{birth_year}__isnull": False}, then=Value(AgeGroup.ADULT.value)),
+        When(**{f"{age_at_offence}__lt": ADULT_AGE}, then=Value(AgeGroup.CHILD.value)),
+        When(**{f"{age_at_offence}__isnull": False}, then=Value(AgeGroup.ADULT.value)),
+        default=Value(AgeGroup.UNKNOWN.value),
+        output_field=CharField(),
+    )
+
+
+@dataclass(frozen=True)
+class _Stage:
+    name: str
+    queryset: QuerySet[Any]
+    person: str  # the lookup of the registry person: "person__" or "suspect__person__"
+    age_at_offence: str
+    offence_type: str
+
+
+def _stage_queries(scope: Q | None, year: int) -> list[_Stage]:
+    start, end = _year(year)
+    return [
+        _Stage(
+            "formal_contact",
+            _scoped(Suspect.objects.filter(formal_contact_on__range=(start, end)), scope),
+            "person__",
+            "age_at_offence",
+            "criminal_case__offence_type",
+        ),
+        _Stage(
+            "prosecuted",
+            _scoped(Charge.objects.filter(charged_on__range=(start, end)), scope),
+            "suspect__person__",
+            "suspect__age_at_offence",
+            "offence_type",
+        ),
+        _Stage(
+            "convicted",
+            _scoped(Charge.objects.filter(convicted_on__range=(start, end)), scope),
+            "suspect__person__",
+            "suspect__age_at_offence",
+            "convicted_type",
+        ),
+    ]
+
+
+def _distinct_persons(stage: _Stage) -> Count:
+    return Count(f"{stage.person}id", distinct=True)
+
+
+def _grouped(queryset: QuerySet[Any], persons: Count, **groups: Any) -> list[dict[str, Any]]:
+    """One GROUP BY query: {key: value, "n": distinct persons} per group (keys named k_* so that none is a
+    field of the model)."""
+    return list(queryset.order_by().values(**groups).annotate(n=persons).values(*groups, "n"))
+
+
+def _stage_counts(stage: _Stage, year: int) -> dict[str, Any]:
+    persons = _distinct_persons(stage)
+    people = _grouped(
+        stage.queryset, persons, k_sex=F(f"{stage.person}gender"), k_citizenships=F(f"{stage.person}citizenships")
+    )
+    total = sum(group["n"] for group in people)
+    by_sex: dict[str, int] = defaultdict(int)
+    by_citizenship: dict[str, int] = defaultdict(int)
+    for group in people:  # the groups of (gender, citizenships), a handful: never the rows
+        by_sex[group["k_sex"] or ""] += group["n"]
+        for code in dict.fromkeys(group["k_citizenships"] or [""]):
+            by_citizenship[code] += group["n"]
+    ages = _grouped(stage.queryset, persons, k_age=_age_group(stage.person, stage.age_at_offence, year))
+    types = _grouped(stage.queryset, persons, k_type=F(stage.offence_type))
+    return {
+        "total": total,
+        "sex": dict(by_sex),
+        "age": {group["k_age"]: group["n"] for group in ages},
+        "citizenship": dict(by_citizenship),
+        "offence_type": {group["k_type"] or "": group["n"] for group in types},
+    }
+
+
+# --- Withholding small counts -------------------------------------------------------------------------------------
+def is_small(value: int, threshold: int = SMALL_CELL) -> bool:
+    return 0 < value < threshold
+
+
+def suppress_breakdown(counts: dict[str, int], threshold: int = SMALL_CELL) -> tuple[set[str], bool]:
+    """(the keys to withhold, whether the total must be withheld) for one breakdown shown with its total: the small
+    cells, and, when exactly one is small, a second cell (the smallest other non-zero one) or else the total."""
+    withheld = {key for key, value in counts.items() if is_small(value, threshold)}
+    if len(withheld) != 1:
+        return withheld, False
+    others = sorted((value, key) for key, value in counts.items() if value > 0 and key not in withheld)
+    if others:
+        withheld.add(others[0][1])
+        return withheld, False
+    return withheld, True
+
+
+def _rows(counts: dict[str, int], labels: dict[str, str], withheld: set[str]) -> list[Row]:
+    rows = [Row(key, labels.get(key, key), Cell(None if key in withheld else value)) for key, value in counts.items()]
+    return sorted(rows, key=lambda row: (-counts[row.key], row.label))
+
+
+def _labels(kind: str, keys: Iterable[str]) -> dict[str, str]:
+    if kind == "sex":
+        return {key: code_label("prs_Gender", key) if key else _("Sex not recorded") for key in keys}
+    if kind == "age":
+        return {key: str(AgeGroup(key).label) for key in keys}
+    if kind == "citizenship":
+        return {key: geography.country_name(key) if key else _("Citizenship not recorded") for key in keys}
+    types = dict(OffenceType.choices)
+    return {key: str(types.get(key, key)) if key else _("Offence type not recorded") for key in keys}
+
+
+def _stage_stats(name: str, label: str, counts: dict[str, Any], national: bool) -> StageStats:
+    breakdowns: dict[str, list[Row]] = {}
+    total_withheld = False
+    for kind in ("sex", "age", "citizenship", "offence_type"):
+        values: dict[str, int] = counts[kind]
+        withheld: set[str] = set()
+        if not national:
+            withheld, hide_total = suppress_breakdown(values)
+            total_withheld = total_withheld or hide_total
+        breakdowns[kind] = _rows(values, _labels(kind, values), withheld)
+    total = counts["total"]
+    hidden = not national and (is_small(total) or total_withheld)
+    return StageStats(
+        stage=name,
+        label=label,
+        total=Cell(None if hidden else total),
+        by_sex=breakdowns["sex"],
+        by_age=breakdowns["age"],
+        by_citizenship=breakdowns["citizenship"],
+        by_offence_type=breakdowns["offence_type"],
+    )
+
+
+def stage_label(stage: str) -> str:
+    return {
+        "formal_contact": _("Persons brought into formal contact"),
+        "prosecuted": _("Persons prosecuted"),
+        "convicted": _("Persons convicted"),
+    }[stage]
+
+
+# --- The statistics -------------------------------------------------------------------------------------------
+def justice_stats(*, user: User, year: int) -> JusticeStats:
+    """The year's justice statistics of the records `user` may see (NotFound without any justice view)."""
+    require_permission(user, "view", CriminalCase)
+    national = user_sees_national(user)
+    scope = case_record_scope(user)
+    stages = [
+        _stage_stats(stage.name, stage_label(stage.name), _stage_counts(stage, year), national)
+        for stage in _stage_queries(scope, year)
+    ]
+
+    start, end = _year(year)
+    offences = _scoped(Offence.objects.filter(recorded_on__range=(start, end)), scope)
+    by_type = {
+        row["offence_type"]: row["n"]
+        for row in offences.order_by().values("offence_type").annotate(n=Count("pk")).values("offence_type", "n")
+    }
+    withheld, hide_total = suppress_breakdown(by_type) if not national else (set(), False)
+    offences_total = sum(by_type.values())
+    hidden = not national and (is_small(offences_total) or hide_total)
+
+    incidents = (
+        SmugglingIncident.objects.restrict(user, "view")
+        .filter(occurred_on__range=(start, end))
+        .aggregate(
+            incidents=Count("pk"),
+            migrants=Sum("migrants_total"),
+            dead=Sum("dead"),
+            missing=Sum("missing"),
+            injured=Sum("injured"),
+            survivors=Sum("survivors"),
+        )
+    )
+    incident_cells = {
+        name: Cell(None if not national and is_small(incidents[name] or 0) else incidents[name] or 0)
+        for name in INCIDENT_TOTALS
+    }
+    return JusticeStats(
+        year=year,
+        national=national,
+        small_cell=SMALL_CELL,
+        stages=stages,
+        offences_total=Cell(None if hidden else offences_total),
+        offences_by_type=_rows(by_type, _labels("offence_type", by_type), withheld),
+        incidents=incident_cells,
+    )
+
+
+def stats_years(today: date, back: int = 10) -> list[int]:
+    """The years the screen offers: this one and the `back` before it."""
+    return [today.year - offset for offset in range(back + 1)]
