@@ -120,6 +120,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "justice.charge.add": pgettext_lazy("audit action", "Charge added"),
     "justice.charge.withdraw": pgettext_lazy("audit action", "Charge withdrawn"),
     "justice.decision.record": pgettext_lazy("audit action", "Court decision recorded"),
+    "justice.brief.export": pgettext_lazy("audit action", "Case brief exported"),
+    "justice.brief.summary": pgettext_lazy("audit action", "Case brief summary written"),
 }
 
 
