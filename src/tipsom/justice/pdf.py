@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,11 @@ def _provision(provision: dict[str, Any] | None) -> str:
     return f"{provision['law']}, {provision['article']} ({provision['title']})"
 
 
+def _amount(value: str) -> str:
+    """An amount of the brief ("25000.00") as the language writes it (25,000.00 or 25.000,00)."""
+    return formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
 def _sentence(sentence: dict[str, Any] | None) -> str:
     if sentence is None:
         return ""
@@ -63,16 +69,16 @@ def _sentence(sentence: dict[str, Any] | None) -> str:
         else:
             parts.append(_("%(months)s months in prison") % {"months": sentence["prison_months"]})
     if sentence["fine"]:
-        parts.append(_("fine of %(amount)s %(currency)s") % {"amount": sentence["fine"], "currency": currency})
+        parts.append(_("fine of %(amount)s %(currency)s") % {"amount": _amount(sentence["fine"]), "currency": currency})
     if sentence["confiscated_assets_value"]:
         parts.append(
             _("assets confiscated worth %(amount)s %(currency)s")
-            % {"amount": sentence["confiscated_assets_value"], "currency": currency}
+            % {"amount": _amount(sentence["confiscated_assets_value"]), "currency": currency}
         )
     if sentence["compensation_ordered"]:
         parts.append(
             _("compensation to victims of %(amount)s %(currency)s")
-            % {"amount": sentence["compensation_ordered"], "currency": currency}
+            % {"amount": _amount(sentence["compensation_ordered"]), "currency": currency}
         )
     return "; ".join(parts)
 
@@ -153,7 +159,7 @@ def brief_sections(brief: dict[str, Any]) -> list[BriefSection]:
         (f"{group['sex']['label']}, {group['age_group']['label']}", str(group["count"]))
         for group in victims["by_sex_and_age"]
     ]
-    victims_section = BriefSection(_("Victims"), rows=[(_("Victims"), str(victims["total"])), *victim_rows])
+    victims_section = BriefSection(_("Victims"), rows=[(_("In all"), str(victims["total"])), *victim_rows])
     cooperation_rows = [
         (f"{item['kind']['label']} ({item['direction']['label']})", f"{item['count']}: {_labels(item['countries'])}")
         for item in brief["cooperation"]
