@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
@@ -410,19 +410,40 @@ def _months(errors: check.Errors, field: str, value: Any) -> int | None:
     return int(number)
 
 
-def _decision_charge(actor: User, criminal_case: Any, charge: Any) -> tuple[CriminalCase, Charge | None]:
-    """(the locked case, the charge) for recording a decision: the actor may see the case and add decisions
-    ("add" on court decisions, in the case's scope, read on the charge: both reach their case the same way);
-    NotFound otherwise. The charge is None when none is named or it is not one of the case's: refused later."""
+def _on_case(condition: Q) -> Q:
+    """A scope condition written for a record of a case (`criminal_case__...`, CRIMINAL_RECORD_SCOPES) read on the
+    case itself: the same organizations, country or author reach both."""
+    rewritten = Q()
+    rewritten.connector, rewritten.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            rewritten.children.append(_on_case(child))
+            continue
+        lookup, value = child
+        rest = lookup.removeprefix("criminal_case")
+        rewritten.children.append(
+            (rest.removeprefix("__") if rest.startswith("__") and rest != "__in" else f"pk{rest}", value)
+        )
+    return rewritten
+
+
+def decision_cases(actor: User) -> QuerySet[CriminalCase]:
+    """The criminal cases in which the actor may record court decisions ("add" on court decisions)."""
     condition = scope_filter(actor, "add", CourtDecision)
     if condition is None:
+        return CriminalCase.objects.none()
+    return CriminalCase.objects.filter(_on_case(condition))
+
+
+def _decision_charge(actor: User, criminal_case: Any, charge: Any) -> tuple[CriminalCase, Charge | None]:
+    """(the locked case, the charge) for recording a decision: NotFound unless the actor may record decisions in
+    the case. The charge is None when none is named or it is not one of the case's: refused later."""
+    case_id = check.pk_of(criminal_case)
+    if not decision_cases(actor).filter(pk=case_id).exists():
         raise NotFound()
-    case_id = criminal_case_for(actor, criminal_case, "view").pk
     record = None
     if charge not in (None, ""):
         record = Charge.objects.filter(pk=check.pk_of(charge), criminal_case_id=case_id).first()
-        if record is not None and not Charge.objects.filter(condition, pk=record.pk).exists():
-            raise NotFound()
     return CriminalCase.objects.select_for_update().get(pk=case_id), record
 
 
