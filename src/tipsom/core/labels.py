@@ -110,6 +110,8 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "justice.hearing.cancel": pgettext_lazy("audit action", "Hearing cancelled"),
     "justice.cooperation.create": pgettext_lazy("audit action", "Cooperation request recorded"),
     "justice.cooperation.update": pgettext_lazy("audit action", "Cooperation request changed"),
+    "justice.incident.create": pgettext_lazy("audit action", "Smuggling incident recorded"),
+    "justice.incident.update": pgettext_lazy("audit action", "Smuggling incident changed"),
     "justice.provision.create": pgettext_lazy("audit action", "Legal provision added"),
     "justice.provision.update": pgettext_lazy("audit action", "Legal provision changed"),
     "justice.provision.deactivate": pgettext_lazy("audit action", "Legal provision deactivated"),
