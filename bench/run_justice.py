@@ -17,7 +17,6 @@ counts (COUNT(DISTINCT person) per stage in the year, by sex, adult or minor, ci
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import statistics
@@ -42,6 +41,8 @@ LIMITS = {1: (200, 10.0), 20: (600, 15.0)}
 COUNTS_LIMITS = (30, 20.0)  # the counts: at most this many calls, or seconds (at least 5 calls)
 YEAR = 2025  # the last whole year of the generated data (2019 to November 2026)
 CASES = "/api/v1/justice/cases/"
+STATS = "/api/v1/justice/stats/"
+STATS_SELECTORS = ["justice_stats"]
 # The list's filter parameters (tipsom.justice.api.cases); the values exist in the generated data.
 FILTERS = {
     "stage": ("stage", "trial"),
@@ -55,7 +56,7 @@ FILTERS = {
 class Scenario:
     name: str
     user: str  # key of fixture["users"]
-    kind: str = "list"  # "list" or "floor"
+    kind: str = "list"  # "list", "stats" (the year's counts) or "floor"
     variants: list[dict[str, str]] = field(default_factory=lambda: [{}])
     base: str = CASES
     target: bool = True
@@ -82,6 +83,10 @@ def scenarios(fixture: dict[str, Any]) -> list[Scenario]:
                         ("national rapporteur", "national_rapporteur")):  # fmt: skip
         result += [Scenario(f"case list{name} [{label}]", user, variants=[params]) for name, params in filters()]
     result.append(Scenario("case list [investigator, regional police unit]", "investigator_regional"))
+    # The year's counts through the API (one JSON document, not a list): the rapporteur's country, a unit's cases.
+    for label, user in (("national rapporteur", "national_rapporteur"), ("investigator, national police unit",
+                                                                        "investigator")):  # fmt: skip
+        result.append(Scenario(f"GLOTIP counts {YEAR} API [{label}]", user, "stats", [{"year": str(YEAR)}], STATS))
     return result
 
 
@@ -119,6 +124,10 @@ def check_answer(scenario: Scenario, variant: dict[str, str], status: int, body:
     if status != 200:
         raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: HTTP {status}: {body[:300]!r}")
     data = json.loads(body)
+    if scenario.kind == "stats":
+        if not data.get("persons"):
+            raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: no counts: {body[:300]!r}")
+        return 1
     if not data.get("results"):
         raise RuntimeError(f"{scenario.name} {scenario.path(variant)}: no rows")
     return len(data["results"])
@@ -159,33 +168,16 @@ def counts_floor_sql(vendor: str, country: str, year: int) -> list[str]:
 
 
 def stats_selectors() -> list[tuple[str, Callable[..., Any]]]:
-    """The public functions of tipsom.justice.selectors.stats (helper 5's), in their order in the module."""
+    """The statistics selectors of the year (tipsom.justice.selectors.stats): justice_stats(user=, year=)."""
     try:
         from tipsom.justice.selectors import stats
     except ImportError:
         return []
-    functions = [
-        (name, value) for name, value in vars(stats).items()
-        if inspect.isfunction(value) and value.__module__ == stats.__name__ and not name.startswith("_")
-    ]  # fmt: skip
-    return sorted(functions, key=lambda pair: pair[1].__code__.co_firstlineno)
+    return [(name, getattr(stats, name)) for name in STATS_SELECTORS if hasattr(stats, name)]
 
 
 def call_selector(function: Callable[..., Any], user: Any, year: int) -> Any:
-    """Call a statistics selector with the arguments it names (user, year, country); None if it takes others."""
-    parameters = inspect.signature(function).parameters
-    known = {"user": user, "actor": user, "year": year, "country": user.organization.country}
-    arguments = {}
-    for name, parameter in parameters.items():
-        if name in known:
-            arguments[name] = known[name]
-        elif parameter.default is inspect.Parameter.empty and parameter.kind not in (
-            inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD,
-        ):  # fmt: skip
-            return None
-    if "user" not in arguments and "actor" not in arguments:
-        return None  # a helper (a formatter, a cell masker), not a count over the data
-    return function(**arguments)
+    return function(user=user, year=year)
 
 
 def timed(function: Callable[[], Any]) -> dict[str, Any]:
@@ -296,8 +288,9 @@ def measure(args: argparse.Namespace) -> None:
         backend=backend, plan=plan, fixture=fixture, sql=sql, connect=connect, vendor=vendor, args=args,
         concurrency=[c for c in CONCURRENCY if c in args.clients], check=check_answer, width=62,
     )  # fmt: skip
-    for m in results:  # issue 12's target: the list's p95 with 1 client, on both backends
-        m["target"] = LIST_TARGET_MS if m["kind"] == "list" and m["clients"] == 1 else None
+    for m in results:  # issue 12's targets: with 1 client, on both backends, the list's p95 and the counts'
+        targets = {"list": LIST_TARGET_MS, "stats": COUNTS_TARGET_MS}
+        m["target"] = targets.get(m["kind"]) if m["clients"] == 1 else None
     run = {
         "backend": backend,
         "scale": fixture["scale"],
