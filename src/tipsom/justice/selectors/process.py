@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from tipsom.accounts.models import User
 from tipsom.justice.models import Charge, CourtDecision, CriminalCase, LegalProvision, Offence, Suspect
 from tipsom.justice.services.common import criminal_case_for
-from tipsom.justice.services.process import decision_chain
+from tipsom.justice.services.process import decision_cases, decision_chain
 
 STAGES = ("formal_contact", "prosecuted", "convicted", "sentenced")
 
@@ -177,3 +177,17 @@ def decision_list(user: User, criminal_case: Any = None, charge: Any = None) -> 
     if charge is not None:
         decisions = decisions.filter(charge_id=charge)
     return decisions.select_related("court", "convicted_provision")
+
+
+def may_record_decisions(user: User, criminal_case: CriminalCase) -> bool:
+    """Whether the user may record court decisions in this case (a prosecutor, a judiciary liaison of it)."""
+    return decision_cases(user).filter(pk=criminal_case.pk).exists()
+
+
+def charges_to_decide(criminal_case: CriminalCase) -> QuerySet[Charge]:
+    """The charges of the case not withdrawn, for the decision form."""
+    return (
+        Charge.objects.filter(criminal_case=criminal_case, withdrawn_on__isnull=True)
+        .select_related("provision", "suspect")
+        .order_by("suspect_id", "charged_on", "pk")
+    )
