@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.forms import form_choice_field
 from tipsom.core.widgets import use_pickers
 from tipsom.justice.models import (
     AgeGroup,
@@ -156,11 +157,11 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         countries = geography.country_choices()
-        self.fields["incident_country"].choices = _blank(countries)
-        self.fields["destination_country"].choices = _blank(countries)
+        form_choice_field(self, "incident_country").choices = _blank(countries)
+        form_choice_field(self, "destination_country").choices = _blank(countries)
         for name in ("origin_countries", "transit_countries"):
-            self.fields[name].choices = countries
-        self.fields["smugglers"].choices = self._smuggler_choices(incident)
+            form_choice_field(self, name).choices = countries
+        form_choice_field(self, "smugglers").choices = self._smuggler_choices(incident)
         use_pickers(self, exclude=("aggravating_circumstances", "smugglers"))
 
     def _criminal_cases(self) -> QuerySet[CriminalCase]:
@@ -217,7 +218,7 @@ class BreakdownRowForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["citizenship"].choices = _blank(geography.country_choices(), _("Unknown"))
+        form_choice_field(self, "citizenship").choices = _blank(geography.country_choices(), _("Unknown"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

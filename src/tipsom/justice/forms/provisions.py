@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.forms import form_choice_field
 from tipsom.justice.models import LegalProvision, OffenceType
 from tipsom.justice.services.provisions import PROVISION_FIELDS
 
@@ -79,7 +80,9 @@ class StatsYearForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [(year, str(year)) for year in range(this_year, FIRST_STATS_YEAR - 1, -1)]
+        form_choice_field(self, "year").choices = [
+            (year, str(year)) for year in range(this_year, FIRST_STATS_YEAR - 1, -1)
+        ]
 
     def chosen_year(self) -> int:
         """The year chosen, or this year when none (or a bad one) was."""

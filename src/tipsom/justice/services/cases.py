@@ -2,8 +2,7 @@
 first (criminal_case_for), applies the rules, and audits in its transaction.
 
 The case's stage is not set here: justice.services.process keeps it in step with the charges and decisions and
-concludes the case (or closes it without charges). A concluded or closed case is read-only here too, but for the
-anonymised summary of its brief.
+concludes the case (or closes it without charges). A concluded or closed case is read-only here too.
 """
 
 from __future__ import annotations
@@ -42,7 +41,6 @@ CASE_FIELDS = (
     "is_transnational",
     "countries_involved",
     "facts",
-    "brief_summary",
 )
 OFFENCE_CODE_FIELDS = {
     "exploitation_types": "vic_TypeOfExploitation",
@@ -119,8 +117,6 @@ def _case_fields_validate(
         )
     if "facts" in data:
         clean["facts"] = check.text(errors, "facts", data["facts"])
-    if "brief_summary" in data:
-        clean["brief_summary"] = check.text(errors, "brief_summary", data["brief_summary"])
     return clean
 
 
@@ -182,14 +178,13 @@ def criminal_case_create(
 
 @transaction.atomic
 def criminal_case_update(*, actor: User, criminal_case_id: Any, version: Any, **data: Any) -> CriminalCase:
-    """Change the case's facts and organizations (CASE_FIELDS). A stale `version` is a 409; a closed case is
-    read-only but for its anonymised brief summary."""
+    """Change the case's facts and organizations (CASE_FIELDS). A stale `version` is a 409; a concluded case
+    is read-only (its brief's summary is written by justice.services.brief)."""
     criminal_case = criminal_case_for(actor, criminal_case_id, "change")
     check.reject_unknown(data, CASE_FIELDS)
     criminal_case = CriminalCase.objects.select_for_update().get(pk=criminal_case.pk)
     check.check_version(criminal_case, version, _(STALE))
-    if set(data) - {"brief_summary"}:
-        open_case(criminal_case)
+    open_case(criminal_case)
     errors = check.Errors()
     clean = _case_fields_validate(data, errors, country=criminal_case.country, current=criminal_case)
     errors.raise_if_any()

@@ -26,7 +26,7 @@ from tipsom.justice.forms.incidents import (
     breakdown_formset,
     filter_widgets,
 )
-from tipsom.justice.models import SmugglingIncident
+from tipsom.justice.models import Aggravation, SmugglingIncident
 from tipsom.justice.selectors import incidents as selectors
 from tipsom.justice.services import incidents as services
 from tipsom.organizations import geography
@@ -118,8 +118,6 @@ def incident_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 def _labels(incident: SmugglingIncident) -> list[Any]:
-    from tipsom.justice.models import Aggravation
-
     return [Aggravation(code).label for code in incident.aggravating_circumstances if code in Aggravation.values]
 
 
