@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
@@ -419,7 +419,7 @@ def _on_case(condition: Q) -> Q:
         if isinstance(child, Q):
             rewritten.children.append(_on_case(child))
             continue
-        lookup, value = child
+        lookup, value = cast(tuple[str, Any], child)
         rest = lookup.removeprefix("criminal_case")
         rewritten.children.append(
             (rest.removeprefix("__") if rest.startswith("__") and rest != "__in" else f"pk{rest}", value)

@@ -428,11 +428,11 @@ def test_formal_contact(case: CriminalCase, prosecutor: Any, art149: LegalProvis
     services.charge_add(actor=prosecutor, suspect=suspect, provision=art149, charged_on="2025-03-03")
     refused(contact, "formal_contact_on", **{**base, "formal_contact_on": "2025-03-04"})
     contact(**base)
-    suspect.refresh_from_db()
-    assert (suspect.contact_type, suspect.formal_contact_on) == ("arrested", D(2025, 2, 1))
+    fresh = Suspect.objects.get(pk=suspect.pk)
+    assert (fresh.contact_type, fresh.formal_contact_on) == ("arrested", D(2025, 2, 1))
     # A stale version is refused.
     with pytest.raises(ApplicationError) as info:
-        contact(**{**base, "contact_type": "cautioned", "version": suspect.version - 1})
+        contact(**{**base, "contact_type": "cautioned", "version": fresh.version - 1})
     assert info.value.status_code == 409
 
 
