@@ -84,7 +84,7 @@ class IncidentDetailSerializer(IncidentListSerializer):
 
     criminal_case_reference = serializers.SerializerMethodField()
     migrants = IncidentMigrantsSerializer(source="migrant_counts", many=True, read_only=True)
-    smugglers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    smugglers: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     cases = serializers.SerializerMethodField()
 
     class Meta(IncidentListSerializer.Meta):

@@ -15,7 +15,7 @@ from django.utils import translation
 from tipsom.accounts.models import User
 from tipsom.cases.models import Case
 from tipsom.core.permissions import access_by_id
-from tipsom.justice.models import AgeGroup, IncidentMigrants, MigrantSex, SmugglingIncident
+from tipsom.justice.models import AgeGroup, IncidentMigrants, MigrantSex, SmugglingIncident, Suspect
 from tipsom.justice.models.incidents import CauseOfDeath
 from tipsom.organizations import geography
 
@@ -60,10 +60,13 @@ def incident_totals(queryset: QuerySet[SmugglingIncident]) -> dict[str, int]:
 
 def incident_detail(*, user: User, incident_id: Any, action: str = "view") -> SmugglingIncident:
     """One incident the user may `action` (NotFound otherwise), with its breakdown, smugglers and cases."""
-    queryset = SmugglingIncident.objects.select_related("owner_organization", "criminal_case").prefetch_related(
-        Prefetch("migrant_counts", queryset=IncidentMigrants.objects.order_by("pk")),
-        "smugglers",
-        Prefetch("cases", queryset=Case.objects.only("pk", "case_number", "case_type").order_by("case_number")),
+    queryset = (
+        SmugglingIncident.objects.select_related("owner_organization", "criminal_case")
+        .prefetch_related(Prefetch("migrant_counts", queryset=IncidentMigrants.objects.order_by("pk")))
+        .prefetch_related(Prefetch("smugglers", queryset=Suspect.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("cases", queryset=Case.objects.only("pk", "case_number", "case_type").order_by("case_number"))
+        )
     )
     return access_by_id(SmugglingIncident, user, incident_id, action, queryset=queryset)
 

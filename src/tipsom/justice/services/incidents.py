@@ -184,7 +184,7 @@ def breakdown(errors: check.Errors, value: Any) -> list[dict[str, Any]]:
         errors["migrants"] = _("Too many groups (at most %(count)d).") % {"count": MAX_ROWS}
         return []
     rows: list[dict[str, Any]] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for index, item in enumerate(value):
         prefix = f"migrants.{index}"
         if not isinstance(item, dict):
@@ -333,8 +333,14 @@ def _rules(errors: check.Errors, values: dict[str, Any], rows: list[dict[str, An
     """The rules between fields, on the incident as it would be saved; a field already in error is not judged
     again. Sets the implied "death" circumstance."""
     total, dead, missing, injured, survivors = (values.get(name) for name in COUNT_FIELDS)
-    counts_ok = all(isinstance(number, int) for number in (total, dead, missing, injured, survivors))
-    if counts_ok and not set(COUNT_FIELDS) & set(errors):
+    if (
+        isinstance(total, int)
+        and isinstance(dead, int)
+        and isinstance(missing, int)
+        and isinstance(injured, int)
+        and isinstance(survivors, int)
+        and not set(COUNT_FIELDS) & set(errors)
+    ):
         if dead + survivors > total:
             errors["survivors"] = _(
                 "Dead plus survivors (%(sum)d) are more than the migrants involved (%(total)d)."
@@ -401,7 +407,9 @@ def _links(
     links: dict[str, Any] = {}
     if "criminal_case" in data:
         links["criminal_case"] = linked_criminal_case(errors, actor, data["criminal_case"], country)
-    criminal_case = links["criminal_case"] if "criminal_case" in data else (current and current.criminal_case)
+    criminal_case: CriminalCase | None = links["criminal_case"] if "criminal_case" in data else None
+    if "criminal_case" not in data and current is not None:
+        criminal_case = current.criminal_case
     if "smugglers" in data:
         links["smugglers"] = linked_smugglers(errors, data["smugglers"], criminal_case)
     elif current is not None and "criminal_case" in data and "criminal_case" not in errors:

@@ -187,7 +187,7 @@ def test_mmp_rows_of_a_year(client: Client, police: Any, investigator: Any) -> N
     assert row["Migration Route"] == "Agadez–Sebha–Tripoli"
     assert client.get(MMP).status_code == 400
     assert client.get(MMP, {"year": "2026x"}).status_code == 400
-    assert client.get(MMP, {"year": 2026, "location_type": "desert"}).json()["rows"] == []
+    assert client.get(MMP, {"year": "2026", "location_type": "desert"}).json()["rows"] == []
 
 
 def test_the_list_costs_the_same_whatever_its_length(
