@@ -7,11 +7,14 @@ rapporteur."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tipsom.accounts.models import User
@@ -69,6 +72,19 @@ def victims_world() -> World:
         rapporteur=make_user(make_organization("BR"), roles=("national_rapporteur",)),
         criminal_case=criminal_case,
     )
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    """The SQL statements run inside the block (a request's too: Django's own query log is reset per request)."""
+    statements: list[str] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield statements
 
 
 def fields_of(error: Any) -> dict[str, Any]:

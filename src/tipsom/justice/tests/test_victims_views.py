@@ -17,7 +17,7 @@ from tipsom.cases.services import journal_add
 from tipsom.justice.models import Hearing, SuspectVictimRelation, VictimInProceedings
 from tipsom.justice.services import victims as services
 from tipsom.justice.testing import make_criminal_case, make_suspect
-from tipsom.justice.tests.test_victims_services import REASON, World, victims_world
+from tipsom.justice.tests.test_victims_services import REASON, World, counting, victims_world
 
 pytestmark = pytest.mark.django_db
 NAME = "Maria Flores Condori"
@@ -178,12 +178,13 @@ def test_hearing_forms(world: World) -> None:
     assert cancelled.status_code == 302 and not Hearing.objects.exists()
 
 
-def test_victims_tab_query_count_does_not_grow(world: World, django_assert_max_num_queries: Any) -> None:
+def test_victims_tab_query_count_does_not_grow(world: World) -> None:
     client = client_of(world.prosecutor)
     world.link()
     hearing_in(world, 2)
-    with django_assert_max_num_queries(40) as few:
+    with counting() as few:
         client.get(url("victims", world))
+    assert len(few) <= 25, few
     from tipsom.cases.testing import make_case
 
     for _ in range(4):
@@ -199,8 +200,9 @@ def test_victims_tab_query_count_does_not_grow(world: World, django_assert_max_n
             actor=world.prosecutor, suspect=suspect.pk, victim=link.pk, relationship="Familial"
         )
         hearing_in(world, 3, victims=[link.pk])
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with counting() as many:
         response = client.get(url("victims", world))
+    assert len(many) <= len(few), many
     assert response.content.count(b"data-victim=") == 5
 
 
@@ -259,13 +261,14 @@ def test_proceedings_tab_lists_all_hearings_when_not_summoned(world: World) -> N
     assert other.reference in content and content.count("data-proceeding=") == 2
 
 
-def test_proceedings_tab_queries_do_not_grow(world: World, django_assert_max_num_queries: Any) -> None:
+def test_proceedings_tab_queries_do_not_grow(world: World) -> None:
     world.link()
     hearing_in(world, 3)
     client = client_of(world.case_manager)
     address = reverse("cases:proceedings", kwargs={"pk": world.victim_case.pk})
-    with django_assert_max_num_queries(40) as few:
+    with counting() as few:
         client.get(address)
+    assert len(few) <= 30, few
     for _ in range(4):
         other = make_criminal_case(world.police, prosecution_office=world.office)
         link = services.victim_link_add(
@@ -279,8 +282,9 @@ def test_proceedings_tab_queries_do_not_grow(world: World, django_assert_max_num
             court_name="Court",
             victims=[link.pk],
         )
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with counting() as many:
         response = client.get(address)
+    assert len(many) <= len(few), many
     assert response.content.count(b"data-proceeding=") == 5
 
 
