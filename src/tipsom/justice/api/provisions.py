@@ -66,7 +66,7 @@ class ProvisionInputSerializer(StrictInputSerializer):
     in_force_from = serializers.DateField(required=False, allow_null=True)
     in_force_until = serializers.DateField(required=False, allow_null=True)
     is_active = serializers.BooleanField(required=False)
-    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True)  # type: ignore[assignment]  # a declared field, not Field.source (DRF's metaclass)
 
 
 class ProvisionUpdateSerializer(ProvisionInputSerializer):

@@ -127,5 +127,5 @@ def test_a_bad_year_is_refused(unit: Organization, year: str) -> None:
 
 def test_an_unknown_parameter_is_refused(unit: Organization) -> None:
     rapporteur = sign_in(Client(), make_user(make_organization("BR"), roles=("national_rapporteur",)))
-    response = rapporteur.get(reverse("api:justice-stats"), {"year": YEAR, "country": "CO"})
+    response = rapporteur.get(reverse("api:justice-stats"), {"year": str(YEAR), "country": "CO"})
     assert response.status_code == 400
