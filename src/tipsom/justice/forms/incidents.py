@@ -31,6 +31,7 @@ from tipsom.organizations import geography
 if TYPE_CHECKING:
     from tipsom.accounts.models import User
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 BREAKDOWN_ROWS = 6  # rows shown on the form (filled ones and empty ones to add)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -77,7 +78,7 @@ class IncidentFilterSet(django_filters.FilterSet):
 def filter_widgets(form: forms.Form) -> None:
     """Dates as date pickers, yes/no as a select with "(any)"."""
     for name in ("date_from", "date_to"):
-        form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        form.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     form.fields["has_deaths"].widget = forms.Select(
         choices=[("", _("(any)")), ("true", _("With deaths")), ("false", _("Without deaths"))]
     )
@@ -88,7 +89,7 @@ def _split(value: str) -> list[str]:
 
 
 class IncidentForm(forms.Form):
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
     location_type = forms.ChoiceField(label=_("Type of place"), choices=_blank(IncidentLocation.choices))
     incident_country = forms.ChoiceField(label=_("Country of the incident"))
     region = forms.CharField(

@@ -168,6 +168,7 @@ def test_edit_keeps_the_groups_and_refuses_a_stale_form(client: Client, police: 
     edit = reverse("justice:incident_edit", args=[incident.pk])
     page = client.get(edit).content.decode()
     assert 'name="migrants-0-count"' in page and 'value="22"' in page
+    assert 'value="2026-06-14"' in page and 'value="33.50000"' in page  # as the date and number inputs read them
     data = _post(version="1", injured="5", rows=[("unknown", "unknown", "", "40")])
     assert client.post(edit, data).status_code == 302
     incident.refresh_from_db()
