@@ -251,7 +251,12 @@ def investigation_close(*, actor: User, criminal_case: Any, closed_on: Any, vers
 @transaction.atomic
 def criminal_case_conclude(*, actor: User, criminal_case: Any, concluded_on: Any, version: Any = None) -> CriminalCase:
     """A prosecutor concludes the case: concluded if anyone was charged, closed without charges otherwise. The
-    investigation closes the same day if it was still open. Nothing more is recorded in it afterwards."""
+    investigation closes the same day if it was still open. Nothing more is recorded in it afterwards.
+
+    Concluding is the prosecution's act: the actor may change the case and record its decisions (a prosecutor;
+    not an investigator, who records no decisions, nor a judiciary liaison, who does not change the case)."""
+    if not decision_cases(actor).filter(pk=check.pk_of(criminal_case)).exists():
+        raise NotFound()
     record = _locked_case(actor, criminal_case)
     _open(record)
     _version(record, version)

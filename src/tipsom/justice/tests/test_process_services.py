@@ -443,6 +443,11 @@ def test_investigation_close_and_conclude(case: CriminalCase, prosecutor: Any, a
     case.refresh_from_db()
     assert case.investigation_closed_on == D(2025, 5, 1) and case.stage == CaseStage.INVESTIGATION
     refused(services.investigation_close, actor=prosecutor, criminal_case=case, closed_on="2025-05-02")
+    for role in ("investigator", "judiciary_liaison"):  # concluding is the prosecution's act
+        with pytest.raises(NotFound):
+            services.criminal_case_conclude(
+                actor=make_user(case.owner_organization, roles=(role,)), criminal_case=case, concluded_on="2025-06-01"
+            )
     with pytest.raises(NotFound):
         services.criminal_case_conclude(
             actor=make_user(make_organization("BR"), roles=("prosecutor",)),

@@ -107,7 +107,7 @@ class TestInvestigationCloseForm(CaseUrl):
 
 class TestConcludeForm(CaseUrl):
     url_name = "justice:process_conclude"
-    unpermitted_role = "national_rapporteur"
+    unpermitted_role = "investigator"  # concluding is the prosecution's act
 
 
 # --- Flows -------------------------------------------------------------------------------------------------------

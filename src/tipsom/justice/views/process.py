@@ -192,6 +192,8 @@ def investigation_close_view(request: AuthenticatedHttpRequest, pk: int) -> Http
 @require_http_methods(["GET", "POST"])
 def conclude_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     criminal_case = case_for_page(request, pk, "change")
+    if not selectors.may_record_decisions(request.user, criminal_case):
+        raise NotFound()
     form = ConcludeForm(request.POST or None, initial={"version": criminal_case.version})
     return edit_view(
         request,
