@@ -62,6 +62,7 @@ MODUS_OPERANDI = (
     ("control", "means_of_control", "vic_MethodsOfControl"),
     ("exploitation", "exploitation_types", "vic_TypeOfExploitation"),
 )
+_ICCS: dict[str, str] = {str(offence_type): code for offence_type, code in ICCS_CODES.items()}
 # Parts of a name shorter than this ("da", "el") are common words: only the whole name is looked for.
 NAME_PART_MIN = 3
 
@@ -75,8 +76,15 @@ def _fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, Chinese, Japanese): a name in them is
+# looked for anywhere, since no word boundary marks it.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff]")
+
+
 def _contains(folded_text: str, folded_phrase: str) -> bool:
     """Whether the phrase is in the text as whole words (not "Ana" in "banana")."""
+    if _UNSPACED.search(folded_phrase):
+        return folded_phrase in folded_text
     return re.search(rf"(?<!\w){re.escape(folded_phrase)}(?!\w)", folded_text) is not None
 
 
@@ -156,7 +164,7 @@ def _provision(provision: LegalProvision | None) -> dict[str, Any] | None:
         "article": provision.article,
         "title": provision.title,
         "offence_type": _choice(OffenceType, provision.offence_type),
-        "iccs_code": provision.iccs_code or ICCS_CODES.get(provision.offence_type, ""),
+        "iccs_code": provision.iccs_code or _ICCS.get(provision.offence_type, ""),
     }
 
 
@@ -167,7 +175,7 @@ def _crime_types(offences: list[Offence], charges: list[Charge]) -> list[dict[st
     for offence_type, provision in [(o.offence_type, o.provision) for o in offences] + [
         (c.offence_type or c.provision.offence_type, c.provision) for c in charges
     ]:
-        iccs = (provision.iccs_code if provision is not None else "") or ICCS_CODES.get(offence_type, "")
+        iccs = (provision.iccs_code if provision is not None else "") or _ICCS.get(offence_type, "")
         found.setdefault((offence_type, iccs), {**_choice(OffenceType, offence_type), "iccs_code": iccs})
     return list(found.values())
 

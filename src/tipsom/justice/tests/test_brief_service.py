@@ -163,6 +163,12 @@ def test_words_that_only_contain_a_name_are_not_names() -> None:
     assert names_in("JOÃO CARLOS PEREIRA", [CONVICTED_NAME], parts=False)
 
 
+def test_a_name_in_a_script_without_spaces_is_found_inside_a_sentence() -> None:
+    lao = "ສົມສັກ"  # a Lao given name, Somsak
+    assert names_in(f"ຈຳເລີຍ 1 ແມ່ນ{lao}ທີ່ໄດ້ຮັບ", [lao], parts=True)
+    assert not names_in("ຈຳເລີຍ 1 ໄດ້ຮັບ", [lao], parts=True)
+
+
 def test_a_name_outside_the_summary_is_refused_too() -> None:
     world = make_brief_world()
     from tipsom.justice.models import CourtDecision
