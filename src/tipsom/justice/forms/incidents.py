@@ -108,7 +108,9 @@ class IncidentForm(forms.Form):
     origin_countries = forms.MultipleChoiceField(label=_("Countries of origin"), required=False)
     transit_countries = forms.MultipleChoiceField(label=_("Transit countries"), required=False)
     destination_country = forms.ChoiceField(label=_("Country of destination"), required=False)
-    transport_mode = forms.ChoiceField(label=_("Transport"), choices=TransportMode.choices, required=False)
+    transport_mode = forms.ChoiceField(
+        label=_("Transport"), choices=TransportMode.choices, required=False, initial=TransportMode.UNKNOWN
+    )
     migrants_total = forms.IntegerField(label=_("Migrants involved"), min_value=1, max_value=MAX_MIGRANTS)
     dead = forms.IntegerField(label=_("Dead"), min_value=0, max_value=MAX_MIGRANTS, required=False)
     missing = forms.IntegerField(label=_("Missing"), min_value=0, max_value=MAX_MIGRANTS, required=False)
