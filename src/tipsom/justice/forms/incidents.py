@@ -222,6 +222,7 @@ class BreakdownRowForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         form_choice_field(self, "citizenship").choices = _blank(geography.country_choices(), _("Unknown"))
+        use_pickers(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

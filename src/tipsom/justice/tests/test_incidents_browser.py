@@ -56,6 +56,8 @@ def test_record_an_incident_with_deaths_at_sea(live_server: Any, page: Any, inve
     summary = page.locator(".error-summary")
     assert "Dead plus survivors (42) are more than the migrants involved (40)." in summary.inner_text()
     assert not SmugglingIncident.objects.exists()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "incident-form-refused.png"), full_page=True)
     assert_no_csp_violations(page, expected_status=400)
     page.console_errors.clear()  # the refused form's 400 is expected; nothing else may go wrong from here
     page.locator("#id_survivors").fill("25")
@@ -63,7 +65,6 @@ def test_record_an_incident_with_deaths_at_sea(live_server: Any, page: Any, inve
     page.wait_for_load_state("load")
     assert "Smuggling incident BR-SI-2026-000001" in page.locator("h1").inner_text()
     assert SmugglingIncident.objects.get().transport_mode == "unknown"  # not the first option, unless chosen
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "incident-detail.png"), full_page=True)
     page.get_by_role("link", name="Smuggling incidents").first.click()
     assert page.locator('[data-total="dead"]').inner_text() == "12"
