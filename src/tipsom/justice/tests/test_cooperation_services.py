@@ -110,7 +110,7 @@ def test_bad_requests_refused(world: World, values: dict[str, Any], field: str) 
 
 def test_update_and_answer_refusals_change_nothing(world: World) -> None:
     request = create(world, status="sent", sent_on=days(-20), deadline=days(10))
-    attempts = [
+    attempts: list[dict[str, Any]] = [
         {"deadline": days(-30)},
         {"status": "answered"},
         {"answered_on": days(-25)},

@@ -136,8 +136,8 @@ def test_api_create_update_answer_and_overdue_filter(world: World) -> None:
     pk = created.json()["id"]
     assert [row["id"] for row in client.get(listing, {"overdue": "true"}).json()["results"]] == [pk]
     detail = reverse("api:justice-cooperation-detail", kwargs={"pk": pk})
-    bad = client.patch(detail, {"status": "answered"}, content_type="application/json")
-    assert bad.status_code == 400 and "answered_on" in bad.json()["extra"]["fields"]
+    refused = client.patch(detail, {"status": "answered"}, content_type="application/json")
+    assert refused.status_code == 400 and "answered_on" in refused.json()["extra"]["fields"]
     good = client.patch(detail, {"deadline": str(days(40)), "version": 1}, content_type="application/json")
     assert good.status_code == 200 and good.json()["is_overdue"] is False
     answer = reverse("api:justice-cooperation-answer", kwargs={"pk": pk})

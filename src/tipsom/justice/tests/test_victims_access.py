@@ -153,6 +153,7 @@ class TestVictimRelation(_OnLink):
         return {"suspect": self.suspect.pk, "relationship": "Familial"}
 
     def check_permitted(self, response: Any, obj: models.Model | None) -> None:
+        assert isinstance(obj, VictimInProceedings)
         assert SuspectVictimRelation.objects.filter(victim=obj, suspect=self.suspect).exists()
 
 
