@@ -149,7 +149,7 @@ class SuspectSerializer(serializers.ModelSerializer):
     gender = serializers.CharField(source="person.gender", read_only=True)
     birth_year = serializers.IntegerField(source="person.birth_year", read_only=True, allow_null=True)
     citizenships = serializers.ListField(source="person.citizenships", read_only=True, child=serializers.CharField())
-    groups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    groups: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = Suspect

@@ -139,7 +139,7 @@ def suspect_add(*, actor: User, criminal_case_id: Any, person: Any = None, **dat
     check.reject_unknown(data, (*SUSPECT_FIELDS, *CONTACT_FIELDS, *PERSON_FIELDS))
     errors = check.Errors()
     clean = _suspect_fields_validate(data, errors, actor, criminal_case)
-    contact = {name: data.get(name) for name in CONTACT_FIELDS}
+    contact: dict[str, Any] = {name: data.get(name) for name in CONTACT_FIELDS}
     if bool(contact["contact_type"]) != bool(contact["formal_contact_on"]):
         missing = "formal_contact_on" if contact["contact_type"] else "contact_type"
         errors[missing] = _("Give both the kind of formal contact and its date.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
@@ -212,7 +213,7 @@ def test_offence_add_with_codes_and_provision(prosecutor, case):
 
 def test_offence_recorded_today_when_not_given(prosecutor, case):
     offence = offence_add(actor=prosecutor, criminal_case_id=case.pk, offence_type="som", date_from="2025-01-01")
-    assert offence.recorded_on == datetime.date.today()
+    assert offence.recorded_on == timezone.localdate()
 
 
 def test_the_case_takes_the_first_offences_type(prosecutor, case):

@@ -72,7 +72,8 @@ def test_create_form_records_a_case(client, office):
 
 def test_create_form_refuses_bad_input(client):
     response = client.post(
-        reverse("justice:create"), {"title": "  ", "investigation_opened_on": "2999-01-01", "countries_involved": ["XX"]}
+        reverse("justice:create"),
+        {"title": "  ", "investigation_opened_on": "2999-01-01", "countries_involved": ["XX"]},
     )
     assert response.status_code == 400
     assert not CriminalCase.objects.exists()
@@ -194,11 +195,11 @@ def test_offence_forms(client, case):
     assert "Forced labour" in tab or "ForcedLabour" not in tab
     assert "Hidden text" not in tab
     # Bad input: the end before the start; a provision of another country (not among the choices).
-    before = client.post(url, {"offence_type": "tip", "date_from": "2024-10-01", "date_to": "2024-09-01", "country": "BR"})
-    assert before.status_code == 400
-    foreign = client.post(
-        url, {"provision": str(make_provision("CO").pk), "date_from": "2024-10-01", "country": "BR"}
+    before = client.post(
+        url, {"offence_type": "tip", "date_from": "2024-10-01", "date_to": "2024-09-01", "country": "BR"}
     )
+    assert before.status_code == 400
+    foreign = client.post(url, {"provision": str(make_provision("CO").pk), "date_from": "2024-10-01", "country": "BR"})
     assert foreign.status_code == 400
     assert Offence.objects.count() == 1
     edit = client.post(
