@@ -473,3 +473,19 @@ def test_conclude_with_charges(case: CriminalCase, prosecutor: Any, charged: Cha
     case.refresh_from_db()
     assert case.stage == CaseStage.CONCLUDED and case.investigation_closed_on == D(2025, 6, 1)
     assert Suspect.objects.get(pk=charged.suspect_id).prosecuted_on == D(2025, 3, 3)
+
+
+def test_funnel_queries_do_not_grow(case: CriminalCase, prosecutor: Any, django_assert_max_num_queries: Any) -> None:
+    for _ in range(8):
+        make_suspect(case)
+    case_funnel(prosecutor, case.pk)  # the user's grants are read once per user object
+    with django_assert_max_num_queries(2):
+        funnel = case_funnel(prosecutor, case.pk)
+    assert funnel.totals["defendants"] == 8 and funnel.totals["prosecuted"] == 0
+
+
+def test_funnel_out_of_scope(case: CriminalCase) -> None:
+    with pytest.raises(NotFound):
+        case_funnel(make_user(make_organization("BR"), roles=("prosecutor",)), case.pk)
+    with pytest.raises(NotFound):
+        case_funnel(make_user(make_organization("CO"), roles=("national_rapporteur",)), case.pk)
