@@ -138,6 +138,7 @@ AUDIT_ACTIONS: dict[str, Promise] = {
     "justice.charge.add": pgettext_lazy("audit action", "Charge added"),
     "justice.charge.withdraw": pgettext_lazy("audit action", "Charge withdrawn"),
     "justice.decision.record": pgettext_lazy("audit action", "Court decision recorded"),
+    "justice.decision.remove": pgettext_lazy("audit action", "Court decision removed as a mistake"),
     "justice.brief.export": pgettext_lazy("audit action", "Case brief exported"),
     "justice.brief.summary": pgettext_lazy("audit action", "Case brief summary written"),
 }

@@ -153,27 +153,29 @@ def suspect_stages_sync(suspect: Suspect) -> None:
     check.model_update(suspect, {"prosecuted_on": prosecuted, "convicted_on": convicted, "sentenced_on": sentenced})
 
 
-def criminal_case_stage_sync(criminal_case: CriminalCase) -> list[str]:
-    """The case's stage from its charges and decisions (see the module's text); returns the changed fields. A case
-    a prosecutor concluded, or closed without charges, stays so."""
-    if criminal_case.is_closed:
-        return []
+def _derived_stage(criminal_case: CriminalCase) -> tuple[str, date | None]:
+    """(the stage, the conclusion date) the case's charges and decisions put it in (see the module's text)."""
     charges = list(criminal_case.charges.all())
     active = [charge for charge in charges if charge.withdrawn_on is None]
     decisions = list(CourtDecision.objects.filter(criminal_case=criminal_case))
     standing = {charge.pk: decision_chain([d for d in decisions if d.charge_id == charge.pk]) for charge in active}
-    concluded_on = criminal_case.concluded_on
     if not charges:
-        stage = CaseStage.INVESTIGATION
-    elif not decisions:
-        stage = CaseStage.PROSECUTION
-    elif active and all(chain and chain[-1].is_final for chain in standing.values()):
-        stage = CaseStage.CONCLUDED
-        concluded_on = max(chain[-1].decided_on for chain in standing.values() if chain)
-    elif any(decision.appeal_of_id for decision in decisions):
-        stage = CaseStage.APPEAL
-    else:
-        stage = CaseStage.TRIAL
+        return CaseStage.INVESTIGATION, None
+    if not decisions:
+        return CaseStage.PROSECUTION, None
+    if active and all(chain and chain[-1].is_final for chain in standing.values()):
+        return CaseStage.CONCLUDED, max(chain[-1].decided_on for chain in standing.values() if chain)
+    if any(decision.appeal_of_id for decision in decisions):
+        return CaseStage.APPEAL, None
+    return CaseStage.TRIAL, None
+
+
+def criminal_case_stage_sync(criminal_case: CriminalCase, *, reopen: bool = False) -> list[str]:
+    """The case's stage from its charges and decisions; returns the changed fields. A case a prosecutor concluded,
+    or closed without charges, stays so (unless `reopen`: a final decision removed as a mistake)."""
+    if criminal_case.is_closed and not reopen:
+        return []
+    stage, concluded_on = _derived_stage(criminal_case)
     return check.model_update(criminal_case, {"stage": stage, "concluded_on": concluded_on}).fields
 
 
@@ -432,9 +434,9 @@ def _on_case(condition: Q) -> Q:
     return rewritten
 
 
-def decision_cases(actor: User) -> QuerySet[CriminalCase]:
-    """The criminal cases in which the actor may record court decisions ("add" on court decisions)."""
-    condition = scope_filter(actor, "add", CourtDecision)
+def decision_cases(actor: User, action: str = "add") -> QuerySet[CriminalCase]:
+    """The criminal cases in which the actor may record ("add") or correct ("change") court decisions."""
+    condition = scope_filter(actor, action, CourtDecision)
     if condition is None:
         return CriminalCase.objects.none()
     return CriminalCase.objects.filter(_on_case(condition))
@@ -623,3 +625,41 @@ def _appealed(
             "date": format_date(appealed.decided_on)
         }
     return appealed
+
+
+@transaction.atomic
+def decision_remove(*, actor: User, decision: Any, reason: str) -> None:
+    """Correct a decision recorded by mistake: the standing one (the last of its chain) is removed, with a reason,
+    and may then be recorded again. Its values stay in the audit. A case that was concluded only because every
+    charge had a final decision opens again; one a prosecutor concluded stays closed."""
+    pk = check.pk_of(decision)
+    case_id = CourtDecision.objects.filter(pk=pk).values_list("criminal_case_id", flat=True).first()
+    if case_id is None or not decision_cases(actor, "change").filter(pk=case_id).exists():
+        raise NotFound()
+    case = CriminalCase.objects.select_for_update().get(pk=case_id)
+    record = CourtDecision.objects.select_related("charge").get(pk=pk)
+    if case.is_closed and _derived_stage(case)[0] != CaseStage.CONCLUDED:
+        _open(case)
+    if CourtDecision.objects.filter(appeal_of=record).exists():
+        raise ApplicationError(
+            "invalid", _("An appeal decision replaced this decision: remove the appeal decision first.")
+        )
+    errors = check.Errors()
+    why = check.text(errors, "reason", reason, required=True, max_length=500)
+    errors.raise_if_any()
+    changes = describe_changes(
+        record, ["charge", "suspect", "level", "appeal_of", "decided_on", "outcome", *SENTENCE_FIELDS, "is_final"]
+    )
+    charge = record.charge
+    record.delete()
+    charge_outcome_sync(charge)
+    suspect_stages_sync(Suspect.objects.select_for_update().get(pk=charge.suspect_id))
+    criminal_case_stage_sync(case, reopen=True)
+    audit_record(
+        actor=actor,
+        action="justice.decision.remove",
+        object_type=CourtDecision._meta.label_lower,
+        object_id=pk,
+        changes={"criminal_case": case.pk, **changes},
+        reason=why,
+    )

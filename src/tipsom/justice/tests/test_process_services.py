@@ -489,3 +489,42 @@ def test_funnel_out_of_scope(case: CriminalCase) -> None:
         case_funnel(make_user(make_organization("BR"), roles=("prosecutor",)), case.pk)
     with pytest.raises(NotFound):
         case_funnel(make_user(make_organization("CO"), roles=("national_rapporteur",)), case.pk)
+
+
+def test_decision_remove_corrects_a_mistake(case: CriminalCase, prosecutor: Any, liaison: Any, charged: Charge) -> None:
+    first = decide(liaison, charged, prison_months=60, is_final=False)
+    appeal = decide(liaison, charged, level="appeal", appeal_of=first, decided_on="2025-12-01", is_final=True)
+    case.refresh_from_db()
+    assert case.stage == CaseStage.CONCLUDED
+    remove = services.decision_remove
+    # Only the standing decision; a reason is required; an investigator may not; nothing changes on refusal.
+    refused(remove, actor=liaison, decision=first, reason="Wrong date")
+    refused(remove, "reason", actor=liaison, decision=appeal, reason="  ")
+    with pytest.raises(NotFound):
+        remove(actor=make_user(case.owner_organization, roles=("investigator",)), decision=appeal, reason="Wrong")
+    with pytest.raises(NotFound):
+        remove(actor=make_user(make_organization("BR"), roles=("prosecutor",)), decision=appeal, reason="Wrong")
+    assert CourtDecision.objects.count() == 2
+    remove(actor=liaison, decision=appeal.pk, reason="Recorded on the wrong charge")
+    case.refresh_from_db()
+    charged.refresh_from_db()
+    assert case.stage == CaseStage.TRIAL and case.concluded_on is None  # opened again
+    assert charged.outcome == "convicted" and charged.convicted_on == D(2025, 9, 1)
+    event = AuditEvent.objects.get(action="justice.decision.remove")
+    assert event.reason == "Recorded on the wrong charge" and event.changes["is_final"] is True
+    remove(actor=prosecutor, decision=first, reason="Entered twice")
+    charged.refresh_from_db()
+    suspect = Suspect.objects.get(pk=charged.suspect_id)
+    assert (charged.outcome, charged.convicted_on, suspect.convicted_on, suspect.sentenced_on) == ("", None, None, None)
+    case.refresh_from_db()
+    assert case.stage == CaseStage.PROSECUTION
+
+
+def test_decision_remove_keeps_a_case_the_prosecutor_concluded(
+    case: CriminalCase, prosecutor: Any, charged: Charge
+) -> None:
+    first = decide(prosecutor, charged)
+    services.criminal_case_conclude(actor=prosecutor, criminal_case=case, concluded_on="2025-10-01")
+    error = refused(services.decision_remove, actor=prosecutor, decision=first, reason="Wrong")
+    assert error.status_code == 409
+    assert CourtDecision.objects.filter(pk=first.pk).exists()
