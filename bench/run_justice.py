@@ -231,13 +231,14 @@ def _measure_counts(fixture: dict[str, Any], connect: Callable[[], Any], vendor:
         captured_all += sql
         took = timed(lambda f=function: call_selector(f, user, YEAR))
         raw = run_cases.measure_raw([sql], connect, 1).summary() if sql else None
-        entry = {"name": name, "statements": len(sql), **took, "raw": raw, "sql": sql}
+        plans = run_cases.explain(sql, connect, vendor)
+        entry = {"name": name, "statements": len(sql), **took, "raw": raw, "sql": sql, "plans": plans}
         result["selectors"].append(entry)
         print(f"counts {name}: p50 {took['p50_ms']:.1f} ms p95 {took['p95_ms']:.1f} ms ({len(sql)} statements, "
               f"raw p50 {raw['p50_ms'] if raw else float('nan'):.1f} ms)", flush=True)  # fmt: skip
         reset_queries()
     measured = [s for s in result["selectors"] if "p50_ms" in s]
-    if measured:
+    if len(measured) > 1:
 
         def everything() -> None:
             for name, function in stats_selectors():
@@ -284,10 +285,20 @@ def measure(args: argparse.Namespace) -> None:
         plan = [s for s in plan if s.kind == "floor" or any(word in s.name for word in args.only)]
     sql = {s.name: capture_sql(s, fixture) for s in plan}
     connection.close()
-    results, plans = ([], {}) if args.no_lists else run_cases.measure_scenarios(
-        backend=backend, plan=plan, fixture=fixture, sql=sql, connect=connect, vendor=vendor, args=args,
-        concurrency=[c for c in CONCURRENCY if c in args.clients], check=check_answer, width=62,
-    )  # fmt: skip
+    results: list[dict[str, Any]] = []
+    plans: dict[str, list[str]] = {}
+    if not args.no_lists:
+        # The lists with 1 and 20 clients; the year's counts (seconds each) with 1 client only.
+        for kinds, concurrency in ((("floor", "list"), args.clients), (("stats",), [1])):
+            part = [s for s in plan if s.kind in kinds]
+            if not part:
+                continue
+            measured, explained = run_cases.measure_scenarios(
+                backend=backend, plan=part, fixture=fixture, sql=sql, connect=connect, vendor=vendor, args=args,
+                concurrency=[c for c in CONCURRENCY if c in concurrency], check=check_answer, width=62,
+            )  # fmt: skip
+            results += measured
+            plans.update(explained)
     for m in results:  # issue 12's targets: with 1 client, on both backends, the list's p95 and the counts'
         targets = {"list": LIST_TARGET_MS, "stats": COUNTS_TARGET_MS}
         m["target"] = targets.get(m["kind"]) if m["clients"] == 1 else None
