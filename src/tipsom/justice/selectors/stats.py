@@ -11,32 +11,37 @@ person brought into formal contact (COUNT DISTINCT on the registry person). The 
   is not counted); offence type: the type convicted of (`convicted_type`, a lesser offence when so convicted).
 Breakdowns. Sex is the registry person's gender. Adult or minor is the age reached in the year of the stage from
 the person's birth year (only the year is statistical), else the defendant's age at the offence; unknown when
-neither is known (a person whose two cases disagree about the age, with no birth year, counts in both groups).
+neither is known (when a person's records disagree, with no birth year: the first of adult, child, unknown).
 A person with two citizenships counts once under each (the citizenship rows may add up to more than the total),
-and once under each offence type they reached the stage for. Sex and citizenship come from one grouped query per
-stage, whose groups (gender, list of citizenships) split the persons exactly, so the total is their sum.
+and once under each offence type they reached the stage for.
 
-Everything is counted in the database, grouped (three queries per stage, one for offences, one for incidents), over
-the indexes suspect_contact, charge_charged, charge_convicted and offence_recorded; no row is read into Python.
+Everything is counted in the database, one query per stage: a subquery groups the stage's rows of the year by
+person (over the indexes suspect_contact, charge_charged, charge_convicted), and the outer query counts the persons
+per combination of sex, citizenships, age group and offence types; the few combinations are added up into each
+breakdown (the total is exact: each person is in one combination). One more query counts the offences recorded
+(offence_recorded), one sums the incidents. No row is read into Python.
 
 Scope. The records of the criminal cases the user may see (a police unit's, a prosecution office's, a court's
 cases; the country's for a national rapporteur or coordinator), and the smuggling incidents the user may see.
 
-Small numbers (the same rule as referrals.selectors.stats, which this layer may not import: written once here).
-A user without national scope sees a count from 1 to SMALL_CELL - 1 as "<5". So that a withheld cell cannot be
-recovered by subtraction, when exactly one cell of a breakdown is withheld while the total is shown, the smallest
-other non-zero cell is withheld too; when there is none, the total is withheld (for the whole stage). National
-users see every count."""
+Small numbers (the threshold of referrals.selectors.stats, SMALL_CELL = 5; that module is of the same layer and may
+not be imported, and its rule withholds from national viewers: issue 12 asks the opposite). A user without national
+scope sees a count from 1 to SMALL_CELL - 1 as "<5". So that a withheld cell cannot be recovered by subtraction,
+when exactly one cell of a breakdown is withheld while the total is shown, the smallest other non-zero cell is
+withheld too; when there is none, the total is withheld (for the whole stage). National users see every count."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db import connections
+from django.db.models import Aggregate, Case, CharField, Count, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
@@ -210,37 +215,61 @@ def _stage_queries(scope: Q | None, year: int) -> list[_Stage]:
     ]
 
 
-def _distinct_persons(stage: _Stage) -> Count:
-    return Count(f"{stage.person}id", distinct=True)
+class TypeSet(Aggregate):
+    """The distinct offence types of a person's rows, joined with commas (codes hold no comma; "" for none)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(DISTINCT %(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(compiler, connection, template="GROUP_CONCAT(DISTINCT %(expressions)s)", **extra_context)
 
 
-def _grouped(queryset: QuerySet[Any], persons: Count, **groups: Any) -> list[dict[str, Any]]:
-    """One GROUP BY query: {key: value, "n": distinct persons} per group (keys named k_* so that none is a
-    field of the model)."""
-    return list(queryset.order_by().values(**groups).annotate(n=persons).values(*groups, "n"))
+def _per_person(stage: _Stage, year: int) -> QuerySet[Any]:
+    """One row per person who reached the stage in the year: their sex and citizenships (the person's), their age
+    group (the first of adult, child, unknown when their records disagree) and their offence types."""
+    return (
+        stage.queryset.order_by()
+        .values(
+            k_person=F(f"{stage.person}id"),
+            k_sex=F(f"{stage.person}gender"),
+            k_citizenships=F(f"{stage.person}citizenships"),
+        )
+        .annotate(
+            k_age=Min(_age_group(stage.person, stage.age_at_offence, year)),
+            k_types=TypeSet(Coalesce(F(stage.offence_type), Value(""))),
+        )
+    )
 
 
 def _stage_counts(stage: _Stage, year: int) -> dict[str, Any]:
-    persons = _distinct_persons(stage)
-    people = _grouped(
-        stage.queryset, persons, k_sex=F(f"{stage.person}gender"), k_citizenships=F(f"{stage.person}citizenships")
-    )
-    total = sum(group["n"] for group in people)
-    by_sex: dict[str, int] = defaultdict(int)
-    by_citizenship: dict[str, int] = defaultdict(int)
-    for group in people:  # the groups of (gender, citizenships), a handful: never the rows
-        by_sex[group["k_sex"] or ""] += group["n"]
-        for code in dict.fromkeys(group["k_citizenships"] or [""]):
-            by_citizenship[code] += group["n"]
-    ages = _grouped(stage.queryset, persons, k_age=_age_group(stage.person, stage.age_at_offence, year))
-    types = _grouped(stage.queryset, persons, k_type=F(stage.offence_type))
-    return {
-        "total": total,
-        "sex": dict(by_sex),
-        "age": {group["k_age"]: group["n"] for group in ages},
-        "citizenship": dict(by_citizenship),
-        "offence_type": {group["k_type"] or "": group["n"] for group in types},
-    }
+    """The stage's counts from one query: the persons (grouped once each in a subquery) counted per combination of
+    sex, citizenships, age group and offence types; the combinations (a few dozen, never the rows) are then added
+    up into each breakdown. Exact: each person is in one combination."""
+    counts: dict[str, Any] = {"total": 0, "sex": {}, "age": {}, "citizenship": {}, "offence_type": {}}
+    if stage.queryset.query.is_empty():
+        return counts
+    inner_sql, params = _per_person(stage, year).query.sql_with_params()
+    connection = connections[stage.queryset.db]
+    columns = ", ".join(connection.ops.quote_name(name) for name in ("k_sex", "k_citizenships", "k_age", "k_types"))
+    sql = f"SELECT {columns}, COUNT(*) FROM ({inner_sql}) per_person GROUP BY {columns}"  # noqa: S608 (our names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        combinations = cursor.fetchall()
+    by: dict[str, dict[str, int]] = {name: defaultdict(int) for name in ("sex", "age", "citizenship", "offence_type")}
+    for sex, citizenships, age, types, persons in combinations:
+        counts["total"] += persons
+        by["sex"][sex or ""] += persons
+        by["age"][age] += persons
+        if isinstance(citizenships, str):  # SQLite hands the JSON over as text
+            citizenships = json.loads(citizenships)
+        for code in dict.fromkeys(citizenships or [""]):
+            by["citizenship"][code] += persons
+        for key in set((types or "").split(",")):
+            by["offence_type"][key] += persons
+    counts.update({name: dict(values) for name, values in by.items()})
+    return counts
 
 
 # --- Withholding small counts -------------------------------------------------------------------------------------
@@ -354,8 +383,3 @@ def justice_stats(*, user: User, year: int) -> JusticeStats:
         offences_by_type=_rows(by_type, _labels("offence_type", by_type), withheld),
         incidents=incident_cells,
     )
-
-
-def stats_years(today: date, back: int = 10) -> list[int]:
-    """The years the screen offers: this one and the `back` before it."""
-    return [today.year - offset for offset in range(back + 1)]

@@ -122,7 +122,7 @@ def _stage(stats: JusticeStats, name: str) -> Any:
 
 
 def test_national_counts_in_each_breakdown(world: dict[str, Any], django_assert_max_num_queries: Any) -> None:
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(7):  # grants, three stages, offences, incidents
         stats = justice_stats(user=world["rapporteur"], year=YEAR)
     assert stats.national
     contact = _stage(stats, "formal_contact")
