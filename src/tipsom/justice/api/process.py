@@ -1,5 +1,5 @@
 """Justice API: the criminal process. /api/v1/justice/charges/ (list, create, withdraw), /api/v1/justice/decisions/
-(list, create, appeals included) and /api/v1/justice/cases/<id>/funnel/.
+(list, create, appeals included, remove one recorded by mistake) and /api/v1/justice/cases/<id>/funnel/.
 
 Thin on purpose: justice.services.process decides, writes and audits; reads go through justice.selectors.process.
 Restricted like the screens: charges by the case's permissions, decisions by the court decisions' ones."""
@@ -150,6 +150,10 @@ class DecisionCreateSerializer(StrictInputSerializer):
     is_final = serializers.BooleanField(required=False, default=False)
 
 
+class DecisionRemoveSerializer(StrictInputSerializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True, help_text=_("Why it was recorded by mistake."))
+
+
 class ChargeQuerySerializer(serializers.Serializer):
     criminal_case = IdField(required=False)
 
@@ -237,6 +241,14 @@ class DecisionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = validated(DecisionCreateSerializer, request.data)
         decision = services.decision_record(actor=request.user, **{**data, "charge": data.get("charge")})
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionRemoveSerializer, responses={204: None, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"], url_path="remove", url_name="remove")
+    def remove(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Remove a decision recorded by mistake: the standing one of its charge, with a reason (audited)."""
+        data = validated(DecisionRemoveSerializer, request.data)
+        services.decision_remove(actor=request.user, decision=pk, reason=data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class FunnelView(APIView):

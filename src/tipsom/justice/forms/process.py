@@ -83,6 +83,15 @@ class ConcludeForm(VersionForm):
     concluded_on = forms.DateField(label=_("Concluded on"), widget=DATE)
 
 
+class DecisionRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the decision was recorded by mistake. It is kept in the audit log."),
+    )
+
+
 class DecisionForm(forms.Form):
     """A court decision of one kind (a conviction, or an acquittal or dismissal), at first instance or on appeal
     of the standing decision (`appeal_of`, given by the page)."""

@@ -179,9 +179,10 @@ def decision_list(user: User, criminal_case: Any = None, charge: Any = None) -> 
     return decisions.select_related("court", "convicted_provision")
 
 
-def may_record_decisions(user: User, criminal_case: CriminalCase) -> bool:
-    """Whether the user may record court decisions in this case (a prosecutor, a judiciary liaison of it)."""
-    return decision_cases(user).filter(pk=criminal_case.pk).exists()
+def may_record_decisions(user: User, criminal_case: CriminalCase, action: str = "add") -> bool:
+    """Whether the user may record ("add") or correct ("change") court decisions in this case (a prosecutor, a
+    judiciary liaison of it)."""
+    return decision_cases(user, action).filter(pk=criminal_case.pk).exists()
 
 
 def charges_to_decide(criminal_case: CriminalCase) -> QuerySet[Charge]:

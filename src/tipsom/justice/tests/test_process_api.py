@@ -143,6 +143,28 @@ class TestDecisionCreateByProsecutorApi(TestDecisionCreateApi):
     permitted_role = "prosecutor"
 
 
+class TestDecisionRemoveApi(AccessCase):
+    url_name = "api:justice-decision-remove"
+    method = "post"
+    permitted_role = "judiciary_liaison"
+    unpermitted_role = "investigator"
+    permitted_status = 204
+
+    def make_object(self, organization: Organization) -> CourtDecision:
+        charge = make_charged(organization)
+        actor = make_user(organization, roles=("prosecutor",))
+        return services.decision_record(actor=actor, **decision_payload(charge))
+
+    def url_kwargs(self, obj: Any) -> dict[str, Any]:
+        return {"pk": obj.pk}
+
+    def payload(self, obj: Any) -> dict[str, Any]:
+        return {"reason": "Entered on the wrong charge"}
+
+    def check_permitted(self, response: Any, obj: Any) -> None:
+        assert not CourtDecision.objects.filter(pk=obj.pk).exists()
+
+
 class TestFunnelApi(AccessCase):
     url_name = "api:justice-case-funnel"
     permitted_role = "prosecutor"
@@ -284,3 +306,17 @@ def test_lists_without_n_plus_one(org: Organization, prosecutor: Client, django_
         assert len(prosecutor.get(reverse("api:justice-charge-list")).json()["results"]) == 5
     with django_assert_max_num_queries(12):
         assert len(prosecutor.get(reverse("api:justice-decision-list")).json()["results"]) == 5
+
+
+def test_decision_remove_refusals_through_the_api(org: Organization, prosecutor: Client) -> None:
+    charge = make_charged(org)
+    url = reverse("api:justice-decision-list")
+    first = post(prosecutor, url, decision_payload(charge)).json()
+    post(prosecutor, url, decision_payload(charge, level="appeal", appeal_of=first["id"], decided_on="2025-12-01"))
+    remove = reverse("api:justice-decision-remove", kwargs={"pk": first["id"]})
+    appealed = post(prosecutor, remove, {"reason": "Wrong"})
+    assert appealed.status_code == 400 and "appeal" in appealed.json()["message"]
+    last = CourtDecision.objects.get(appeal_of_id=first["id"])
+    no_reason = post(prosecutor, reverse("api:justice-decision-remove", kwargs={"pk": last.pk}), {"reason": ""})
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["extra"]["fields"]
+    assert CourtDecision.objects.count() == 2

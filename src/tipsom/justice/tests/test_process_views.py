@@ -100,6 +100,27 @@ class TestDecisionFormProsecutor(TestDecisionForm):
     permitted_role = "prosecutor"
 
 
+class TestDecisionRemoveForm(CaseUrl):
+    url_name = "justice:process_decision_remove"
+    permitted_role = "judiciary_liaison"
+    unpermitted_role = "investigator"
+
+    def make_object(self, organization: Organization) -> Any:
+        charge = make_case_with_charge(organization)
+        return services.decision_record(
+            actor=make_user(organization, roles=("prosecutor",)),
+            criminal_case=charge.criminal_case_id,
+            charge=charge,
+            level="first_instance",
+            decided_on="2025-09-01",
+            outcome="acquitted",
+            court_name="V",
+        )
+
+    def url_kwargs(self, obj: Any) -> dict[str, Any]:
+        return {"pk": obj.criminal_case_id, "decision_id": obj.pk}
+
+
 class TestInvestigationCloseForm(CaseUrl):
     url_name = "justice:process_investigation_close"
     unpermitted_role = "judiciary_liaison"
@@ -331,3 +352,24 @@ def test_tab_queries_do_not_grow(org: Organization, client: Client, django_asser
     with django_assert_max_num_queries(25):
         response = client.get(url("process", criminal_case))
     assert response.content.decode().count("data-decision=") == 6
+
+
+def test_decision_remove_form(org: Organization, client: Client) -> None:
+    charge = make_case_with_charge(org)
+    decision = services.decision_record(
+        actor=make_user(org, roles=("prosecutor",)),
+        criminal_case=charge.criminal_case_id,
+        charge=charge,
+        level="first_instance",
+        decided_on="2025-09-01",
+        outcome="convicted",
+        court_name="V",
+    )
+    tab = client.get(url("process", charge.criminal_case_id)).content.decode()
+    remove = url("process_decision_remove", charge.criminal_case_id, decision_id=decision.pk)
+    assert remove in tab
+    assert_refused(client.post(remove, {"reason": ""}), "reason")
+    assert CourtDecision.objects.filter(pk=decision.pk).exists()
+    assert client.post(remove, {"reason": "Entered on the wrong defendant"}).status_code == 302
+    charge.refresh_from_db()
+    assert not CourtDecision.objects.exists() and charge.outcome == ""

@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern] = [
     ),
     path("cases/<int:pk>/process/decisions/new/", process.decision_create_view, name="process_decision_create"),
     path(
+        "cases/<int:pk>/process/decisions/<int:decision_id>/remove/",
+        process.decision_remove_view,
+        name="process_decision_remove",
+    ),
+    path(
         "cases/<int:pk>/process/close-investigation/",
         process.investigation_close_view,
         name="process_investigation_close",

@@ -24,10 +24,11 @@ from tipsom.justice.forms.process import (
     ChargeWithdrawForm,
     ConcludeForm,
     DecisionForm,
+    DecisionRemoveForm,
     FormalContactForm,
     InvestigationCloseForm,
 )
-from tipsom.justice.models import Charge, CourtDecision, CriminalCase, Suspect
+from tipsom.justice.models import CaseStage, Charge, CourtDecision, CriminalCase, Suspect
 from tipsom.justice.selectors import process as selectors
 from tipsom.justice.services import process as services
 from tipsom.justice.views.case_page import case_for_page, case_page_context
@@ -53,6 +54,9 @@ def process_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "defendants": selectors.case_process(request.user, criminal_case),
             "funnel": funnel,
             "can_decide": not criminal_case.is_closed and selectors.may_record_decisions(request.user, criminal_case),
+            # A case concluded by its final decisions may still have one corrected (services.decision_remove).
+            "can_correct": criminal_case.stage != CaseStage.CLOSED
+            and selectors.may_record_decisions(request.user, criminal_case, "change"),
             "conviction": KIND_CONVICTION,
             "acquittal": KIND_ACQUITTAL,
         }
@@ -206,5 +210,32 @@ def conclude_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             criminal_case,
             _("Conclude the criminal case"),
             explanation=_("Nothing more can be recorded in a concluded case. A case without charges is closed."),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_remove_view(request: AuthenticatedHttpRequest, pk: int, decision_id: int) -> HttpResponse:
+    """Remove the standing decision of a charge, recorded by mistake (then record it again)."""
+    criminal_case = case_for_page(request, pk)
+    if not selectors.may_record_decisions(request.user, criminal_case, "change"):
+        raise NotFound()
+    decision = CourtDecision.objects.filter(criminal_case=criminal_case, pk=decision_id).first()
+    if decision is None:
+        raise NotFound()
+    form = DecisionRemoveForm(request.POST or None)
+    return edit_view(
+        request,
+        form=form,
+        save=lambda data: services.decision_remove(actor=request.user, decision=decision.pk, **data) or True,
+        template=FORM_TEMPLATE,
+        success_message=_("The court decision is removed."),
+        success_url=_tab_url(criminal_case),
+        context=_page(
+            criminal_case,
+            _("Remove a court decision recorded by mistake"),
+            subject=" · ".join(
+                [decision.get_level_display(), decision.decided_on.isoformat(), decision.get_outcome_display()]
+            ),
         ),
     )
