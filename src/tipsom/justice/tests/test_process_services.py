@@ -513,9 +513,9 @@ def test_decision_remove_corrects_a_mistake(case: CriminalCase, prosecutor: Any,
     event = AuditEvent.objects.get(action="justice.decision.remove")
     assert event.reason == "Recorded on the wrong charge" and event.changes["is_final"] is True
     remove(actor=prosecutor, decision=first, reason="Entered twice")
-    charged.refresh_from_db()
+    fresh = Charge.objects.get(pk=charged.pk)
     suspect = Suspect.objects.get(pk=charged.suspect_id)
-    assert (charged.outcome, charged.convicted_on, suspect.convicted_on, suspect.sentenced_on) == ("", None, None, None)
+    assert (fresh.outcome, fresh.convicted_on, suspect.convicted_on, suspect.sentenced_on) == ("", None, None, None)
     case.refresh_from_db()
     assert case.stage == CaseStage.PROSECUTION
 
