@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -434,6 +435,45 @@ def counts_lines(run: dict[str, Any]) -> list[str]:
     return lines
 
 
+def plan_summary(plan: str) -> str:
+    """An EXPLAIN's time and the scans it chose, on one line: where a statement's time goes."""
+    match = re.search(r"Execution Time: ([\d.]+) ms", plan)
+    scans = []
+    for line in plan.splitlines():
+        text = line.strip().removeprefix("->").strip()
+        if "Scan" in text or text.startswith(("SCAN", "SEARCH")):
+            node = text.split("  (cost=")[0].split(" (cost=")[0]
+            rows = re.search(r"actual time=[\d.]+\.\.([\d.]+) rows=(\d+) loops=(\d+)", text)
+            scans.append(f"{node}" + (f" ({rows.group(2)} rows x {rows.group(3)})" if rows else ""))
+    head = f"{float(match.group(1)):.0f} ms: " if match else ""
+    return head + "; ".join(dict.fromkeys(scans))
+
+
+def plan_lines(run: dict[str, Any]) -> list[str]:
+    """Per statement of the year's counts (the API's, as the rapporteur and the investigator) and of each list
+    that missed its target: the plan's time and its scans (bench/var/justice/<backend>/run.json keeps them whole)."""
+    missed = {m["scenario"] for m in run["measurements"] if m["target"] and m["api"]["p95_ms"] > m["target"]}
+    wanted = [name for name in run.get("plans", {}) if name in missed or "counts" in name]
+    if not wanted:
+        return []
+    prefix = "EXPLAIN (ANALYZE, BUFFERS)" if run["backend"] == "postgresql" else "EXPLAIN QUERY PLAN"
+    lines = ["", f"{prefix} of the first variant's statements, once, for the counts and each missed target:", ""]
+    for name in wanted:
+        lines.append(f"- **{name}**")
+        for number, plan in enumerate(run["plans"][name], 1):
+            sql = run["sql"][name][number - 1]
+            if "accounts_" in sql or "knox_" in sql:
+                continue  # the user's grants: the request's overhead
+            lines.append(f"  {number}. `{main_table(sql)}`: {plan_summary(plan)}")
+    return lines
+
+
+def main_table(sql: str) -> str:
+    """The first table the statement reads (its outermost FROM, or the sub-query's)."""
+    match = re.search(r'FROM "?(\w+)"?', sql)
+    return match.group(1) if match else "?"
+
+
 def report(args: argparse.Namespace) -> None:
     runs = [json.loads(Path(p).read_text()) for p in args.runs if Path(p).exists()]
     runs.sort(key=lambda r: r["backend"] != "postgresql")
@@ -466,6 +506,7 @@ def report(args: argparse.Namespace) -> None:
             *run_cases.measurement_table(run["measurements"]),
             *ratio_lines(run),
             *counts_lines(run),
+            *plan_lines(run),
         ]  # fmt: skip
         lines.append("")
     args.md.write_text("\n".join(lines))
