@@ -41,6 +41,7 @@ COUNTS_TARGET_MS = 1000.0  # the year's GLOTIP counts (issue 12)
 LIMITS = {1: (200, 10.0), 20: (600, 15.0)}
 COUNTS_LIMITS = (30, 20.0)  # the counts: at most this many calls, or seconds (at least 5 calls)
 YEAR = 2025  # the last whole year of the generated data (2019 to November 2026)
+OLD_YEAR = 2019  # the first
 CASES = "/api/v1/justice/cases/"
 STATS = "/api/v1/justice/stats/"
 STATS_SELECTORS = ["justice_stats"]
@@ -75,6 +76,8 @@ def filters() -> list[tuple[str, dict[str, str]]]:
         (f" {stage}={stage_value}", {stage: stage_value}),
         (f" {offence}={offence_value}", {offence: offence_value}),
         (f" opened in {YEAR}", {since: since_value, until: until_value}),
+        # An old year: every newer case is walked past in id order before the first of the range.
+        (f" opened in {OLD_YEAR}", {since: f"{OLD_YEAR}-01-01", until: f"{OLD_YEAR}-12-31"}),
     ]
 
 
