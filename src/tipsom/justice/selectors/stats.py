@@ -22,7 +22,9 @@ breakdown (the total is exact: each person is in one combination). One more quer
 (offence_recorded), one sums the incidents. No row is read into Python.
 
 Scope. The records of the criminal cases the user may see (a police unit's, a prosecution office's, a court's
-cases; the country's for a national rapporteur or coordinator), and the smuggling incidents the user may see.
+cases; the country's for a national rapporteur or coordinator), and the smuggling incidents the user may see. A
+deployment serves one country: when no case of another country is recorded, a national user's counts need no join
+on the criminal case (the offences are then counted from their index alone).
 
 Small numbers (the threshold of referrals.selectors.stats, SMALL_CELL = 5; that module is of the same layer and may
 not be imported, and its rule withholds from national viewers: issue 12 asks the opposite). A user without national
@@ -153,8 +155,17 @@ def case_record_scope(user: User) -> Q | None:
     if not scopes:
         return None
     if SCOPE_NATIONAL in scopes and user.organization is not None:
-        return Q(criminal_case__country=user.organization.country)
+        country = user.organization.country
+        if not _other_countries_have_cases(country):
+            return Q()  # one deployment, one country: every record is the country's, no join on the case needed
+        return Q(criminal_case__country=country)
     return Q(criminal_case__in=CriminalCase.objects.restrict(user, "view").values("pk"))
+
+
+def _other_countries_have_cases(country: str) -> bool:
+    """Whether a criminal case of another country is recorded here (two probes of the country index)."""
+    cases = CriminalCase.objects.order_by()
+    return cases.filter(country__lt=country).exists() or cases.filter(country__gt=country).exists()
 
 
 def _scoped(queryset: QuerySet[Any], scope: Q | None) -> QuerySet[Any]:

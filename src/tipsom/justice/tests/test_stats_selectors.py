@@ -122,7 +122,7 @@ def _stage(stats: JusticeStats, name: str) -> Any:
 
 
 def test_national_counts_in_each_breakdown(world: dict[str, Any], django_assert_max_num_queries: Any) -> None:
-    with django_assert_max_num_queries(7):  # grants, three stages, offences, incidents
+    with django_assert_max_num_queries(9):  # grants, the country probes, three stages, offences, incidents
         stats = justice_stats(user=world["rapporteur"], year=YEAR)
     assert stats.national
     contact = _stage(stats, "formal_contact")
@@ -153,6 +153,17 @@ def test_national_counts_in_each_breakdown(world: dict[str, Any], django_assert_
         "injured": 4,
         "survivors": 25,
     }
+
+
+def test_another_countrys_records_are_not_counted(world: dict[str, Any]) -> None:
+    """With a Colombian case recorded too, the Brazilian counts filter on the case's country and stay the same."""
+    colombian = make_criminal_case(make_organization("CO"))
+    make_suspect(colombian, person=_person("Masculine", ["CO"], "1970"), formal_contact_on=D(YEAR, 2, 1))
+    make_offence(colombian, recorded_on=D(YEAR, 2, 1))
+    stats = justice_stats(user=world["rapporteur"], year=YEAR)
+    assert _stage(stats, "formal_contact").total == Cell(3)
+    assert "CO" not in rows(_stage(stats, "formal_contact").by_citizenship)
+    assert stats.offences_total == Cell(3)
 
 
 def test_organization_scope_sees_its_cases_with_small_counts_withheld(world: dict[str, Any]) -> None:
