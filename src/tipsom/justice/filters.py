@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.justice.models import CaseStage, CriminalCase, OffenceType
+from tipsom.justice.services.common import KIND_CRIMINAL_CASE
 
 # "2026-63" or "2026/000063": the year and serial of a reference in any country.
 YEAR_SERIAL = re.compile(r"^(?P<year>\d{4})[-/.](?P<serial>\d{1,6})$")
@@ -27,9 +28,9 @@ ROLE_CHOICES = [
 ]
 
 
-def reference_search(queryset: QuerySet[CriminalCase], text: str) -> QuerySet[CriminalCase]:
+def reference_search(queryset: QuerySet[CriminalCase], text: str, country: str = "") -> QuerySet[CriminalCase]:
     """The cases a typed reference or file number means: the full reference (BR-CC-2026-000063), its year and
-    serial ("2026-63"), or the unit's own file number, exactly."""
+    serial ("2026-63", read in `country`, the user's: an indexed lookup), or the unit's own file number, exactly."""
     text = " ".join(str(text or "").split())
     if not text:
         return queryset
@@ -37,7 +38,8 @@ def reference_search(queryset: QuerySet[CriminalCase], text: str) -> QuerySet[Cr
     match = YEAR_SERIAL.match(compact)
     condition = Q(reference=compact) | Q(file_number=text)
     if match:
-        condition |= Q(reference__endswith=f"-{match['year']}-{int(match['serial']):06d}")
+        tail = f"{KIND_CRIMINAL_CASE}-{match['year']}-{int(match['serial']):06d}"
+        condition |= Q(reference=f"{country}-{tail}") if country else Q(reference__endswith=f"-{tail}")
     return queryset.filter(condition)
 
 
@@ -62,7 +64,8 @@ class CriminalCaseFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet[CriminalCase], name: str, value: Any) -> QuerySet[CriminalCase]:
-        return reference_search(queryset, value)
+        organization = getattr(getattr(self.request, "user", None), "organization", None)
+        return reference_search(queryset, value, organization.country if organization is not None else "")
 
     def filter_role(self, queryset: QuerySet[CriminalCase], name: str, value: Any) -> QuerySet[CriminalCase]:
         user = getattr(self.request, "user", None)

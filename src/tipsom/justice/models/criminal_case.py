@@ -114,6 +114,9 @@ class CriminalCase(models.Model):
             models.Index(fields=["country", "-id"], name="crim_country_newest"),
             models.Index(fields=["stage", "-id"], name="crim_stage_newest"),
             models.Index(fields=["investigation_opened_on"], name="crim_opened"),
+            # The list's filters by offence type (newest first) and by the unit's file number.
+            models.Index(fields=["offence_type", "-id"], name="crim_type_newest"),
+            models.Index(fields=["file_number"], name="crim_file_number"),
         ]
 
     def __str__(self) -> str:
