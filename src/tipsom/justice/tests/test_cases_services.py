@@ -370,7 +370,7 @@ def test_an_existing_person_may_be_a_suspect_of_another_case(prosecutor, case):
 
 
 def test_a_person_the_actor_cannot_see_is_not_found(prosecutor, case):
-    stranger_case = make_criminal_case(make_organization("BR"))
+    stranger_case = make_criminal_case(make_organization("BR"), reference="BR-CC-1999-000001")
     hidden = make_suspect(stranger_case).person
     with pytest.raises(NotFound):
         suspect_add(actor=prosecutor, criminal_case_id=case.pk, person=hidden.pk)
