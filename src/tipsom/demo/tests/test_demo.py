@@ -35,6 +35,8 @@ SEEDED_ROLES = {
     "me_officer",
     "auditor",
     "case_supervisor",
+    "judiciary_liaison",
+    "national_rapporteur",
 }
 TWO_PER_COUNTRY = ("case_manager", "frontline_identifier", "case_supervisor")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -57,12 +59,12 @@ def _snapshot() -> list[tuple[str, str, str, str, str]]:
 
 
 # --- The plan (no database) ---------------------------------------------------------------------------------
-def test_thirteen_countries_with_eight_organizations_each():
+def test_thirteen_countries_with_nine_organizations_each():
     plan = demo_plan()
     per_country = Counter(spec.country for spec in plan.organizations)
     assert set(per_country) == GLO_ACT
-    assert set(per_country.values()) == {8}
-    assert len({spec.code for spec in plan.organizations}) == 13 * 8
+    assert set(per_country.values()) == {9}
+    assert len({spec.code for spec in plan.organizations}) == 13 * 9
     assert "br-shelter" in {spec.code for spec in plan.organizations}
     for spec in plan.organizations:
         assert spec.type in OrganizationType.values
@@ -76,6 +78,7 @@ def test_every_country_has_the_response_functions():
         "national_coordination",
         "police",
         "prosecution",
+        "judiciary",
         "labour_inspection",
         "child_protection",
         "shelter",
@@ -163,8 +166,8 @@ def test_demo_password_passes_the_password_policy():
 def test_command_loads_everything_audited_as_a_command():
     out = io.StringIO()
     call_command("demo", "--cases-per-country", "0", stdout=out)
-    assert Organization.objects.count() == 104
-    assert User.objects.count() == 182
+    assert Organization.objects.count() == 117
+    assert User.objects.count() == 208
     for slug in SEEDED_ROLES:
         expected = 26 if slug in TWO_PER_COUNTRY else 13
         assert Role.objects.get(slug=slug).users.count() == expected, slug
@@ -182,8 +185,8 @@ def test_command_loads_everything_audited_as_a_command():
     # The service directory, pathways and response times come with the organizations, written by each
     # country's system administrator (the referrals app's demo seeder, referrals/demo.py).
     assert actions == {
-        "organization.create": 104,
-        "user.create": 182,
+        "organization.create": 117,
+        "user.create": 208,
         "demo.load": 1,
         "service.create": 182,
         "pathway.create": 52,
@@ -199,7 +202,7 @@ def test_command_loads_everything_audited_as_a_command():
     assert event.changes["phone"] == "[identifying]" and spec.phone not in str(event.changes)
 
     text = out.getvalue()
-    assert "organizations 104 created" in text and "users 182 created" in text and "Cases: 0 created" in text
+    assert "organizations 117 created" in text and "users 208 created" in text and "Cases: 0 created" in text
     assert "Referral mechanism: services 182 created; referrals 0 created" in text
     assert "br.shelter.case" in text and "Casa Abrigo Nova Esperança (demo)" in text
     assert DEMO_PASSWORD in text and "co.shelter.case" in text
@@ -219,7 +222,7 @@ def test_second_run_creates_nothing_and_changes_nothing():
     assert (_snapshot(), Organization.objects.count(), AuditEvent.objects.count()) == before
     assert Organization.objects.get(pk=renamed.pk).name == "Renamed by an administrator"
     assert User.objects.filter(pk=mine.pk).exists()
-    assert "organizations 0 created, 104 already there; users 0 created, 182 already there" in out.getvalue()
+    assert "organizations 0 created, 117 already there; users 0 created, 208 already there" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -227,11 +230,11 @@ def test_fills_in_only_what_is_missing():
     taken = make_user(make_organization("BR", code="elsewhere"), username="BR.Admin")
     existing = make_organization("CO", code="co-shelter", name="Hogar real")
     report = demo_load(cases_per_country=0)
-    assert (report.organizations_created, report.organizations_existing) == (103, 1)
-    assert (report.users_created, report.users_existing) == (181, 1)
+    assert (report.organizations_created, report.organizations_existing) == (116, 1)
+    assert (report.users_created, report.users_existing) == (207, 1)
     assert User.objects.get(pk=taken.pk).organization.code == "elsewhere"  # a username match is left alone
     assert User.objects.get(username="co.shelter.case").organization == existing
-    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 181
+    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 207
 
 
 @pytest.mark.django_db
@@ -261,7 +264,7 @@ def test_refused_in_production():
 
 # --- The seeders ---------------------------------------------------------------------------------------------
 def test_each_app_registers_its_seeder_after_what_it_builds_on():
-    assert [seeder.name for seeder in ordered("demo_seeders")] == ["cases", "referrals"]
+    assert [seeder.name for seeder in ordered("demo_seeders")] == ["cases", "referrals", "justice"]
 
 
 @pytest.mark.django_db
@@ -283,7 +286,7 @@ def test_every_registered_seeder_runs_in_order_with_the_options():
     assert isinstance(options, DemoOptions)
     assert (options.seed, options.cases_per_country) == (7, 0)
     assert options.users["br.shelter.case"].organization == options.organizations["br-shelter"]
-    assert len(options.organizations) == 104 and len(options.users) == 182
+    assert len(options.organizations) == 117 and len(options.users) == 208
     lines = out.getvalue().splitlines()
     assert lines[1:4] == [lines[1], "Probe: seeded.", lines[3]]
     assert lines[1].startswith("Cases: 0 created") and lines[3].startswith("Referral mechanism:")

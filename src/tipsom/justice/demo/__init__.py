@@ -1,7 +1,5 @@
-"""The justice demo data (`tipsom demo`)."""
+"""The justice app's demo data (`tipsom demo`, the "justice" seeder, after the cases and referrals): see load.py."""
 
-from typing import Any
+from tipsom.justice.demo.load import AUDIT_ACTION, JusticeReport, justice_config, justice_load, loaded_countries, seed
 
-
-def seed(options: Any) -> Any:
-    return None
+__all__ = ["AUDIT_ACTION", "JusticeReport", "justice_config", "justice_load", "loaded_countries", "seed"]
