@@ -110,6 +110,11 @@ class _AsGiven(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.DATE)
+class DayField(_AsGiven):
+    """A date, YYYY-MM-DD."""
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class CountField(_AsGiven):
     """A whole number of people (0 or more; the migrants involved 1 or more)."""
@@ -130,7 +135,20 @@ class RecordField(_AsGiven):
     """A record's id, or null."""
 
 
-@extend_schema_field(IncidentMigrantsSerializer(many=True))
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "sex": {"type": "string"},
+                "age_group": {"type": "string"},
+                "citizenship": {"type": "string"},
+                "count": {"type": "integer"},
+            },
+        },
+    }
+)
 class BreakdownField(_AsGiven):
     """The migrants as rows of {sex, age_group, citizenship, count}."""
 
@@ -142,7 +160,7 @@ def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
 
 
 class IncidentFieldsSerializer(StrictInputSerializer):
-    occurred_on = _AsGiven(required=False, help_text=_lazy("YYYY-MM-DD, not in the future."))
+    occurred_on = DayField(required=False, help_text=_lazy("YYYY-MM-DD, not in the future."))
     location_type = _text(20, _lazy("border_crossing, sea, river, desert, mountains, vehicle, train, ..."))
     incident_country = _text(2, _lazy("ISO 3166-1 alpha-2."))
     region = _text(10, _lazy("ISO 3166-2."))
