@@ -360,6 +360,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # Choice sets named after their meaning where two apps use the same field name (level, outcome).
+    "ENUM_NAME_OVERRIDES": {
+        "CourtDecisionLevelEnum": "tipsom.justice.models.choices.DecisionLevel",
+        "CourtOutcomeEnum": "tipsom.justice.models.choices.Outcome",
+        "OffenceTypeEnum": "tipsom.justice.models.choices.OffenceType",
+    },
 }
 
 # --- Caches, logging ----------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from tipsom.core.permissions import access_by_id, require_permission
 from tipsom.core.registry import ApiRoute
 from tipsom.justice.api import serializers_cases as s
 from tipsom.justice.filters import CriminalCaseFilterSet
-from tipsom.justice.models import CriminalCase, CriminalGroup
+from tipsom.justice.models import CriminalCase, CriminalGroup, Offence, Suspect
 from tipsom.justice.selectors.cases import criminal_case_detail, criminal_case_list, criminal_group_list, suspects_of
 from tipsom.justice.services import cases as case_services
 from tipsom.justice.services import suspects as suspect_services
@@ -114,6 +114,8 @@ class OffenceViewSet(viewsets.GenericViewSet):
     serializer_class = s.OffenceSerializer
     pagination_class = CaseRecordPagination
     filter_backends: list[Any] = []
+    queryset = Offence.objects.none()  # the schema's id type; list and actions fetch through the services
+    lookup_value_regex = r"\d+"
 
     def list(self, request: AuthenticatedRequest) -> Response:
         criminal_case = _case_of_query(request)
@@ -154,6 +156,8 @@ class SuspectViewSet(viewsets.GenericViewSet):
     serializer_class = s.SuspectSerializer
     pagination_class = CaseRecordPagination
     filter_backends: list[Any] = []
+    queryset = Suspect.objects.none()  # the schema's id type; list and actions fetch through the services
+    lookup_value_regex = r"\d+"
 
     def list(self, request: AuthenticatedRequest) -> Response:
         criminal_case = _case_of_query(request)
@@ -188,13 +192,13 @@ class SuspectViewSet(viewsets.GenericViewSet):
         suspect_services.suspect_remove(actor=request.user, suspect_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=s.RevealSerializer, responses={200: s.IdentitySerializer})
+    @extend_schema(request=s.JusticeRevealSerializer, responses={200: s.SuspectIdentitySerializer})
     @action(detail=True, methods=["post"], url_path="reveal", url_name="reveal")
     def reveal(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         suspect_services.suspect_for(request.user, pk, "reveal")
-        data = validated(s.RevealSerializer, request.data)
+        data = validated(s.JusticeRevealSerializer, request.data)
         identity = suspect_services.suspect_identity_reveal(actor=request.user, suspect_id=pk, reason=data["reason"])
-        return Response(s.IdentitySerializer(identity).data)
+        return Response(s.SuspectIdentitySerializer(identity).data)
 
 
 @extend_schema(tags=["justice"])

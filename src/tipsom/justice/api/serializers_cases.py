@@ -203,13 +203,17 @@ class SuspectUpdateSerializer(SuspectInputSerializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
-class RevealSerializer(StrictInputSerializer):
+class JusticeRevealSerializer(StrictInputSerializer):
+    """The reason for a reveal in a criminal case (a defendant's identity, a victim's name or statement)."""
+
     reason = serializers.CharField(
-        max_length=500, help_text=_("Why you need to see the identity; kept in the audit log.")
+        max_length=500,
+        allow_blank=True,
+        help_text=_("Why you need to see it, in words (at least 10 letters); kept in the audit log."),
     )
 
 
-class IdentitySerializer(serializers.Serializer):
+class SuspectIdentitySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     names = serializers.ListField(child=serializers.DictField())
     birth_date = serializers.CharField(allow_blank=True)

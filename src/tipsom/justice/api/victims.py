@@ -24,6 +24,7 @@ from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.integers import IdField
 from tipsom.core.permissions import require_permission
 from tipsom.core.registry import ApiRoute
+from tipsom.justice.api.serializers_cases import JusticeRevealSerializer
 from tipsom.justice.models import CriminalCase, Hearing, SuspectVictimRelation, VictimInProceedings
 from tipsom.justice.selectors import victims as selectors
 from tipsom.justice.services import victims as services
@@ -80,7 +81,7 @@ class HearingSerializer(serializers.ModelSerializer):
         return [link.pk for link in hearing.victims.all()]
 
 
-class IdentitySerializer(serializers.Serializer):
+class VictimIdentitySerializer(serializers.Serializer):
     case_number = serializers.CharField()
     names = serializers.ListField(child=serializers.DictField(), help_text=_("The victim's names (name, kind)."))
 
@@ -118,10 +119,6 @@ class RelationInputSerializer(StrictInputSerializer):
     suspect = IdField()
     relationship = serializers.CharField(max_length=40, help_text=_("HTCDS vic_RelationshipToTrafficker code."))
     detail = serializers.CharField(required=False, allow_blank=True, max_length=200)
-
-
-class RevealSerializer(StrictInputSerializer):
-    reason = serializers.CharField(max_length=1000, allow_blank=True, help_text=_("Why you need to see it."))
 
 
 class HearingChangeSerializer(StrictInputSerializer):
@@ -204,21 +201,21 @@ class VictimViewSet(_Listed):
         relation = services.suspect_victim_relation_set(actor=request.user, victim=pk, **data)
         return Response(RelationSerializer(relation).data)
 
-    @extend_schema(request=RevealSerializer, responses={200: IdentitySerializer, **WRITE_ERRORS})
+    @extend_schema(request=JusticeRevealSerializer, responses={200: VictimIdentitySerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="reveal-identity", url_name="reveal-identity")
     def reveal_identity(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The victim's names, for the case's investigators and prosecutors; audited with the reason."""
-        data = validated(RevealSerializer, request.data)
+        data = validated(JusticeRevealSerializer, request.data)
         identity = services.victim_identity_reveal(actor=request.user, victim_link=pk, reason=data["reason"])
         response = Response(identity)
         response["Cache-Control"] = "no-store"
         return response
 
-    @extend_schema(request=RevealSerializer, responses={200: StatementSerializer, **WRITE_ERRORS})
+    @extend_schema(request=JusticeRevealSerializer, responses={200: StatementSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"], url_path="reveal-statement", url_name="reveal-statement")
     def reveal_statement(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The victim's statement, for the case's investigators and prosecutors; audited with the reason."""
-        data = validated(RevealSerializer, request.data)
+        data = validated(JusticeRevealSerializer, request.data)
         text = services.victim_statement_reveal(actor=request.user, victim_link=pk, reason=data["reason"])
         response = Response({"statement": text})
         response["Cache-Control"] = "no-store"

@@ -118,7 +118,13 @@ def _person_for(actor: User, criminal_case: CriminalCase, person: Any, data: dic
     the criminal case's organization (registered in the actor's name when their own permissions allow it, else
     by the service on the case's authority: the justice audit event names the actor)."""
     if person not in (None, ""):
-        return access_by_id(Person, actor, check.pk_of(person), "view")
+        # A defendant of another criminal case the actor may see (the same person in two cases counts once in
+        # the statistics), or a person the actor sees in the registry.
+        pk = check.pk_of(person)
+        cases_seen = CriminalCase.objects.restrict(actor, "view").values("pk")
+        if Suspect.objects.filter(person_id=pk, criminal_case__in=cases_seen).exists():
+            return Person.objects.get(pk=pk)
+        return access_by_id(Person, actor, pk, "view")
     owner: Organization = criminal_case.owner_organization
     fields = {name: data[name] for name in PERSON_FIELDS if name in data and data[name] not in (None, "")}
     fields.setdefault("names", [])

@@ -135,9 +135,9 @@ class PersonUpdateSerializer(StrictInputSerializer, PersonFieldsMixin):
 # --- Revealing -----------------------------------------------------------------------------------------------
 class RevealSerializer(StrictInputSerializer):
     reason = serializers.CharField(
-        min_length=5,
-        max_length=300,
-        help_text=_("Why you need to see the identity (at least 5 characters); kept in the audit log."),
+        max_length=500,
+        allow_blank=True,
+        help_text=_("Why you need to see the identity, in words (at least 10 letters); kept in the audit log."),
     )
     # DRF's metaclass moves declared fields out of the class: this does not replace Serializer.fields.
     fields = serializers.ListField(  # type: ignore[assignment]
