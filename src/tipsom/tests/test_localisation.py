@@ -233,8 +233,8 @@ def test_every_page_links_the_fonts():
     assert "tipsom-fonts.css" in html
 
 
-# An audit action written anywhere in the code: `action="x.y"` (or "x.y.z"), `audit(actor, "x.y", ...)`, `_audit(...)`, and the
-# other branch of `"x.y" if ... else "x.z"`.
+# An audit action written anywhere in the code: `action="x.y"` (or "x.y.z"), `audit(actor, "x.y", ...)`,
+# `_audit(...)`, and the other branch of `"x.y" if ... else "x.z"`.
 _AUDIT_CALL = re.compile(
     r'(?:\baction=|\bAUDIT_ACTION = |_audit\(\s*[\w.]+,\s*|\baudit\(\s*[\w.]+,\s*)"([a-z_0-9]+(?:\.[a-z_0-9]+)+)"'
     r'(?:\s+if\s+[^\n]+?\s+else\s+"([a-z_0-9]+(?:\.[a-z_0-9]+)+)")?'
