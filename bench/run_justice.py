@@ -21,6 +21,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -319,10 +320,24 @@ def measure(args: argparse.Namespace) -> None:
         "sql": {name: statements[0] for name, statements in sql.items()},
         "counts": counts,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": commit(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(run, indent=2, ensure_ascii=False))
     print(f"-> {args.out}")
+
+
+def commit() -> str:
+    """The code measured: the checkout's commit (the tree may hold other work in progress)."""
+    try:
+        return subprocess.run(  # noqa: S603
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,  # noqa: S607
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
 
 
 # --- Report ---------------------------------------------------------------------------------------------------
@@ -499,7 +514,8 @@ def report(args: argparse.Namespace) -> None:
         lines += [
             f"## {run['backend']}, {run['scale']:,} offences",
             "",
-            f"Run {run['finished_at']} on {m.get('cpus')} cores ({m.get('cpu', '?')}), {m.get('memory_gb', '?')} GB; "
+            f"Run {run['finished_at']} (code at {run.get('commit', '?')}) on {m.get('cpus')} cores "
+            f"({m.get('cpu', '?')}), {m.get('memory_gb', '?')} GB; "
             f"server: {run['server']['command']}, {run['server']['workers']} workers x {run['server']['threads']} "
             f"threads; generated in {run.get('generation_seconds')} s: "
             + ", ".join(f"{count:,} {name}" for name, count in rows.items())
