@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -185,6 +186,30 @@ def codes(errors: Errors, field: str, list_name: str, value: Any) -> list[str]:
         errors[field] = _("Unknown codes: %(codes)s.") % {"codes": ", ".join(unknown)}
         return []
     return list(dict.fromkeys(value))
+
+
+def whole_number(
+    errors: Errors, field: str, value: Any, *, minimum: int = 0, maximum: int, required: bool = False
+) -> int | None:
+    """A whole number from `minimum` to `maximum` (a count, an age, months), or None when not given. A number or
+    its digits ("12", 12, 12.0) is read; a fraction (2.5), a word ("ten"), a boolean or a list is refused."""
+    if value is None or value == "":
+        if required:
+            errors[field] = _("This field is required.")
+        return None
+    number: Decimal | None = None
+    if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value() or number < minimum:
+        errors[field] = _("Enter a whole number, %(minimum)d or more.") % {"minimum": minimum}
+        return None
+    if number > maximum:
+        errors[field] = _("Too large (at most %(count)d).") % {"count": maximum}
+        return None
+    return int(number)
 
 
 def choice(errors: Errors, field: str, choices: Any, value: Any, *, required: bool = True) -> str:

@@ -14,7 +14,6 @@ corrected by an update."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -80,34 +79,9 @@ INCIDENT_FIELDS = (
 )
 RELATION_FIELDS = ("smugglers", "cases", "migrants")
 ROW_FIELDS = ("sex", "age_group", "citizenship", "count")
-_DIGITS = re.compile(r"\d{1,9}")
 
 
 # --- single values ------------------------------------------------------------------------------------------------
-def whole_number(
-    errors: check.Errors, field: str, value: Any, *, minimum: int = 0, required: bool = True
-) -> int | None:
-    """A count of people: a whole number from `minimum` to MAX_MIGRANTS. A negative number, a fraction (2.5),
-    a word ("ten") or a boolean is refused; digits in a string ("12") are read as the number."""
-    if value is None or value == "":
-        if required:
-            errors[field] = _("This field is required.")
-        return None
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        number = int(value.strip())
-    if number is None or number < minimum:
-        if minimum == 0:
-            errors[field] = _("Enter a whole number, 0 or more.")
-        else:
-            errors[field] = _("Enter a whole number, %(minimum)d or more.") % {"minimum": minimum}
-        return None
-    if number > MAX_MIGRANTS:
-        errors[field] = _("Too large (at most %(count)d).") % {"count": MAX_MIGRANTS}
-        return None
-    return number
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -200,7 +174,9 @@ def breakdown(errors: check.Errors, value: Any) -> list[dict[str, Any]]:
                 errors, f"{prefix}.age_group", AgeGroup, item.get("age_group") or AgeGroup.UNKNOWN
             ),
             "citizenship": geography.valid_country(errors, f"{prefix}.citizenship", item.get("citizenship")),
-            "count": whole_number(errors, f"{prefix}.count", item.get("count"), minimum=1),
+            "count": check.whole_number(
+                errors, f"{prefix}.count", item.get("count"), minimum=1, maximum=MAX_MIGRANTS, required=True
+            ),
         }
         key = (row["sex"], row["age_group"], row["citizenship"])
         if key in seen:
@@ -315,7 +291,9 @@ def _fields(data: dict[str, Any], errors: check.Errors, *, creating: bool) -> di
     for name in COUNT_FIELDS:
         if name in data:
             minimum = 1 if name == "migrants_total" else 0
-            clean[name] = whole_number(errors, name, data[name], minimum=minimum, required=name == "migrants_total")
+            clean[name] = check.whole_number(
+                errors, name, data[name], minimum=minimum, maximum=MAX_MIGRANTS, required=name == "migrants_total"
+            )
             if clean[name] is None and name != "migrants_total":
                 clean[name] = 0 if name not in errors else None
     if "aggravating_circumstances" in data:

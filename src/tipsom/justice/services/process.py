@@ -400,23 +400,6 @@ def _amount(errors: check.Errors, field: str, value: Any) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _months(errors: check.Errors, field: str, value: Any) -> int | None:
-    """A whole number of months, zero or more, or None when not given."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        errors[field] = _("Enter a whole number of months, zero or more.")
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        number = Decimal(-1)
-    if not number.is_finite() or number < 0 or number != number.to_integral_value() or number > MAX_PRISON_MONTHS:
-        errors[field] = _("Enter a whole number of months, zero or more.")
-        return None
-    return int(number)
-
-
 def _on_case(condition: Q) -> Q:
     """A scope condition written for a record of a case (`criminal_case__...`, CRIMINAL_RECORD_SCOPES) read on the
     case itself: the same organizations, country or author reach both."""
@@ -511,7 +494,7 @@ def decision_record(
         law = provision_of_country(errors, "convicted_provision", convicted_provision, case.country)
     elif convicted_provision not in (None, ""):
         errors["convicted_provision"] = _("Only a conviction of another offence names the provision applied.")
-    months = _months(errors, "prison_months", prison_months)
+    months = check.whole_number(errors, "prison_months", prison_months, maximum=MAX_PRISON_MONTHS)
     amounts = {
         field: _amount(errors, field, value)
         for field, value in (

@@ -47,29 +47,6 @@ STALE = gettext_noop(
 )
 
 
-def _months(errors: check.Errors, field: str, value: Any) -> int | None:
-    """A prison term in whole months, or None when not given."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        errors[field] = _("Give a whole number of months.")
-        return None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, (int, float)) else int(value)
-    except (TypeError, ValueError):
-        errors[field] = _("Give a whole number of months.")
-        return None
-    if number < 0:
-        errors[field] = _("A prison term cannot be negative.")
-        return None
-    if number > MAX_PENALTY_MONTHS:
-        errors[field] = _("At most %(count)d months (write life imprisonment as no maximum).") % {
-            "count": MAX_PENALTY_MONTHS
-        }
-        return None
-    return number
-
-
 def _a_day(errors: check.Errors, field: str, value: Any) -> date | None:
     """A date that may lie ahead (a law may come into force later)."""
     return check.future_date(errors, field, value)
@@ -94,7 +71,7 @@ def _validate(data: dict[str, Any], current: LegalProvision | None = None) -> di
         clean["iccs_code"] = code
     for name in ("penalty_min_months", "penalty_max_months"):
         if name in data:
-            clean[name] = _months(errors, name, data[name])
+            clean[name] = check.whole_number(errors, name, data[name], maximum=MAX_PENALTY_MONTHS)
     for name in ("in_force_from", "in_force_until"):
         if name in data:
             clean[name] = _a_day(errors, name, data[name])

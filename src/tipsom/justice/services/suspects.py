@@ -43,24 +43,6 @@ STALE_GROUP = gettext_noop(
 REVEALED_PARTS = ("names", "birth_date")
 
 
-def whole_number(errors: check.Errors, field: str, value: Any, *, minimum: int, maximum: int) -> int | None:
-    """A whole number between `minimum` and `maximum`, or None when empty; "2.5", "-1" or "ten" are refused."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        errors[field] = _("Enter a whole number.")
-        return None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except (TypeError, ValueError):
-        errors[field] = _("Enter a whole number.")
-        return None
-    if not minimum <= number <= maximum:
-        errors[field] = _("Enter a number from %(min)d to %(max)d.") % {"min": minimum, "max": maximum}
-        return None
-    return number
-
-
 def _roles(errors: check.Errors, value: Any) -> list[str]:
     if value in (None, ""):
         return []
@@ -98,7 +80,9 @@ def _suspect_fields_validate(
     if "groups" in data:
         clean["groups"] = _groups(errors, actor, criminal_case, data["groups"])
     if "age_at_offence" in data:
-        clean["age_at_offence"] = whole_number(errors, "age_at_offence", data["age_at_offence"], minimum=0, maximum=120)
+        clean["age_at_offence"] = check.whole_number(
+            errors, "age_at_offence", data["age_at_offence"], minimum=0, maximum=120
+        )
     if "in_custody" in data:
         clean["in_custody"] = a_bool(errors, "in_custody", data["in_custody"])
     return clean
@@ -263,7 +247,7 @@ def _group_fields_validate(data: dict[str, Any], errors: check.Errors) -> dict[s
     if "name" in data:
         clean["name"] = check.line(errors, "name", data["name"], required=True, max_length=200)
     if "estimated_size" in data:
-        clean["estimated_size"] = whole_number(
+        clean["estimated_size"] = check.whole_number(
             errors, "estimated_size", data["estimated_size"], minimum=1, maximum=1_000_000
         )
     if "countries_of_activity" in data:
