@@ -250,3 +250,303 @@ def test_prosecutor_charges_two_convicts_one_acquits_the_other(live_server, page
     assert "149-A" in text
     shot(page, "journey-brief-en")
     assert_no_csp_violations(page)
+
+
+# 2. The victim's case manager and the prosecutor ------------------------------------------------------------------
+
+
+def test_case_manager_sees_the_hearing_prosecutor_gets_404(live_server, browser):  # noqa: F811
+    from datetime import timedelta
+
+    from tipsom.cases.services import journal_add
+    from tipsom.justice.services import victims as services
+    from tipsom.justice.tests.test_victims_services import victims_world
+
+    world = victims_world()
+    link = world.link(protection_measures=["video_link"], testimony_mode="video")
+    starts_at = (timezone.now() + timedelta(days=6)).replace(hour=14, minute=0, second=0, microsecond=0)
+    hearing = services.hearing_add(
+        actor=world.prosecutor,
+        criminal_case=world.criminal_case,
+        kind="trial",
+        starts_at=starts_at,
+        court_name="1st Federal Court of Belém",
+        room="Room 3",
+        victims=[link.pk],
+    )
+    journal_add(actor=world.case_manager, case_id=world.victim_case.pk, text="Care note: she is afraid to testify.")
+    case_url = f"{live_server.url}{reverse('cases:detail', kwargs={'pk': world.victim_case.pk})}"
+    for language in ("en", "ar"):
+        context = signed_in_context(browser, live_server, world.case_manager, language)
+        try:
+            pg = new_page(context)
+            pg.set_default_timeout(10_000)
+            pg.goto(case_url)
+            tab = pg.get_by_role("tab", name=re.compile("Proceedings|الإجراءات"))
+            tab = tab.or_(pg.locator(f'a[href$="{reverse("cases:proceedings", kwargs={"pk": world.victim_case.pk})}"]'))
+            tab.first.click()
+            shown = pg.locator(f'[data-hearing="{hearing.pk}"]')
+            shown.wait_for()
+            assert pg.locator("[data-hearing]").count() == 1
+            text = shown.inner_text()
+            assert str(timezone.localtime(starts_at).year) in text and "Room 3" in text, text
+            assert (
+                world.criminal_case.reference
+                in pg.locator(f'[data-proceeding="{world.criminal_case.reference}"]').inner_text()
+            )
+            assert_fits(pg, WIDE["width"])
+            shot(pg, f"victim-case-proceedings-{language}")
+            assert_no_csp_violations(pg)
+        finally:
+            context.close()
+
+    context = signed_in_context(browser, live_server, world.prosecutor)
+    try:
+        pg = new_page(context)
+        for address in (
+            reverse("cases:detail", kwargs={"pk": world.victim_case.pk}),
+            reverse("cases:tab", kwargs={"pk": world.victim_case.pk, "tab": "journal"}),
+        ):
+            response = pg.goto(f"{live_server.url}{address}")
+            assert response.status == 404, address
+            assert "afraid" not in pg.content()
+            assert pg.locator("h1").count() == 1  # the site's own 404 page, not a bare error
+        shot(pg, "victim-case-404-prosecutor")
+        assert_no_csp_violations(pg, expected_status=404)
+    finally:
+        context.close()
+
+
+# 3 and 4. The national rapporteur; the smuggling incident -------------------------------------------------------
+
+
+@pytest.fixture
+def world() -> Any:
+    """A concluded Brazilian forced-labour case built through the services as its prosecutor would: an offence
+    under art. 149-A, two named defendants charged under it (one convicted and sentenced, one acquitted), a victim
+    in the proceedings summoned to a hearing, a request to Bolivia; and a smuggling incident with deaths at sea
+    recorded by the same prosecution office."""
+    import datetime
+
+    from tipsom.accounts.testing import make_user
+    from tipsom.cases.testing import make_case
+    from tipsom.justice.models import CooperationRequest, LegalProvision
+    from tipsom.justice.services import process, victims
+    from tipsom.justice.testing import make_criminal_case, make_incident, make_offence, make_suspect
+    from tipsom.justice.tests.brief_fixtures import ACQUITTED_NAME, CONVICTED_ALIAS, CONVICTED_NAME, COURT, SUMMARY
+    from tipsom.organizations.testing import make_organization
+
+    office = make_organization("BR", name="Procuradoria da República no Pará", type="LawEnforcement")
+    prosecutor = make_user(office, roles=("prosecutor",), username="paula", full_name="Paula Ramos")
+    article = LegalProvision.objects.get(country="BR", article="art. 149-A")
+    criminal_case = make_criminal_case(
+        office,
+        title="Forced labour on a cattle farm in Pará",
+        file_number="IPL 0123/2025-SR/PF/PA",
+        brief_summary=SUMMARY,
+        prosecution_office=office,
+        is_transnational=True,
+        countries_involved=["BO"],
+        investigation_closed_on=datetime.date(2025, 4, 30),
+    )
+    make_offence(
+        criminal_case,
+        provision=article,
+        recruitment_methods=["AtWork"],
+        means_of_control=["DebtBondage", "FalsePromises"],
+        exploitation_types=["ForcedLabour"],
+        places="Marabá, PA",
+        is_transnational=True,
+        countries_involved=["BO"],
+    )
+    arrested = {"contact_type": "arrested", "formal_contact_on": datetime.date(2025, 3, 1)}
+    convicted = make_suspect(
+        criminal_case,
+        person={
+            "names": [{"name": CONVICTED_NAME}, {"name": CONVICTED_ALIAS, "kind": "alias"}],
+            "citizenships": ["BR"],
+        },
+        roles=["recruiter", "exploiter"],
+        age_at_offence=51,
+        **arrested,
+    )
+    acquitted = make_suspect(
+        criminal_case,
+        person={"names": [{"name": ACQUITTED_NAME}], "citizenships": ["BO"]},
+        roles=["transporter"],
+        age_at_offence=29,
+        **arrested,
+    )
+    victim_case = make_case(make_organization("BR", name="Abrigo Esperança"))
+    link = victims.victim_link_add(
+        actor=prosecutor,
+        criminal_case=criminal_case,
+        case_number=victim_case.case_number,
+        role="injured_party",
+        protection_measures=["video_link"],
+        testimony_mode="video",
+    )
+    victims.hearing_add(
+        actor=prosecutor,
+        criminal_case=criminal_case,
+        kind="trial",
+        starts_at=datetime.datetime(2026, 2, 10, 14, 0, tzinfo=datetime.UTC),
+        court_name=COURT,
+        room="Sala 2",
+        victims=[link.pk],
+    )
+    CooperationRequest.objects.create(
+        criminal_case=criminal_case,
+        kind="mla",
+        direction="outgoing",
+        countries=["BO"],
+        authority="Fiscalía General del Estado",
+        subject="Testimony",
+        status="answered",
+    )
+    charges = [
+        process.charge_add(actor=prosecutor, suspect=suspect, provision=article, charged_on="2025-05-12")
+        for suspect in (convicted, acquitted)
+    ]
+    for charge, outcome, sentence in (
+        (charges[0], "convicted", {"prison_months": 96, "fine_amount": "25000", "currency": "BRL"}),
+        (charges[1], "acquitted", {}),
+    ):
+        process.decision_record(
+            actor=prosecutor,
+            criminal_case=criminal_case,
+            charge=charge,
+            level="first_instance",
+            decided_on="2026-02-27",
+            outcome=outcome,
+            court_name=COURT,
+            is_final=True,
+            **sentence,
+        )
+    incident = make_incident(office, actor=prosecutor)
+    rapporteur = make_user(make_organization("BR", name="Comitê Nacional"), roles=("national_rapporteur",))
+    criminal_case.refresh_from_db()
+    return {"case": criminal_case, "prosecutor": prosecutor, "incident": incident, "rapporteur": rapporteur}
+
+
+def test_national_rapporteur_sees_cases_without_identities_and_the_year(live_server, browser, world):  # noqa: F811
+    from tipsom.justice.tests.brief_fixtures import NAMES
+
+    criminal_case = world["case"]
+    context = signed_in_context(browser, live_server, world["rapporteur"])
+    try:
+        pg = new_page(context)
+        pg.set_default_timeout(10_000)
+        pg.goto(f"{live_server.url}/")
+        pg.locator("nav").get_by_role("link", name="Criminal cases").first.click()
+        pg.get_by_role("link", name=criminal_case.reference).click()
+        pg.wait_for_load_state("load")
+        for tab in ("defendants", "victims", "brief"):
+            open_tab(pg, tab)
+            text = pg.locator("#criminal-case-tab").inner_text()  # the title may name someone: not the tabs
+            assert pg.locator("[data-reveal], form[action*='reveal'], form[action$='/name/']").count() == 0, tab
+            assert "Reveal" not in text, tab
+            for name in NAMES:
+                assert name not in text, (tab, name)
+        pg.locator("nav").get_by_role("link", name="Justice statistics").first.click()
+        pg.wait_for_load_state("load")
+        choose(pg, "year", "2026")
+        pg.locator("main").get_by_role("button", name="Show").click()
+        pg.wait_for_load_state("load")
+        assert "2026" in pg.locator("h1").inner_text()
+        assert pg.locator('[data-stage-total="convicted"]').inner_text() == "1"
+        assert pg.locator('[data-total="dead"]').inner_text() == "12"  # the incident at sea
+        assert pg.locator('[data-total="incidents"]').inner_text() == "1"
+        shot(pg, "rapporteur-stats-en")
+        choose(pg, "year", "2025")
+        pg.locator("main").get_by_role("button", name="Show").click()
+        pg.wait_for_load_state("load")
+        assert pg.locator('[data-stage-total="prosecuted"]').inner_text() == "2"  # one per defendant
+        assert_no_csp_violations(pg)
+    finally:
+        context.close()
+
+
+def test_incident_with_deaths_at_sea_in_the_list_and_on_its_page(live_server, browser, world):  # noqa: F811
+    incident = world["incident"]
+    context = signed_in_context(browser, live_server, world["prosecutor"])
+    try:
+        pg = new_page(context)
+        pg.set_default_timeout(10_000)
+        pg.goto(f"{live_server.url}/")
+        pg.locator("nav").get_by_role("link", name="Smuggling incidents").first.click()
+        pg.wait_for_load_state("load")
+        assert pg.locator('[data-total="dead"]').inner_text() == "12"
+        pg.get_by_role("link", name=incident.reference).first.click()
+        pg.wait_for_load_state("load")
+        assert incident.reference in pg.locator("h1").inner_text()
+        text = pg.locator("main").inner_text()
+        assert "12" in text and "Agadez" in text, text
+        assert_no_csp_violations(pg)
+    finally:
+        context.close()
+
+
+# 5. English, Arabic, and a phone ---------------------------------------------------------------------------------
+
+
+def test_pages_in_english_and_arabic(live_server, browser, world):  # noqa: F811
+    criminal_case, incident = world["case"], world["incident"]
+    pk = criminal_case.pk
+    prosecutor_pages = [
+        ("case-list", reverse("justice:list")),
+        *(
+            (f"case-{tab}", reverse(f"justice:{name}", kwargs={"pk": pk}))
+            for tab, name in (
+                ("overview", "detail"),
+                ("offences", "offences"),
+                ("defendants", "defendants"),
+                ("process", "process"),
+                ("victims", "victims"),
+                ("cooperation", "cooperation"),
+                ("brief", "brief"),
+            )
+        ),
+        ("incident-list", reverse("justice:incidents")),
+        ("incident-detail", reverse("justice:incident", kwargs={"pk": incident.pk})),
+        ("laws", reverse("justice:provisions")),
+    ]
+    rapporteur_pages = [("stats", f"{reverse('justice:stats')}?year=2026")]
+    for language, direction in (("en", "ltr"), ("ar", "rtl")):
+        for user, pages in ((world["prosecutor"], prosecutor_pages), (world["rapporteur"], rapporteur_pages)):
+            context = signed_in_context(browser, live_server, user, language)
+            try:
+                pg = new_page(context)
+                for name, address in pages:
+                    response = pg.goto(f"{live_server.url}{address}")
+                    assert response.status == 200, (name, response.status)
+                    html = pg.locator("html")
+                    assert html.get_attribute("lang") == language and html.get_attribute("dir") == direction
+                    assert_fits(pg, WIDE["width"])
+                    shot(pg, f"{name}-{language}")
+                    assert_no_csp_violations(pg)
+            finally:
+                context.close()
+
+
+def test_case_pages_on_a_phone_in_arabic(live_server, browser, world):  # noqa: F811
+    criminal_case = world["case"]
+    pk = criminal_case.pk
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
+    context = signed_in_context(browser, live_server, world["prosecutor"], "ar", **phone)
+    try:
+        pg = new_page(context)
+        for name, address in (
+            ("case-list", reverse("justice:list")),
+            ("case-process", reverse("justice:process", kwargs={"pk": pk})),
+            ("case-defendants", reverse("justice:defendants", kwargs={"pk": pk})),
+        ):
+            pg.goto(f"{live_server.url}{address}")
+            assert pg.locator("html").get_attribute("dir") == "rtl"
+            assert_fits(pg, 390)
+            shot(pg, f"{name}-ar-phone")
+        # The funnel's rows become cards on a phone: the totals are still read beside their labels.
+        assert pg.goto(f"{live_server.url}{reverse('justice:process', kwargs={'pk': pk})}").status == 200
+        assert_no_csp_violations(pg)
+    finally:
+        context.close()
