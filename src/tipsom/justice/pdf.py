@@ -1,26 +1,21 @@
 """The case brief in words and as a PDF: `brief_sections` turns the brief (services.brief) into titled sections of
 (label, value) rows and paragraphs in the active language, which the brief tab shows and `brief_pdf` prints.
 
-The PDF is set like the referral letter (referrals/letter.py): Noto Sans with Noto Sans Arabic and Devanagari and
-the faces tipsom ships for the web (core.fonts) as fallbacks, shaped by HarfBuzz, from the right for Arabic and
-Urdu. The brief holds no name, so no transliteration is needed."""
+The PDF is set like the referral letter (core.pdf), from the right for Arabic and Urdu. The brief holds no name,
+so no transliteration is needed."""
 
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import get_language, get_language_bidi, gettext_noop
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-_FONT_PACKAGES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_noto_sans_devanagari")
-_MAIN = "noto"
+from tipsom.core.pdf import PdfWriter, pdf_document
 
 ANONYMISED = gettext_noop(
     "Anonymised case brief. It names no defendant, victim or witness: defendants are numbered, victims counted by "
@@ -172,68 +167,7 @@ def brief_sections(brief: dict[str, Any]) -> list[BriefSection]:
 # The PDF ---------------------------------------------------------------------------------------------------------
 
 
-@cache
-def _fonts() -> list[tuple[str, Path]]:
-    """(name, file) of each font, the main one first: the fontpkg Noto faces, then core.fonts' shipped faces."""
-    import importlib
-
-    from tipsom.core.fonts import pdf_fallback_fonts
-
-    fonts = []
-    for index, package in enumerate(_FONT_PACKAGES):
-        root = importlib.import_module(package).ROOT / "files"
-        path = next(p for p in sorted(root.glob("*.ttf")) if "Italic" not in p.name)
-        fonts.append((_MAIN if index == 0 else f"fallback{index}", path))
-    return fonts + pdf_fallback_fonts()
-
-
-class _Writer:
-    def __init__(self, pdf: Any, rtl: bool):
-        self.pdf, self.rtl = pdf, rtl
-        self.align = "R" if rtl else "L"
-
-    def heading(self, text: str, size: int = 12) -> None:
-        self.pdf.set_font(_MAIN, size=size)
-        self.pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT", align=self.align)
-        self.pdf.ln(1)
-
-    def paragraph(self, text: str, size: int = 10) -> None:
-        self.pdf.set_font(_MAIN, size=size)
-        self.pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", align=self.align)
-        self.pdf.ln(2)
-
-    def box(self, text: str) -> None:
-        self.pdf.set_font(_MAIN, size=9)
-        self.pdf.set_fill_color(240)
-        self.pdf.multi_cell(0, 5, text, border=1, fill=True, new_x="LMARGIN", new_y="NEXT", align=self.align, padding=2)
-        self.pdf.ln(3)
-
-    def rows(self, rows: list[tuple[str, str]]) -> None:
-        from fpdf.fonts import FontFace
-
-        pdf = self.pdf
-        pdf.set_font(_MAIN, size=10)
-        pdf.set_fill_color(255)
-        label_style = FontFace(color=80, size_pt=9)
-        widths = (110, 60) if self.rtl else (60, 110)
-        with pdf.table(
-            col_widths=widths,
-            first_row_as_headings=False,
-            borders_layout="NONE",
-            cell_fill_mode="NONE",
-            line_height=5.5,
-            padding=(0.5, 1),
-        ) as table:
-            for label, value in rows:
-                row = table.row()
-                if self.rtl:
-                    row.cell(value or "—", align="R")
-                    row.cell(label, align="R", style=label_style)
-                else:
-                    row.cell(label, style=label_style)
-                    row.cell(value or "—")
-        pdf.ln(2)
-
+class _BriefWriter(PdfWriter):
     def section(self, section: BriefSection, size: int = 12) -> None:
         self.heading(section.title, size)
         if section.text:
@@ -246,23 +180,8 @@ class _Writer:
 
 def brief_pdf(brief: dict[str, Any]) -> bytes:
     """The brief's PDF bytes, in the active language."""
-    from fpdf import FPDF
-
-    logging.getLogger("fontTools").setLevel(logging.WARNING)  # it logs every subsetting step
     title = _("Case brief %(reference)s") % {"reference": brief["reference"]}
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_lang(get_language() or "en")
-    pdf.set_creator("tipsom")
-    fonts = _fonts()
-    for name, path in fonts:
-        pdf.add_font(name, "", str(path))
-    pdf.set_fallback_fonts([name for name, _path in fonts[1:]])
-    pdf.set_text_shaping(True)
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_page()
-    out = _Writer(pdf, get_language_bidi())
+    pdf, out = pdf_document(title, _BriefWriter)
     out.heading(title, 16)
     out.box(_(ANONYMISED))
     for section in brief_sections(brief):

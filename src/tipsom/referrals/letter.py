@@ -10,18 +10,16 @@ by HarfBuzz; a name in a script none of these fonts has is printed in its Latin 
 
 from __future__ import annotations
 
-import logging
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import formats, timezone
-from django.utils.translation import get_language, get_language_bidi, gettext_noop, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from tipsom.accounts.models import User
 from tipsom.core.errors import NotFound
+from tipsom.core.pdf import pdf_document, renderable
 from tipsom.organizations import geography
 from tipsom.referrals.models import Channel, Referral, ServiceType, Urgency
 from tipsom.referrals.readable import readable_sections
@@ -29,36 +27,6 @@ from tipsom.referrals.sections import build_sections
 from tipsom.referrals.selectors.referral import access_referral_by_id
 from tipsom.referrals.services.answer import referral_sender_side
 from tipsom.referrals.services.referral import referral_audit
-
-_FONT_FAMILIES = ("fontpkg_noto_sans", "fontpkg_noto_sans_arabic", "fontpkg_noto_sans_devanagari")
-_MAIN = "noto"
-
-
-@cache
-def _fonts() -> list[tuple[str, Path, frozenset[int]]]:
-    """(name, file, code points covered) of each bundled font, main font first."""
-    import importlib
-
-    from fontTools.ttLib import TTFont
-
-    fonts = []
-    for index, package in enumerate(_FONT_FAMILIES):
-        root = importlib.import_module(package).ROOT / "files"
-        path = next(p for p in sorted(root.glob("*.ttf")) if "Italic" not in p.name)
-        covered = frozenset(TTFont(path, lazy=True).getBestCmap())
-        fonts.append((_MAIN if index == 0 else f"fallback{index}", path, covered))
-    # Scripts no fontpkg package covers (Lao) come from the faces tipsom ships for the web.
-    from tipsom.core.fonts import pdf_fallback_fonts
-
-    for name, shipped in pdf_fallback_fonts():
-        fonts.append((name, shipped, frozenset(TTFont(shipped, lazy=True).getBestCmap())))
-    return fonts
-
-
-def renderable(text: str) -> bool:
-    """Whether every letter of `text` has a glyph in the bundled fonts (spaces and marks aside)."""
-    covered = frozenset().union(*(font[2] for font in _fonts()))
-    return all(ord(char) in covered or char.isspace() or ord(char) in (0x200C, 0x200D) for char in text)
 
 
 def printable_name(name: dict[str, Any]) -> str:
@@ -162,111 +130,10 @@ def letter_lines(referral: Referral, sections: dict[str, Any]) -> dict[str, Any]
 # The PDF ---------------------------------------------------------------------------------------------------------
 
 
-def _setup_fonts(pdf: Any) -> None:
-    """The bundled fonts, the main one first and the others as fallbacks, shaped by HarfBuzz."""
-    fonts = _fonts()
-    for name, path, _covered in fonts:
-        pdf.add_font(name, "", str(path))
-    pdf.set_fallback_fonts([name for name, _path, _covered in fonts[1:]])
-    pdf.set_text_shaping(True)
-
-
-class _Writer:
-    """The letter's layout: left to right, or from the right for Arabic and Urdu."""
-
-    def __init__(self, pdf: Any, rtl: bool):
-        self.pdf, self.rtl = pdf, rtl
-        self.align = "R" if rtl else "L"
-
-    def heading(self, text: str, size: int = 13) -> None:
-        self.pdf.set_font(_MAIN, size=size)
-        self.pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT", align=self.align)
-        self.pdf.ln(1)
-
-    def paragraph(self, text: str, size: int = 10) -> None:
-        self.pdf.set_font(_MAIN, size=size)
-        self.pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT", align=self.align)
-        self.pdf.ln(2)
-
-    def rows(self, rows: list[tuple[str, str]]) -> None:
-        from fpdf.fonts import FontFace
-
-        pdf = self.pdf
-        pdf.set_font(_MAIN, size=10)
-        pdf.set_fill_color(255)  # the table would take the notice's grey for its cells
-        label_style = FontFace(color=80, size_pt=9)
-        widths = (115, 55) if self.rtl else (55, 115)
-        with pdf.table(
-            col_widths=widths,
-            first_row_as_headings=False,
-            borders_layout="NONE",
-            cell_fill_mode="NONE",
-            line_height=5.5,
-            padding=(0.5, 1),
-        ) as table:
-            for label, value in rows:
-                row = table.row()
-                if self.rtl:
-                    row.cell(value or "—", align="R")
-                    row.cell(label, align="R", style=label_style)
-                else:
-                    row.cell(label, style=label_style)
-                    row.cell(value or "—")
-        pdf.ln(2)
-
-    def box(self, text: str) -> None:
-        pdf = self.pdf
-        pdf.set_font(_MAIN, size=9)
-        pdf.set_fill_color(240)
-        pdf.multi_cell(0, 5, text, border=1, fill=True, new_x="LMARGIN", new_y="NEXT", align=self.align, padding=2)
-        pdf.ln(3)
-
-    def field(self, label: str) -> None:
-        """A line to fill in by hand."""
-        pdf = self.pdf
-        pdf.set_font(_MAIN, size=10)
-        pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT", align=self.align)
-        y = pdf.get_y() + 5
-        pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
-        pdf.set_y(y + 2)
-
-    def tick_boxes(self, options: list[str]) -> None:
-        """Boxes to tick by hand, one per option, on one line."""
-        pdf = self.pdf
-        pdf.set_font(_MAIN, size=11)
-        y = pdf.get_y() + 1
-        x = pdf.w - pdf.r_margin if self.rtl else pdf.l_margin
-        for option in options:
-            width = pdf.get_string_width(option) + 2
-            if self.rtl:
-                pdf.rect(x - 4, y + 0.5, 4, 4)
-                pdf.set_xy(x - 6 - width, y)
-                pdf.cell(width, 5, option, align="R")
-                x -= width + 16
-            else:
-                pdf.rect(x, y + 0.5, 4, 4)
-                pdf.set_xy(x + 6, y)
-                pdf.cell(width, 5, option)
-                x += width + 16
-        pdf.set_xy(pdf.l_margin, y + 8)
-
-
 def render_letter(referral: Referral, sections: dict[str, Any]) -> bytes:
     """The letter's PDF bytes for `referral` and the `sections` it shares, in the active language."""
-    from fpdf import FPDF
-
-    # fontTools logs every subsetting step at INFO: one letter would fill the log.
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
     lines = letter_lines(referral, sections)
-    pdf = FPDF(format="A4")
-    pdf.set_title(lines["title"])
-    pdf.set_lang(get_language() or "en")
-    pdf.set_creator("tipsom")
-    _setup_fonts(pdf)
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_page()
-    out = _Writer(pdf, get_language_bidi())
+    pdf, out = pdf_document(lines["title"])
 
     out.heading(lines["title"], 16)
     out.box(lines["confidential"])
