@@ -331,10 +331,10 @@ def commit() -> str:
     """The code measured: the checkout's commit (the tree may hold other work in progress)."""
     try:
         return subprocess.run(  # noqa: S603
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
             capture_output=True,
             text=True,
-            check=True,  # noqa: S607
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
@@ -458,7 +458,8 @@ def plan_summary(plan: str) -> str:
     match = re.search(r"Execution Time: ([\d.]+) ms", plan)
     scans = []
     for line in plan.splitlines():
-        text = line.strip().removeprefix("->").strip()
+        text = line.rsplit(" | ", 1)[-1]  # SQLite's rows: id | parent | unused | detail
+        text = text.strip().removeprefix("->").strip()
         if "Scan" in text or text.startswith(("SCAN", "SEARCH")):
             node = text.split("  (cost=")[0].split(" (cost=")[0]
             rows = re.search(r"actual time=[\d.]+\.\.([\d.]+) rows=(\d+) loops=(\d+)", text)
