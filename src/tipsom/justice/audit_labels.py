@@ -55,7 +55,23 @@ def _part_labels(model_name: str, tab: str) -> Any:
     return labels
 
 
+def incident_labels(ids: list[str]) -> dict[str, tuple[str, str]]:
+    from tipsom.justice.models import SmugglingIncident
+
+    rows = SmugglingIncident.objects.filter(pk__in=_digits(ids)).values_list("pk", "reference")
+    return {str(pk): (reference, reverse("justice:incident", kwargs={"pk": pk})) for pk, reference in rows}
+
+
+def incident_find(text: str) -> list[str]:
+    """The incidents a typed reference means: the full reference only (BR-SI-2026-000001)."""
+    from tipsom.justice.models import SmugglingIncident
+
+    found = SmugglingIncident.objects.filter(reference="".join(text.split()).upper())
+    return [str(pk) for pk in found.values_list("pk", flat=True)[:200]]
+
+
 def entries() -> Iterator[tuple[str, Any, str | None]]:
     yield "audit_object_labels", AuditObjectLabels(criminal_case_labels, criminal_case_find), "justice.criminalcase"
     yield "audit_object_labels", AuditObjectLabels(_part_labels("Offence", "offences")), "justice.offence"
     yield "audit_object_labels", AuditObjectLabels(_part_labels("Suspect", "defendants")), "justice.suspect"
+    yield "audit_object_labels", AuditObjectLabels(incident_labels, incident_find), "justice.smugglingincident"
