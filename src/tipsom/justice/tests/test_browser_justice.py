@@ -13,6 +13,7 @@ Screenshots go to test-artifacts/browser/justice-*.png."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -32,6 +33,7 @@ from tipsom.core.tests.test_browser import (  # noqa: F401  (fixtures)
     page,
     pytestmark,
 )
+from tipsom.tests.test_accessibility import AXE, AXE_RUN
 
 pytestmark = pytestmark  # noqa: PLW0127  (the browser marks: skip without chromium, transactional database)
 
@@ -74,9 +76,16 @@ def open_tab(pg: Any, name: str) -> None:
     assert pg.locator(f'#criminal-case-tab[data-tab="{name}"]').count() == 1, pg.url
 
 
-def signed_in_context(browser: Any, live_server: Any, user: Any, language: str = "en", **options: Any) -> Any:  # noqa: F811
+def signed_in_context(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    user: Any,
+    language: str = "en",
+    axe: str | None = None,
+    **options: Any,
+) -> Any:
     """A browser context signed in as `user` (the session of Django's test client, second factor included), its
-    interface in `language`."""
+    interface in `language`; axe-core loaded into every page when given (an init script, outside the page's CSP)."""
     from tipsom.accounts.testing import sign_in
 
     client = sign_in(Client(), user)
@@ -92,6 +101,8 @@ def signed_in_context(browser: Any, live_server: Any, user: Any, language: str =
         ]
     )
     context.add_init_script(RECORD_CSP_VIOLATIONS)
+    if axe is not None:
+        context.add_init_script(axe)
     return context
 
 
@@ -512,9 +523,11 @@ def test_pages_in_english_and_arabic(live_server, browser, world):  # noqa: F811
         ("laws", reverse("justice:provisions")),
     ]
     rapporteur_pages = [("stats", f"{reverse('justice:stats')}?year=2026")]
+    axe = AXE.read_text(encoding="utf-8")
+    found: dict[str, Any] = {}
     for language, direction in (("en", "ltr"), ("ar", "rtl")):
         for user, pages in ((world["prosecutor"], prosecutor_pages), (world["rapporteur"], rapporteur_pages)):
-            context = signed_in_context(browser, live_server, user, language)
+            context = signed_in_context(browser, live_server, user, language, axe)
             try:
                 pg = new_page(context)
                 for name, address in pages:
@@ -523,10 +536,15 @@ def test_pages_in_english_and_arabic(live_server, browser, world):  # noqa: F811
                     html = pg.locator("html")
                     assert html.get_attribute("lang") == language and html.get_attribute("dir") == direction
                     assert_fits(pg, WIDE["width"])
+                    # axe-core: no serious or critical violation of WCAG 2.1 A/AA and best practices.
+                    violations = pg.evaluate(AXE_RUN)
+                    if violations:
+                        found[f"{language} {name}"] = violations
                     shot(pg, f"{name}-{language}")
                     assert_no_csp_violations(pg)
             finally:
                 context.close()
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 
 
 def test_case_pages_on_a_phone_in_arabic(live_server, browser, world):  # noqa: F811
