@@ -623,8 +623,8 @@ def generate(scale: int, fixture_path: Path) -> None:
         max(1, scale // 50),
         organizations,
         som_cases,
-        random.Random(SEED + 1),
-        generator.counters,  # noqa: S311
+        random.Random(SEED + 1),  # noqa: S311
+        generator.counters,
     )
     with transaction.atomic():
         for (country, year, kind), last in generator.counters.items():
