@@ -183,7 +183,8 @@ class Offence(models.Model):
         verbose_name_plural = _("offences")
         indexes = [
             models.Index(fields=["criminal_case", "date_from"], name="offence_case"),
-            models.Index(fields=["recorded_on", "offence_type"], name="offence_recorded"),
+            # The year's statistics read these columns from the index alone (selectors.stats).
+            models.Index(fields=["recorded_on", "criminal_case", "offence_type"], name="offence_recorded"),
         ]
 
     def __str__(self) -> str:
@@ -257,7 +258,7 @@ class Suspect(models.Model):
         verbose_name_plural = _("suspects and defendants")
         constraints = [models.UniqueConstraint(fields=["criminal_case", "person"], name="suspect_once_per_case")]
         indexes = [
-            models.Index(fields=["formal_contact_on"], name="suspect_contact"),
+            models.Index(fields=["formal_contact_on", "criminal_case", "person"], name="suspect_contact"),
             models.Index(fields=["prosecuted_on"], name="suspect_prosecuted"),
             models.Index(fields=["convicted_on"], name="suspect_convicted"),
             models.Index(fields=["person"], name="suspect_person"),

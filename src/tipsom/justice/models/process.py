@@ -51,8 +51,9 @@ class Charge(models.Model):
             models.UniqueConstraint(fields=["suspect", "provision", "offence"], name="charge_once_per_offence"),
         ]
         indexes = [
-            models.Index(fields=["charged_on", "offence_type"], name="charge_charged"),
-            models.Index(fields=["convicted_on", "convicted_type"], name="charge_convicted"),
+            # The year's statistics read these columns from the index alone (selectors.stats).
+            models.Index(fields=["charged_on", "criminal_case", "suspect", "offence_type"], name="charge_charged"),
+            models.Index(fields=["convicted_on", "criminal_case", "suspect", "convicted_type"], name="charge_convicted"),
         ]
 
     def __str__(self) -> str:

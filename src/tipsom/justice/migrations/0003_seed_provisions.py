@@ -13,6 +13,6 @@ def load_provisions(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("justice", "0003_incidents_cause_of_death")]
+    dependencies = [("justice", "0002_justice_permissions")]
 
     operations = [migrations.RunPython(load_provisions, migrations.RunPython.noop)]
