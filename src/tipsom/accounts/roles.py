@@ -123,7 +123,9 @@ SEEDED_PERMISSION_TEXT = {
         "Record and work on the criminal cases, groups and smuggling incidents of my organization and of the cases "
         "it investigates, prosecutes or tries"
     ),
-    "justice.decisions.organization": _("Record court decisions and sentences in the criminal cases of my organization"),
+    "justice.decisions.organization": _(
+        "Record court decisions and sentences in the criminal cases of my organization"
+    ),
     "justice.decisions.view.organization": _("See the court decisions of the criminal cases of my organization"),
     "justice.view.organization": _("See the criminal cases of my organization"),
     "justice.brief.organization": _("Export anonymised briefs of my organization's concluded criminal cases"),

@@ -53,7 +53,9 @@ class Charge(models.Model):
         indexes = [
             # The year's statistics read these columns from the index alone (selectors.stats).
             models.Index(fields=["charged_on", "criminal_case", "suspect", "offence_type"], name="charge_charged"),
-            models.Index(fields=["convicted_on", "criminal_case", "suspect", "convicted_type"], name="charge_convicted"),
+            models.Index(
+                fields=["convicted_on", "criminal_case", "suspect", "convicted_type"], name="charge_convicted"
+            ),
         ]
 
     def __str__(self) -> str:
