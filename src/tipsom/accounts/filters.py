@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tipsom.accounts.models import User
 from tipsom.accounts.selectors import role_list
+from tipsom.core.filtering import YesNoFilter
 from tipsom.organizations.selectors import organization_list
 
 
@@ -24,7 +25,7 @@ class UserFilterSet(django_filters.FilterSet):
         queryset=lambda request: role_list().prefetch_related(None),
         to_field_name="slug",
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = User

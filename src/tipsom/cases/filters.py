@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tipsom.cases.models import Case, CaseType, case_status_choices, trafficking_status_choices
 from tipsom.cases.selectors import case_number_candidates, case_search
 from tipsom.core.codes import code_choices
+from tipsom.core.filtering import YesNoFilter
 from tipsom.core.integers import IdFilter
 from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
@@ -45,7 +46,7 @@ class CaseFilterSet(IdentifyingSearchFilterSet):
         label=_("Identified from"), field_name="identified_on", lookup_expr="gte"
     )
     identified_to = django_filters.DateFilter(label=_("Identified to"), field_name="identified_on", lookup_expr="lte")
-    is_child = django_filters.BooleanFilter(label=_("Child"))
+    is_child = YesNoFilter(label=_("Child"))
 
     class Meta:
         model = Case

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django.forms import NullBooleanSelect
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 
@@ -41,3 +44,19 @@ class FilterBackend(DjangoFilterBackend):
         if filterset_class is not None and filter_data(request.query_params, filterset_class) is None:
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class AnyYesNoSelect(NullBooleanSelect):
+    """A yes-or-no filter whose empty choice reads "Any" (Django's says "Unknown", which reads as a value)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", gettext_lazy("Any")), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter of a list (`?is_child=true`), "Any" when not given."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", AnyYesNoSelect)
+        super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.filtering import YesNoFilter
 from tipsom.justice.models import CaseStage, CriminalCase, OffenceType
 from tipsom.justice.services.common import KIND_CRIMINAL_CASE
 
@@ -56,7 +57,7 @@ class CriminalCaseFilterSet(django_filters.FilterSet):
         label=_("Opened from"), field_name="investigation_opened_on", lookup_expr="gte"
     )
     opened_to = django_filters.DateFilter(label=_("Opened to"), field_name="investigation_opened_on", lookup_expr="lte")
-    is_transnational = django_filters.BooleanFilter(label=_("Transnational"))
+    is_transnational = YesNoFilter(label=_("Transnational"))
     my_role = django_filters.ChoiceFilter(label=_("My organization's part"), choices=ROLE_CHOICES, method="filter_role")
 
     class Meta:

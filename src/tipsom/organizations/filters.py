@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.filtering import YesNoFilter
 from tipsom.core.queries import json_list_has
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization, OrganizationFunction, OrganizationType
@@ -21,7 +22,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     function = django_filters.ChoiceFilter(
         label=_("Function"), choices=OrganizationFunction.choices, method="filter_function"
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Organization

@@ -204,10 +204,18 @@ def test_notifications_widget(home_org: Any, case_manager: Any) -> None:
     assert context is not None and context["unread"] == 1 and len(context["items"]) == 1
 
 
-@pytest.mark.parametrize("role", ["helpline_operator", "auditor", "investigator"])
+@pytest.mark.parametrize("role", ["helpline_operator", "auditor"])
 def test_roles_without_case_work_see_no_work_widgets(home_org: Any, role: str) -> None:
     user = make_user(home_org, roles=(role,))
     assert _widgets(_home(user)) == ["notifications"]
+
+
+def test_an_investigator_sees_the_justice_work_but_no_victim_case_work(home_org: Any) -> None:
+    investigator = make_user(home_org, roles=("investigator",))
+    widgets = _widgets(_home(investigator))
+    case_work = {"approvals", "child_cases", "tasks", "recent_cases", "referrals_waiting", "referrals_sent"}
+    assert not case_work & set(widgets)
+    assert {"notifications", "justice_hearings", "justice_cooperation_overdue"} <= set(widgets)
 
 
 def test_national_coordinator_sees_referrals_but_no_tasks(home_org: Any) -> None:

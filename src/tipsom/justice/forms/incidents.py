@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.filtering import YesNoFilter
 from tipsom.core.forms import form_choice_field
 from tipsom.core.widgets import use_pickers
 from tipsom.justice.models import (
@@ -55,7 +56,7 @@ class IncidentFilterSet(django_filters.FilterSet):
         label=_("Country of the incident"), field_name="incident_country", choices=geography.country_choices
     )
     route = django_filters.CharFilter(label=_("Route"), lookup_expr="icontains", max_length=100)
-    has_deaths = django_filters.BooleanFilter(label=_("With deaths"), method="filter_has_deaths")
+    has_deaths = YesNoFilter(label=_("With deaths"), method="filter_has_deaths")
 
     class Meta:
         model = SmugglingIncident

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.filtering import YesNoFilter
 from tipsom.core.forms import form_choice_field
 from tipsom.justice.models import LegalProvision, OffenceType
 from tipsom.justice.services.provisions import PROVISION_FIELDS
@@ -22,7 +23,7 @@ FIRST_STATS_YEAR = 2000
 class ProvisionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Law, article or title"), method="filter_text")
     offence_type = django_filters.ChoiceFilter(label=_("Offence type"), choices=OffenceType.choices)
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = LegalProvision
