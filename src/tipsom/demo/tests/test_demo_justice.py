@@ -56,7 +56,7 @@ def test_demo_loads_the_justice_record():
 
 
 def _check_showcase():
-    showcase = CriminalCase.objects.filter(country="BR").order_by("pk")[0]
+    showcase = CriminalCase.objects.filter(country="BR", created_by__username="br.investigator").order_by("pk")[0]
     assert showcase.stage == CaseStage.CONCLUDED and showcase.brief_summary
     charges = list(Charge.objects.filter(criminal_case=showcase).select_related("provision"))
     assert len(charges) == 2 and {c.provision.article for c in charges} == {"art. 149-A"}
