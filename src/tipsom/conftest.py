@@ -33,8 +33,8 @@ def _fresh_state() -> None:
 
 @pytest.fixture(autouse=True)
 def _seeded_roles(request: pytest.FixtureRequest) -> None:
-    """A transactional test ends by emptying every table, the roles a migration seeded included; the tests after
-    it in the same worker get them back here."""
+    """A transactional test ends by emptying every table, the roles and the laws migrations seeded included; the
+    tests after it in the same worker get them back here."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None and "db" not in request.fixturenames:
         return
@@ -46,7 +46,10 @@ def _seeded_roles(request: pytest.FixtureRequest) -> None:
     from tipsom.accounts.roles import sync_seeded_roles
 
     if not Role.objects.exists():
+        from tipsom.justice.services.provisions import provisions_load, seed_rows
+
         sync_seeded_roles(apps)
+        provisions_load(apps.get_model("justice", "LegalProvision"), seed_rows(), update=False)
     # Throttle and sign-in counters live in database tables that a transactional test's flush leaves alone.
     caches[settings.TIPSOM_SHARED_CACHE].clear()
     rate_counters_clear()
