@@ -24,9 +24,11 @@ def _days(start: date | None, end: date | None) -> int | None:
 
 @dataclass(frozen=True)
 class FunnelRow:
-    """One defendant's stages, and the days from each to the next (None where a stage is missing)."""
+    """One defendant's stages, and the days from each to the next (None where a stage is missing). `number` is the
+    defendant's place in the case (1, 2 …, in the order they were added), the name screens and briefs give them."""
 
     suspect: Suspect
+    number: int
     contact_type: str
     formal_contact_on: date | None
     prosecuted_on: date | None
@@ -48,6 +50,7 @@ class FunnelRow:
     def as_dict(self) -> dict[str, Any]:
         return {
             "suspect": self.suspect.pk,
+            "number": self.number,
             "contact_type": self.contact_type,
             "formal_contact_on": self.formal_contact_on,
             "prosecuted_on": self.prosecuted_on,
@@ -86,13 +89,14 @@ def case_funnel(user: User, criminal_case: Any) -> Funnel:
     rows = [
         FunnelRow(
             suspect=suspect,
+            number=number,
             contact_type=suspect.contact_type,
             formal_contact_on=suspect.formal_contact_on,
             prosecuted_on=suspect.prosecuted_on,
             convicted_on=suspect.convicted_on,
             sentenced_on=suspect.sentenced_on,
         )
-        for suspect in suspects
+        for number, suspect in enumerate(suspects, start=1)
     ]
     totals = {
         "defendants": len(rows),
