@@ -4,7 +4,6 @@ services, as a caseworker of the organization would."""
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from tipsom.accounts.models import User
 from tipsom.accounts.testing import make_user
@@ -37,8 +36,9 @@ CASE_FACTS: dict[str, Any] = {
 }
 
 
-# Who registered each case make_case made, for the tests that go on acting as that user.
-_REGISTERED_BY: WeakKeyDictionary[Case, User] = WeakKeyDictionary()
+# Who registered each case make_case made, for the tests that go on acting as that user: by the case's id, so that
+# another copy of the case (a fixture's fresh read) finds it too, whenever the first copy is collected.
+_REGISTERED_BY: dict[int, User] = {}
 
 
 def make_case(
@@ -55,10 +55,10 @@ def make_case(
     if facts.get("person_id") is None:
         facts["person"] = dict(person if person is not None else CHILD_PERSON if child else ADULT_PERSON)
     case = services.case_register(actor=actor, organization=organization, **{**CASE_FACTS, **facts})
-    _REGISTERED_BY[case] = actor
+    _REGISTERED_BY[case.pk] = actor
     return case
 
 
 def case_actor(case: Case) -> User:
     """The user who registered a case that make_case made."""
-    return _REGISTERED_BY[case]
+    return _REGISTERED_BY[case.pk]

@@ -61,6 +61,8 @@ def browser_sign_in(pg: Any, base_url: str, user: User) -> None:
 
 def pick(pg: Any, name: str, typed: str, value: str) -> None:
     """Choose `value` in the searchable picker of the select `name`, by typing part of its label."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     select = pg.locator(f'select[name="{name}"][data-picker]')
     select_id = select.get_attribute("id")
     control = pg.locator(f"#{select_id}-ts-control")
@@ -68,8 +70,16 @@ def pick(pg: Any, name: str, typed: str, value: str) -> None:
     pg.keyboard.type(typed)
     pg.locator(f'#{select_id}-ts-dropdown [data-value="{value}"]').click()
     pg.wait_for_load_state("networkidle")  # the recommendation follows each change (HTMX)
-    control.press("Escape")
-    pg.locator(f"#{select_id}-ts-dropdown").wait_for(state="hidden")
+    # Escape closes the dropdown; an HTMX swap landing at that moment can swallow the key, so press it again.
+    dropdown = pg.locator(f"#{select_id}-ts-dropdown")
+    for _attempt in range(5):
+        control.press("Escape")
+        try:
+            dropdown.wait_for(state="hidden", timeout=3_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    dropdown.wait_for(state="hidden")
     assert value in select.evaluate("s => Array.from(s.selectedOptions).map(o => o.value)")
 
 
