@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tipsom.organizations",
     "tipsom.accounts",
     "tipsom.people",
+    "tipsom.matching",
     "tipsom.cases",
     "tipsom.referrals",
     "tipsom.justice",

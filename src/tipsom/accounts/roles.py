@@ -95,6 +95,10 @@ SEEDED_ROLE_TEXT = {
         _("Auditor"),
         _("Checks who did what: searches the audit log and verifies its chain."),
     ),
+    "registry_reviewer": (
+        _("Registry reviewer"),
+        _("Reviews possible duplicate persons registered by several agencies, merges them and undoes merges."),
+    ),
 }
 
 # Translated descriptions of the seeded permissions.
@@ -131,4 +135,8 @@ SEEDED_PERMISSION_TEXT = {
     "justice.brief.organization": _("Export anonymised briefs of my organization's concluded criminal cases"),
     "justice.view.national": _("See the country's criminal cases and smuggling incidents, without identities"),
     "justice.brief.national": _("Export anonymised briefs of the country's concluded criminal cases"),
+    "matching.review.national": _("Review possible duplicates among the country's persons, merge them and undo merges"),
+    "matching.requests.organization": _(
+        "Ask other organizations for access to a person they registered, and answer their requests"
+    ),
 }

@@ -72,6 +72,11 @@ class Person(models.Model):
     is_presumed_minor = models.BooleanField(
         _("presumed minor"), default=False, help_text=_("The age is unknown but the person may be a child.")
     )
+    # Set when a reviewer merged this record into another (matching): its cases, names and history moved there and
+    # it leaves the lists; undoing the merge clears it.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
+    )
 
     objects = RestrictedManager()
 

@@ -13,7 +13,13 @@ from tipsom.people.models import Person, PersonDocument, PersonName, PersonNameK
 
 
 def person_list(*, user: User, action: str = "view") -> QuerySet[Person]:
-    return Person.objects.restrict(user, action).select_related("owner_organization").prefetch_related("names")
+    """The persons the user may `action`, without those merged into another (their cases follow the survivor)."""
+    return (
+        Person.objects.restrict(user, action)
+        .filter(merged_into__isnull=True)
+        .select_related("owner_organization")
+        .prefetch_related("names")
+    )
 
 
 def access_person_by_id(user: User, person_id: Any, action: str = "view") -> Person:

@@ -252,6 +252,8 @@ def person_create(*, actor: User | None, organization: Any, names: list[str | di
     person.save()
     for collection, items in rows.items():
         _replace_rows(person, collection, items)
+    for react in registry["person_changed"]:  # apps built on the registry (matching keys) follow the new person
+        react(actor=actor, person=person, changed=["created", *fields, *rows])
     audit_record(
         actor=actor,
         action="person.create",
@@ -291,7 +293,7 @@ def person_update(*, actor: User, person_id: Any, version: int | None, **data: A
     for collection, items in changed_rows.items():
         _replace_rows(person, collection, items)
     for react in registry["person_changed"]:  # apps built on the registry (a case's child track) follow the change
-        react(actor=actor, person=person, changed=changed)
+        react(actor=actor, person=person, changed=[*changed, *changed_rows])
     audit_record(
         actor=actor,
         action="person.update",

@@ -67,6 +67,7 @@ from tipsom.cases.services.parts import (
 from tipsom.cases.services.status import child_step_problems, child_steps_error
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError
+from tipsom.matching.keys import match_keys_write
 from tipsom.organizations.models import OrganizationFunction
 from tipsom.people.models import Person
 from tipsom.people.services import person_fields_validate
@@ -388,6 +389,8 @@ def cases_bulk_import(
                 row.person = person
                 parts_of_persons.add(row)
     written = {"person": len(persons), **parts_of_persons.write()}
+    # Their match keys, so that the registration check finds them; pairs among them come from `tipsom match dedupe`.
+    written["match_key"] = match_keys_write([person for person, _rows in persons])
     for case in cases:
         case.case_number = case_number_next(case.country, case.identified_on.year)
     Case.objects.bulk_create(cases, batch_size=500)

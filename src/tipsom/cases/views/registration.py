@@ -40,6 +40,7 @@ from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import form_add_application_error
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
+from tipsom.matching.selectors import SEX_OF_GENDER, CheckResult, match_check
 from tipsom.people.models import Person
 from tipsom.people.selectors import access_person_by_id, person_search_by_name
 
@@ -96,8 +97,25 @@ def case_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = _form(request, registration, current, bound=True)
     if not form.is_valid():
         return _show(request, registration, current, form=form, status=400)
+    if current == "person" and registration.person is None and not request.POST.get("match_ack"):
+        check = person_match_check(request, form)
+        if check.candidates:  # shown before going on: use a person already registered, or ask for access
+            return _show(request, registration, current, form=form, check=check)
     following = registration.steps[min(index + 1, len(registration.steps) - 1)]
     return _show(request, registration, following)
+
+
+def person_match_check(request: AuthenticatedHttpRequest, form: PersonStepForm) -> CheckResult:
+    """The registry checked for the person typed in (matching.selectors.match_check): possible matches the user
+    may see, and the organizations holding those they may not."""
+    person = form.person_data()
+    return match_check(
+        user=request.user,
+        names=[text for name in person["names"] for text in (name.get("name", ""), name.get("name_latin", ""))],
+        birth_date=person.get("birth_date", ""),
+        sex=SEX_OF_GENDER.get(person.get("gender", ""), ""),
+        citizenships=person.get("citizenships", []),
+    )
 
 
 def _existing_person(request: AuthenticatedHttpRequest) -> Person | None:
@@ -236,6 +254,7 @@ def _show(
     *,
     form: Any = None,
     status: int = 200,
+    check: CheckResult | None = None,
 ) -> HttpResponse:
     form = form if form is not None else _form(request, registration, step)
     index = registration.steps.index(step)
@@ -263,6 +282,8 @@ def _show(
         "recommendation": recommendation_for(data, registration.person),
         "is_child": may_be_child(data, registration.person),
         "is_som": getattr(form, "is_som", False),
+        "check": check,
+        "check_next": request.get_full_path(),
     }
     return render(request, "cases/register.html", context, status=status)
 
