@@ -21,6 +21,7 @@ from tipsom.people.models import Person, PersonName
 from tipsom.people.selectors import person_list
 
 CANDIDATES_READ = 60  # persons with the most keys in common are scored; the rest of a huge block is not
+TF_MIN_REGISTRY = 10_000
 TOKEN_SALT = "matching.candidate"  # noqa: S105 (a signing salt, not a secret)
 TOKEN_MAX_AGE = 60 * 60 * 24  # an access request must follow the check within a day
 
@@ -182,7 +183,7 @@ def match_check(
                 organization_name=labels.get(person.owner_organization_id, ""),
                 probability=round(outcome.probability, 4),
                 match_weight=round(outcome.match_weight, 2),
-                reasons=outcome.explain(),
+                reasons=outcome.explain() if shown else without_names(outcome.explain()),
                 person_id=person.pk if shown else None,
                 birth_year=person.birth_year if shown else None,
                 gender=person.gender if shown else "",
@@ -190,6 +191,11 @@ def match_check(
             )
         )
     return result
+
+
+def without_names(reasons: dict[str, Any]) -> dict[str, Any]:
+    """The reasons without the name parts they cite ("same_canonical:olga"): for a person the user may not see."""
+    return {**reasons, "name": sorted({reason.split(":", 1)[0] for reason in reasons.get("name", [])})}
 
 
 def name_frequencies(records: dict[int, Record]) -> dict[int, float]:
@@ -202,7 +208,9 @@ def name_frequencies(records: dict[int, Record]) -> dict[int, float]:
     if not every:
         return {}
     counts = dict(MatchKey.objects.filter(key__in=every).values("key").annotate(n=Count("id")).values_list("key", "n"))
-    total = max(registry_size(), 1)
+    # A small registry is taken as one of TF_MIN_REGISTRY persons: one namesake among fifty is no evidence that a
+    # name is common, it is the record itself.
+    total = max(registry_size(), TF_MIN_REGISTRY)
     return {pk: max((counts.get(key, 0) for key in keys), default=0) / total for pk, keys in keys_by_person.items()}
 
 

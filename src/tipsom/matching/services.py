@@ -16,7 +16,7 @@ from tipsom.audit.services import audit_record
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
 from tipsom.core.permissions import access_by_id, require_permission
 from tipsom.core.registry import registry
-from tipsom.core.validation import Errors, a_date, check_version, text
+from tipsom.core.validation import Errors, check_version, future_date, text
 from tipsom.matching.keys import match_keys_write
 from tipsom.matching.models import (
     AccessRequest,
@@ -384,7 +384,7 @@ def access_request_answer(
         raise ApplicationError("answered", _("This request is already answered."))
     errors = Errors()
     note = text(errors, "note", note, max_length=1000)
-    grant_until = a_date(errors, "until", until) if until not in (None, "") else None
+    grant_until = future_date(errors, "until", until)  # an end of access lies ahead (a_date refuses the future)
     if grant_until is not None and grant_until < timezone.localdate():
         errors["until"] = _("The access cannot end before today.")
     if errors:

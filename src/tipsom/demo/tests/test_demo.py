@@ -167,7 +167,7 @@ def test_command_loads_everything_audited_as_a_command():
     out = io.StringIO()
     call_command("demo", "--cases-per-country", "0", stdout=out)
     assert Organization.objects.count() == 117
-    assert User.objects.count() == 208
+    assert User.objects.count() == 221
     for slug in SEEDED_ROLES:
         expected = 26 if slug in TWO_PER_COUNTRY else 13
         assert Role.objects.get(slug=slug).users.count() == expected, slug
@@ -186,7 +186,7 @@ def test_command_loads_everything_audited_as_a_command():
     # country's system administrator (the referrals app's demo seeder, referrals/demo.py).
     assert actions == {
         "organization.create": 117,
-        "user.create": 208,
+        "user.create": 221,
         "demo.load": 1,
         "service.create": 182,
         "pathway.create": 52,
@@ -202,7 +202,7 @@ def test_command_loads_everything_audited_as_a_command():
     assert event.changes["phone"] == "[identifying]" and spec.phone not in str(event.changes)
 
     text = out.getvalue()
-    assert "organizations 117 created" in text and "users 208 created" in text and "Cases: 0 created" in text
+    assert "organizations 117 created" in text and "users 221 created" in text and "Cases: 0 created" in text
     assert "Referral mechanism: services 182 created; referrals 0 created" in text
     assert "br.shelter.case" in text and "Casa Abrigo Nova Esperança (demo)" in text
     assert DEMO_PASSWORD in text and "co.shelter.case" in text
@@ -222,7 +222,7 @@ def test_second_run_creates_nothing_and_changes_nothing():
     assert (_snapshot(), Organization.objects.count(), AuditEvent.objects.count()) == before
     assert Organization.objects.get(pk=renamed.pk).name == "Renamed by an administrator"
     assert User.objects.filter(pk=mine.pk).exists()
-    assert "organizations 0 created, 117 already there; users 0 created, 208 already there" in out.getvalue()
+    assert "organizations 0 created, 117 already there; users 0 created, 221 already there" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -286,7 +286,7 @@ def test_every_registered_seeder_runs_in_order_with_the_options():
     assert isinstance(options, DemoOptions)
     assert (options.seed, options.cases_per_country) == (7, 0)
     assert options.users["br.shelter.case"].organization == options.organizations["br-shelter"]
-    assert len(options.organizations) == 117 and len(options.users) == 208
+    assert len(options.organizations) == 117 and len(options.users) == 221
     lines = out.getvalue().splitlines()
     assert lines[1:4] == [lines[1], "Probe: seeded.", lines[3]]
     assert lines[1].startswith("Cases: 0 created") and lines[3].startswith("Referral mechanism:")
