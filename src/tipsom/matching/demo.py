@@ -35,6 +35,11 @@ class MatchingReport:
     pairs: int = 0
     countries: list[str] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        """The line `tipsom demo` prints."""
+        return f"Matching: {self.persons} persons registered twice, {self.pairs} pairs to review."
+
 
 def _registrar(options: Any, prefix: str, key: str) -> Any:
     """A user of the organization who may register persons (its case manager or identifier)."""

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -74,6 +75,9 @@ def case_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     registration = Registration(person=person, steps=STEPS[1:] if person is not None else STEPS)
     if request.method == "GET":
         return _show(request, registration, registration.steps[0])
+    if request.POST.get("use_person"):  # a possible match the user may see: the new case is for that person
+        existing = access_person_by_id(request.user, request.POST["use_person"], "change")
+        return redirect(f"{reverse('cases:register')}?person={existing.pk}")
     if "step" not in request.POST:
         # Every step at once (a script, or a browser without the steps): checked and saved as the last step is.
         for step in registration.steps:

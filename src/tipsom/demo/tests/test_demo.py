@@ -34,6 +34,7 @@ SEEDED_ROLES = {
     "prosecutor",
     "me_officer",
     "auditor",
+    "registry_reviewer",
     "case_supervisor",
     "judiciary_liaison",
     "national_rapporteur",
@@ -231,10 +232,10 @@ def test_fills_in_only_what_is_missing():
     existing = make_organization("CO", code="co-shelter", name="Hogar real")
     report = demo_load(cases_per_country=0)
     assert (report.organizations_created, report.organizations_existing) == (116, 1)
-    assert (report.users_created, report.users_existing) == (207, 1)
+    assert (report.users_created, report.users_existing) == (220, 1)
     assert User.objects.get(pk=taken.pk).organization.code == "elsewhere"  # a username match is left alone
     assert User.objects.get(username="co.shelter.case").organization == existing
-    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 207
+    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 220
 
 
 @pytest.mark.django_db
@@ -264,7 +265,7 @@ def test_refused_in_production():
 
 # --- The seeders ---------------------------------------------------------------------------------------------
 def test_each_app_registers_its_seeder_after_what_it_builds_on():
-    assert [seeder.name for seeder in ordered("demo_seeders")] == ["cases", "referrals", "justice"]
+    assert [seeder.name for seeder in ordered("demo_seeders")] == ["cases", "referrals", "matching", "justice"]
 
 
 @pytest.mark.django_db
