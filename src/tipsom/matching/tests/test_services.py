@@ -245,3 +245,38 @@ class _Rows(list):  # what pairs_store reads of a data frame: itertuples
 
         for row in self:
             yield namedtuple("Row", row.keys())(**row)
+
+
+def test_the_statistics_count_a_merged_person_once(police: Any, reviewer: Any) -> None:
+    """Two suspects of two criminal cases, registered twice by two units, are one person after the merge."""
+    import datetime
+
+    from tipsom.justice.selectors.stats import justice_stats
+    from tipsom.justice.testing import make_criminal_case, make_suspect
+
+    year = timezone_year()
+    contact = datetime.date(year, 2, 1)
+    person = {"gender": "Masculine", "citizenships": ["UA"], "birth_date": "1980", "birth_date_precision": "year"}
+    one = make_suspect(
+        make_criminal_case(police), person={**person, "names": [{"name": "Петро Шевчук"}]}, formal_contact_on=contact
+    )
+    two = make_suspect(
+        make_criminal_case(police), person={**person, "names": [{"name": "Petro Shevchuk"}]}, formal_contact_on=contact
+    )
+    rapporteur = make_user(police, roles=("national_rapporteur",))
+
+    def contacted() -> Any:
+        stats = justice_stats(user=rapporteur, year=year)
+        return next(stage for stage in stats.stages if stage.stage == "formal_contact").total.value
+
+    assert contacted() == 2
+    record = services.person_merge(actor=reviewer, survivor_id=one.person_id, merged_id=two.person_id)
+    assert contacted() == 1
+    services.person_merge_undo(actor=reviewer, merge_id=record.pk)
+    assert contacted() == 2
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
