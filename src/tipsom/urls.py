@@ -19,6 +19,7 @@ urlpatterns = [
     path("audit/", include("tipsom.audit.urls")),
     path("cases/", include("tipsom.cases.urls")),
     path("people/", include("tipsom.people.urls")),
+    path("matching/", include("tipsom.matching.urls")),
     path("directory/", include("tipsom.referrals.urls.directory")),
     path("referrals/", include("tipsom.referrals.urls")),
     path("justice/", include("tipsom.justice.urls")),

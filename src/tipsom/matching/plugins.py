@@ -30,9 +30,34 @@ def persons_granted_to(organization_id: int) -> Any:
     return scope(organization_id)
 
 
+def screen_entries() -> Iterator[tuple[str, Any, str | None]]:
+    """The menu entries, home-page widgets and audit words of matching's screens."""
+    from tipsom.core.permissions import user_can
+    from tipsom.core.registry import MenuItem
+    from tipsom.matching import audit_labels, widgets
+    from tipsom.matching.models import AccessRequest, CandidatePair
+
+    menu = [
+        MenuItem(
+            _("Access requests"),
+            "matching:access_requests",
+            lambda u: user_can(u, "view", AccessRequest),
+            45,
+            badge=widgets.access_requests_badge,
+        ),
+        MenuItem(_("Possible duplicates"), "matching:queue", lambda u: user_can(u, "view", CandidatePair), 46),
+    ]
+    for item in menu:
+        yield "menu_items", item, None
+    for widget in widgets.WIDGETS:
+        yield "home_widgets", widget, None
+    yield from audit_labels.entries()
+
+
 def entries() -> Iterator[tuple[str, Any, str | None]]:
     # Imported when called: the services need the names module, which loads the equivalents table.
     yield "person_changed", keys_follow_person, None
     yield "person_scopes", persons_granted_to, None
     for name, message in NOTIFICATION_KINDS.items():
         yield "notification_kinds", message, name
+    yield from screen_entries()
