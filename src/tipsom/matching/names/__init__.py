@@ -38,7 +38,7 @@ from __future__ import annotations
 from tipsom.matching.names.codes import phonetic, skeleton
 from tipsom.matching.names.compare import LEVELS, NameComparison, block_values, name_similarity
 from tipsom.matching.names.equivalents import Equivalents, default_equivalents, equivalents
-from tipsom.matching.names.forms import NameForms, NamePart, name_forms, word_codes
+from tipsom.matching.names.forms import NameForms, NamePart, name_forms, name_part, word_codes
 from tipsom.matching.names.text import fold
 from tipsom.matching.names.translit import transliterate
 
@@ -47,6 +47,7 @@ def equivalents_reload() -> None:
     """Forget the loaded table and every word read with it (after TIPSOM_NAME_EQUIVALENTS changed)."""
     default_equivalents.cache_clear()
     word_codes.cache_clear()
+    name_part.cache_clear()
 
 
 __all__ = [

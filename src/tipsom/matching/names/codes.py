@@ -8,12 +8,14 @@ from functools import lru_cache
 import jellyfish
 
 # Spellings of one sound, replaced before vowels go: digraphs of transliteration (Arabic kh, Devanagari bh, Russian
-# zh), Portuguese/Spanish/French c, q, z, x. Longest first.
+# zh), Portuguese/Spanish/French c, q, z, x. Longest first. ش is sh in English spellings and ch in French ones
+# (Charkaoui); ج is j, g in Egypt (Gamal, Magdy) and dj in the Maghreb and West Africa: each pair becomes one.
 SKELETON_DIGRAPHS = (
     ("shch", "s"),
+    ("tsch", "s"),
     ("sch", "s"),
-    ("tch", "c"),
-    ("dzh", "j"),
+    ("tch", "s"),
+    ("dzh", "g"),
     ("ck", "k"),
     ("kh", "k"),
     ("gh", "g"),
@@ -21,23 +23,25 @@ SKELETON_DIGRAPHS = (
     ("th", "t"),
     ("dh", "d"),
     ("bh", "b"),
-    ("jh", "j"),
+    ("jh", "g"),
     ("sh", "s"),
-    ("zh", "j"),
-    ("ch", "c"),
+    ("ch", "s"),
+    ("zh", "g"),
     ("ts", "s"),
     ("tz", "s"),
-    ("dj", "j"),
+    ("dj", "g"),
     ("ng", "n"),
     ("q", "k"),
     ("c", "k"),
     ("x", "s"),
     ("z", "s"),
+    ("j", "g"),
 )
 DIGRAPH_RE = re.compile("|".join(re.escape(written) for written, _ in SKELETON_DIGRAPHS))
 DIGRAPH_MAP = dict(SKELETON_DIGRAPHS)
-# w and y are vowels as often as consonants (Arabic و and ي, Lao ວ, Russian й); h at a word's end is Arabic ة.
-DROPPED = re.compile(r"[aeiouwy]+")
+# w and y are vowels as often as consonants (Arabic و and ي, Lao ວ, Russian й), and v and w are one letter across
+# spellings (Pervez and پرویز, Kowalenko, Wongsa and Vongsa): all go with the vowels.
+DROPPED = re.compile(r"[aeiouwyv]+")
 DOUBLED = re.compile(r"(.)\1+")
 NOT_LETTERS = re.compile(r"[^a-z]+")
 
@@ -46,9 +50,9 @@ NOT_LETTERS = re.compile(r"[^a-z]+")
 def skeleton(latin_token: str) -> str:
     """The consonant skeleton of a Latin word: Mohammed, Muhammad, Mohamed and محمد (mhmd) all give "mhmd";
     Abdelrahman, Abdul Rahman, Abdurrahman and عبد الرحمن give "bdrhmn". Steps: letters only; a final h after
-    anything goes (Fatimah, فاطمه); digraphs and equivalent consonants become one letter (kh k, ph f, sh s, c q k,
-    z s, x s); vowels, w and y go; doubled letters collapse; the article of "abd al-" and of "al-din" goes. A word
-    of vowels only keeps its first letter."""
+    anything goes (Fatimah, فاطمه); digraphs and equivalent consonants become one letter (kh k, ph f, sh ch s,
+    c q k, z s, x s, j dj g); vowels, w, v and y go; doubled letters collapse; the article of "abd al-" and of
+    "al-din" goes. A word of vowels only keeps its first letter."""
     word = NOT_LETTERS.sub("", latin_token.lower())
     if not word:
         return ""
@@ -68,3 +72,59 @@ def phonetic(latin_token: str) -> str:
     """Metaphone of a Latin word (after transliteration: Metaphone reads Latin letters only)."""
     word = NOT_LETTERS.sub("", latin_token.lower())
     return jellyfish.metaphone(word) if word else ""
+
+
+VOWEL_LETTERS = set("aeiouwyv")
+# The vowel classes an Arabic long vowel (ا و ي, transliterated a, u/w, i/y) may be spelled with in Latin letters.
+LONG_VOWEL_SPELLINGS = {"a": set("ae"), "u": set("uowv"), "i": set("iey")}
+LATIN_LONG_VOWELS = ("ou", "oo", "ee", "aa", "ii", "uu")
+
+
+def vowel_slots(latin_token: str) -> tuple[str, tuple[str, ...]]:
+    """(consonants, the vowel letters after each consonant) of a Latin word, consonants mapped as in skeleton()."""
+    word = NOT_LETTERS.sub("", latin_token.lower())
+    if len(word) > 2 and word.endswith("h"):
+        word = word[:-1]
+    mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word)
+    consonants: list[str] = []
+    slots: list[str] = []
+    for char in mapped:
+        if char in VOWEL_LETTERS:
+            if slots:
+                slots[-1] += char
+        elif consonants and consonants[-1] == char and not slots[-1]:
+            continue  # a doubled consonant (Muhammad)
+        else:
+            consonants.append(char)
+            slots.append("")
+    # The article of abd al-X and X al-din, which Latin spellings often assimilate (Abdurrahman, Noureddine).
+    joined = "".join(consonants)
+    for position, applies in (
+        (2, len(joined) > 3 and joined.startswith("bdl")),
+        (-3, len(joined) > 4 and joined.endswith("ldn")),
+    ):
+        if applies:
+            index = position % len(consonants)
+            slots[index - 1] += slots[index]
+            del consonants[index], slots[index]
+            joined = "".join(consonants)
+    return joined, tuple(slots)
+
+
+@lru_cache(maxsize=65536)
+def arabic_spelling_agrees(arabic_latin: str, latin: str) -> bool:
+    """Whether a Latin spelling can be the Arabic-script word transliterated as `arabic_latin`: the same consonants,
+    each long vowel the Arabic writes (ا و ي) spelled with a vowel of its kind, and no long vowel the Latin writes
+    (ou, oo, ee) missing in the Arabic. Hisham and هشام agree, Hashim does not; Mahmoud and محمد do not."""
+    arabic_consonants, arabic_slots = vowel_slots(arabic_latin)
+    latin_consonants, latin_slots = vowel_slots(latin)
+    if not arabic_consonants or arabic_consonants != latin_consonants:
+        return False
+    for arabic_slot, latin_slot in zip(arabic_slots, latin_slots, strict=True):
+        for vowel in arabic_slot:
+            kind = "u" if vowel in "uw" else "i" if vowel in "iy" else "a"
+            if not set(latin_slot) & LONG_VOWEL_SPELLINGS[kind]:
+                return False
+        if not arabic_slot and any(long_vowel in latin_slot for long_vowel in LATIN_LONG_VOWELS):
+            return False
+    return True

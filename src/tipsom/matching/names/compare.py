@@ -7,6 +7,7 @@ from itertools import combinations, permutations
 
 from rapidfuzz.distance import JaroWinkler
 
+from tipsom.matching.names.codes import arabic_spelling_agrees
 from tipsom.matching.names.forms import (
     ROLE_FAMILY,
     ROLE_GIVEN,
@@ -29,10 +30,12 @@ SIMILAR = 0.84
 # Two words the table knows as different names (Muhammad, Mahmoud) are at most this alike, however close their
 # spellings: the table knows better than the letters.
 DIFFERENT_NAMES_CAP = 0.80
-# A word written in Arabic script has no short vowels; its consonants are compared, at a small discount.
-VOWELLESS_DISCOUNT = 0.96
+# A word written in Arabic script has no short vowels: against a Latin spelling, the same consonants with its long
+# vowels in place make it close; the same consonants alone (Hashim, هشام) only similar at best.
+VOWELLESS_AGREEMENT = 0.96
+VOWELLESS_DISCOUNT = 0.90
 # Each word of the longer name left without a partner (a dropped patronymic or middle name) costs this factor.
-LEFTOVER_FACTOR = 0.96
+LEFTOVER_FACTOR = 0.95
 # A word below this does not let the whole name be "close", however well the others agree.
 CLOSE_WORD_FLOOR = 0.80
 MAX_EXHAUSTIVE = 7  # names of up to this many words are aligned exhaustively, longer ones greedily
@@ -54,9 +57,14 @@ def word_similarity(left: NamePart, right: NamePart) -> float:
         return 1.0
     if left.latin and right.latin:
         similarity = JaroWinkler.normalized_similarity(left.latin, right.latin)
-        if token_script(left.text) == SCRIPT_ARABIC or token_script(right.text) == SCRIPT_ARABIC:
-            consonants = JaroWinkler.normalized_similarity(left.skeleton, right.skeleton)
-            similarity = max(similarity, VOWELLESS_DISCOUNT * consonants)
+        left_arabic = token_script(left.text) == SCRIPT_ARABIC
+        if left_arabic != (token_script(right.text) == SCRIPT_ARABIC):
+            arabic, latin = (left, right) if left_arabic else (right, left)
+            if arabic_spelling_agrees(arabic.latin, latin.latin):
+                similarity = max(similarity, VOWELLESS_AGREEMENT)
+            else:
+                consonants = JaroWinkler.normalized_similarity(left.skeleton, right.skeleton)
+                similarity = max(similarity, VOWELLESS_DISCOUNT * consonants)
     else:
         similarity = JaroWinkler.normalized_similarity(left.text, right.text)
     if left.canonical and right.canonical:

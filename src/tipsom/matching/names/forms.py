@@ -73,6 +73,9 @@ ABU_HEADS = {"abu", "abou", "abo", "ابو"}
 ARTICLES = {"al", "el", "ul", "ol", "il", "ar", "er", "ur", "as", "es", "us", "ad", "ed", "ud", "an", "en", "un"}
 ARTICLES |= {"at", "et", "ut", "az", "ez", "uz", "ash", "ech", "ال"}
 DIN_TAILS = {"din", "deen", "dine", "dinne", "eddine", "eddin", "uddin", "addin", "aldin", "eldin", "الدين"}
+DIN_TAILS |= {"allah", "ullah", "ulla", "alla", "الله"}  # Sanaullah, ثناء الله
+ARABIC_ARTICLE = "ال"
+URDU_BIBI = "بي"
 # Words that link names rather than being names: "son/daughter of", Romance and Dutch particles, Lao titles.
 CHAIN_PARTICLES = {"bin", "ibn", "bint", "binti", "ben", "ould", "ag", "walad", "بن", "ابن", "بنت", "ولد"}
 KYRGYZ_PATRONYMIC = {"uulu", "kyzy", "уулу", "кызы", "ogly", "оглы", "ugli", "qizi"}
@@ -111,12 +114,34 @@ def join_chains(words: list[str]) -> list[str]:
             out[-1] = out[-1] + word + rest[0]
             index += 2
             continue
+        if word == URDU_BIBI and rest and rest[0] == URDU_BIBI:
+            out.append(word + rest[0])  # بی بی, one title-name written in two words
+            index += 2
+            continue
         if out and word in DIN_TAILS and out[-1] not in PARTICLES:
             out[-1] = out[-1] + word
             index += 1
             continue
         out.append(word)
         index += 1
+    return out
+
+
+def split_arabic_articles(words: list[str]) -> list[str]:
+    """The article written onto an Arabic word (السيسي) becomes a word of its own, as Latin spellings write it
+    (El Sisi, Al-Sisi); a word the table knows whole (الهام Ilham, الياس Ilyas) is kept."""
+    table = default_equivalents()
+    out: list[str] = []
+    for word in words:
+        if (
+            word.startswith(ARABIC_ARTICLE)
+            and len(word) >= 5
+            and word not in table.by_spelling
+            and token_script(word) == SCRIPT_ARABIC
+        ):
+            out.extend((ARABIC_ARTICLE, word[2:]))
+        else:
+            out.append(word)
     return out
 
 
@@ -134,10 +159,6 @@ def word_codes(word: str, variant: str) -> WordCodes:
     table = default_equivalents()
     latin = word_to_latin(word, variant)
     canonical = table.lookup(word, latin)
-    if not canonical and token_script(word) == SCRIPT_ARABIC and word.startswith("ال") and len(word) > 4:
-        # The article written onto a family name (الحسن): the name is found without it.
-        bare = word[2:]
-        canonical = table.lookup(bare, word_to_latin(bare, variant))
     if not canonical and latin.startswith("abd") and len(latin) > 5:
         canonical = abd_lookup(latin)
     return WordCodes(
@@ -146,6 +167,19 @@ def word_codes(word: str, variant: str) -> WordCodes:
         skeleton=skeleton(latin),
         phonetic=phonetic(latin),
         kind=table.kinds.get(canonical, "") if canonical else "",
+    )
+
+
+@lru_cache(maxsize=200_000)
+def name_part(word: str, variant: str, role: str) -> NamePart:
+    codes = word_codes(word, variant)
+    return NamePart(
+        text=word,
+        latin=codes.latin,
+        canonical=codes.canonical,
+        skeleton=codes.skeleton,
+        phonetic=codes.phonetic,
+        role=role,
     )
 
 
@@ -183,7 +217,9 @@ def tag_roles(words: list[str], hints: list[str], kinds: list[str]) -> list[str]
     roles = [""] * count
     for index, word in enumerate(words):
         is_last = index == count - 1
-        if word in PARTICLES and not is_last and count > 1 and not (index == 0 and word in NOT_FIRST_PARTICLES):
+        if word in KYRGYZ_PATRONYMIC and index > 0:
+            roles[index] = ROLE_PARTICLE  # "son/daughter of", after the father's name: last in the name
+        elif word in PARTICLES and not is_last and count > 1 and not (index == 0 and word in NOT_FIRST_PARTICLES):
             roles[index] = ROLE_PARTICLE
     if all(role == ROLE_PARTICLE for role in roles if role) and roles.count(ROLE_PARTICLE) == count:
         roles = [""] * count
@@ -243,9 +279,10 @@ def name_forms(*names: str) -> NameForms:
         folded, removed = fold_report(raw)
         if removed and WARNING_CONTROL not in warnings:
             warnings.append(WARNING_CONTROL)
+        # Something was written (even if only tatweel or controls): "no letters" rather than "empty".
+        any_text = any_text or bool(raw.strip())
         if not folded:
             continue
-        any_text = True
         if total + len(folded) > MAX_FOLDED:
             folded = folded[: max(0, MAX_FOLDED - total)]
             if WARNING_TRUNCATED not in warnings:
@@ -256,7 +293,7 @@ def name_forms(*names: str) -> NameForms:
     words: list[str] = []
     hints: list[str] = []
     for folded, hint in pieces:
-        piece_words = join_chains(split_words(folded))
+        piece_words = split_arabic_articles(join_chains(split_words(folded)))
         words.extend(piece_words)
         hints.extend([hint] * len(piece_words))
     if len(words) > MAX_WORDS:
@@ -266,26 +303,19 @@ def name_forms(*names: str) -> NameForms:
     if not words:
         warnings.insert(0, WARNING_NO_LETTERS if any_text else WARNING_EMPTY)
         return NameForms(SCRIPT_OTHER, "", "", "", "", (), tuple(warnings))
-    scripts = {token_script(word) for word in words}
-    script = scripts.pop() if len(scripts) == 1 else SCRIPT_MIXED
+    scripts = [token_script(word) for word in words]
+    script = scripts[0] if len(set(scripts)) == 1 else SCRIPT_MIXED
     if script == SCRIPT_MIXED:
         warnings.append(WARNING_MIXED)
-    cyrillic = " ".join(word for word in words if token_script(word) == SCRIPT_CYRILLIC)
-    variant = cyrillic_variant(cyrillic) if cyrillic else ""
-    codes = [word_codes(word, variant if token_script(word) == SCRIPT_CYRILLIC else "") for word in words]
-    roles = tag_roles(words, hints, [code.kind for code in codes])
-    parts = tuple(
-        NamePart(
-            text=word,
-            latin=code.latin,
-            canonical=code.canonical,
-            skeleton=code.skeleton,
-            phonetic=code.phonetic,
-            role=role,
-        )
-        for word, code, role in zip(words, codes, roles, strict=True)
-    )
-    named = [part for part in parts if part.role != ROLE_PARTICLE] or list(parts)
+    variants = [""] * len(words)
+    if SCRIPT_CYRILLIC in scripts:
+        # The romanisation follows the language of the whole name (Наталія tells that Коваленко is Ukrainian).
+        variant = cyrillic_variant(" ".join(folded for folded, _hint in pieces))
+        variants = [variant if kind == SCRIPT_CYRILLIC else "" for kind in scripts]
+    kinds = [word_codes(word, variant).kind for word, variant in zip(words, variants, strict=True)]
+    roles = tag_roles(words, hints, kinds)
+    parts = tuple(name_part(*triple) for triple in zip(words, variants, roles, strict=True))
+    named = [part for part in parts if part.role != ROLE_PARTICLE] or parts
     return NameForms(
         original_script=script,
         native=" ".join(sorted(part.text for part in parts)),

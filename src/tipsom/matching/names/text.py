@@ -58,31 +58,42 @@ APOSTROPHES = {"'", "\u2019", "\u02bc", "\u02bb", "\u2018", "`", "\u00b4", "\u02
 SPACE_RE = re.compile(r"\s+")
 
 
+def build_fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(char): folded or None for char, folded in ARABIC_FOLD.items()}
+    for code in (*range(0x064B, 0x0660), 0x0670, *range(0x0610, 0x061B), *range(0x06D6, 0x06EE)):
+        table[code] = None
+    for char in SILENT_FORMAT:
+        table[ord(char)] = None
+    for char in INVISIBLE_SPACES | set("\t\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029"):
+        table[ord(char)] = " "
+    return table
+
+
+FOLD_TABLE = build_fold_table()
+
+
 def fold_report(text: str) -> tuple[str, bool]:
     """fold(text), and whether control or bidi characters (not the silent joiners) were removed."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    out: list[str] = []
+    original = unicodedata.normalize("NFKC", text).casefold()
+    text = original.translate(FOLD_TABLE)
     removed = False
-    for char in text:
-        folded = ARABIC_FOLD.get(char)
-        if folded is not None:
-            out.append(folded)
-            continue
-        if char.isspace() or char in INVISIBLE_SPACES:
-            out.append(" ")
-            continue
-        category = unicodedata.category(char)
-        if category[0] == "C":
-            # Cc control, Cf format (bidi overrides and isolates, LRM/RLM), Co/Cs/Cn: never part of a name.
-            if char not in SILENT_FORMAT:
-                removed = True
-            continue
-        if category == "Mn" and is_arabic_diacritic(char):
-            continue
-        out.append(char)
-    # Arabic folding may leave combinations NFKC would compose (آ was split into ا + madda, removed above).
-    folded_text = unicodedata.normalize("NFC", "".join(out))
-    return SPACE_RE.sub(" ", folded_text).strip(), removed
+    if not text.isprintable():
+        # Slow path, rare: what is left unprintable is a control, bidi or other format character.
+        kept: list[str] = []
+        for char in text:
+            if char.isprintable():
+                kept.append(char)
+            elif char.isspace():
+                kept.append(" ")
+            else:
+                removed = True  # Cc control, Cf format (bidi overrides and isolates, LRM/RLM), Co, Cs, Cn
+        text = "".join(kept)
+    if len(text) != len(original):
+        # Removing a character between a letter and its mark may leave a pair NFKC would have composed.
+        text = unicodedata.normalize("NFC", text)
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = SPACE_RE.sub(" ", text).strip()
+    return text, removed
 
 
 def fold(text: str) -> str:
@@ -142,6 +153,8 @@ def is_word_char(char: str) -> bool:
 @lru_cache(maxsize=65536)
 def token_script(token: str) -> str:
     """The script of most of a token's letters."""
+    if token.isascii():
+        return SCRIPT_LATIN if any(char.isalpha() for char in token) else SCRIPT_OTHER
     counts: dict[str, int] = {}
     for char in token:
         script = char_script(char)
@@ -156,9 +169,21 @@ def split_words(folded: str) -> list[str]:
     """Words of a folded text: apostrophes inside a word vanish (Дар'я, O'Neil, Ol'ga), any other character that is
     neither a letter nor a mark separates words. A word that changes script midway is cut there."""
     words: list[str] = []
+    for chunk in folded.split(" "):
+        if chunk:
+            words.extend(chunk_words(chunk))
+    return words
+
+
+@lru_cache(maxsize=65536)
+def chunk_words(chunk: str) -> tuple[str, ...]:
+    """split_words of a text without spaces (cached: most names are made of a few thousand common words)."""
+    if chunk.isascii() and chunk.isalpha():
+        return (chunk,)
+    words: list[str] = []
     current: list[str] = []
     current_script = ""
-    for char in folded:
+    for char in chunk:
         if char in APOSTROPHES:
             continue
         if not is_word_char(char):
@@ -177,4 +202,4 @@ def split_words(folded: str) -> list[str]:
     if current:
         words.append("".join(current))
     # A word made only of combining marks (a stray accent) carries no name.
-    return [word for word in words if any(char.isalpha() for char in word)]
+    return tuple(word for word in words if any(char.isalpha() for char in word))

@@ -10,6 +10,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from tipsom.matching.names.text import (
+    APOSTROPHES,
     SCRIPT_ARABIC,
     SCRIPT_CYRILLIC,
     SCRIPT_DEVANAGARI,
@@ -91,6 +92,8 @@ def cyrillic_variant(text: str) -> str:
         return CYRILLIC_BELARUSIAN
     if letters & {"ї", "є", "ґ", "і"}:
         return CYRILLIC_UKRAINIAN
+    if letters & APOSTROPHES and not letters & {"ъ", "ы", "э", "ё"}:
+        return CYRILLIC_UKRAINIAN  # Дар'я: Ukrainian writes an apostrophe where Russian writes ъ or ь
     return CYRILLIC_RUSSIAN
 
 
@@ -377,7 +380,7 @@ LAO_SIGNS = {
     "ູ": "ou",
     "ົ": "o",
     "ຳ": "am",
-    "ຽ": "ia",
+    "ຽ": "ie",
     "ໍ": "o",
     "ຼ": "l",
 }
@@ -485,6 +488,8 @@ def lao_to_latin(word: str) -> str:
 @lru_cache(maxsize=65536)
 def word_to_latin(word: str, variant: str = "") -> str:
     """One folded word to lower-case ASCII letters (a-z only, possibly empty)."""
+    if word.isascii():
+        return NON_LETTERS.sub("", word.lower())
     script = token_script(word)
     if script == SCRIPT_ARABIC:
         latin = arabic_to_latin(word)
