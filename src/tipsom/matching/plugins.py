@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.registry import DemoSeeder
+
 NOTIFICATION_KINDS = {
     "person_access_requested": _(
         "%(organization)s asks for access to a person your organization registered (a possible match)."
@@ -28,6 +30,12 @@ def persons_granted_to(organization_id: int) -> Any:
     from tipsom.matching.services import persons_granted_to as scope
 
     return scope(organization_id)
+
+
+def demo_seed(options: Any) -> Any:
+    from tipsom.matching.demo import seed
+
+    return seed(options)
 
 
 def screen_entries() -> Iterator[tuple[str, Any, str | None]]:
@@ -60,4 +68,5 @@ def entries() -> Iterator[tuple[str, Any, str | None]]:
     yield "person_scopes", persons_granted_to, None
     for name, message in NOTIFICATION_KINDS.items():
         yield "notification_kinds", message, name
+    yield "demo_seeders", DemoSeeder("matching", demo_seed, weight=25), None  # after the cases and referrals
     yield from screen_entries()
