@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 # field -> level -> words. "null" (a side unknown) and levels not listed here say nothing.
 LEVEL_WORDS: dict[str, dict[str, Any]] = {
     "name": {
-        "exact": _("Name: the same"),
-        "canonical": _("Name: the same name in another script or spelling"),
+        "exact": _("Name: the same, in any script"),
+        "canonical": _("Name: the same names in another script or spelling (one part may be missing)"),
         "close": _("Name: very close"),
         "similar": _("Name: similar"),
         "different": _("Name: different"),
