@@ -111,7 +111,7 @@ def birth_level(left: str, right: str) -> str:
 
 def best_name(left: tuple[NameForms, ...], right: tuple[NameForms, ...]) -> tuple[str, tuple[str, ...]]:
     """The best level over every pair of names the two records are known by (own script, Latin, aliases)."""
-    best = ("null", ())
+    best: tuple[str, tuple[str, ...]] = ("null", ())
     rank = {level: position for position, level in enumerate(NAME_LEVELS)}
     for a in left:
         for b in right:

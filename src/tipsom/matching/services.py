@@ -127,12 +127,12 @@ BIRTH_FIELDS = ("birth_date", "birth_date_precision", "birth_year", "is_presumed
 def _relations() -> list[tuple[type[models.Model], str]]:
     """(model, field name) of every foreign key to a person, in every app, found by introspection (so an app built
     on the registry needs no change here)."""
-    found = []
+    found: list[tuple[type[models.Model], str]] = []
     for relation in Person._meta.get_fields(include_hidden=True):
-        if not (relation.one_to_many or relation.one_to_one) or not relation.auto_created:
+        if not isinstance(relation, models.ForeignObjectRel) or not (relation.one_to_many or relation.one_to_one):
             continue
         model = relation.related_model
-        if model is Person or model._meta.label_lower in _KEPT:
+        if not isinstance(model, type) or model is Person or model._meta.label_lower in _KEPT:
             continue
         found.append((model, relation.field.name))
     return sorted(found, key=lambda item: (item[0]._meta.label_lower, item[1]))
@@ -166,7 +166,7 @@ def person_merge(
         .filter(pk__in=[low, high])
         .select_related("owner_organization")
     }
-    survivor, merged = persons.get(_int(survivor_id)), persons.get(_int(merged_id))
+    survivor, merged = persons.get(_int(survivor_id) or 0), persons.get(_int(merged_id) or 0)
     if survivor is None or merged is None:
         raise NotFound()
     if survivor.owner_organization.country != merged.owner_organization.country:
@@ -332,8 +332,10 @@ def access_request_create(*, actor: User, token: str, reason: str) -> AccessRequ
     if errors:
         raise ApplicationError("invalid", _("Say why your organization needs this person's record."), errors)
     person_id = person_id_of_token(user=actor, token=token)
-    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).select_related("owner_organization").first()
-    if person is None or actor.organization is None:
+    person = (
+        Person.objects.filter(pk=person_id or 0, merged_into__isnull=True).select_related("owner_organization").first()
+    )
+    if person is None or actor.organization is None or actor.organization_id is None:
         raise ApplicationError("invalid_token", _("This possible match is no longer valid; check again."))
     if person.owner_organization_id == actor.organization_id:
         raise ApplicationError("own_person", _("Your organization already holds this person."))
@@ -536,9 +538,9 @@ def pairs_store(*, job: DedupeJob, pairs: Any, clusters: dict[str, str]) -> dict
     rows = list(pairs.itertuples(index=False)) if hasattr(pairs, "itertuples") else list(pairs)
     best: dict[str, float] = {}
     for row in rows:
-        cluster_id = clusters.get(str(row.id_l))
-        if cluster_id is not None:
-            best[cluster_id] = max(best.get(cluster_id, 0.0), float(row.probability))
+        row_cluster = clusters.get(str(row.id_l))
+        if row_cluster is not None:
+            best[row_cluster] = max(best.get(row_cluster, 0.0), float(row.probability))
     for cluster_id, ids in members.items():
         if len(ids) > 1:
             cluster_rows[cluster_id] = MatchCluster.objects.create(

@@ -138,7 +138,7 @@ def test_merges_that_are_refused(police: Any, reviewer: Any) -> None:
     one = make_person(police, "Olha Kovalenko", birth_date="1999")
     two = make_person(police, "Ольга Коваленко", birth_date="1999")
     abroad = make_person(make_organization("BR"), "Olga Kovalenko", birth_date="1999")
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"survivor_id": one.pk, "merged_id": one.pk}, "merge_self"),
         ({"survivor_id": one.pk, "merged_id": 10**9}, "not_found"),
         ({"survivor_id": one.pk, "merged_id": "x"}, "not_found"),
