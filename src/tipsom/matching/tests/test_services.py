@@ -280,3 +280,14 @@ def timezone_year() -> int:
     from django.utils import timezone
 
     return timezone.localdate().year
+
+
+def test_the_merged_record_says_where_its_cases_went(police: Any, reviewer: Any, client: Any) -> None:
+    from tipsom.accounts.testing import sign_in
+
+    one = make_person(police, "Olha Kovalenko", birth_date="1999")
+    two = make_person(police, "Ольга Коваленко", birth_date="1999")
+    services.person_merge(actor=reviewer, survivor_id=one.pk, merged_id=two.pk)
+    page = sign_in(client, reviewer).get(f"/people/{two.pk}/")
+    assert page.status_code == 200
+    assert f"This record was merged into Person {one.pk}" in page.content.decode()
