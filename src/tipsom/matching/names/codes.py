@@ -128,3 +128,28 @@ def arabic_spelling_agrees(arabic_latin: str, latin: str) -> bool:
         if not arabic_slot and any(long_vowel in latin_slot for long_vowel in LATIN_LONG_VOWELS):
             return False
     return True
+
+
+SOFT_SPELLINGS = (
+    ("ee", "i"),
+    ("ii", "i"),
+    ("ie", "i"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("uu", "u"),
+    ("aa", "a"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("y", "i"),
+)
+SOFT_RE = re.compile("|".join(re.escape(written) for written, _ in SOFT_SPELLINGS))
+SOFT_MAP = dict(SOFT_SPELLINGS)
+
+
+@lru_cache(maxsize=65536)
+def soft_latin(latin_token: str) -> str:
+    """A Latin word with its vowels kept but spelling habits evened out (ee/i, ou/u, w/v, y/i, doubled letters):
+    Deepak and dipak (दीपक), Bounmy and bounmi, Musharraf and Musharaf read alike to Jaro-Winkler."""
+    return DOUBLED.sub(r"\1", SOFT_RE.sub(lambda match: SOFT_MAP[match.group(0)], latin_token))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import combinations, permutations
 
 from rapidfuzz.distance import JaroWinkler
 
-from tipsom.matching.names.codes import arabic_spelling_agrees
+from tipsom.matching.names.codes import arabic_spelling_agrees, soft_latin
 from tipsom.matching.names.forms import (
     ROLE_FAMILY,
     ROLE_GIVEN,
@@ -34,11 +35,14 @@ DIFFERENT_NAMES_CAP = 0.80
 # vowels in place make it close; the same consonants alone (Hashim, هشام) only similar at best.
 VOWELLESS_AGREEMENT = 0.96
 VOWELLESS_DISCOUNT = 0.90
+# Two words in two scripts with one consonant skeleton are at least similar.
+CROSS_SCRIPT_SKELETON = 0.90
+ALIKE_CAP = 0.99
 # Each word of the longer name left without a partner (a dropped patronymic or middle name) costs this factor.
 LEFTOVER_FACTOR = 0.95
 # A word below this does not let the whole name be "close", however well the others agree.
 CLOSE_WORD_FLOOR = 0.80
-MAX_EXHAUSTIVE = 7  # names of up to this many words are aligned exhaustively, longer ones greedily
+MAX_PERMUTATIONS = 720  # up to 6 words against 6 are aligned exhaustively, longer names greedily
 
 
 @dataclass(frozen=True)
@@ -56,26 +60,33 @@ def word_similarity(left: NamePart, right: NamePart) -> float:
     if left.text == right.text:
         return 1.0
     if left.latin and right.latin:
-        similarity = JaroWinkler.normalized_similarity(left.latin, right.latin)
-        left_arabic = token_script(left.text) == SCRIPT_ARABIC
-        if left_arabic != (token_script(right.text) == SCRIPT_ARABIC):
-            arabic, latin = (left, right) if left_arabic else (right, left)
+        similarity = max(
+            JaroWinkler.normalized_similarity(left.latin, right.latin),
+            JaroWinkler.normalized_similarity(soft_latin(left.latin), soft_latin(right.latin)),
+        )
+        left_script, right_script = token_script(left.text), token_script(right.text)
+        if (left_script == SCRIPT_ARABIC) != (right_script == SCRIPT_ARABIC):
+            arabic, latin = (left, right) if left_script == SCRIPT_ARABIC else (right, left)
             if arabic_spelling_agrees(arabic.latin, latin.latin):
                 similarity = max(similarity, VOWELLESS_AGREEMENT)
             else:
                 consonants = JaroWinkler.normalized_similarity(left.skeleton, right.skeleton)
                 similarity = max(similarity, VOWELLESS_DISCOUNT * consonants)
+        elif left_script != right_script and left.skeleton == right.skeleton:
+            # One name in two scripts, romanised by two conventions (Жуков: Zhukov, Joukov): the consonants agree.
+            similarity = max(similarity, CROSS_SCRIPT_SKELETON)
     else:
         similarity = JaroWinkler.normalized_similarity(left.text, right.text)
     if left.canonical and right.canonical:
         similarity = min(similarity, DIFFERENT_NAMES_CAP)
-    return similarity
+    # 1.0 is kept for words that agree (same canonical id, Latin form or text): "canonical" level is built on them.
+    return min(similarity, ALIKE_CAP)
 
 
 def best_alignment(shorter: tuple[NamePart, ...], longer: tuple[NamePart, ...]) -> list[tuple[int, int, float]]:
     """[(index in shorter, index in longer, similarity)]: the assignment with the highest total similarity."""
     matrix = [[word_similarity(left, right) for right in longer] for left in shorter]
-    if len(longer) <= MAX_EXHAUSTIVE:
+    if math.perm(len(longer), len(shorter)) <= MAX_PERMUTATIONS:
         best: tuple[float, tuple[int, ...]] = (-1.0, ())
         for chosen in permutations(range(len(longer)), len(shorter)):
             total = sum(matrix[row][column] for row, column in enumerate(chosen))
