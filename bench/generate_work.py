@@ -83,12 +83,13 @@ def memoize_blind_index() -> None:
     people_keys.blind_index = functools.lru_cache(maxsize=None)(people_keys.blind_index)  # type: ignore[assignment]
 
 
-def key_indexes_drop() -> list[str]:
-    """PostgreSQL: drop the name key table's secondary indexes, unique and foreign-key constraints; returns the
-    statements that make them again (key_indexes_restore). Nothing on SQLite."""
+def key_indexes_drop(model: Any = PersonNameKey) -> list[str]:
+    """PostgreSQL: drop a key table's secondary indexes, unique and foreign-key constraints (the name search keys',
+    or another model's: the match keys of bench/generate_match_registry.py); returns the statements that make them
+    again (key_indexes_restore). Nothing on SQLite."""
     if connection.vendor != "postgresql":
         return []
-    table = PersonNameKey._meta.db_table
+    table = model._meta.db_table
     restore = []
     with connection.cursor() as cursor:
         cursor.execute(
@@ -120,7 +121,7 @@ def key_indexes_restore(statements: list[str]) -> None:
         cursor.execute("SET maintenance_work_mem = '1GB'")
         for statement in statements:
             cursor.execute(statement)
-    print(f"name key indexes and constraints made again: {time.monotonic() - started:.0f}s", flush=True)
+    print(f"key indexes and constraints made again: {time.monotonic() - started:.0f}s", flush=True)
 
 
 class Work:

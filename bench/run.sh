@@ -8,7 +8,10 @@
 # the Tasks page and API, and name and case-number search; results in home.json and home.md.
 # The criminal justice benchmark (issue 12, bench/run_justice.py): BENCH_JUSTICE offences (default BENCH_SCALE;
 # about 2.5 per criminal case) in "tipsom_bench_justice" and bench/var/justice/sqlite/; results in justice.json.
-#   BENCH_SUITES="cases home referrals justice" (any of them; "home" alone generates the case database if needed)
+# The interactive matching check (issue 13, bench/run_match_check.py): BENCH_MATCH persons (default BENCH_SCALE) with
+# their match keys in "tipsom_bench_matching" and bench/var/matching/check/sqlite/; results in matching_check.json.
+#   BENCH_SUITES="cases home referrals justice match_check" (any of them; "home" alone generates the case database
+#   if needed)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -18,7 +21,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals justice}
+SUITES=${BENCH_SUITES:-cases home referrals justice match_check}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -137,6 +140,50 @@ if [ "$JUSTICE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/resul
 mkdir -p "$RESULTS"
 "$BIN/python" bench/run_justice.py report "$VAR/justice/postgresql/run.json" "$VAR/justice/sqlite/run.json" \
     --json "$RESULTS/justice.json" --md "$RESULTS/justice.md"
+fi
+fi
+
+# --- The interactive matching check (issue 13): POST /api/v1/persons/match/ against BENCH_MATCH persons ---------
+# (default BENCH_SCALE) in "tipsom_bench_matching" and bench/var/matching/check/sqlite/; results in matching_check.*
+if has match_check; then
+MATCH=${BENCH_MATCH:-$SCALE}
+for backend in $BACKENDS; do
+    dir="$VAR/matching/check/$backend"
+    mkdir -p "$dir"
+    export TIPSOM_VAR_DIR="$dir"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench_matching" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$dir/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$dir/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $MATCH)"; then
+        echo "== match check, $backend: reusing the generated database ($MATCH persons)"
+        "$BIN/tipsom" migrate --noinput >/dev/null
+    else
+        echo "== match check, $backend: fresh database, $MATCH persons"
+        rm -f "$fixture" "$dir/tipsom.sqlite3" "$dir/tipsom.sqlite3-wal" "$dir/tipsom.sqlite3-shm"
+        [ "$backend" = postgresql ] && "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench_matching WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench_matching")
+PY
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/python" bench/generate_match_registry.py --scale "$MATCH" --fixture "$fixture"
+    fi
+    "$BIN/tipsom" createcachetable
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    [ "$backend" = postgresql ] && pg_tune tipsom_bench_matching
+    "$BIN/python" bench/run_match_check.py measure --fixture "$fixture" --out "$dir/run.json"
+done
+if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
+    if [ "$MATCH" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+    mkdir -p "$RESULTS"
+    "$BIN/python" bench/run_match_check.py report "$VAR/matching/check/postgresql/run.json" \
+        "$VAR/matching/check/sqlite/run.json" --json "$RESULTS/matching_check.json" --md "$RESULTS/matching_check.md"
 fi
 fi
 

@@ -181,19 +181,24 @@ class Client:
         self.connection: http.client.HTTPConnection | None = None
 
     def get(self, path: str) -> tuple[int, bytes]:
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        """`body` is sent as JSON (the matching check's POST)."""
+        headers = self.headers if body is None else {**self.headers, "Content-Type": "application/json"}
         for attempt in range(2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
             try:
-                self.connection.request("GET", path, headers=self.headers)
+                self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
-                body = response.read()
+                answer = response.read()
                 if "Cookie" in self.headers:
                     self._keep_cookies(response.msg.get_all("Set-Cookie") or [])
                 if response.getheader("Connection", "").lower() == "close":
                     self.connection.close()
                     self.connection = None
-                return response.status, body
+                return response.status, answer
             except (http.client.RemoteDisconnected, ConnectionError, http.client.CannotSendRequest):
                 self.connection.close()
                 self.connection = None
