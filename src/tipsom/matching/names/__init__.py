@@ -26,9 +26,16 @@ How a name is read:
    canonical id: Mohammed, Muhammad, محمد and Мухаммед are all "muhammad"; Mahmoud is "mahmoud". A country adds
    its own files through the setting TIPSOM_NAME_EQUIVALENTS (a list of paths) or `equivalents(extra_paths=...)`;
    after changing the setting, call `equivalents_reload()`.
-5. roles: particles (bin, ibn, bint, ould, ag, al, el, de, da, dos, van, uulu, kyzy...), patronymics (the name after
-   bin/ibn, before uulu/kyzy, or ending -ovich/-ovna/-ivna...), then given/family from the field a word was given
-   in, the table's kind, family suffixes (-enko, -chuk) and position.
+5. roles: particles (bin, ibn, bint, ould, ag, al, el, ar- before r..., de, da, dos, van, uulu, kyzy...),
+   patronymics (the name after bin/ibn, before uulu/kyzy, or ending -ovich/-ovna/-ivna...), then given/family from
+   the field a word was given in, the table's kind, family suffixes (-enko, -chuk) and position.
+
+Comparison (name_similarity): words are aligned whatever their order (the best assignment), particles left out.
+Two words agree when they share a canonical id or a Latin form; otherwise they are scored by Jaro-Winkler on the
+Latin forms (and on spellings evened out: ee/i, ou/u, w/v), an Arabic-script word against a Latin one by its
+consonants and long vowels, and two words the table knows as different names at most 0.80. Reason codes:
+"same_native", "same_canonical_form" (exact level), "same_canonical:<id>", "<role>_<exact|close|similar|different>",
+"<role>_different_names", "dropped:<role>", "order_differs", "one_word_only", "scripts:<A>-<B>", "empty".
 
 The skeleton and phonetic codes are blocking keys only: they bring candidates together and never decide a match.
 """

@@ -53,13 +53,13 @@ def read_table(path: Path) -> dict[str, dict[str, object]]:
 
 def setting_paths() -> tuple[Path, ...]:
     """The extra files named by the TIPSOM_NAME_EQUIVALENTS setting (none when Django is not configured)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
     try:
-        from django.conf import settings
-    except ImportError:  # pragma: no cover - Django is a dependency of tipsom
+        value = getattr(settings, SETTING, ())
+    except ImproperlyConfigured:  # used outside a Django project (a script, the benchmark): the shipped table only
         return ()
-    if not settings.configured:
-        return ()
-    value = getattr(settings, SETTING, ())
     if isinstance(value, str | Path):
         value = [value]
     return tuple(Path(item) for item in value or ())

@@ -64,14 +64,15 @@ class NameForms:
         return named or self.parts
 
 
-EMPTY = NameForms(SCRIPT_OTHER, "", "", "", "", (), ())
-
 # Arabic name chains. "Abd" (servant of) and "Abu" (father of) make one name with the word after them; a
 # following article (al-, el-, ar-, ...) belongs to that name too. Written apart or together, they become one word.
 ABD_HEADS = {"abd", "abdel", "abdal", "abdul", "abdil", "abdol", "abdou", "abdoul", "abdu", "abdur", "abdus", "عبد"}
 ABU_HEADS = {"abu", "abou", "abo", "ابو"}
-ARTICLES = {"al", "el", "ul", "ol", "il", "ar", "er", "ur", "as", "es", "us", "ad", "ed", "ud", "an", "en", "un"}
-ARTICLES |= {"at", "et", "ut", "az", "ez", "uz", "ash", "ech", "ال"}
+ARTICLES = {"al", "el", "ul", "ال"}
+# The article assimilated to the sun letter after it (ar-Rahman, an-Nasser, ash-Shami): an article only there,
+# since "An", "Ed" or "As" may be names of their own.
+ASSIMILATED_ARTICLES = {"ar", "er", "ur", "as", "es", "us", "ad", "ed", "ud", "an", "en", "un", "at", "et", "ut"}
+ASSIMILATED_ARTICLES |= {"az", "ez", "uz", "ash", "ech", "ach", "esh"}
 DIN_TAILS = {"din", "deen", "dine", "dinne", "eddine", "eddin", "uddin", "addin", "aldin", "eldin", "الدين"}
 DIN_TAILS |= {"allah", "ullah", "ulla", "alla", "الله"}  # Sanaullah, ثناء الله
 ARABIC_ARTICLE = "ال"
@@ -94,6 +95,15 @@ MALE_PATRONYMIC = re.compile(r"(ovych|evych|ovich|evich|yovych|авіч|евіч
 FAMILY_SUFFIXES = re.compile(r"(enko|chuk|czuk|yuk|енко|чук|юк|ська|ський|ская|ский|skyi|skaya|sky|ski)$")
 
 
+def is_article(word: str, following: str) -> bool:
+    if word in ARTICLES:
+        return True
+    if word in ASSIMILATED_ARTICLES and following:
+        consonant = word[1:]
+        return following.startswith(consonant) or (consonant in ("sh", "ch") and following[:1] in "sc")
+    return False
+
+
 def join_chains(words: list[str]) -> list[str]:
     """abd/abu + (article) + name, and name + (article) din, as one word: "Abd al-Rahman", "Abdel Rahman",
     "عبد الرحمن" -> abdalrahman / abdelrahman / عبدالرحمن; "Salah ad-Din" -> salahaddin."""
@@ -103,14 +113,14 @@ def join_chains(words: list[str]) -> list[str]:
         word = words[index]
         rest = words[index + 1 :]
         if word in ABD_HEADS | ABU_HEADS and rest and rest[0] not in CHAIN_PARTICLES:
-            if rest[0] in ARTICLES and len(rest) > 1:
+            if len(rest) > 1 and is_article(rest[0], rest[1]):
                 out.append(word + rest[0] + rest[1])
                 index += 3
             else:
                 out.append(word + rest[0])
                 index += 2
             continue
-        if out and word in ARTICLES and rest and rest[0] in DIN_TAILS:
+        if out and rest and rest[0] in DIN_TAILS and is_article(word, rest[0]):
             out[-1] = out[-1] + word + rest[0]
             index += 2
             continue
@@ -220,6 +230,8 @@ def tag_roles(words: list[str], hints: list[str], kinds: list[str]) -> list[str]
         if word in KYRGYZ_PATRONYMIC and index > 0:
             roles[index] = ROLE_PARTICLE  # "son/daughter of", after the father's name: last in the name
         elif word in PARTICLES and not is_last and count > 1 and not (index == 0 and word in NOT_FIRST_PARTICLES):
+            roles[index] = ROLE_PARTICLE
+        elif 0 < index < count - 1 and word in ASSIMILATED_ARTICLES and is_article(word, words[index + 1]):
             roles[index] = ROLE_PARTICLE
     if all(role == ROLE_PARTICLE for role in roles if role) and roles.count(ROLE_PARTICLE) == count:
         roles = [""] * count

@@ -309,6 +309,13 @@ def test_roles_of_an_arabic_name_chain() -> None:
     assert roles("عبد الله بن علي") == [("عبدالله", "given"), ("بن", "particle"), ("علي", "patronymic")]
 
 
+def test_an_assimilated_article_is_a_particle_only_before_its_sun_letter() -> None:
+    assert roles("Youssef as-Sayed") == [("youssef", "given"), ("as", "particle"), ("sayed", "family")]
+    assert roles("Gamal Abd an-Nasser") == [("gamal", "given"), ("abdannasser", "family")]
+    assert roles("An Nguyen")[0] == ("an", "given")  # a name of its own
+    assert roles("Ed Smith")[0] == ("ed", "given")
+
+
 def test_roles_of_a_kyrgyz_patronymic() -> None:
     assert roles("Бакыт Асан уулу") == [("бакыт", "given"), ("асан", "patronymic"), ("уулу", "particle")]
 
