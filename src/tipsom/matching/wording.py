@@ -174,5 +174,11 @@ def probability_text(probability: Any) -> str:
         value = float(probability) * 100
     except (TypeError, ValueError):
         return ""
-    shown = f"{value:.1f}" if value >= 99 or value < 1 else f"{value:.0f}"
+    if value >= 100:
+        shown = "100"
+    elif value >= 99 or value < 1:
+        # Rounded toward the middle: 99.97 % is not "100 %", nor 0.03 % "0 %".
+        shown = f"{min(max(value, 0.1), 99.9):.1f}" if value > 0 else "0"
+    else:
+        shown = f"{value:.0f}"
     return gettext("%(value)s %%") % {"value": shown}

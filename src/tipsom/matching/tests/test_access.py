@@ -202,11 +202,6 @@ class TestJobs(_Review):
     def check_permitted(self, response: Any, obj: models.Model | None) -> None:
         assert f'data-job="{self.job.pk}"' in response.content.decode()
 
-    def test_other_organization(self, home_org: Organization) -> None:
-        super().test_other_organization(home_org)
-        # The other user is of another country: the job of the home country is not theirs.
-        assert not DedupeJob.objects.exclude(country=home_org.country).exists()
-
 
 # --- Access requests ------------------------------------------------------------------------------------------------
 class _Requests(AccessCase):

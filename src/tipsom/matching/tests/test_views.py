@@ -368,6 +368,38 @@ def test_the_audit_screen_names_matching_records_and_actions(client: Client, pol
     assert finder(f"pair {pair.pk}") == [str(pair.pk)] and finder(str(pair.pk)) == [] and finder("Merge 1") == []
 
 
+# --- Lists cost the same whatever their length -------------------------------------------------------------------
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_lists_read_a_fixed_number_of_queries(client: Client, police: Any, reviewer: Any) -> None:
+    from tipsom.matching.services import person_merge
+
+    def grow() -> None:
+        pair = make_pair(
+            make_person(police, "Natalia Kuznetsova", birth_date="1990"),
+            make_person(police, "Natalia Kuznetsova", birth_date="1990"),
+        )
+        person_merge(actor=reviewer, survivor_id=pair.person_low_id, merged_id=pair.person_high_id)
+        make_pair(make_person(police, "Iryna Bondar", birth_date="1985"), make_person(police, "Iryna Bondar"))
+        access_request(police)
+
+    grow()
+    holder = sign_in(Client(), make_user(police, roles=("case_manager",)))
+    urls = [(client, QUEUE), (client, reverse("matching:merges")), (holder, reverse("matching:access_requests"))]
+    urls += [(client, reverse("api:matching-pair-list")), (holder, reverse("api:matching-access-request-list"))]
+    first = [_queries(who, url) for who, url in urls]
+    for _round in range(3):
+        grow()
+    assert [_queries(who, url) for who, url in urls] == first
+
+
 # --- Reasons in words -----------------------------------------------------------------------------------------------
 def test_reasons_in_words_from_the_check_and_from_a_batch_job() -> None:
     check = {
