@@ -20,6 +20,7 @@ ACTIONS: dict[str, Any] = {
     "matching.access_answer": pgettext_lazy("audit action", "Request for access to a person answered"),
     "matching.dedupe": pgettext_lazy("audit action", "Deduplication job run"),
     "matching.reindex": pgettext_lazy("audit action", "Match keys rebuilt"),
+    "demo.matching": pgettext_lazy("audit action", "Demo duplicate persons loaded"),
 }
 
 

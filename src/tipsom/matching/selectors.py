@@ -3,15 +3,16 @@ queue and access requests, each narrowed to what the user may see."""
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import Count, Q, QuerySet
 
 from tipsom.accounts.models import User
+from tipsom.core import crypto
 from tipsom.core.permissions import access_by_id
 from tipsom.matching.keys import KIND_FULL, forms_of, key_of, keys_of, person_name_texts
 from tipsom.matching.models import AccessRequest, CandidatePair, DedupeJob, MatchKey, MatchSettings, PersonMerge
@@ -22,7 +23,7 @@ from tipsom.people.selectors import person_list
 
 CANDIDATES_READ = 60  # persons with the most keys in common are scored; the rest of a huge block is not
 TF_MIN_REGISTRY = 10_000
-TOKEN_SALT = "matching.candidate"  # noqa: S105 (a signing salt, not a secret)
+CANDIDATE_CONTEXT = "matching.candidate"  # the associated data of the encrypted candidate references
 TOKEN_MAX_AGE = 60 * 60 * 24  # an access request must follow the check within a day
 
 
@@ -79,15 +80,21 @@ def person_record(person: Person, names: list[PersonName]) -> Record:
 
 
 def candidate_token(*, user: User, person_id: int) -> str:
-    return signing.dumps({"p": person_id, "u": user.pk}, salt=TOKEN_SALT)
+    """An opaque reference to a candidate the user may not see: encrypted (AES-GCM, bound to its purpose), so that
+    not even the person's id can be read from it; bound to the user and valid for a day."""
+    payload = json.dumps({"p": person_id, "u": user.pk, "t": int(time.time())})
+    return crypto.encrypt(payload, context=CANDIDATE_CONTEXT)
 
 
 def person_id_of_token(*, user: User, token: str) -> int | None:
+    """The person a token of this user refers to, or None when it is not one, not theirs or older than a day."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
+        data = json.loads(crypto.decrypt(str(token), context=CANDIDATE_CONTEXT))
+    except Exception:  # noqa: BLE001 (any malformed, forged or foreign token is simply not one)
         return None
     if not isinstance(data, dict) or data.get("u") != user.pk or not isinstance(data.get("p"), int):
+        return None
+    if not isinstance(data.get("t"), int) or time.time() - data["t"] > TOKEN_MAX_AGE:
         return None
     return int(data["p"])
 

@@ -19,6 +19,10 @@ PARAMS = {
     },
     "consent_override": {"case_number": "BR-2026-000001", "service_type": "medical", "user": "ana"},
     "referral_from_abroad": {"country": "DE", "service_type": "legal_aid"},
+    # matching's access requests name the other organization only, never the person
+    "person_access_requested": {"organization": "Casa Abrigo"},
+    "person_access_granted": {"organization": "Casa Abrigo"},
+    "person_access_refused": {"organization": "Casa Abrigo"},
 }
 SIMPLE = {"service_type": "psychosocial", "case_number": "BR-2026-000002", "organization": "Casa Abrigo"}
 
