@@ -31,6 +31,7 @@ writes no file. The only file written is `link_csv`'s output.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import math
@@ -46,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tipsom.core.errors import ApplicationError
-from tipsom.matching.names import NameForms, NamePart, name_forms
+from tipsom.matching.names import NamePart, name_forms
 
 Progress = Callable[[str, int, int], None]
 
@@ -60,19 +61,45 @@ CORE_ROLES = ("given", "family")
 
 # Level labels, best first, as Splink numbers them from the top (the null level is -1).
 NAME_LEVELS = (
-    "exact", "core", "skeleton_cross", "skeleton_core_cross", "close", "subset", "skeleton", "skeleton_core",
-    "similar", "different",
+    "exact", "core", "skeleton_cross", "skeleton_core_cross", "close", "subset", "core_other_differs", "skeleton",
+    "skeleton_core", "similar", "different",
 )  # fmt: skip
 BIRTH_LEVELS = (
-    "exact", "swapped", "year_month", "year", "year_pm1_same_day", "year_conflict", "year_pm1", "different",
+    "exact", "swapped", "year_month", "year", "year_pm1_same_day", "year_month_day_differs", "year_conflict",
+    "year_pm1", "different",
 )  # fmt: skip
 SEX_LEVELS = ("same", "different")
 CITIZENSHIP_LEVELS = ("shared", "different")
 EXTRA_LEVELS = ("exact", "close", "different")
 
+# Below this many records m and u are not estimated (too few pairs for EM): the default model serves.
+MIN_TRAINING_RECORDS = 1000
+# Duplicate pairs per record assumed when the prior cannot be estimated (registries of victims register again
+# and again: about one person in eight more than once).
+DUPLICATE_PAIRS_PER_RECORD = 0.15
+# The default model: m and u per level, as estimated on the synthetic benchmark of 100,000 records (bench/
+# generate_matching.py) with sex's and citizenship's u among namesakes. The starting point of training; the model
+# of a list too small to train on.
+DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
+    "name": {
+        "exact": (0.53, 6.8e-05), "core": (0.11, 1.6e-05), "skeleton_cross": (0.12, 1.5e-05),
+        "skeleton_core_cross": (0.018, 4.7e-06), "close": (0.15, 9.5e-05), "subset": (0.001, 1.0e-05),
+        "core_other_differs": (0.001, 2.9e-06), "skeleton": (0.01, 1.6e-05), "skeleton_core": (0.0028, 1.2e-05),
+        "similar": (0.034, 3.0e-03), "different": (0.02, 0.997),
+    },
+    "birth_date": {
+        "exact": (0.53, 5.5e-05), "swapped": (0.027, 1.6e-05), "year_month": (0.049, 1.6e-05),
+        "year": (0.22, 3.6e-03), "year_pm1_same_day": (0.093, 8.6e-05), "year_month_day_differs": (0.0014, 1.1e-03),
+        "year_conflict": (0.025, 1.3e-02), "year_pm1": (0.019, 3.5e-02), "different": (0.037, 0.947),
+    },
+    "sex": {"same": (0.99, 0.99), "different": (0.01, 0.01)},
+    "citizenship": {"shared": (0.99, 0.98), "different": (0.01, 0.02)},
+}  # fmt: skip
+DEFAULT_EXTRA = {"exact": (0.8, 0.01), "close": (0.1, 0.02), "different": (0.1, 0.97)}
+
 # Training and prediction budgets: enough pairs for stable estimates at a million records, few enough for the
 # 2-minute target on 2 cores.
-U_MAX_PAIRS = 5e6
+U_MAX_PAIRS = 2e6
 EM_MAX_PAIRS = 2e6
 SEED = 13
 
@@ -138,130 +165,230 @@ def _word(part: NamePart) -> str:
     return part.canonical or part.latin or part.text
 
 
-def _joined(values: Iterable[str]) -> str | None:
-    words = sorted({value for value in values if value})
-    return " ".join(words) if words else None
+def _key(part: NamePart) -> str:
+    # Blocking key of a word: its canonical id, else its skeleton (a cross-script spelling the table does not know).
+    return part.canonical or "~" + part.skeleton
 
 
-class _FieldForms:
-    """Normal forms of one name field, computed once per distinct value (a registry repeats its names)."""
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[str, int], NameForms] = {}
-
-    def parts(self, text: str, position: int) -> NameForms:
-        key = (text, position)
-        forms = self.cache.get(key)
-        if forms is None:
-            # name_forms tags words by the field they came from: (given, family) and anything after is "other".
-            fields = ["", "", ""]
-            fields[position] = text
-            forms = name_forms(*fields[: max(2, position + 1)])
-            self.cache[key] = forms
-        return forms
-
-
-def _name_columns(forms: Sequence[NameForms]) -> dict[str, Any]:
-    parts = [part for form in forms for part in form.parts]
-    named = [part for part in parts if part.role != ROLE_PARTICLE] or parts
-    if not named:
-        return {}
-    core = [part for part in named if part.role in CORE_ROLES] or named
+def _field_row(text: str, position: int) -> dict[str, Any]:
+    """What one name field contributes to a record's columns, computed once per distinct value of the field (a
+    registry repeats its names). name_forms tags words by the field they came from: (given, family), then other."""
+    fields = ["", "", ""]
+    fields[position] = text
+    forms = name_forms(*fields[: max(2, position + 1)])
+    named = [part for part in forms.parts if part.role != ROLE_PARTICLE] or list(forms.parts)
+    core = [part for part in named if part.role in CORE_ROLES]
     givens = [part for part in named if part.role == "given"]
     families = [part for part in named if part.role == "family"]
-    given = givens[0] if givens else named[0]
-    family = families[-1] if families else named[-1]
-    tokens = sorted({_word(part) for part in named})
-    # Blocking key of a word: its canonical id, else its skeleton (a cross-script spelling the table does not know).
-    keys = sorted({part.canonical or "~" + part.skeleton for part in core})
-    pair = sorted({_word(given), _word(family)})
-    scripts = {form.original_script for form in forms if form.parts}
-    return {
-        "name_canonical": " ".join(tokens),
-        "name_core": _joined(_word(part) for part in core),
-        "name_tokens": tokens,
-        "name_ntokens": len(tokens),
-        "name_latin": _joined(part.latin for part in named),
-        "core_latin": _joined(part.latin for part in core),
-        "core_key": " ".join(keys),
-        "name_skeleton": _joined(part.skeleton for part in named),
-        "core_skeleton": _joined(part.skeleton for part in core),
-        "bk_pair": " ".join(pair),
-        "bk_phon": _joined((given.phonetic, family.phonetic)),
-        "given_phon": given.phonetic or None,
-        "family_phon": family.phonetic or None,
-        # A word's key (canonical id, else skeleton) with the first two consonants of the other name: brings typos
-        # in one of the two names together.
-        "bk_given": f"{given.canonical or '~' + given.skeleton} {family.skeleton[:2]}",
-        "bk_family": f"{family.canonical or '~' + family.skeleton} {given.skeleton[:2]}",
-        "name_script": scripts.pop() if len(scripts) == 1 else "mixed",
+    row: dict[str, Any] = {
+        "position": position,
+        "text": text,
+        "warnings": list(forms.warnings),
+        "script": forms.original_script if named else None,
+        "words": [_word(part) for part in named],
+        "core": [_word(part) for part in core],
+        "latin": [part.latin for part in named if part.latin],
+        "core_latin": [part.latin for part in core if part.latin],
+        "skel": [part.skeleton for part in named if part.skeleton],
+        "core_skel": [part.skeleton for part in core if part.skeleton],
+        "keys": [_key(part) for part in named],
+        "core_keys": [_key(part) for part in core],
     }
+    for prefix, part in (
+        ("g", givens[0] if givens else None),
+        ("f", families[-1] if families else None),
+        ("n0", named[0] if named else None),
+        ("n1", named[-1] if named else None),
+    ):
+        row[f"{prefix}_key"] = _key(part) if part else None
+        row[f"{prefix}_skel"] = part.skeleton if part else None
+        row[f"{prefix}_phon"] = part.phonetic if part else None
+    return row
+
+
+FIELD_LISTS = ("words", "core", "latin", "core_latin", "skel", "core_skel", "keys", "core_keys")
+FIELD_PARTS = ("g", "f", "n0", "n1")
+
+# One record's name columns from its three fields (given g, family f, other o) in DuckDB, vectorised: the words
+# of all fields and of the given and family roles ("core"; all words when no word has those roles), sorted
+# without repeats (order-free); the given name is the first word tagged given, the family name the last tagged
+# family (else the first and last words).
+NAME_SQL = """
+WITH joined AS (
+    SELECT r.row_number,
+        {lists},
+        coalesce(g.g_key, f.g_key, o.g_key, g.n0_key, f.n0_key, o.n0_key) AS given_key,
+        coalesce(g.g_skel, f.g_skel, o.g_skel, g.n0_skel, f.n0_skel, o.n0_skel) AS given_skel,
+        coalesce(g.g_phon, f.g_phon, o.g_phon, g.n0_phon, f.n0_phon, o.n0_phon) AS given_phon,
+        coalesce(o.f_key, f.f_key, g.f_key, o.n1_key, f.n1_key, g.n1_key) AS family_key,
+        coalesce(o.f_skel, f.f_skel, g.f_skel, o.n1_skel, f.n1_skel, g.n1_skel) AS family_skel,
+        coalesce(o.f_phon, f.f_phon, g.f_phon, o.n1_phon, f.n1_phon, g.n1_phon) AS family_phon,
+        list_distinct(list_filter([g.script, f.script, o.script], lambda x: x IS NOT NULL)) AS scripts
+    FROM records r
+    LEFT JOIN fields g ON g.position = 0 AND g.text = r.g
+    LEFT JOIN fields f ON f.position = 1 AND f.text = r.f
+    LEFT JOIN fields o ON o.position = 2 AND o.text = r.o
+), cored AS (
+    SELECT *,
+        CASE WHEN len(core_all) = 0 THEN words_all ELSE core_all END AS core_w,
+        CASE WHEN len(core_all) = 0 THEN latin_all ELSE core_latin_all END AS core_l,
+        CASE WHEN len(core_all) = 0 THEN skel_all ELSE core_skel_all END AS core_s,
+        CASE WHEN len(core_all) = 0 THEN keys_all ELSE core_keys_all END AS core_k
+    FROM joined
+)
+SELECT row_number,
+    nullif(array_to_string(words_all, ' '), '') AS name_canonical,
+    nullif(array_to_string(core_w, ' '), '') AS name_core,
+    CASE WHEN len(words_all) = 0 THEN NULL ELSE words_all END AS name_tokens,
+    CASE WHEN len(words_all) = 0 THEN NULL ELSE len(words_all) END AS name_ntokens,
+    len(list_filter(words_all, lambda x: NOT list_contains(core_w, x))) AS name_nother,
+    nullif(array_to_string(latin_all, ' '), '') AS name_latin,
+    nullif(array_to_string(core_l, ' '), '') AS core_latin,
+    nullif(array_to_string(list_reverse(latin_all), ' '), '') AS name_latin_desc,
+    nullif(array_to_string(list_reverse(core_l), ' '), '') AS core_latin_desc,
+    nullif(array_to_string(core_k, ' '), '') AS core_key,
+    nullif(array_to_string(skel_all, ' '), '') AS name_skeleton,
+    nullif(array_to_string(core_s, ' '), '') AS core_skeleton,
+    nullif(array_to_string(
+        list_sort(list_distinct(list_filter([given_phon, family_phon], lambda x: x <> ''))), ' '), '') AS bk_phon,
+    nullif(given_phon, '') AS given_phon,
+    nullif(family_phon, '') AS family_phon,
+    given_key || ' ' || left(family_skel, 1) AS bk_given,
+    family_key || ' ' || left(given_skel, 1) AS bk_family,
+    least(left(given_skel, 1), left(family_skel, 1)) || greatest(left(given_skel, 1), left(family_skel, 1))
+        AS bk_initials,
+    CASE WHEN len(scripts) = 0 THEN NULL WHEN len(scripts) = 1 THEN scripts[1] ELSE 'mixed' END AS name_script
+FROM cored
+ORDER BY row_number
+"""
+
+
+def _name_frame(texts: pd.DataFrame, report: dict[str, int], progress: Progress | None) -> pd.DataFrame:
+    """The name columns of every record (texts: columns g, f, o, None where empty)."""
+    import duckdb
+
+    distinct = [
+        (text, position) for position, column in enumerate(("g", "f", "o")) for text in texts[column].dropna().unique()
+    ]
+    rows = []
+    step = max(1, len(distinct) // 10)
+    for index, (text, position) in enumerate(distinct):
+        rows.append(_field_row(text, position))
+        if progress and index % step == 0:
+            progress("names", index, len(distinct))
+    if progress:
+        progress("names", len(distinct), len(distinct))
+    fields = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["position", "text", "warnings", "script"])
+    occurrences = {column: texts[column].value_counts() for column in ("g", "f", "o")}
+    for row in rows:
+        for warning in row["warnings"]:
+            count = int(occurrences["gfo"[row["position"]]].get(row["text"], 0))
+            report[warning] = report.get(warning, 0) + count
+    lists = ",\n        ".join(
+        f"list_sort(list_distinct(list_concat(list_concat(coalesce(g.{name}, []), coalesce(f.{name}, [])), "
+        f"coalesce(o.{name}, [])))) AS {name}_all"
+        for name in FIELD_LISTS
+    )
+    connection = duckdb.connect(":memory:")
+    connection.execute("SET temp_directory = ''")  # decrypted names never spill to disk
+    try:
+        records = texts.assign(row_number=range(len(texts)))
+        connection.register("records", records)
+        if rows:
+            connection.register("fields", fields)
+        else:
+            connection.execute(
+                "CREATE TABLE fields AS SELECT 0 AS position, '' AS text, NULL::VARCHAR AS script, "
+                + ", ".join(f"[]::VARCHAR[] AS {name}" for name in FIELD_LISTS)
+                + ", "
+                + ", ".join(f"NULL::VARCHAR AS {p}_{k}" for p in FIELD_PARTS for k in ("key", "skel", "phon"))
+                + " WHERE false"
+            )
+        result = connection.execute(NAME_SQL.format(lists=lists)).df()
+    finally:
+        connection.close()
+    return result.drop(columns=["row_number"])
 
 
 NAME_COLUMNS = (
-    "name_canonical", "name_core", "name_tokens", "name_ntokens", "name_latin", "core_latin", "core_key",
-    "name_skeleton", "core_skeleton", "bk_pair", "bk_phon", "given_phon", "family_phon", "bk_given", "bk_family",
-    "name_script",
+    "name_canonical", "name_core", "name_tokens", "name_ntokens", "name_nother", "name_latin", "core_latin",
+    "name_latin_desc", "core_latin_desc", "core_key",
+    "name_skeleton", "core_skeleton", "bk_phon", "given_phon", "family_phon", "bk_given", "bk_family",
+    "bk_initials", "name_script",
 )  # fmt: skip
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
 
 
 def features(
     records: Sequence[Record], *, report: dict[str, int] | None = None, progress: Progress | None = None
 ) -> pd.DataFrame:
     """One row per record with the columns the model compares. Bad rows stay, with nulls where they are bad, and
-    are counted in `report` (empty_name, invalid_birth_date, name warnings such as mixed_scripts)."""
+    are counted in `report` (empty_name, invalid_birth_date, name warnings such as mixed_scripts). The normal forms
+    are computed once per distinct name field; the rest is vectorised (DuckDB, pandas)."""
     report = report if report is not None else {}
-    cache = _FieldForms()
     today = timezone.localdate()
+    texts = pd.DataFrame(
+        [(_clean(r.given_name), _clean(r.family_name), _clean(r.other_names)) for r in records],
+        columns=["g", "f", "o"],
+    )
+    names = _name_frame(texts, report, progress)
+    frame = pd.DataFrame({"unique_id": [str(record.id) for record in records]})
+    for column in NAME_COLUMNS:
+        frame[column] = names[column].values if len(names) else None
+    empty = int(frame["name_canonical"].isna().sum())
+    if empty:
+        report["empty_name"] = empty
+
+    dates: dict[str, tuple[int | None, int | None, int | None, bool]] = {}
+    birth = [(record.birth_date or "").strip() for record in records]
+    for text in set(birth):
+        dates[text] = parse_birth_date(text, today=today)
+    parsed = [dates[text] for text in birth]
+    invalid = sum(1 for value in parsed if not value[3])
+    if invalid:
+        report["invalid_birth_date"] = invalid
+    frame["birth_year"] = pd.array([value[0] for value in parsed], dtype="Int64")
+    frame["birth_month"] = pd.array([value[1] for value in parsed], dtype="Int64")
+    frame["birth_day"] = pd.array([value[2] for value in parsed], dtype="Int64")
+    frame["dob"] = [f"{y:04d}-{m:02d}-{d:02d}" if d else None for y, m, d, _valid in parsed]
+    sex = pd.Series([(record.sex or "").strip().upper() for record in records])
+    frame["sex"] = sex.where(sex.isin(["M", "F"]), None)
+    citizenship = pd.Series([(record.citizenship or "").strip().upper() for record in records])
+    frame["citizenship"] = citizenship.where(citizenship.str.fullmatch(r"[A-Z]{2}"), None)
     extra_keys = sorted({key for record in records if record.extra for key in record.extra})
-    rows: list[dict[str, Any]] = []
-    total = len(records)
-    step = max(1, total // 20)
-    for index, record in enumerate(records):
-        forms = [
-            cache.parts(text, position)
-            for position, text in enumerate((record.given_name, record.family_name, record.other_names))
-            if text and text.strip()
-        ]
-        row: dict[str, Any] = {"unique_id": str(record.id)}
-        row.update(_name_columns(forms))
-        if "name_canonical" not in row:
-            report["empty_name"] = report.get("empty_name", 0) + 1
-        for form in forms:
-            for warning in form.warnings:
-                report[warning] = report.get(warning, 0) + 1
-        year, month, day, valid = parse_birth_date(record.birth_date, today=today)
-        if not valid:
-            report["invalid_birth_date"] = report.get("invalid_birth_date", 0) + 1
-        row["birth_year"] = year
-        row["birth_month"] = month
-        row["birth_day"] = day
-        row["dob"] = f"{year:04d}-{month:02d}-{day:02d}" if day else None
-        sex = (record.sex or "").strip().upper()
-        row["sex"] = sex if sex in ("M", "F") else None
-        citizenship = (record.citizenship or "").strip().upper()
-        row["citizenship"] = citizenship if len(citizenship) == 2 and citizenship.isalpha() else None
-        for key in extra_keys:
-            value = ((record.extra or {}).get(key) or "").strip().lower()
-            row[f"x_{key}"] = value or None
-        rows.append(row)
-        if progress and (index + 1) % step == 0:
-            progress("features", index + 1, total)
-    columns = ["unique_id", *NAME_COLUMNS, "birth_year", "birth_month", "birth_day", "dob", "sex", "citizenship"]
-    columns += [f"x_{key}" for key in extra_keys]
-    frame = pd.DataFrame(rows, columns=columns)
+    for key in extra_keys:
+        frame[f"x_{key}"] = [_clean(((record.extra or {}).get(key) or "").lower()) for record in records]
+    frame["name_ntokens"] = frame["name_ntokens"].astype("Int64")
+    frame["name_nother"] = frame["name_nother"].astype("Int64")
     # How many records share the whole name: the rare-name training block reads it.
     frame["name_count"] = frame.groupby("name_canonical", dropna=False)["unique_id"].transform("count").astype("Int64")
-    for column in ("name_ntokens", "birth_year", "birth_month", "birth_day"):  # nullable integers
-        frame[column] = frame[column].astype("Int64")
     if progress:
-        progress("features", total, total)
+        progress("features", len(records), len(records))
     return frame
 
 
 # --- The model ----------------------------------------------------------------------------------------------------
 def _level(sql: str, label: str, **options: Any) -> dict[str, Any]:
     return {"sql_condition": sql, "label_for_charts": label, **options}
+
+
+def _with_defaults(comparison: dict[str, Any], term_frequencies: bool) -> dict[str, Any]:
+    """A comparison with DEFAULT_FIELDS' m and u on its levels (the starting point of training, and the model of
+    a list too small to train on) and, unless term_frequencies, without its term-frequency adjustments."""
+    name = comparison["output_column_name"]
+    defaults = DEFAULT_FIELDS.get(name) or DEFAULT_EXTRA
+    for level in comparison["comparison_levels"]:
+        pair = defaults.get(level["label_for_charts"])
+        if pair and not level.get("is_null_level"):
+            level["m_probability"], level["u_probability"] = pair
+        if not term_frequencies:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return comparison
 
 
 def _null(*columns: str) -> dict[str, Any]:
@@ -283,30 +410,42 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
     def _jw(column: str, threshold: float) -> str:
         return f'{functions["jw"]}("{column}_l", "{column}_r") >= {threshold}'
 
+    def close(column: str, threshold: float) -> str:
+        return f"({_jw(column, threshold)} AND {_jw(column + '_desc', threshold)})"
+
     overlap = functions["overlap"].format(a='"name_tokens_l"', b='"name_tokens_r"')
     cross = '"name_script_l" <> "name_script_r"'
+    one_lacks_other = '("name_nother_l" = 0 OR "name_nother_r" = 0)'
     name = {
         "output_column_name": "name",
         "comparison_levels": [
             _null("name_canonical"),
             _level('"name_canonical_l" = "name_canonical_r"', "exact", tf_adjustment_column="name_canonical",
                    tf_adjustment_weight=1.0),
-            _level('"name_core_l" = "name_core_r"', "core", tf_adjustment_column="name_core",
-                   tf_adjustment_weight=1.0),
+            # Given and family names agree and one side has no other names (a patronymic or middle name left out).
+            # No term-frequency adjustment here: Splink scales the level's u by the name's frequency, which suits a
+            # level of plain equality, not one that also asks for a missing patronymic (its u is far below the
+            # names' frequencies, and the adjustment would take 6 bits from every such pair).
+            _level(f'"name_core_l" = "name_core_r" AND {one_lacks_other}', "core"),
             # Skeletons agree across scripts: the consonants a transliteration keeps (Arabic writes no short vowels).
             _level(f'{cross} AND "name_skeleton_l" = "name_skeleton_r"', "skeleton_cross"),
-            _level(f'{cross} AND "core_skeleton_l" = "core_skeleton_r"', "skeleton_core_cross"),
-            _level(f"{_jw('name_latin', 0.94)} OR {_jw('core_latin', 0.94)}", "close"),
+            _level(f'{cross} AND "core_skeleton_l" = "core_skeleton_r" AND {one_lacks_other}',
+                   "skeleton_core_cross"),
+            # Jaro-Winkler favours a shared beginning, and words are sorted: "bondarenko olena" and "bondarenko
+            # olha" share one. So the names must be close in both orders of their words.
+            _level(f"{close('name_latin', 0.94)} OR {close('core_latin', 0.94)}", "close"),
             _level(
                 'least("name_ntokens_l", "name_ntokens_r") >= 2 AND '
                 f'{overlap} = least("name_ntokens_l", "name_ntokens_r")',
                 "subset",
             ),
+            # Given and family names agree, their other names differ: a namesake with another father as often as not.
+            _level('"name_core_l" = "name_core_r"', "core_other_differs"),
             # Skeletons agree in one script: the vowels differ, which in Latin letters is often another name
             # (Mamane and Moumouni): weaker than across scripts, as EM finds.
             _level('"name_skeleton_l" = "name_skeleton_r"', "skeleton"),
             _level('"core_skeleton_l" = "core_skeleton_r"', "skeleton_core"),
-            _level(f"{_jw('core_skeleton', 0.9)} OR {_jw('name_latin', 0.85)}", "similar"),
+            _level(f"{_jw('core_skeleton', 0.9)} OR {close('name_latin', 0.85)}", "similar"),
             _level("ELSE", "different"),
         ],
     }  # fmt: skip
@@ -320,28 +459,40 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
                 'AND "birth_day_l" = "birth_month_r"',
                 "swapped",
             ),
-            _level('"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r"', "year_month"),
+            _level(
+                '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r" '
+                'AND ("birth_day_l" IS NULL OR "birth_day_r" IS NULL)',
+                "year_month",
+            ),
             _level('"birth_year_l" = "birth_year_r" AND ("birth_month_l" IS NULL OR "birth_month_r" IS NULL)', "year"),
             _level(
                 'abs("birth_year_l" - "birth_year_r") = 1 AND "birth_month_l" = "birth_month_r" '
                 'AND "birth_day_l" = "birth_day_r"',
                 "year_pm1_same_day",
             ),
+            _level('"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r"', "year_month_day_differs"),
             _level('"birth_year_l" = "birth_year_r"', "year_conflict"),
             _level('abs("birth_year_l" - "birth_year_r") = 1', "year_pm1"),
             _level("ELSE", "different"),
         ],
     }
+    # Sex and citizenship keep the m of DEFAULT_FIELDS (a wrong record now and then): on clean data EM drives the
+    # m of a disagreement to zero, which Splink refuses, and which would let one typing error veto a match.
+    fixed = {"fix_m_probability": True}
     sex = {
         "output_column_name": "sex",
-        "comparison_levels": [_null("sex"), _level('"sex_l" = "sex_r"', "same"), _level("ELSE", "different")],
+        "comparison_levels": [
+            _null("sex"),
+            _level('"sex_l" = "sex_r"', "same", **fixed),
+            _level("ELSE", "different", **fixed),
+        ],
     }
     citizenship = {
         "output_column_name": "citizenship",
         "comparison_levels": [
             _null("citizenship"),
-            _level('"citizenship_l" = "citizenship_r"', "shared"),
-            _level("ELSE", "different"),
+            _level('"citizenship_l" = "citizenship_r"', "shared", **fixed),
+            _level("ELSE", "different", **fixed),
         ],
     }
     result = [name, birth, sex, citizenship]
@@ -375,6 +526,7 @@ BLOCKING_RULES = (
     'l."bk_given" = r."bk_given" AND l."birth_year" = r."birth_year"',
     'l."bk_family" = r."bk_family" AND l."birth_year" = r."birth_year"',
     'l."core_key" = r."core_key" AND l."birth_month" = r."birth_month" AND l."birth_day" = r."birth_day"',
+    'l."dob" = r."dob" AND l."bk_initials" = r."bk_initials"',
 )
 # Rules that admit almost no false positives, for the prior (probability two random records match); their recall
 # among true pairs is a guess (cross-script pairs outside the equivalents table, typos and partial dates escape them).
@@ -395,12 +547,16 @@ EM_RULES = (
 )
 
 
-def settings(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> dict[str, Any]:
-    """Splink settings for a deduplication of `features()` rows."""
+def settings(
+    extra_columns: Sequence[str] = (), dialect: str = "duckdb", *, records: int = 0, term_frequencies: bool = True
+) -> dict[str, Any]:
+    """Splink settings for a deduplication of `features()` rows, starting from the default model (DEFAULT_FIELDS
+    and the prior for `records` records)."""
     return {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
-        "comparisons": comparisons(extra_columns, dialect),
+        "probability_two_random_records_match": default_prior(records),
+        "comparisons": [_with_defaults(c, term_frequencies) for c in comparisons(extra_columns, dialect)],
         "blocking_rules_to_generate_predictions": list(BLOCKING_RULES),
         # The gamma columns (each field's level) come with the compared columns; the mw_ columns are the weights.
         "retain_matching_columns": True,
@@ -520,7 +676,8 @@ def dedupe(
 
     if not 0 < threshold < 1:
         raise ApplicationError("invalid_threshold", gettext("The threshold must be between 0 and 1."))
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    # Splink's warnings are about its own sampling (a training block with few pairs): not the user's business.
+    logging.getLogger("splink").setLevel(logging.ERROR)
     seconds: dict[str, float] = {}
     counts: dict[str, Any] = {"records": len(records)}
     started = time.perf_counter()
@@ -537,29 +694,14 @@ def dedupe(
     step = time.perf_counter()
     table = api.register(frame, table_name="tipsom_records")
     dialect = "spark" if api.sql_dialect.sql_dialect_str == "spark" else "duckdb"
-    linker = Linker(table, settings(extra_columns, dialect), log_level=logging.WARNING)
-    training_steps = 2 + len(EM_RULES)
-    if progress:
-        progress("training", 0, training_steps)
-    linker.training.estimate_probability_two_random_records_match(
-        list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
-    )
-    if progress:
-        progress("training", 1, training_steps)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(U_MAX_PAIRS, _all_pairs(len(frame))), seed=SEED)
-    if progress:
-        progress("training", 2, training_steps)
-    for number, rule in enumerate(EM_RULES, start=3):
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
-        except Exception as error:  # noqa: BLE001
-            # A block with no pairs (a tiny list) leaves the levels it would train at Splink's defaults.
-            counts.setdefault("training_warnings", []).append(str(error).splitlines()[0][:200])
-        if progress:
-            progress("training", number, training_steps)
-    agreement_u = conditional_u(frame)
-    counts["namesake_agreement"] = agreement_u
-    linker = Linker(table, _adjusted_model(linker.misc.save_model_to_json(), agreement_u), log_level=logging.WARNING)
+    # A list too small to estimate from keeps the default model, without term frequencies (in a list of twenty
+    # every name is "rare" and every pair of namesakes would look like a match).
+    trained = len(frame) >= MIN_TRAINING_RECORDS
+    model = settings(extra_columns, dialect, records=len(frame), term_frequencies=trained)
+    counts["model"] = "estimated" if trained else "default"
+    if trained:
+        model = _train(table, copy.deepcopy(model), frame, counts, progress)
+    linker = Linker(table, model, log_level=logging.ERROR)
     seconds["training"] = time.perf_counter() - step
 
     step = time.perf_counter()
@@ -608,6 +750,73 @@ def dedupe(
     return DedupeResult(pairs, clusters, parameters, counts, seconds)
 
 
+def _train(
+    table: Any, model: dict[str, Any], frame: pd.DataFrame, counts: dict[str, Any], progress: Progress | None
+) -> dict[str, Any]:
+    """Estimate the model from the records: the prior from deterministic rules, u by random sampling, m by EM;
+    then the namesakes' u for sex and citizenship and the floors of m (_adjusted_model). A step that fails (a
+    training block without pairs, a level EM never saw) leaves its levels at their defaults."""
+    import logging
+
+    from splink import Linker
+
+    defaults = copy.deepcopy(model)
+    linker = Linker(table, model, log_level=logging.ERROR)
+    steps = 2 + len(EM_RULES)
+    if progress:
+        progress("training", 0, steps)
+    linker.training.estimate_probability_two_random_records_match(
+        list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+    )
+    if progress:
+        progress("training", 1, steps)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(U_MAX_PAIRS, _all_pairs(len(frame))), seed=SEED)
+    if progress:
+        progress("training", 2, steps)
+    for number, rule in enumerate(EM_RULES, start=3):
+        before = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+        except Exception as error:  # noqa: BLE001
+            # Splink leaves a failed session's model half-changed: go back to the model before it.
+            counts.setdefault("training_warnings", []).append(str(error).splitlines()[0][:200])
+            linker = Linker(table, before, log_level=logging.ERROR)
+        if progress:
+            progress("training", number, steps)
+    agreement_u = conditional_u(frame)
+    counts["namesake_agreement"] = agreement_u
+    trained = _adjusted_model(linker.misc.save_model_to_json(), agreement_u)
+    return _overlay(defaults, trained, len(frame))
+
+
+def _overlay(defaults: dict[str, Any], trained: dict[str, Any], records: int) -> dict[str, Any]:
+    """The default model with every estimated m, u and prior that is a probability put in."""
+    estimated = {
+        (comparison.get("output_column_name"), level.get("label_for_charts")): level
+        for comparison in trained.get("comparisons", [])
+        for level in comparison.get("comparison_levels", [])
+    }
+    for comparison in defaults["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            found = estimated.get((comparison["output_column_name"], level["label_for_charts"]))
+            if not found or level.get("is_null_level"):
+                continue
+            for key in ("m_probability", "u_probability"):
+                value = found.get(key)
+                if value is not None and 0 < float(value) <= 1:
+                    level[key] = float(value)
+    prior = trained.get("probability_two_random_records_match")
+    # Above one pair in ten, a "prior" is a failed estimate, not a registry.
+    good = prior is not None and 0 < float(prior) <= 0.1
+    defaults["probability_two_random_records_match"] = float(prior) if good else default_prior(records)
+    return defaults
+
+
+def default_prior(records: int) -> float:
+    """The prior when it cannot be estimated: DUPLICATE_PAIRS_PER_RECORD pairs per record among all pairs."""
+    return min(0.5, 2 * DUPLICATE_PAIRS_PER_RECORD / max(1, records - 1))
+
+
 def _all_pairs(count: int) -> float:
     return max(1.0, count * (count - 1) / 2)
 
@@ -621,7 +830,7 @@ def _predict_incremental(
             pd.DataFrame({"unique_id_l": pd.Series(dtype=str), "unique_id_r": pd.Series(dtype=str),
                           "match_probability": pd.Series(dtype=float), "match_weight": pd.Series(dtype=float)})
         )  # fmt: skip
-    for column in ("name_canonical", "name_core", *extra_columns):
+    for column in ("name_canonical", *extra_columns):
         linker.table_management.compute_tf_table(column)
     new = api.register(frame[is_new].reset_index(drop=True), table_name="tipsom_new")
     old = api.register(frame[~is_new].reset_index(drop=True), table_name="tipsom_old")
