@@ -805,10 +805,9 @@ def _overlay(defaults: dict[str, Any], trained: dict[str, Any], records: int) ->
                 value = found.get(key)
                 if value is not None and 0 < float(value) <= 1:
                     level[key] = float(value)
-    prior = trained.get("probability_two_random_records_match")
+    prior = float(trained.get("probability_two_random_records_match") or 0.0)
     # Above one pair in ten, a "prior" is a failed estimate, not a registry.
-    good = prior is not None and 0 < float(prior) <= 0.1
-    defaults["probability_two_random_records_match"] = float(prior) if good else default_prior(records)
+    defaults["probability_two_random_records_match"] = prior if 0 < prior <= 0.1 else default_prior(records)
     return defaults
 
 
