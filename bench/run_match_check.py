@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -70,14 +69,19 @@ def measure_post(bodies: list[bytes], token: str, port: int, clients: int, offse
 
 # --- In-process: the SQL the view runs, and the blocks -------------------------------------------------------------
 def statement_kind(sql: str) -> str:
-    """What a captured SELECT reads, for the report (the block query is the floor the brief names)."""
+    """What a captured SELECT reads, from its select list and tables (the block query is the floor the brief
+    names): block, frequencies (the exact names' counts), persons, names, visible (the user's scope), settings,
+    organizations, other."""
     lowered = sql.lower()
-    if "matching_matchkey" in lowered and "group by" in lowered:
-        return "frequencies" if re.search(r'group by "?matching_matchkey"?\."?key"?', lowered) else "block"
+    head = lowered.split(" from ", 1)[0]
+    if "matching_matchkey" in lowered and "count(" in head:
+        return "frequencies" if '"matching_matchkey"."key"' in head else "block"
+    if '"people_person"."id" as "pk"' in head:
+        return "visible"
     for table, kind in (("people_personname", "names"), ("matching_matchsettings", "settings"),
                         ("organizations_organization", "organizations"), ("people_person", "persons")):  # fmt: skip
-        if table in lowered:
-            return "visible" if kind == "persons" and "owner_organization_id" in lowered else kind
+        if table in head or f'from "{table}"' in lowered:
+            return kind
     return "other"
 
 
@@ -138,6 +142,42 @@ def blocks(fixture: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
+def unprepared(connect: Callable[[], Any]) -> Callable[[], Any]:
+    """run_cases.raw_connector without psycopg's automatic prepared statements: a replayed query repeats its text
+    and would be planned once, while Django's client-side binding plans every query (about 1 ms for the block
+    query at 1,000,000 persons), so the floor would leave out work the view cannot avoid."""
+
+    def open_connection() -> Any:
+        db = connect()
+        if hasattr(db, "prepare_threshold"):
+            db.prepare_threshold = None
+        return db
+
+    return open_connection
+
+
+def statement_times(statements: list[list[str]], connect: Callable[[], Any]) -> dict[str, dict[str, float]]:
+    """Each captured statement run alone through the driver (the best of three): p50 and p95 per kind."""
+    times: dict[str, list[float]] = defaultdict(list)
+    db = connect()
+    try:
+        for variant in statements:
+            for sql in variant:
+                best = float("inf")
+                for _run in range(3):
+                    began = time.perf_counter()
+                    db.execute(sql).fetchall()
+                    best = min(best, (time.perf_counter() - began) * 1000)
+                times[statement_kind(sql)].append(best)
+    finally:
+        db.close()
+    return {
+        kind: {"p50_ms": round(statistics.median(values), 3), "p95_ms": round(percentile(values, 95), 3),
+               "statements": len(values)}
+        for kind, values in times.items()
+    }  # fmt: skip
+
+
 # --- Through the server ---------------------------------------------------------------------------------------------
 def quality_pass(fixture: dict[str, Any], port: int, server: run_cases.Server) -> tuple[list[dict[str, Any]], float]:
     """Every query once, one after the other: the candidates' persons (ids, or read from their tokens), the true
@@ -175,6 +215,8 @@ def quality_pass(fixture: dict[str, Any], port: int, server: run_cases.Server) -
 def measure(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipsom.settings")
     os.environ["TIPSOM_BENCH_FLOOR"] = "1"  # the floor's URL, for capturing its SQL as the server's
+    # The in-process captures share the throttle's history (the database cache) with the server's requests.
+    os.environ["TIPSOM_API_USER_RATE"] = "100000000/min"
     import django
 
     django.setup()
@@ -188,7 +230,7 @@ def measure(args: argparse.Namespace) -> None:
         fixture["queries"] = fixture["queries"][:: max(1, len(fixture["queries"]) // args.queries)]
     vendor = connection.vendor
     backend = "postgresql" if vendor == "postgresql" else "sqlite"
-    connect = run_cases.raw_connector()
+    connect = unprepared(run_cases.raw_connector())
     queries = fixture["queries"]
     bodies = [body_of(query) for query in queries]
     token = fixture["users"][USER]["token"]
@@ -203,6 +245,7 @@ def measure(args: argparse.Namespace) -> None:
     block_list = blocks(fixture)
     print(f"blocks of {len(block_list)} queries in-process: {time.perf_counter() - began:.1f} s", flush=True)
     plans = [run_cases.explain(variant, connect, vendor)[0] for variant in block_sql if variant]
+    per_kind = statement_times(statements, connect)
     connection.close()
 
     measurements: list[dict[str, Any]] = []
@@ -265,6 +308,7 @@ def measure(args: argparse.Namespace) -> None:
             for query, answer, block in zip(queries, answers, block_list, strict=True)
         ],
         "statements": [[statement_kind(sql) for sql in variant] for variant in statements],
+        "statement_times": per_kind,
         "sql": statements[0],
         "plans": plans,
         "finished_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -397,6 +441,17 @@ def report_lines(run: dict[str, Any]) -> list[str]:
         if "raw_block" in measurement:
             block = measurement["raw_block"]
             lines.append(f"| {measurement['clients']} | {block['p50_ms']:.2f} | {block['p95_ms']:.2f} |")
+    if run.get("statement_times"):
+        lines += [
+            "",
+            "Each statement alone (the best of three runs, over the captured queries): what a check reads.",
+            "",
+            "| statement | per check | p50 ms | p95 ms |",
+            "|---|---:|---:|---:|",
+        ]
+        checks = max(len(run.get("statements", [])), 1)
+        for kind, row in sorted(run["statement_times"].items(), key=lambda item: -item[1]["p50_ms"]):
+            lines.append(f"| {kind} | {row['statements'] / checks:.1f} | {row['p50_ms']:.2f} | {row['p95_ms']:.2f} |")
     floor = next((x for x in run["measurements"] if x["kind"] == "floor" and x["clients"] == 1), None)
     check = next((x for x in run["measurements"] if x["kind"] == "check" and x["clients"] == 1), None)
     if floor and check:
