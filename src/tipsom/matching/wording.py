@@ -57,12 +57,12 @@ NAME_CODE_WORDS: dict[str, Any] = {
     "order_differs": _("The name parts are in another order."),
     "one_word_only": _("Only one name part to compare: it says little."),
 }
-SCRIPT_WORDS: dict[str, Any] = {
-    "Latn": _("Latin"),
-    "Arab": _("Arabic"),
-    "Cyrl": _("Cyrillic"),
-    "Deva": _("Devanagari"),
-    "Laoo": _("Lao"),
+SCRIPT_WORDS: dict[str, Any] = {  # the names of writing systems, not of languages
+    "Latn": pgettext_lazy("script", "Latin"),
+    "Arab": pgettext_lazy("script", "Arabic"),
+    "Cyrl": pgettext_lazy("script", "Cyrillic"),
+    "Deva": pgettext_lazy("script", "Devanagari"),
+    "Laoo": pgettext_lazy("script", "Lao"),
 }
 ROLE_WORDS: dict[str, Any] = {
     "given": _("Given name"),
