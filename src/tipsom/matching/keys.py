@@ -11,10 +11,18 @@ from django.db import transaction
 from tipsom.core.crypto import blind_index
 from tipsom.matching.models import MatchKey
 from tipsom.matching.names import NameForms, block_values, name_forms
+from tipsom.matching.names.compare import canonical_value
+from tipsom.matching.scoring import date_parts
 from tipsom.people.models import Person, PersonName
 
 PURPOSE = "matching.block"
 KIND_FULL = "full"  # the whole name, canonical and order-free: what term frequencies are counted on
+# Each word of the name (its canonical id, or its skeleton) with the exact birth date, day and month either way: a
+# typo or another spelling of the other words, or a dropped one, keeps the pair in one block, and the block stays
+# small (bench/README.md, "Matching: the registration check").
+KIND_DATE = "canon_dob"
+# How much a key in common counts when a block is ranked (the rest count 1).
+KIND_WEIGHTS = {KIND_FULL: 3.0, KIND_DATE: 3.0, "canon_pair": 2.0}
 MAX_KEYS_PER_PERSON = 60
 
 
@@ -35,18 +43,36 @@ def key_of(kind: str, value: str) -> str:
     return blind_index(f"{kind}\x1f{value}", purpose=PURPOSE)
 
 
-def values_of(forms: Sequence[NameForms]) -> set[tuple[str, str]]:
+def exact_dates(birth_date: str) -> list[str]:
+    """An exact birth date as written, and with day and month swapped where that is a date too; [] when partial."""
+    year, month, day = date_parts(birth_date)
+    if year is None or month is None or day is None:
+        return []
+    dates = [f"{year:04d}-{month:02d}-{day:02d}"]
+    if day <= 12 and day != month:
+        dates.append(f"{year:04d}-{day:02d}-{month:02d}")
+    return dates
+
+
+def values_of(forms: Sequence[NameForms], birth_date: str = "") -> set[tuple[str, str]]:
     values: set[tuple[str, str]] = set()
+    dates = exact_dates(birth_date)
     for form in forms:
         values |= block_values(form)
         if form.canonical:
             values.add((KIND_FULL, form.canonical))
+        for part in form.significant() if dates else ():
+            word = canonical_value(part)
+            if word.strip("~"):
+                values |= {(KIND_DATE, f"{word}|{when}") for when in dates}
     return values
 
 
-def keys_of(forms: Sequence[NameForms]) -> list[tuple[str, str]]:
-    """[(kind, key)] for these forms, at most MAX_KEYS_PER_PERSON (the whole names first: they find the most)."""
-    values = sorted(values_of(forms), key=lambda item: (item[0] != KIND_FULL, item))
+def keys_of(forms: Sequence[NameForms], birth_date: str = "") -> list[tuple[str, str]]:
+    """[(kind, key)] for these forms and birth date, at most MAX_KEYS_PER_PERSON (the whole names and the words
+    with the birth date first: they find the most in the smallest blocks)."""
+    order = {KIND_FULL: 0, KIND_DATE: 1}
+    values = sorted(values_of(forms, birth_date), key=lambda item: (order.get(item[0], 2), item))
     return [(kind, key_of(kind, value)) for kind, value in values[:MAX_KEYS_PER_PERSON]]
 
 
@@ -73,7 +99,7 @@ def match_keys_write(persons: Sequence[Person]) -> int:
         MatchKey(person_id=person.pk, kind=kind, key=key, birth_year=person.birth_year)
         for person in persons
         if person.merged_into_id is None
-        for kind, key in keys_of(forms_of(person_name_texts(names[person.pk])))
+        for kind, key in keys_of(forms_of(person_name_texts(names[person.pk])), person.birth_date or "")
     ]
     MatchKey.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

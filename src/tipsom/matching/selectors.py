@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, FloatField, Q, QuerySet, Sum, Value, When
 
 from tipsom.accounts.models import User
 from tipsom.core import crypto
 from tipsom.core.permissions import access_by_id
-from tipsom.matching.keys import KIND_FULL, forms_of, key_of, keys_of, person_name_texts
+from tipsom.matching.keys import KIND_FULL, KIND_WEIGHTS, forms_of, key_of, keys_of, person_name_texts
 from tipsom.matching.models import AccessRequest, CandidatePair, DedupeJob, MatchKey, MatchSettings, PersonMerge
 from tipsom.matching.scoring import DEFAULT_PARAMETERS, Record, Score, date_parts, score
 from tipsom.organizations.models import Organization
@@ -101,14 +101,22 @@ def person_id_of_token(*, user: User, token: str) -> int | None:
 
 def block_candidates(*, keys: list[str], year: int | None, country: str, exclude: set[int]) -> list[int]:
     """Persons of the country sharing most blocking keys with the record (born within a year of it, or of unknown
-    birth year), best first. Only keyed hashes and plain years are compared."""
+    birth year), best first: the keys in common weighed by kind (KIND_WEIGHTS: a whole name or a word with the
+    birth date counts more than a pair of skeletons). Only keyed hashes and plain years are compared."""
     rows = MatchKey.objects.filter(key__in=keys)
     if year is not None:
         rows = rows.filter(Q(birth_year__range=(year - 1, year + 1)) | Q(birth_year__isnull=True))
     rows = rows.filter(person__owner_organization__country=country)
     if exclude:
         rows = rows.exclude(person_id__in=exclude)
-    ranked = rows.values("person_id").annotate(hits=Count("id")).order_by("-hits", "-person_id")
+    weight: Any = Case(
+        *[When(kind=kind, then=Value(value)) for kind, value in KIND_WEIGHTS.items()],
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    if year is not None:  # a key of a person born the same year counts a little more than ±1 or unknown
+        weight = weight + Case(When(birth_year=year, then=Value(0.5)), default=Value(0.0), output_field=FloatField())
+    ranked = rows.values("person_id").annotate(hits=Sum(weight)).order_by("-hits", "-person_id")
     return [row["person_id"] for row in ranked[:CANDIDATES_READ]]
 
 
@@ -123,7 +131,10 @@ def scored_candidates(
     scored. Candidates come from the blind-index keys; only they are decrypted, in memory, to score them."""
     year = date_parts(record.birth_date)[0]
     ids = block_candidates(
-        keys=[key for _, key in keys_of(list(record.forms))], year=year, country=country, exclude=exclude or set()
+        keys=[key for _, key in keys_of(list(record.forms), record.birth_date)],
+        year=year,
+        country=country,
+        exclude=exclude or set(),
     )
     if not ids:
         return [], 0

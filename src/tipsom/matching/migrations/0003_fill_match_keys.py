@@ -18,9 +18,10 @@ def fill_keys(apps: Any, schema_editor: Any) -> None:
     for name in person_name.objects.order_by("pk").iterator(chunk_size=BATCH):
         texts.setdefault(name.person_id, []).extend(filter(None, [name.name, name.name_latin]))
     years = dict(person.objects.values_list("pk", "birth_year"))
+    births = {pk: birth for pk, birth in person.objects.values_list("pk", "birth_date") if birth}
     rows = []
     for person_id, names in texts.items():
-        for kind, key in keys_of(forms_of(names)):
+        for kind, key in keys_of(forms_of(names), births.get(person_id, "")):
             rows.append(match_key(person_id=person_id, kind=kind, key=key, birth_year=years.get(person_id)))
         if len(rows) >= BATCH * 20:
             match_key.objects.bulk_create(rows, batch_size=1000)

@@ -291,3 +291,19 @@ def test_the_merged_record_says_where_its_cases_went(police: Any, reviewer: Any,
     page = sign_in(client, reviewer).get(f"/people/{two.pk}/")
     assert page.status_code == 200
     assert f"This record was merged into Person {one.pk}" in page.content.decode()
+
+
+def test_a_typo_in_one_word_is_found_through_the_word_and_the_exact_birth_date(police: Any) -> None:
+    """No pair of words is shared ("Kovalenko" / "Kobalenko"), but one word with the birth date (day and month
+    swapped) is: the pair is in one block and scored."""
+    from tipsom.matching.keys import KIND_DATE, forms_of, keys_of
+
+    held = make_person(police, "Olha Kovalenko", birth_date="1999-03-04")
+    assert MatchKey.objects.filter(person=held, kind=KIND_DATE).count() == 4  # 2 words x the date both ways
+    query = forms_of(["Olha Kobalenko"])
+    shared = {key for kind, key in keys_of(query, "1999-04-03") if kind == KIND_DATE}
+    assert shared & set(MatchKey.objects.filter(person=held).values_list("key", flat=True))
+    assert not {key for kind, key in keys_of(query, "1999") if kind == KIND_DATE}  # a year alone gives none
+    officer = make_user(police, roles=("case_manager",))
+    found = match_check(user=officer, names=["Olha Kobalenko"], birth_date="1999-04-03", sex="F").candidates
+    assert [candidate.person_id for candidate in found] == [held.pk]
