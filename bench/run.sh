@@ -10,8 +10,11 @@
 # about 2.5 per criminal case) in "tipsom_bench_justice" and bench/var/justice/sqlite/; results in justice.json.
 # The interactive matching check (issue 13, bench/run_match_check.py): BENCH_MATCH persons (default BENCH_SCALE) with
 # their match keys in "tipsom_bench_matching" and bench/var/matching/check/sqlite/; results in matching_check.json.
-#   BENCH_SUITES="cases home referrals justice match_check" (any of them; "home" alone generates the case database
-#   if needed)
+# The batch deduplication (issue 13, bench/run_matching.py): quality and time on the labelled cross-script list of
+# bench/generate_matching.py at 100,000 and BENCH_SCALE records, and on FEBRL4, with Splink and the exact keys as
+# references; no database; results in matching.json and matching.md.
+#   BENCH_SUITES="cases home referrals justice match_check matching" (any of them; "home" alone generates the case
+#   database if needed)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -21,7 +24,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals justice match_check}
+SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -185,6 +188,14 @@ if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
     "$BIN/python" bench/run_match_check.py report "$VAR/matching/check/postgresql/run.json" \
         "$VAR/matching/check/sqlite/run.json" --json "$RESULTS/matching_check.json" --md "$RESULTS/matching_check.md"
 fi
+fi
+
+# --- The batch deduplication (issue 13): tipsom match dedupe's quality and time, FEBRL4, the references ----------
+if has matching && [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
+    if [ "$SCALE" = 1000000 ]; then SIZES="100000 1000000"; RESULTS=bench/results; else SIZES=$SCALE; RESULTS=$VAR/results; fi
+    echo "== matching: batch deduplication at $SIZES records, and FEBRL4"
+    # shellcheck disable=SC2086
+    "$BIN/python" bench/run_matching.py all --sizes $SIZES --out-dir "$RESULTS"
 fi
 
 # --- The referral benchmark (issue 5): the inbox and the service directory ---------------------------------------

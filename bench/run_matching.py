@@ -418,7 +418,12 @@ def markdown(runs: list[dict[str, Any]]) -> str:
                 cells = []
                 for system in systems:
                     metrics = run["systems"][system].get("scripts", {}).get(scope)
-                    cells.append(f"{metrics['precision']:.3f} / {metrics['recall']:.3f}" if metrics else "–")
+                    if not metrics:
+                        cells.append("–")
+                    elif not metrics["predicted"]:
+                        cells.append(f"none found / {metrics['recall']:.3f}")
+                    else:
+                        cells.append(f"{metrics['precision']:.3f} / {metrics['recall']:.3f}")
                 mark = " **target**" if scope in CROSS else ""
                 lines.append(
                     f"| {scope_name(scope)}{mark} | {tipsom['scripts'][scope]['true']:,} | " + " | ".join(cells) + " |"
@@ -432,17 +437,20 @@ def markdown(runs: list[dict[str, Any]]) -> str:
     lines += [
         "## Interactive check",
         "",
-        "(The registration check's latency through the API, p95 at 1,000,000 persons: measured by its own benchmark "
-        "and added here.)",
+        "The registration check through `/api/v1/persons/match/` (p95 latency, candidates' recall) has its own "
+        "benchmark: bench/run_match_check.py, results in matching_check.md and matching_check.json.",
         "",
     ]
     return "\n".join(lines)
 
 
-def report(out_dir: Path) -> None:
+def report(out_dir: Path, sizes: Iterable[int] | None = None) -> None:
+    """Every run found in bench/var/matching (or FEBRL4 and the given sizes only) into matching.json and .md."""
     runs = []
-    for path in sorted(VAR.glob("run-*.json"), key=lambda p: (p.stem == "run-febrl4", p.stem)):
-        runs.append(json.loads(path.read_text()))
+    wanted = None if sizes is None else {f"run-{size}" for size in sizes} | {"run-febrl4"}
+    for path in VAR.glob("run-*.json"):
+        if wanted is None or path.stem in wanted:
+            runs.append(json.loads(path.read_text()))
     runs.sort(key=lambda run: (run["dataset"] != "cross-script", run["size"]))
     out_dir.mkdir(parents=True, exist_ok=True)
     results_json = out_dir / "matching.json"
@@ -471,6 +479,7 @@ def main() -> None:
     sub.add_parser("febrl")
     rep = sub.add_parser("report")
     rep.add_argument("--out-dir", type=Path, default=RESULTS)
+    rep.add_argument("--sizes", type=int, nargs="*", help="only these sizes (and FEBRL4); default every run found")
     every = sub.add_parser("all")
     every.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     every.add_argument("--out-dir", type=Path, default=RESULTS)
@@ -481,12 +490,12 @@ def main() -> None:
     elif args.command == "febrl":
         measure_febrl()
     elif args.command == "report":
-        report(args.out_dir)
+        report(args.out_dir, args.sizes or None)
     else:
         measure_febrl()
         for size in args.sizes:
             measure_size(size)
-        report(args.out_dir)
+        report(args.out_dir, args.sizes)
 
 
 if __name__ == "__main__":
