@@ -2,27 +2,31 @@
 m and u are estimated from the data itself (Splink on DuckDB), clustered at a threshold.
 
 Names are compared on the normal forms of `matching.names` (order-free canonical ids, Latin forms, consonant
-skeletons), computed here once per distinct name field; Splink never sees the raw names. Each field has its
-comparison levels, best first:
+skeletons), computed once per distinct name field and combined per distinct (given, family, other) in DuckDB;
+Splink never sees the raw names. Each field has its comparison levels, best first (NAME_LEVELS, BIRTH_LEVELS):
 
-- name: exact (order-free canonical ids equal), core (the same without patronymic, middle name or second family
-  name), subset (every word of the shorter name in the longer), skeleton (consonant skeletons of the whole name
-  equal), skeleton_core, close (Jaro-Winkler >= 0.94 on the Latin forms), similar (skeletons >= 0.9 or Latin >=
-  0.85), different; term-frequency adjusted on the exact and core levels (a common name counts for less);
-- birth_date: exact, swapped (day and month), year_month, year (one side knows only the year), year_conflict (both
-  know the month, it differs), year_pm1, different;
-- sex and citizenship: same, different; plus, for lists that carry them (`Record.extra`, FEBRL's addresses), one
-  comparison per extra column: exact (term-frequency adjusted), close (Jaro-Winkler >= 0.88), different.
+- name: exact (order-free canonical ids equal; term-frequency adjusted: a common name counts for less), core
+  (given and family agree, one side has no patronymic or middle name), skeleton_abjad and skeleton_core_abjad
+  (consonant skeletons equal, one side in Arabic script, which writes no short vowels), close (given and family
+  name each Jaro-Winkler >= 0.94 on their Latin forms, in either order), close_cross (>= 0.88 across scripts),
+  subset (every word of the shorter name in the longer), core_other_differs, skeleton, skeleton_core, similar,
+  different. Skeletons bring candidates; alone they weigh what EM finds them worth, which is little outside Arabic;
+- birth_date: exact, swapped (day and month), year_month (one side lacks the day), year (one side knows only the
+  year), year_pm1_same_day, year_month_day_differs, year_conflict, year_pm1, different;
+- sex and citizenship: same, different, their u measured among namesakes (conditional_u); plus, for lists that
+  carry them (`Record.extra`, FEBRL's addresses), one comparison per extra column: exact (term-frequency adjusted),
+  close (Jaro-Winkler >= 0.88), different.
 
 A side that is not known (empty name, no or impossible birth date, sex "U") is the null level: it adds nothing.
 
-Candidates come from blocking rules on values derived from the normal forms (never a whole-registry cross join):
-the order-free core name or its skeleton with the birth year within one; the phonetic codes of given and family
-name with the same birth year; the full birth date with either name's phonetic code; the canonical name when a side
-has no birth year. u is estimated by random sampling, m by EM over two blocks (birth date; core name), the prior
-from deterministic rules. Splink's settings are written in DuckDB's SQL dialect with portable functions, so the same
-job runs on Splink's Spark backend (`db_api=SparkAPI(spark_session=...)`), the documented path for a registry one
-machine cannot hold (pyspark is not a dependency of tipsom: install it where Spark runs).
+Candidates come from blocking rules on values derived from the normal forms (BLOCKING_RULES; never a whole-registry
+cross join), and on a list's own columns. u is estimated by random sampling, m by EM over two blocks (EM_RULES),
+the prior from deterministic rules; a list under MIN_TRAINING_RECORDS keeps DEFAULT_FIELDS. Splink's settings are
+written per SQL dialect ("duckdb" or "spark": the two function names that differ), so the same job code runs on
+Splink's Spark backend (`dedupe(records, db_api=splink.SparkAPI(spark_session=spark))`), the documented path for
+a registry one machine cannot hold. pyspark is not a dependency of tipsom: install it where Spark runs; the
+features are computed on the driver (pandas and an in-memory DuckDB), so at that scale compute them per chunk of
+records (`features()` is per record) and hand Spark the frame.
 
 Decrypted names stay in memory: DuckDB runs in-memory with `temp_directory` unset, so it cannot spill to disk (a
 registry too large for memory fails with DuckDB's out-of-memory error instead of writing temporary files); Splink
