@@ -440,14 +440,14 @@ def registry_records(*, country: str, changed_since: Any = None) -> tuple[list[A
     changed: set[str] | None = set() if changed_since is not None else None
     for person in persons.iterator(chunk_size=2000):
         own = names.get(person.pk, [])
-        primary = own[0].name if own else ""
-        others = " ".join(filter(None, [own[0].name_latin if own else "", *(n.name for n in own[1:])]))
+        # The primary name as written: its Latin form is derived again by the normal forms, and an alias is another
+        # name, not more words of this one (other_names would join it to the name).
         records.append(
             Record(
                 id=str(person.pk),
-                given_name=primary,
+                given_name=own[0].name if own else "",
                 family_name="",
-                other_names=others,
+                other_names="",
                 birth_date=person.birth_date or "",
                 sex=SEX_OF_GENDER.get(person.gender, "U"),
                 citizenship=(person.citizenships or [""])[0],
@@ -463,12 +463,14 @@ def dedupe_job_run(
     actor: User | None,
     country: str,
     incremental: bool = False,
-    threshold: float = 0.9,
+    threshold: float | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> DedupeJob:
     """Run the batch deduplication over a country's registry and put its pairs in the review queue (pairs already
     decided are not proposed again). Its progress is kept on the job, so the screen can show it."""
-    from tipsom.matching.batch import dedupe
+    from tipsom.matching.batch import DEFAULT_THRESHOLD, dedupe
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
 
     last = (
         DedupeJob.objects.filter(country=country, status=DedupeJob.Status.DONE).order_by("-started_at").first()
