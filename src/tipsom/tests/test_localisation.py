@@ -24,8 +24,8 @@ from tipsom.cases.services import consent_record
 from tipsom.cases.testing import make_case
 from tipsom.core import locale_names
 from tipsom.core.date_formats import format_date, format_datetime
-from tipsom.core.registry import registry
 from tipsom.core.labels import AUDIT_ACTIONS, audit_action_label, permission_action_label
+from tipsom.core.registry import registry
 from tipsom.organizations import geography
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.letter import referral_letter

@@ -42,8 +42,8 @@ MODEL_EXEMPT = {
     "people/tests/test_name_keys.py, cases/tests/test_lists_search.py",
     "matching.matchkey": "blocking keys, served by no view or API, written with the persons; "
     "matching/tests/test_services.py (test_keys_are_written_with_the_person_and_follow_a_changed_name)",
-    "matching.matchsettings": "the check's Fellegi-Sunter parameters, written by a deduplication job, read by the check; "
-    "matching/tests/test_batch.py",
+    "matching.matchsettings": "the check's Fellegi-Sunter parameters, written by a deduplication job, read by the "
+    "check; matching/tests/test_batch.py",
 }
 
 
