@@ -44,21 +44,35 @@ DIGRAPH_MAP = dict(SKELETON_DIGRAPHS)
 DROPPED = re.compile(r"[aeiouwyv]+")
 DOUBLED = re.compile(r"(.)\1+")
 NOT_LETTERS = re.compile(r"[^a-z]+")
+# Letters of one class after the digraphs: g (with j, dj, gh, zh) and h (Гончаренко: Goncharenko and Honcharenko).
+ONE_CLASS = str.maketrans({"g": "h"})
+
+
+DIGRAPH_HEADS = set("cstkpgzdbj")
+
+
+def drop_final_h(word: str) -> str:
+    """A final h is a spelling of the Arabic ta marbuta or heh (Fatimah, فاطمه): it goes, unless it ends a digraph
+    (Bogdanovitch, Singh, Sheikh)."""
+    if len(word) > 2 and word.endswith("h") and word[-2] not in DIGRAPH_HEADS:
+        return word[:-1]
+    return word
 
 
 @lru_cache(maxsize=65536)
 def skeleton(latin_token: str) -> str:
     """The consonant skeleton of a Latin word: Mohammed, Muhammad, Mohamed and محمد (mhmd) all give "mhmd";
     Abdelrahman, Abdul Rahman, Abdurrahman and عبد الرحمن give "bdrhmn". Steps: letters only; a final h after
-    anything goes (Fatimah, فاطمه); digraphs and equivalent consonants become one letter (kh k, ph f, sh ch s,
-    c q k, z s, x s, j dj g); vowels, w, v and y go; doubled letters collapse; the article of "abd al-" and of
-    "al-din" goes. A word of vowels only keeps its first letter."""
+    anything but a digraph's first letter goes (Fatimah, فاطمه; Bogdanovitch keeps its ch); digraphs and
+    equivalent consonants become one letter (kh k, ph f, sh ch s, c q k, z s, x s, j dj g), and g and h are one
+    (Cyrillic г is g in Russian and h in Ukrainian and Belarusian spellings, and a Russian text does not say
+    which: Гончаренко, Honcharenko); vowels, w, v and y go; doubled letters collapse; the article of "abd al-"
+    and of "al-din" goes. A word of vowels only keeps its first letter."""
     word = NOT_LETTERS.sub("", latin_token.lower())
     if not word:
         return ""
-    if len(word) > 2 and word.endswith("h"):
-        word = word[:-1]
-    mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word)
+    word = drop_final_h(word)
+    mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word).translate(ONE_CLASS)
     consonants = DOUBLED.sub(r"\1", DROPPED.sub("", mapped))
     if len(consonants) > 3 and consonants.startswith("bdl"):
         consonants = "bd" + consonants[3:]  # abd al-X, abdul X, abdel X: abdurrahman has no l
@@ -83,9 +97,8 @@ LATIN_LONG_VOWELS = ("ou", "oo", "ee", "aa", "ii", "uu")
 def vowel_slots(latin_token: str) -> tuple[str, tuple[str, ...]]:
     """(consonants, the vowel letters after each consonant) of a Latin word, consonants mapped as in skeleton()."""
     word = NOT_LETTERS.sub("", latin_token.lower())
-    if len(word) > 2 and word.endswith("h"):
-        word = word[:-1]
-    mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word)
+    word = drop_final_h(word)
+    mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word).translate(ONE_CLASS)
     consonants: list[str] = []
     slots: list[str] = []
     for char in mapped:

@@ -139,7 +139,9 @@ def join_chains(words: list[str]) -> list[str]:
 
 def split_arabic_articles(words: list[str]) -> list[str]:
     """The article written onto an Arabic word (السيسي) becomes a word of its own, as Latin spellings write it
-    (El Sisi, Al-Sisi); a word the table knows whole (الهام Ilham, الياس Ilyas) is kept."""
+    (El Sisi, Al-Sisi); a word the table knows whole (الهام Ilham, الياس Ilyas) is kept. A Latin word with the
+    article joined (Elsayed) is split the same way when the table knows the rest; two given names written as one
+    Latin word are split (split_compound)."""
     table = default_equivalents()
     out: list[str] = []
     for word in words:
@@ -150,9 +152,42 @@ def split_arabic_articles(words: list[str]) -> list[str]:
             and token_script(word) == SCRIPT_ARABIC
         ):
             out.extend((ARABIC_ARTICLE, word[2:]))
+        elif (
+            word[:2] in ("al", "el")
+            and len(word) >= 6
+            and word.isascii()
+            and word not in table.by_latin
+            and table.by_latin.get(word[2:])
+        ):
+            out.extend((word[:2], word[2:]))  # Elsayed, Alsayed: the article joined in Latin too (السيد)
         else:
-            out.append(word)
+            out.extend(split_compound(word, table.by_latin, table.kinds))
     return out
+
+
+# The least length of the first and of the second name of a compound: a Lao name is often two syllables the table
+# knows as names of their own (Khamphone, Kham and Phone), and stays one word.
+MIN_COMPOUND_HEAD = 5
+MIN_COMPOUND_PART = 3
+
+
+def split_compound(word: str, by_latin: dict[str, str], kinds: dict[str, str]) -> list[str]:
+    """A Latin word the table does not know that is two given names it knows, written together (Fatimazahra,
+    Mohamedamine), becomes the two words; anything else stays one word."""
+    if not word.isascii() or len(word) < MIN_COMPOUND_HEAD + MIN_COMPOUND_PART or word in by_latin:
+        return [word]
+    for cut in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if tail.startswith(("al", "el")) and len(tail) > MIN_COMPOUND_PART + 2 and by_latin.get(tail[2:]):
+            tail = tail[2:]  # Fatimaezzahra: the article between them
+        found = [by_latin.get(head, ""), by_latin.get(tail, "")]
+        if all(found) and all(kinds.get(canonical) in ("given", "any") for canonical in found):
+            return [head, tail]
+    return [word]
+
+
+# "Ben Ali" in the family name is the Maghreb family name Benali (بنعلي), written in one word as often as in two.
+JOINED_FAMILY_HEADS = {"ben", "بن"}
 
 
 @dataclass(frozen=True)
@@ -306,6 +341,8 @@ def name_forms(*names: str) -> NameForms:
     hints: list[str] = []
     for folded, hint in pieces:
         piece_words = split_arabic_articles(join_chains(split_words(folded)))
+        if hint == ROLE_FAMILY and len(piece_words) == 2 and piece_words[0] in JOINED_FAMILY_HEADS:
+            piece_words = [piece_words[0] + piece_words[1]]
         words.extend(piece_words)
         hints.extend([hint] * len(piece_words))
     if len(words) > MAX_WORDS:

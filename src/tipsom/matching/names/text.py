@@ -75,6 +75,8 @@ FOLD_TABLE = build_fold_table()
 def fold_report(text: str) -> tuple[str, bool]:
     """fold(text), and whether control or bidi characters (not the silent joiners) were removed."""
     original = unicodedata.normalize("NFKC", text).casefold()
+    if "اة" in original:
+        original = original.replace("اة", "ات")  # ta marbuta after alef is spoken t: نجاة Najat, حياة Hayat
     text = original.translate(FOLD_TABLE)
     removed = False
     if not text.isprintable():

@@ -160,6 +160,9 @@ ARABIC_LETTERS = {
 }
 
 
+SIBILANTS_BEFORE_H = {"ز", "س", "ص", "ظ"}
+
+
 def arabic_to_latin(word: str) -> str:
     out: list[str] = []
     length = len(word)
@@ -173,6 +176,10 @@ def arabic_to_latin(word: str) -> str:
         elif char == "ي":
             consonant = index == 0 or following in ("ا", "و") or previous in ("ا", "و")
             out.append("y" if consonant else "i")
+        elif char in ("ح", "ه") and previous in SIBILANTS_BEFORE_H:
+            # زهراء is Zahra, سحر Sahar: written "zh", "sh", they would read as one letter (ژ, ش); the short vowel
+            # Arabic does not write is most often a.
+            out.append("ah")
         elif char in ARABIC_LETTERS:
             out.append(ARABIC_LETTERS[char])
         else:

@@ -235,6 +235,29 @@ def test_skeleton_brings_spellings_of_one_name_together() -> None:
     assert skeleton("") == ""
 
 
+def test_skeleton_of_spellings_the_batch_missed() -> None:
+    # Cyrillic г is g in Russian spellings, h in Ukrainian ones, and a text without Ukrainian letters does not say.
+    assert skeleton(transliterate("Гончаренко")) == skeleton("honcharenko") == skeleton("goncharenko")
+    # The h of a digraph is not the final h of a ta marbuta: Bogdanovitch keeps its ch.
+    assert skeleton("bogdanovitch") == skeleton("bogdanovich") == skeleton(transliterate("Богданович"))
+    # ز or س before ه / ح is not the digraph zh / sh.
+    assert skeleton(transliterate("زهراء")) == skeleton("zahra")
+    assert skeleton(transliterate("سحر")) == skeleton("sahar")
+    # Ta marbuta after alef is spoken t.
+    assert skeleton(transliterate("نجاة")) == skeleton("najat")
+
+
+def test_latin_article_joined_compound_given_names_and_ben_family_names() -> None:
+    assert [part.latin for part in name_forms("Elsayed").significant()] == ["sayed"]
+    assert name_forms("السيد").canonical == name_forms("Elsayed").canonical
+    assert name_forms("Fatimazahra").canonical == name_forms("Fatima Zahra").canonical
+    assert name_forms("فاطمة الزهراء").canonical == name_forms("Fatima Zahra").canonical
+    # Not a Lao name whose syllables are names of their own, nor a word the table does not split into two names.
+    assert len(name_forms("Khamphone").parts) == 1
+    assert len(name_forms("Alexandra").parts) == 1
+    assert name_forms("Karim", "Ben Ali").canonical == name_forms("Karim", "بنعلي").canonical
+
+
 def test_the_table_knows_a_name_in_every_script() -> None:
     forms = [name_forms(text) for text in ("Mohammed", "Muhammad", "Mohamed", "Mohamad", "محمد", "Мухаммед", "Md")]
     assert {form.canonical for form in forms} == {"muhammad"}
