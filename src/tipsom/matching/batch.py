@@ -8,9 +8,12 @@ Splink never sees the raw names. Each field has its comparison levels, best firs
 - name: exact (order-free canonical ids equal; term-frequency adjusted: a common name counts for less), core
   (given and family agree, one side has no patronymic or middle name), skeleton_abjad and skeleton_core_abjad
   (consonant skeletons equal, one side in Arabic script, which writes no short vowels), close (given and family
-  name each Jaro-Winkler >= 0.94 on their Latin forms, in either order), close_cross (>= 0.88 across scripts),
-  subset (every word of the shorter name in the longer), core_other_differs, skeleton, skeleton_core, similar,
-  different. Skeletons bring candidates; alone they weigh what EM finds them worth, which is little outside Arabic;
+  name each Jaro-Winkler >= 0.94 on their Latin forms, in either order),
+  close_cross (>= 0.88 across scripts), subset (every word of the shorter name in the longer), core_other_differs,
+  skeleton, skeleton_core, similar, different. skeleton_abjad and close come in two levels,
+  "_rare" first: the core name is held by at most RARE_CORE records on either side (the fuzzy levels' stand-in for
+  the exact level's term frequencies: namesakes of a rare name are few). Skeletons bring candidates; alone they
+  weigh what EM finds them worth, which is little outside Arabic;
 - birth_date: exact, swapped (day and month), year_month (one side lacks the day), year (one side knows only the
   year), year_pm1_same_day, year_month_day_differs, year_conflict, year_pm1, different;
 - sex and citizenship: same, different, their u measured among namesakes (conditional_u); plus, for lists that
@@ -53,6 +56,7 @@ from django.utils.translation import gettext
 
 from tipsom.core.errors import ApplicationError
 from tipsom.matching.names import NamePart, name_forms
+from tipsom.matching.names.codes import spelling_form
 
 Progress = Callable[[str, int, int], None]
 
@@ -66,8 +70,8 @@ CORE_ROLES = ("given", "family")
 
 # Level labels, best first, as Splink numbers them from the top (the null level is -1).
 NAME_LEVELS = (
-    "exact", "core", "skeleton_abjad", "skeleton_core_abjad", "close", "close_cross", "subset", "core_other_differs",
-    "skeleton", "skeleton_core", "similar", "different",
+    "exact", "core", "skeleton_abjad_rare", "skeleton_abjad", "skeleton_core_abjad", "close_rare", "close",
+    "close_cross", "subset", "core_other_differs", "skeleton", "skeleton_core", "similar", "different",
 )  # fmt: skip
 BIRTH_LEVELS = (
     "exact", "swapped", "year_month", "year", "year_pm1_same_day", "year_month_day_differs", "year_conflict",
@@ -87,8 +91,9 @@ DUPLICATE_PAIRS_PER_RECORD = 0.15
 # of a list too small to train on.
 DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
     "name": {
-        "exact": (0.53, 6.8e-05), "core": (0.11, 1.6e-05), "skeleton_abjad": (0.12, 1.5e-05),
-        "skeleton_core_abjad": (0.018, 4.7e-06), "close": (0.15, 9.5e-05), "close_cross": (0.05, 5e-05),
+        "exact": (0.53, 6.8e-05), "core": (0.11, 1.6e-05), "skeleton_abjad_rare": (0.06, 2e-06),
+        "skeleton_abjad": (0.06, 1.3e-05), "skeleton_core_abjad": (0.018, 4.7e-06), "close_rare": (0.08, 5e-06),
+        "close": (0.07, 9e-05), "close_cross": (0.05, 5e-05),
         "subset": (0.001, 1.0e-05),
         "core_other_differs": (0.001, 2.9e-06), "skeleton": (0.01, 1.6e-05), "skeleton_core": (0.0028, 1.2e-05),
         "similar": (0.034, 3.0e-03), "different": (0.02, 0.997),
@@ -101,6 +106,8 @@ DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
     "sex": {"same": (0.99, 0.99), "different": (0.01, 0.01)},
     "citizenship": {"shared": (0.99, 0.98), "different": (0.01, 0.02)},
 }  # fmt: skip
+# A core name (given and family) held by at most this many records is rare: its close and skeleton levels are apart.
+RARE_CORE = 3
 DEFAULT_EXTRA = {"exact": (0.8, 0.01), "close": (0.1, 0.02), "different": (0.1, 0.97)}
 
 # Training and prediction budgets: enough pairs for stable estimates at a million records, few enough for the
@@ -210,11 +217,13 @@ def _field_row(text: str, position: int) -> dict[str, Any]:
         row[f"{prefix}_skel"] = part.skeleton if part else None
         row[f"{prefix}_phon"] = part.phonetic if part else None
         row[f"{prefix}_latin"] = part.latin if part else None
+        row[f"{prefix}_norm"] = spelling_form(part.latin) if part else None
     return row
 
 
 FIELD_LISTS = ("words", "core", "latin", "core_latin", "skel", "core_skel", "keys", "core_keys")
 FIELD_PARTS = ("g", "f", "n0", "n1")
+PART_FORMS = ("key", "skel", "phon", "latin", "norm")
 
 # One record's name columns from its three fields (given g, family f, other o) in DuckDB, vectorised: the words
 # of all fields and of the given and family roles ("core"; all words when no word has those roles), sorted
@@ -230,10 +239,12 @@ WITH triples AS (
         coalesce(g.g_skel, f.g_skel, o.g_skel, g.n0_skel, f.n0_skel, o.n0_skel) AS given_skel,
         coalesce(g.g_latin, f.g_latin, o.g_latin, g.n0_latin, f.n0_latin, o.n0_latin) AS given_latin,
         coalesce(g.g_phon, f.g_phon, o.g_phon, g.n0_phon, f.n0_phon, o.n0_phon) AS given_phon,
+        coalesce(g.g_norm, f.g_norm, o.g_norm, g.n0_norm, f.n0_norm, o.n0_norm) AS given_norm,
         coalesce(o.f_key, f.f_key, g.f_key, o.n1_key, f.n1_key, g.n1_key) AS family_key,
         coalesce(o.f_skel, f.f_skel, g.f_skel, o.n1_skel, f.n1_skel, g.n1_skel) AS family_skel,
         coalesce(o.f_latin, f.f_latin, g.f_latin, o.n1_latin, f.n1_latin, g.n1_latin) AS family_latin,
         coalesce(o.f_phon, f.f_phon, g.f_phon, o.n1_phon, f.n1_phon, g.n1_phon) AS family_phon,
+        coalesce(o.f_norm, f.f_norm, g.f_norm, o.n1_norm, f.n1_norm, g.n1_norm) AS family_norm,
         list_distinct(list_filter([g.script, f.script, o.script], lambda x: x IS NOT NULL)) AS scripts
     FROM triples r
     LEFT JOIN fields g ON g.position = 0 AND g.text = r.g
@@ -263,6 +274,8 @@ WITH triples AS (
     family_key || ' ' || left(given_skel, 1) AS bk_family,
     nullif(given_latin, '') AS given_latin,
     nullif(family_latin, '') AS family_latin,
+    nullif(given_norm, '') AS given_norm,
+    nullif(family_norm, '') AS family_norm,
     least(left(given_skel, 1), left(family_skel, 1)) || greatest(left(given_skel, 1), left(family_skel, 1))
         AS bk_initials,
     CASE WHEN len(scripts) = 0 THEN NULL WHEN len(scripts) = 1 THEN scripts[1] ELSE 'mixed' END AS name_script
@@ -313,7 +326,7 @@ def _name_frame(texts: pd.DataFrame, report: dict[str, int], progress: Progress 
                 "CREATE TABLE fields AS SELECT 0 AS position, '' AS text, NULL::VARCHAR AS script, "
                 + ", ".join(f"[]::VARCHAR[] AS {name}" for name in FIELD_LISTS)
                 + ", "
-                + ", ".join(f"NULL::VARCHAR AS {p}_{k}" for p in FIELD_PARTS for k in ("key", "skel", "phon", "latin"))
+                + ", ".join(f"NULL::VARCHAR AS {p}_{k}" for p in FIELD_PARTS for k in PART_FORMS)
                 + " WHERE false"
             )
         result = connection.execute(NAME_SQL.format(lists=lists)).df()
@@ -325,7 +338,8 @@ def _name_frame(texts: pd.DataFrame, report: dict[str, int], progress: Progress 
 NAME_COLUMNS = (
     "name_canonical", "name_core", "name_ntokens", "name_nother", "name_latin", "core_latin",
  "core_key",
-    "name_skeleton", "core_skeleton", "given_phon", "family_phon", "given_latin", "family_latin", "bk_given",
+    "name_skeleton", "core_skeleton", "given_phon", "family_phon", "given_latin", "family_latin", "given_norm",
+    "family_norm", "bk_given",
     "bk_family",
     "bk_initials", "name_script",
 )  # fmt: skip
@@ -379,6 +393,8 @@ def features(
     frame["name_nother"] = frame["name_nother"].astype("Int64")
     # How many records share the whole name: the rare-name training block reads it.
     frame["name_count"] = frame.groupby("name_canonical", dropna=False)["unique_id"].transform("count").astype("Int64")
+    # How many share the core name (given and family): the rare levels read it.
+    frame["core_count"] = frame.groupby("name_core", dropna=False)["unique_id"].transform("count").astype("Int64")
     if progress:
         progress("features", len(records), len(records))
     return frame
@@ -431,11 +447,11 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
     cross = '"name_script_l" <> "name_script_r"'
     abjad = f'{cross} AND (\'Arab\' IN ("name_script_l", "name_script_r"))'
 
-    def names_close(threshold: float) -> str:
-        same_order = f"least({jw('given_latin')}, {jw('family_latin')})"
+    def names_close(threshold: float, form: str = "latin") -> str:
+        same_order = f"least({jw(f'given_{form}')}, {jw(f'family_{form}')})"
         swapped = (
-            f'least({functions["jw"]}("given_latin_l", "family_latin_r"), '
-            f'{functions["jw"]}("family_latin_l", "given_latin_r"))'
+            f'least({functions["jw"]}("given_{form}_l", "family_{form}_r"), '
+            f'{functions["jw"]}("family_{form}_l", "given_{form}_r"))'
         )
         return f"greatest({same_order}, {swapped}) >= {threshold}"
 
@@ -443,6 +459,7 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
         return f'{functions["jw"]}("{column}_l", "{column}_r")'
 
     one_lacks_other = '("name_nother_l" = 0 OR "name_nother_r" = 0)'
+    rare = f'greatest("core_count_l", "core_count_r") <= {RARE_CORE}'
     name = {
         "output_column_name": "name",
         "comparison_levels": [
@@ -456,14 +473,20 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
             _level(f'"name_core_l" = "name_core_r" AND {one_lacks_other}', "core"),
             # Skeletons agree across scripts, one of them Arabic: Arabic writes no short vowels, so its consonants
             # are what a transliteration can be compared on.
+            _level(f'{abjad} AND "name_skeleton_l" = "name_skeleton_r" AND {rare}', "skeleton_abjad_rare"),
             _level(f'{abjad} AND "name_skeleton_l" = "name_skeleton_r"', "skeleton_abjad"),
             _level(f'{abjad} AND "core_skeleton_l" = "core_skeleton_r" AND {one_lacks_other}',
                    "skeleton_core_abjad"),
             # Given and family names each close (in either order): a typo, another spelling. Name by name, since
             # Jaro-Winkler of whole names favours a shared beginning (Olha / Olena Bondarenko).
+            # A close pair of a rare core name (at most RARE_CORE records on either side have it: a typo makes a
+            # name unique, the other side tells how common it is) is more often the same person than one of a
+            # common name, where namesakes abound (one side knowing only the birth year); EM weighs each.
+            _level(f"{names_close(0.94)} AND {rare}", "close_rare"),
             _level(names_close(0.94), "close"),
-            # Across scripts a transliteration and a person's own spelling differ more (Saengduean, Sengdouane).
-            _level(f"{cross} AND {names_close(0.88)}", "close_cross"),
+            # Across scripts a transliteration and a person's own spelling differ more (Saengduean, Sengdouane;
+            # Iarochevitch, Ярошевич): compared as the skeleton hears them, vowels in classes (spelling_form).
+            _level(f"{cross} AND {names_close(0.88, 'norm')}", "close_cross"),
             _level(
                 'least("name_ntokens_l", "name_ntokens_r") >= 2 AND '
                 f'{overlap} = least("name_ntokens_l", "name_ntokens_r")',

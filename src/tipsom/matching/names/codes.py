@@ -12,6 +12,9 @@ import jellyfish
 # (Charkaoui); ج is j, g in Egypt (Gamal, Magdy) and dj in the Maghreb and West Africa: each pair becomes one.
 SKELETON_DIGRAPHS = (
     ("shch", "s"),
+    ("ce", "se"),  # c before e, i, y is s in French, Spanish and Portuguese spellings (Naciri, الناصري; Marcelo)
+    ("ci", "si"),
+    ("cy", "sy"),
     ("tsch", "s"),
     ("sch", "s"),
     ("tch", "s"),
@@ -51,6 +54,19 @@ ONE_CLASS = str.maketrans({"g": "h"})
 DIGRAPH_HEADS = set("cstkpgzdbj")
 
 
+ARTICLE_PREFIXES = ("al", "el")
+ARTICLE_MIN_WORD = 6
+
+
+def drop_article(word: str) -> str:
+    """The Arabic article written onto a Latin name before a consonant (Elkholy, Elmasry: الخولي, المصري) goes, as
+    it goes when Arabic script writes it (a particle of its own). Every spelling of a name that begins so loses it
+    alike (Albert, Альберт); before a vowel it stays (Alexander, Elena)."""
+    if len(word) >= ARTICLE_MIN_WORD and word.startswith(ARTICLE_PREFIXES) and word[2] not in "aeiouy":
+        return word[2:]
+    return word
+
+
 def drop_final_h(word: str) -> str:
     """A final h is a spelling of the Arabic ta marbuta or heh (Fatimah, فاطمه): it goes, unless it ends a digraph
     (Bogdanovitch, Singh, Sheikh)."""
@@ -71,7 +87,7 @@ def skeleton(latin_token: str) -> str:
     word = NOT_LETTERS.sub("", latin_token.lower())
     if not word:
         return ""
-    word = drop_final_h(word)
+    word = drop_final_h(drop_article(word))
     mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word).translate(ONE_CLASS)
     consonants = DOUBLED.sub(r"\1", DROPPED.sub("", mapped))
     if len(consonants) > 3 and consonants.startswith("bdl"):
@@ -97,7 +113,7 @@ LATIN_LONG_VOWELS = ("ou", "oo", "ee", "aa", "ii", "uu")
 def vowel_slots(latin_token: str) -> tuple[str, tuple[str, ...]]:
     """(consonants, the vowel letters after each consonant) of a Latin word, consonants mapped as in skeleton()."""
     word = NOT_LETTERS.sub("", latin_token.lower())
-    word = drop_final_h(word)
+    word = drop_final_h(drop_article(word))
     mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word).translate(ONE_CLASS)
     consonants: list[str] = []
     slots: list[str] = []
@@ -166,3 +182,20 @@ def soft_latin(latin_token: str) -> str:
     """A Latin word with its vowels kept but spelling habits evened out (ee/i, ou/u, w/v, y/i, doubled letters):
     Deepak and dipak (दीपक), Bounmy and bounmi, Musharraf and Musharaf read alike to Jaro-Winkler."""
     return DOUBLED.sub(r"\1", SOFT_RE.sub(lambda match: SOFT_MAP[match.group(0)], latin_token))
+
+
+SPELLING_VOWELS = str.maketrans({"y": "i", "w": "v", "o": "u", "e": "i"})
+
+
+@lru_cache(maxsize=65536)
+def spelling_form(latin_token: str) -> str:
+    """A Latin word as the skeleton hears it, vowels kept but in three classes (a; e i y; o u w): consonants mapped
+    as in skeleton() (digraphs, c q k, g h), the final h and a joined article gone, doubled letters collapsed. Two
+    transliterations of one name in another script read alike (Iarochevitch and Ярошевич yaroshevich, Neupane and
+    न्यौपाने nyaupane) where their letters do not: for Jaro-Winkler across scripts, never a blocking key."""
+    word = NOT_LETTERS.sub("", latin_token.lower())
+    if not word:
+        return ""
+    word = drop_final_h(drop_article(word))
+    mapped = DIGRAPH_RE.sub(lambda match: DIGRAPH_MAP[match.group(0)], word).translate(ONE_CLASS)
+    return DOUBLED.sub(r"\1", mapped.translate(SPELLING_VOWELS))

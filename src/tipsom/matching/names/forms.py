@@ -19,7 +19,7 @@ from tipsom.matching.names.text import (
     split_words,
     token_script,
 )
-from tipsom.matching.names.translit import cyrillic_variant, word_to_latin
+from tipsom.matching.names.translit import arabic_variant, cyrillic_variant, word_to_latin
 
 ROLE_GIVEN = "given"
 ROLE_FAMILY = "family"
@@ -361,6 +361,10 @@ def name_forms(*names: str) -> NameForms:
         # The romanisation follows the language of the whole name (Наталія tells that Коваленко is Ukrainian).
         variant = cyrillic_variant(" ".join(folded for folded, _hint in pieces))
         variants = [variant if kind == SCRIPT_CYRILLIC else "" for kind in scripts]
+    if SCRIPT_ARABIC in scripts:
+        # Urdu and Farsi read some Arabic letters otherwise: the name's other words tell (صائمہ tells عثمان).
+        arabic = arabic_variant("".join(raw for raw in names if isinstance(raw, str)))
+        variants = [arabic if kind == SCRIPT_ARABIC else old for kind, old in zip(scripts, variants, strict=True)]
     kinds = [word_codes(word, variant).kind for word, variant in zip(words, variants, strict=True)]
     roles = tag_roles(words, hints, kinds)
     parts = tuple(name_part(*triple) for triple in zip(words, variants, roles, strict=True))

@@ -162,8 +162,19 @@ ARABIC_LETTERS = {
 
 SIBILANTS_BEFORE_H = {"ز", "س", "ص", "ظ"}
 
+# Urdu and Farsi read ث ذ ض ظ as s z z z (ثمینہ Samina, عثمان Usman), and a final ہ as a (صائمہ Saima). The letters
+# that tell an Urdu or Farsi text (folding turns most of them into their Arabic shapes, so they are read before).
+ARABIC_URDU = "ur"
+URDU_LETTERS = frozenset("یہےۃکگپچژٹڈڑںھ")
+URDU_LETTER_RULES = {"ث": "s", "ذ": "z", "ض": "z", "ظ": "z"}
 
-def arabic_to_latin(word: str) -> str:
+
+def arabic_variant(text: str) -> str:
+    """ARABIC_URDU when an Arabic-script text (before folding) has a letter only Urdu or Farsi write, else ""."""
+    return ARABIC_URDU if URDU_LETTERS.intersection(text) else ""
+
+
+def arabic_to_latin(word: str, *, urdu: bool = False) -> str:
     out: list[str] = []
     length = len(word)
     for index, char in enumerate(word):
@@ -176,6 +187,10 @@ def arabic_to_latin(word: str) -> str:
         elif char == "ي":
             consonant = index == 0 or following in ("ا", "و") or previous in ("ا", "و")
             out.append("y" if consonant else "i")
+        elif urdu and char in URDU_LETTER_RULES:
+            out.append(URDU_LETTER_RULES[char])
+        elif urdu and char == "ه" and index == length - 1 and index > 1:
+            out.append("a")
         elif char in ("ح", "ه") and previous in SIBILANTS_BEFORE_H:
             # زهراء is Zahra, سحر Sahar: written "zh", "sh", they would read as one letter (ژ, ش); the short vowel
             # Arabic does not write is most often a.
@@ -499,7 +514,7 @@ def word_to_latin(word: str, variant: str = "") -> str:
         return NON_LETTERS.sub("", word.lower())
     script = token_script(word)
     if script == SCRIPT_ARABIC:
-        latin = arabic_to_latin(word)
+        latin = arabic_to_latin(word, urdu=variant == ARABIC_URDU)
     elif script == SCRIPT_CYRILLIC:
         latin = cyrillic_to_latin(word, variant or cyrillic_variant(word))
     elif script == SCRIPT_DEVANAGARI:

@@ -246,3 +246,25 @@ def test_list_mode_refuses_missing_files_and_overwriting_its_input(tmp_path):
     with pytest.raises(CommandError):
         call_command("match", "dedupe", "--input", str(source), "--output", str(tmp_path / "o.csv"),
                      "--threshold", "1.5")  # fmt: skip
+
+
+def test_fuzzy_levels_of_a_rare_name_stand_apart_and_cross_script_spellings_are_compared_as_heard():
+    records = [
+        Record("rare-1", "Pavel", "Iarochevitch", "", "1960-01-18", "M", "BY"),
+        Record("rare-2", "Павел", "Ярошевич", "", "1960-01-18", "M", "BY"),
+        Record("common-1", "Olha", "Kovalenko", "", "1971-11-02", "F", "UA"),
+        Record("common-2", "Olha", "Kovalenko", "", "1985-04-09", "F", "UA"),
+        Record("common-3", "Olha", "Kovalenko", "", "1990-01-01", "F", "UA"),
+        Record("common-4", "Olha", "Kovalenkko", "", "1990", "F", "UA"),
+        Record("common-5", "Olha", "Kovalenko", "", "2001-03-03", "F", "UA"),
+    ]
+    frame = features(records).set_index("unique_id")
+    # The core name's count: the "_rare" levels read the commoner side of a pair.
+    assert frame.loc["rare-1", "core_count"] == 1
+    assert frame.loc["common-1", "core_count"] == 4
+    # Cross-script spellings compared as the skeleton hears them, vowels in classes: French -itch and Cyrillic -ич.
+    assert frame.loc["rare-1", "family_norm"] == frame.loc["rare-2", "family_norm"]
+    result = dedupe(records, threshold=0.01)
+    levels = {frozenset((row.id_l, row.id_r)): row.name for row in result.pairs.itertuples()}
+    assert levels[frozenset(("rare-1", "rare-2"))] in ("close_cross", "skeleton_rare", "skeleton")
+    assert levels.get(frozenset(("common-3", "common-4"))) == "close"  # a typo of a name four records hold

@@ -247,6 +247,23 @@ def test_skeleton_of_spellings_the_batch_missed() -> None:
     assert skeleton(transliterate("نجاة")) == skeleton("najat")
 
 
+def test_french_soft_c_joined_latin_article_and_urdu_letters() -> None:
+    assert skeleton("naciri") == skeleton(transliterate("الناصري").split()[-1]) == "nsr"
+    assert skeleton("elkholy") == skeleton(transliterate("الخولي").split()[-1])  # the article goes before a consonant
+    assert skeleton("alisher") == skeleton(transliterate("Алишер")) == "lsr"  # not before a vowel
+    # Urdu reads ث as s, a final ہ as a: the name's Urdu letters tell.
+    assert [part.latin for part in name_forms("ثمینہ").parts] == ["smina"]  # short vowels unwritten
+    assert [part.latin for part in name_forms("ثامر").parts] == ["thamr"]  # Arabic: th
+
+
+def test_spelling_form_reads_transliterations_alike() -> None:
+    from tipsom.matching.names.codes import spelling_form
+
+    assert spelling_form("iarochevitch") == spelling_form(transliterate("Ярошевич"))
+    assert spelling_form("deena") == spelling_form(transliterate("دينا"))
+    assert spelling_form("mohamed") != spelling_form("mahmoud")
+
+
 def test_latin_article_joined_compound_given_names_and_ben_family_names() -> None:
     assert [part.latin for part in name_forms("Elsayed").significant()] == ["sayed"]
     assert name_forms("السيد").canonical == name_forms("Elsayed").canonical
