@@ -8,11 +8,12 @@ Splink never sees the raw names. Each field has its comparison levels, best firs
 - name: exact (order-free canonical ids equal; term-frequency adjusted: a common name counts for less), core
   (given and family agree, one side has no patronymic or middle name), skeleton_abjad and skeleton_core_abjad
   (consonant skeletons equal, one side in Arabic script, which writes no short vowels), close (given and family
-  name each Jaro-Winkler >= 0.94 on their Latin forms, in either order),
-  close_cross (>= 0.88 across scripts), subset (every word of the shorter name in the longer), core_other_differs,
-  skeleton, skeleton_core, similar, different. skeleton_abjad and close come in two levels,
-  "_rare" first: the core name is held by at most RARE_CORE records on either side (the fuzzy levels' stand-in for
-  the exact level's term frequencies: namesakes of a rare name are few). Skeletons bring candidates; alone they
+  name each Jaro-Winkler >= 0.94 on their Latin forms, in either order, and the other names agreeing or absent on
+  one side), close_cross (>= 0.88 across scripts, on spelling forms: consonants as the skeleton hears them, vowels
+  in classes), subset (every word of the shorter name in the longer), core_other_differs, skeleton, skeleton_core,
+  similar, different. core, skeleton_abjad, close and similar come in two levels, "_rare" first: the core name is
+  held by at most RARE_CORE records on either side (the fuzzy levels' stand-in for the exact level's term
+  frequencies: namesakes of a rare name are few). Skeletons bring candidates; alone they
   weigh what EM finds them worth, which is little outside Arabic;
 - birth_date: exact, swapped (day and month), year_month (one side lacks the day), year (one side knows only the
   year), year_pm1_same_day, year_month_day_differs, year_conflict, year_pm1, different;
@@ -70,8 +71,8 @@ CORE_ROLES = ("given", "family")
 
 # Level labels, best first, as Splink numbers them from the top (the null level is -1).
 NAME_LEVELS = (
-    "exact", "core", "skeleton_abjad_rare", "skeleton_abjad", "skeleton_core_abjad", "close_rare", "close",
-    "close_cross", "subset", "core_other_differs", "skeleton", "skeleton_core", "similar", "different",
+    "exact", "core_rare", "core", "skeleton_abjad_rare", "skeleton_abjad", "skeleton_core_abjad", "close_rare", "close",
+    "close_cross", "subset", "core_other_differs", "skeleton", "skeleton_core", "similar_rare", "similar", "different",
 )  # fmt: skip
 BIRTH_LEVELS = (
     "exact", "swapped", "year_month", "year", "year_pm1_same_day", "year_month_day_differs", "year_conflict",
@@ -91,12 +92,13 @@ DUPLICATE_PAIRS_PER_RECORD = 0.15
 # of a list too small to train on.
 DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
     "name": {
-        "exact": (0.53, 6.8e-05), "core": (0.11, 1.6e-05), "skeleton_abjad_rare": (0.06, 2e-06),
-        "skeleton_abjad": (0.06, 1.3e-05), "skeleton_core_abjad": (0.018, 4.7e-06), "close_rare": (0.08, 5e-06),
+        "exact": (0.53, 6.8e-05), "core_rare": (0.05, 2e-06), "core": (0.06, 1.4e-05),
+        "skeleton_abjad_rare": (0.06, 2e-06), "skeleton_abjad": (0.06, 1.3e-05),
+        "skeleton_core_abjad": (0.018, 4.7e-06), "close_rare": (0.08, 5e-06),
         "close": (0.07, 9e-05), "close_cross": (0.05, 5e-05),
         "subset": (0.001, 1.0e-05),
         "core_other_differs": (0.001, 2.9e-06), "skeleton": (0.01, 1.6e-05), "skeleton_core": (0.0028, 1.2e-05),
-        "similar": (0.034, 3.0e-03), "different": (0.02, 0.997),
+        "similar_rare": (0.017, 3.0e-04), "similar": (0.017, 2.7e-03), "different": (0.02, 0.997),
     },
     "birth_date": {
         "exact": (0.53, 5.5e-05), "swapped": (0.027, 1.6e-05), "year_month": (0.049, 1.6e-05),
@@ -108,6 +110,9 @@ DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
 }  # fmt: skip
 # A core name (given and family) held by at most this many records is rare: its close and skeleton levels are apart.
 RARE_CORE = 3
+# Other names (patronymics, second family names) at least this alike as spelling forms agree (a typo, Mykolaivna and
+# Nikolaevna), below it they differ (Ivanovna and Petrovna 0.68, Talantovich and Azamatovich 0.80).
+OTHERS_CLOSE = 0.85
 DEFAULT_EXTRA = {"exact": (0.8, 0.01), "close": (0.1, 0.02), "different": (0.1, 0.97)}
 
 # Training and prediction budgets: enough pairs for stable estimates at a million records, few enough for the
@@ -206,6 +211,10 @@ def _field_row(text: str, position: int) -> dict[str, Any]:
         "core_skel": [part.skeleton for part in core if part.skeleton],
         "keys": [_key(part) for part in named],
         "core_keys": [_key(part) for part in core],
+        # The other names by their canonical ids where the table knows them (محمود and محمد: Mahmoud, Muhammad).
+        "other_norm": [
+            spelling_form(part.canonical or part.latin) for part in named if part.role not in CORE_ROLES and part.latin
+        ],
     }
     for prefix, part in (
         ("g", givens[0] if givens else None),
@@ -221,7 +230,7 @@ def _field_row(text: str, position: int) -> dict[str, Any]:
     return row
 
 
-FIELD_LISTS = ("words", "core", "latin", "core_latin", "skel", "core_skel", "keys", "core_keys")
+FIELD_LISTS = ("words", "core", "latin", "core_latin", "skel", "core_skel", "keys", "core_keys", "other_norm")
 FIELD_PARTS = ("g", "f", "n0", "n1")
 PART_FORMS = ("key", "skel", "phon", "latin", "norm")
 
@@ -268,6 +277,7 @@ WITH triples AS (
     nullif(array_to_string(core_k, ' '), '') AS core_key,
     nullif(array_to_string(skel_all, ' '), '') AS name_skeleton,
     nullif(array_to_string(core_s, ' '), '') AS core_skeleton,
+    CASE WHEN len(core_all) = 0 THEN NULL ELSE nullif(array_to_string(other_norm_all, ' '), '') END AS other_norm,
     nullif(given_phon, '') AS given_phon,
     nullif(family_phon, '') AS family_phon,
     given_key || ' ' || left(family_skel, 1) AS bk_given,
@@ -339,7 +349,7 @@ NAME_COLUMNS = (
     "name_canonical", "name_core", "name_ntokens", "name_nother", "name_latin", "core_latin",
  "core_key",
     "name_skeleton", "core_skeleton", "given_phon", "family_phon", "given_latin", "family_latin", "given_norm",
-    "family_norm", "bk_given",
+    "family_norm", "other_norm", "bk_given",
     "bk_family",
     "bk_initials", "name_script",
 )  # fmt: skip
@@ -459,6 +469,10 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
         return f'{functions["jw"]}("{column}_l", "{column}_r")'
 
     one_lacks_other = '("name_nother_l" = 0 OR "name_nother_r" = 0)'
+    # The close levels compare the given and family names only: the other names (a patronymic, a second family
+    # name) must not differ, else it is a namesake with another father as often as not (Бакыт Абдраимов
+    # Талантович, Азаматович; Juan David Muñoz Hernández, Castro), which falls to core_other_differs or below.
+    others_agree = f"({one_lacks_other} OR {jw('other_norm')} >= {OTHERS_CLOSE})"
     rare = f'greatest("core_count_l", "core_count_r") <= {RARE_CORE}'
     name = {
         "output_column_name": "name",
@@ -470,6 +484,7 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
             # No term-frequency adjustment here: Splink scales the level's u by the name's frequency, which suits a
             # level of plain equality, not one that also asks for a missing patronymic (its u is far below the
             # names' frequencies, and the adjustment would take 6 bits from every such pair).
+            _level(f'"name_core_l" = "name_core_r" AND {one_lacks_other} AND {rare}', "core_rare"),
             _level(f'"name_core_l" = "name_core_r" AND {one_lacks_other}', "core"),
             # Skeletons agree across scripts, one of them Arabic: Arabic writes no short vowels, so its consonants
             # are what a transliteration can be compared on.
@@ -482,11 +497,11 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
             # A close pair of a rare core name (at most RARE_CORE records on either side have it: a typo makes a
             # name unique, the other side tells how common it is) is more often the same person than one of a
             # common name, where namesakes abound (one side knowing only the birth year); EM weighs each.
-            _level(f"{names_close(0.94)} AND {rare}", "close_rare"),
-            _level(names_close(0.94), "close"),
+            _level(f"{names_close(0.94)} AND {others_agree} AND {rare}", "close_rare"),
+            _level(f"{names_close(0.94)} AND {others_agree}", "close"),
             # Across scripts a transliteration and a person's own spelling differ more (Saengduean, Sengdouane;
             # Iarochevitch, Ярошевич): compared as the skeleton hears them, vowels in classes (spelling_form).
-            _level(f"{cross} AND {names_close(0.88, 'norm')}", "close_cross"),
+            _level(f"{cross} AND {names_close(0.88, 'norm')} AND {others_agree}", "close_cross"),
             _level(
                 'least("name_ntokens_l", "name_ntokens_r") >= 2 AND '
                 f'{overlap} = least("name_ntokens_l", "name_ntokens_r")',
@@ -498,6 +513,7 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
             # Sisouvanh and Sichan in Lao): weak, as EM finds.
             _level('"name_skeleton_l" = "name_skeleton_r"', "skeleton"),
             _level('"core_skeleton_l" = "core_skeleton_r"', "skeleton_core"),
+            _level(f"({_jw('core_skeleton', 0.9)} OR {names_close(0.8)}) AND {rare}", "similar_rare"),
             _level(f"{_jw('core_skeleton', 0.9)} OR {names_close(0.8)}", "similar"),
             _level("ELSE", "different"),
         ],

@@ -268,3 +268,20 @@ def test_fuzzy_levels_of_a_rare_name_stand_apart_and_cross_script_spellings_are_
     levels = {frozenset((row.id_l, row.id_r)): row.name for row in result.pairs.itertuples()}
     assert levels[frozenset(("rare-1", "rare-2"))] in ("close_cross", "skeleton_rare", "skeleton")
     assert levels.get(frozenset(("common-3", "common-4"))) == "close"  # a typo of a name four records hold
+
+
+def test_a_namesake_with_another_patronymic_is_not_close():
+    records = [
+        Record("a", "Бакыт", "Абдраимов", "Талантович", "1976-10-11", "M", "KG"),
+        Record("b", "Бакыт", "Абдраимов", "Азаматович", "1977-10-11", "M", "KG"),
+        Record("c", "Bakyt", "Abdraimov", "Talantovich", "1976-10-11", "M", "KG"),
+        Record("d", "Bakyt", "Abdraimovv", "Talantovitch", "1976-10-11", "M", "KG"),
+    ]
+    frame = features(records).set_index("unique_id")
+    assert frame.loc["a", "other_norm"] == frame.loc["c", "other_norm"]
+    result = dedupe(records, threshold=0.01)
+    levels = {frozenset((row.id_l, row.id_r)): row.name for row in result.pairs.itertuples()}
+    # Given and family names equal, patronymics differ: not "close" (a namesake with another father).
+    assert levels.get(frozenset(("a", "b"))) not in ("close", "close_rare", "close_cross")
+    # A typo in the family name and another spelling of the same patronymic: close.
+    assert levels[frozenset(("c", "d"))] in ("close", "close_rare")
