@@ -227,12 +227,13 @@ def _field_row(text: str, position: int) -> dict[str, Any]:
         row[f"{prefix}_phon"] = part.phonetic if part else None
         row[f"{prefix}_latin"] = part.latin if part else None
         row[f"{prefix}_norm"] = spelling_form(part.latin) if part else None
+        row[f"{prefix}_canon"] = (part.canonical or None) if part else None
     return row
 
 
 FIELD_LISTS = ("words", "core", "latin", "core_latin", "skel", "core_skel", "keys", "core_keys", "other_norm")
 FIELD_PARTS = ("g", "f", "n0", "n1")
-PART_FORMS = ("key", "skel", "phon", "latin", "norm")
+PART_FORMS = ("key", "skel", "phon", "latin", "norm", "canon")
 
 # One record's name columns from its three fields (given g, family f, other o) in DuckDB, vectorised: the words
 # of all fields and of the given and family roles ("core"; all words when no word has those roles), sorted
@@ -249,11 +250,17 @@ WITH triples AS (
         coalesce(g.g_latin, f.g_latin, o.g_latin, g.n0_latin, f.n0_latin, o.n0_latin) AS given_latin,
         coalesce(g.g_phon, f.g_phon, o.g_phon, g.n0_phon, f.n0_phon, o.n0_phon) AS given_phon,
         coalesce(g.g_norm, f.g_norm, o.g_norm, g.n0_norm, f.n0_norm, o.n0_norm) AS given_norm,
+        CASE WHEN coalesce(g.g_key, f.g_key, o.g_key) IS NOT NULL
+            THEN coalesce(g.g_canon, f.g_canon, o.g_canon) ELSE coalesce(g.n0_canon, f.n0_canon, o.n0_canon)
+        END AS given_canon,
         coalesce(o.f_key, f.f_key, g.f_key, o.n1_key, f.n1_key, g.n1_key) AS family_key,
         coalesce(o.f_skel, f.f_skel, g.f_skel, o.n1_skel, f.n1_skel, g.n1_skel) AS family_skel,
         coalesce(o.f_latin, f.f_latin, g.f_latin, o.n1_latin, f.n1_latin, g.n1_latin) AS family_latin,
         coalesce(o.f_phon, f.f_phon, g.f_phon, o.n1_phon, f.n1_phon, g.n1_phon) AS family_phon,
         coalesce(o.f_norm, f.f_norm, g.f_norm, o.n1_norm, f.n1_norm, g.n1_norm) AS family_norm,
+        CASE WHEN coalesce(o.f_key, f.f_key, g.f_key) IS NOT NULL
+            THEN coalesce(o.f_canon, f.f_canon, g.f_canon) ELSE coalesce(o.n1_canon, f.n1_canon, g.n1_canon)
+        END AS family_canon,
         list_distinct(list_filter([g.script, f.script, o.script], lambda x: x IS NOT NULL)) AS scripts
     FROM triples r
     LEFT JOIN fields g ON g.position = 0 AND g.text = r.g
@@ -286,6 +293,8 @@ WITH triples AS (
     nullif(family_latin, '') AS family_latin,
     nullif(given_norm, '') AS given_norm,
     nullif(family_norm, '') AS family_norm,
+    given_canon,
+    family_canon,
     least(left(given_skel, 1), left(family_skel, 1)) || greatest(left(given_skel, 1), left(family_skel, 1))
         AS bk_initials,
     CASE WHEN len(scripts) = 0 THEN NULL WHEN len(scripts) = 1 THEN scripts[1] ELSE 'mixed' END AS name_script
@@ -349,7 +358,7 @@ NAME_COLUMNS = (
     "name_canonical", "name_core", "name_ntokens", "name_nother", "name_latin", "core_latin",
  "core_key",
     "name_skeleton", "core_skeleton", "given_phon", "family_phon", "given_latin", "family_latin", "given_norm",
-    "family_norm", "other_norm", "bk_given",
+    "family_norm", "other_norm", "given_canon", "family_canon", "bk_given",
     "bk_family",
     "bk_initials", "name_script",
 )  # fmt: skip
@@ -473,6 +482,13 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
     # name) must not differ, else it is a namesake with another father as often as not (Бакыт Абдраимов
     # Талантович, Азаматович; Juan David Muñoz Hernández, Castro), which falls to core_other_differs or below.
     others_agree = f"({one_lacks_other} OR {jw('other_norm')} >= {OTHERS_CLOSE})"
+    # Two words the table knows as different names are not close however alike their letters (Mahmoud, Muhammad):
+    # in neither order do the given and family names' canonical ids (where both sides have one) agree.
+    conflict = '(coalesce("{a}_canon_l" <> "{b}_canon_r", false) OR coalesce("{c}_canon_l" <> "{d}_canon_r", false))'
+    canon_agree = (
+        f"NOT ({conflict.format(a='given', b='given', c='family', d='family')} AND "
+        f"{conflict.format(a='given', b='family', c='family', d='given')})"
+    )
     rare = f'greatest("core_count_l", "core_count_r") <= {RARE_CORE}'
     name = {
         "output_column_name": "name",
@@ -497,11 +513,11 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
             # A close pair of a rare core name (at most RARE_CORE records on either side have it: a typo makes a
             # name unique, the other side tells how common it is) is more often the same person than one of a
             # common name, where namesakes abound (one side knowing only the birth year); EM weighs each.
-            _level(f"{names_close(0.94)} AND {others_agree} AND {rare}", "close_rare"),
-            _level(f"{names_close(0.94)} AND {others_agree}", "close"),
+            _level(f"{names_close(0.94)} AND {others_agree} AND {canon_agree} AND {rare}", "close_rare"),
+            _level(f"{names_close(0.94)} AND {others_agree} AND {canon_agree}", "close"),
             # Across scripts a transliteration and a person's own spelling differ more (Saengduean, Sengdouane;
             # Iarochevitch, Ярошевич): compared as the skeleton hears them, vowels in classes (spelling_form).
-            _level(f"{cross} AND {names_close(0.88, 'norm')} AND {others_agree}", "close_cross"),
+            _level(f"{cross} AND {names_close(0.88, 'norm')} AND {others_agree} AND {canon_agree}", "close_cross"),
             _level(
                 'least("name_ntokens_l", "name_ntokens_r") >= 2 AND '
                 f'{overlap} = least("name_ntokens_l", "name_ntokens_r")',

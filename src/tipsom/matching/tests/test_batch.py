@@ -285,3 +285,15 @@ def test_a_namesake_with_another_patronymic_is_not_close():
     assert levels.get(frozenset(("a", "b"))) not in ("close", "close_rare", "close_cross")
     # A typo in the family name and another spelling of the same patronymic: close.
     assert levels[frozenset(("c", "d"))] in ("close", "close_rare")
+
+
+def test_two_names_the_table_tells_apart_are_not_close_however_alike_their_letters():
+    records = [
+        Record("mahmoud", "محمود", "عثمان", "", "1963-04-27", "M", "EG"),
+        Record("muhammad", "محمد", "عثمان", "", "1963-04-27", "M", "EG"),
+    ]
+    frame = features(records).set_index("unique_id")
+    assert (frame.loc["mahmoud", "given_canon"], frame.loc["muhammad", "given_canon"]) == ("mahmoud", "muhammad")
+    result = dedupe(records, threshold=0.01)
+    levels = {frozenset((row.id_l, row.id_r)): row.name for row in result.pairs.itertuples()}
+    assert levels.get(frozenset(("mahmoud", "muhammad"))) not in ("close", "close_rare", "close_cross")
