@@ -16,18 +16,22 @@ duplicates with faults, namesakes), `scale` of them in the registry and a few hu
 - Written in bulk as generate_cases writes (COPY on PostgreSQL, executemany on SQLite): the persons (gender, birth
   date encrypted as EncryptedTextField stores it, birth year and precision, citizenship), their names (encrypted,
   the Latin form and blind-index keys of people.keys.name_keys, as person_create stores them) and their match keys
-  (tipsom.matching.keys.keys_of(forms_of([name, name_latin])), what match_keys_write stores), the key table's
-  indexes dropped during the COPY and made again at the end. No cases, no name search keys.
+  (tipsom.matching.keys.keys_of(forms_of([name, name_latin]), birth_date), what match_keys_write stores), the key
+  table's indexes dropped during the COPY and made again at the end. No cases, no name search keys.
 - Organizations, users and API tokens through the services (generate_cases.setup_organizations and setup_users:
   a case manager, a child protection officer and a national coordinator of the host).
 
-The fixture keeps the tokens and the queries with their truth (the registry ids of the person's other record).
+The fixture keeps the tokens and the queries with their truth (the registry ids of the person's other record), and a
+fingerprint of the code that made the match keys: `--rekey --fixture ...` writes every person's keys again, from the
+registry decrypted in memory, when that code changed (run.sh does it before measuring a reused registry).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import hashlib
 import json
 import random
 import sys
@@ -45,6 +49,7 @@ from django.db import connection  # noqa: E402
 
 from tipsom.core import crypto  # noqa: E402
 from tipsom.demo.services import demo_config  # noqa: E402
+from tipsom.matching import keys as match_keys  # noqa: E402
 from tipsom.matching.keys import forms_of, keys_of  # noqa: E402
 from tipsom.matching.models import MatchKey  # noqa: E402
 from tipsom.people.keys import name_keys  # noqa: E402
@@ -60,6 +65,8 @@ PAIR_QUERIES = {
 }  # fmt: skip
 ALONE_QUERIES = 300  # persons with no other record: nothing to find
 GENDER = {"F": "Feminine", "M": "Masculine"}
+# The code that makes the match keys (in tipsom/matching/): when it changes, a reused registry's keys are stale.
+KEYS_CODE = ("keys.py", "names", "data/name_equivalents.json")
 PRECISION = {1: "year", 2: "year_month", 3: "exact"}
 
 
@@ -127,11 +134,33 @@ class Registry:
         self.all_records, self.truths = records, truths
 
 
+def keys_code() -> str:
+    """A fingerprint of the code that makes the match keys (KEYS_CODE), kept in the fixture."""
+    root = Path(match_keys.__file__).parent
+    files = sorted(
+        path
+        for item in KEYS_CODE
+        for path in ([root / item] if (root / item).is_file() else (root / item).rglob("*.py"))
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def memoize_keys() -> None:
+    """The same name's keys recur thousands of times (a word with a birth date less often): the keyed hash is a pure
+    function of its input and the keyring, memoized for the run as generate_work does for the name search keys."""
+    generate_work.memoize_blind_index()
+    match_keys.blind_index = functools.lru_cache(maxsize=1 << 21)(match_keys.blind_index)
+
+
 def generate(scale: int, fixture_path: Path) -> None:
     started = time.monotonic()
+    code = keys_code()
     rng = random.Random(SEED)  # noqa: S311 (synthetic data, reproducible on purpose)
     crypto.keyring_init()
-    generate_work.memoize_blind_index()
+    memoize_keys()
     encrypt = generate_cases.Encryptor()
     registry = Registry(scale, rng)
     records, truths = registry.all_records, registry.truths
@@ -148,8 +177,8 @@ def generate(scale: int, fixture_path: Path) -> None:
     person_id = 1 + (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     name_id = 1 + (PersonName.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     key_id = 1 + (MatchKey.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
-    # The same name is written by thousands of persons: its Latin form and keys are computed once.
-    name_cache: dict[str, tuple[Any, list[tuple[str, str]]]] = {}
+    # The same name is written by thousands of persons: its Latin form and normal forms are computed once.
+    name_cache: dict[str, tuple[Any, list[Any]]] = {}
     registry_id: dict[int, int] = {}  # record index -> person id
     per_country: Counter[str] = Counter()
     first_day, span = generate_cases.FIRST_DAY, (generate_cases.LAST_DAY - generate_cases.FIRST_DAY).days
@@ -177,8 +206,8 @@ def generate(scale: int, fixture_path: Path) -> None:
         cached = name_cache.get(text)
         if cached is None:
             latin = name_keys(text)
-            cached = name_cache[text] = (latin, keys_of(forms_of([text, latin.latin])))
-        latin, match_keys = cached
+            cached = name_cache[text] = (latin, forms_of([text, latin.latin]))
+        latin, forms = cached
         names.add(
             {
                 "id": name_id, "person_id": person_id, "kind": "primary", "name": encrypt(text, PersonName, "name"),
@@ -186,7 +215,7 @@ def generate(scale: int, fixture_path: Path) -> None:
                 "key_exact": latin.key_exact, "key_latin": latin.key_latin,
             }
         )  # fmt: skip
-        for key_kind, key in match_keys:
+        for key_kind, key in keys_of(forms, birth_date):
             keys.add(
                 {"id": key_id, "person_id": person_id, "kind": key_kind, "key": key,
                  "birth_year": int(parts[0]) if parts else None}
@@ -240,17 +269,66 @@ def generate(scale: int, fixture_path: Path) -> None:
             "names_distinct": len(name_cache),
         },
         "seconds": round(time.monotonic() - started, 1),
+        "keys_code": code,
     }
     fixture_path.parent.mkdir(parents=True, exist_ok=True)
     fixture_path.write_text(json.dumps(fixture, indent=2, ensure_ascii=False))
     print(f"done: {fixture['rows']} in {fixture['seconds']}s -> {fixture_path}", flush=True)
 
 
+def rekey(fixture_path: Path) -> None:
+    """Write every person's match keys again, from the registry decrypted in memory, where the code that makes them
+    changed since they were written (keys_code): a registry kept for reuse must be keyed as the server keys a query."""
+    fixture = json.loads(fixture_path.read_text())
+    code = keys_code()
+    if fixture.get("keys_code") == code:
+        print(f"match keys: written by the code as it is ({code})", flush=True)
+        return
+    started = time.monotonic()
+    memoize_keys()
+    texts: dict[int, list[str]] = defaultdict(list)
+    for person_id, name, latin in PersonName.objects.order_by("pk").values_list("person_id", "name", "name_latin"):
+        texts[person_id] += [name, latin]
+    persons = list(Person.objects.filter(merged_into__isnull=True).values_list("pk", "birth_date", "birth_year"))
+    table = MatchKey._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    restore = generate_work.key_indexes_drop(MatchKey)
+    keys = generate_cases.Writer(MatchKey)
+    forms_cache: dict[tuple[str, ...], list[Any]] = {}
+    key_id = 1
+    for person_id, birth_date, birth_year in persons:
+        names = tuple(texts[person_id])
+        forms = forms_cache.get(names)
+        if forms is None:
+            forms = forms_cache[names] = forms_of(names)
+        for kind, key in keys_of(forms, birth_date or ""):
+            keys.add({"id": key_id, "person_id": person_id, "kind": kind, "key": key, "birth_year": birth_year})
+            key_id += 1
+        if len(keys.rows) >= 10 * generate_cases.BATCH:
+            keys.flush()
+    keys.flush()
+    generate_work.key_indexes_restore(restore)
+    with connection.cursor() as cursor:  # autocommit, outside any transaction
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+        cursor.execute(f"VACUUM ANALYZE {table}" if connection.vendor == "postgresql" else "ANALYZE")
+    fixture["keys_code"] = code
+    fixture["rows"]["match_keys"] = keys.count
+    fixture["rekeyed_seconds"] = round(time.monotonic() - started, 1)
+    fixture_path.write_text(json.dumps(fixture, indent=2, ensure_ascii=False))
+    print(f"match keys written again ({code}): {keys.count:,} in {fixture['rekeyed_seconds']}s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=1_000_000, help="persons in the registry")
     parser.add_argument("--fixture", type=Path, required=True)
+    parser.add_argument("--rekey", action="store_true", help="write the match keys again if their code changed")
     args = parser.parse_args()
+    if args.rekey:
+        rekey(args.fixture)
+        return
     if Person.objects.exists():
         sys.exit("The bench database already holds persons: start from an empty, migrated database.")
     generate(args.scale, args.fixture)

@@ -74,7 +74,7 @@ def statement_kind(sql: str) -> str:
     organizations, other."""
     lowered = sql.lower()
     head = lowered.split(" from ", 1)[0]
-    if "matching_matchkey" in lowered and "count(" in head:
+    if 'from "matching_matchkey"' in lowered and " group by " in lowered:  # a count or a weighted sum
         return "frequencies" if '"matching_matchkey"."key"' in head else "block"
     if '"people_person"."id" as "pk"' in head:
         return "visible"
@@ -129,7 +129,7 @@ def blocks(fixture: dict[str, Any]) -> list[dict[str, Any]]:
         result = []
         for query in fixture["queries"]:
             forms = [form for form in forms_of(query["names"]) if form.canonical]
-            keys = [key for _kind, key in keys_of(forms)]
+            keys = [key for _kind, key in keys_of(forms, query["birth_date"])]  # as scored_candidates reads
             year = date_parts(query["birth_date"])[0]
             began = time.perf_counter()
             ranked = selectors.block_candidates(keys=keys, year=year, country=fixture["country"], exclude=set())
