@@ -13,8 +13,8 @@ Splink never sees the raw names. Each field has its comparison levels, best firs
   in classes), subset (every word of the shorter name in the longer), core_other_differs, skeleton, skeleton_core,
   similar, different. core, skeleton_abjad, close and similar come in two levels, "_rare" first: the core name is
   held by at most RARE_CORE records on either side (the fuzzy levels' stand-in for the exact level's term
-  frequencies: namesakes of a rare name are few). Skeletons bring candidates; alone they
-  weigh what EM finds them worth, which is little outside Arabic;
+  frequencies: namesakes of a rare name are few); close has a third, close_common (more than COMMON_CORE).
+  Skeletons bring candidates; alone they weigh what EM finds them worth, which is little outside Arabic;
 - birth_date: exact, swapped (day and month), year_month (one side lacks the day), year (one side knows only the
   year), year_pm1_same_day, year_month_day_differs, year_conflict, year_pm1, different;
 - sex and citizenship: same, different, their u measured among namesakes (conditional_u); plus, for lists that
@@ -71,8 +71,9 @@ CORE_ROLES = ("given", "family")
 
 # Level labels, best first, as Splink numbers them from the top (the null level is -1).
 NAME_LEVELS = (
-    "exact", "core_rare", "core", "skeleton_abjad_rare", "skeleton_abjad", "skeleton_core_abjad", "close_rare", "close",
-    "close_cross", "subset", "core_other_differs", "skeleton", "skeleton_core", "similar_rare", "similar", "different",
+    "exact", "core_rare", "core", "skeleton_abjad_rare", "skeleton_abjad", "skeleton_core_abjad", "close_rare",
+    "close", "close_common", "close_cross", "subset", "core_other_differs", "skeleton", "skeleton_core",
+    "similar_rare", "similar", "different",
 )  # fmt: skip
 BIRTH_LEVELS = (
     "exact", "swapped", "year_month", "year", "year_pm1_same_day", "year_month_day_differs", "year_conflict",
@@ -95,7 +96,7 @@ DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
         "exact": (0.53, 6.8e-05), "core_rare": (0.05, 2e-06), "core": (0.06, 1.4e-05),
         "skeleton_abjad_rare": (0.06, 2e-06), "skeleton_abjad": (0.06, 1.3e-05),
         "skeleton_core_abjad": (0.018, 4.7e-06), "close_rare": (0.08, 5e-06),
-        "close": (0.07, 9e-05), "close_cross": (0.05, 5e-05),
+        "close": (0.04, 4e-05), "close_common": (0.03, 5e-05), "close_cross": (0.05, 5e-05),
         "subset": (0.001, 1.0e-05),
         "core_other_differs": (0.001, 2.9e-06), "skeleton": (0.01, 1.6e-05), "skeleton_core": (0.0028, 1.2e-05),
         "similar_rare": (0.017, 3.0e-04), "similar": (0.017, 2.7e-03), "different": (0.02, 0.997),
@@ -110,6 +111,9 @@ DEFAULT_FIELDS: dict[str, dict[str, tuple[float, float]]] = {
 }  # fmt: skip
 # A core name (given and family) held by at most this many records is rare: its close and skeleton levels are apart.
 RARE_CORE = 3
+# Above this many records the core name is common: its close level stands apart again (a spelling variant or a
+# transliteration of a common name, one side knowing only the birth year, is a namesake about as often as not).
+COMMON_CORE = 10
 # Other names (patronymics, second family names) at least this alike as spelling forms agree (a typo, Mykolaivna and
 # Nikolaevna), below it they differ (Ivanovna and Petrovna 0.68, Talantovich and Azamatovich 0.80).
 OTHERS_CLOSE = 0.85
@@ -490,6 +494,7 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
         f"{conflict.format(a='given', b='family', c='family', d='given')})"
     )
     rare = f'greatest("core_count_l", "core_count_r") <= {RARE_CORE}'
+    uncommon = f'greatest("core_count_l", "core_count_r") <= {COMMON_CORE}'
     name = {
         "output_column_name": "name",
         "comparison_levels": [
@@ -514,7 +519,8 @@ def comparisons(extra_columns: Sequence[str] = (), dialect: str = "duckdb") -> l
             # name unique, the other side tells how common it is) is more often the same person than one of a
             # common name, where namesakes abound (one side knowing only the birth year); EM weighs each.
             _level(f"{names_close(0.94)} AND {others_agree} AND {canon_agree} AND {rare}", "close_rare"),
-            _level(f"{names_close(0.94)} AND {others_agree} AND {canon_agree}", "close"),
+            _level(f"{names_close(0.94)} AND {others_agree} AND {canon_agree} AND {uncommon}", "close"),
+            _level(f"{names_close(0.94)} AND {others_agree} AND {canon_agree}", "close_common"),
             # Across scripts a transliteration and a person's own spelling differ more (Saengduean, Sengdouane;
             # Iarochevitch, Ярошевич): compared as the skeleton hears them, vowels in classes (spelling_form).
             _level(f"{cross} AND {names_close(0.88, 'norm')} AND {others_agree} AND {canon_agree}", "close_cross"),
