@@ -138,7 +138,8 @@ def test_bad_rows_are_kept_with_nulls_and_counted():
         Record("bidi", "Ol\u202eha", "Kova\x00lenko", "", "1999", "F", "UA"),
         Record("mixed", "Olhа", "Коvalenko", "", "", "U", ""),
     ]
-    frame = features(bad, report=(report := {}))
+    report: dict[str, int] = {}
+    frame = features(bad, report=report)
     assert len(frame) == len(bad)
     rows = frame.set_index("unique_id")
     assert rows.loc["empty", "name_canonical"] is None and rows.loc["punct", "name_canonical"] is None
