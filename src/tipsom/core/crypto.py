@@ -19,7 +19,6 @@ import json
 import os
 import secrets
 import threading
-import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,26 +130,9 @@ def _source_stamp() -> tuple[str, float]:
         return (str(path), -1.0)
 
 
-# The keyring file is looked at (stat) at most this often: every encryption and decryption asks for the keyring, a
-# registration check about a hundred times (1.9 ms of stat calls, bench/README.md). A rotation by another process is
-# seen within that time, and at once by a decryption that meets the new key (decrypt reloads on an unknown key id).
-STAT_EVERY = 1.0
-_stat_checked: tuple[str, float] | None = None  # (the file's path, when it was last looked at)
-
-
-def _stamp_is_fresh() -> bool:
-    if settings.TIPSOM_KEYRING or _stat_checked is None:
-        return False
-    path, when = _stat_checked
-    return path == str(settings.TIPSOM_KEYRING_FILE) and time.monotonic() - when < STAT_EVERY
-
-
 def get_keyring(*, reload: bool = False) -> Keyring:
-    global _cached, _cached_stamp, _stat_checked
-    if _cached is not None and not reload and _stamp_is_fresh():
-        return _cached
+    global _cached, _cached_stamp
     stamp = _source_stamp()
-    _stat_checked = (str(settings.TIPSOM_KEYRING_FILE), time.monotonic())
     with _lock:
         if _cached is not None and not reload and stamp == _cached_stamp:
             return _cached
