@@ -27,7 +27,13 @@ from tipsom.matching.models import (
     MatchSettings,
     PersonMerge,
 )
-from tipsom.matching.selectors import person_id_of_token, person_record, review_threshold, scored_candidates
+from tipsom.matching.selectors import (
+    person_id_of_token,
+    person_record,
+    registry_records,
+    review_threshold,
+    scored_candidates,
+)
 from tipsom.people.models import Person, PersonName
 
 KEY_FIELDS = {"created", "names", "birth_date", "birth_date_precision", "birth_year"}
@@ -424,38 +430,6 @@ def persons_granted_to(organization_id: int) -> models.Q:
 
 
 # The deduplication job
-
-
-def registry_records(*, country: str, changed_since: Any = None) -> tuple[list[Any], set[str] | None]:
-    """The persons of a country as batch records (names and birth date decrypted in memory, never written), and
-    for an incremental run the ids of those new or changed since `changed_since`."""
-    from tipsom.matching.batch import Record
-    from tipsom.matching.selectors import SEX_OF_GENDER
-
-    persons = Person.objects.filter(owner_organization__country=country, merged_into__isnull=True).order_by("pk")
-    names: dict[int, list[PersonName]] = {}
-    for name in PersonName.objects.filter(person__in=persons).order_by("person_id", "-kind", "pk"):
-        names.setdefault(name.person_id, []).append(name)
-    records = []
-    changed: set[str] | None = set() if changed_since is not None else None
-    for person in persons.iterator(chunk_size=2000):
-        own = names.get(person.pk, [])
-        # The primary name as written: its Latin form is derived again by the normal forms, and an alias is another
-        # name, not more words of this one (other_names would join it to the name).
-        records.append(
-            Record(
-                id=str(person.pk),
-                given_name=own[0].name if own else "",
-                family_name="",
-                other_names="",
-                birth_date=person.birth_date or "",
-                sex=SEX_OF_GENDER.get(person.gender, "U"),
-                citizenship=(person.citizenships or [""])[0],
-            )
-        )
-        if changed is not None and person.updated_at >= changed_since:
-            changed.add(str(person.pk))
-    return records, changed
 
 
 def dedupe_job_run(

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from tipsom.accounts.models import User
 from tipsom.core.permissions import access_by_id
+from tipsom.core.registry import registry
 from tipsom.people.keys import document_key, query_word_keys
 from tipsom.people.models import Person, PersonDocument, PersonName, PersonNameKey
 
@@ -55,3 +56,13 @@ def person_search_by_document(*, user: User, number: str) -> QuerySet[Person]:
     """Persons holding a document with this number (spaces, dashes and case aside)."""
     matching = PersonDocument.objects.filter(key_number=document_key(number)).values("person_id")
     return person_list(user=user).filter(pk__in=matching)
+
+
+def person_case_numbers(*, user: User, person_ids: list[int]) -> dict[int, list[str]]:
+    """What other apps list beside each person, without identifying anyone (the numbers of the cases the user may
+    see, from cases): the `person_list_cases` entries of the registry."""
+    numbers: dict[int, list[str]] = {}
+    for source in registry["person_list_cases"]:
+        for person_id, values in source(user, person_ids).items():
+            numbers.setdefault(person_id, []).extend(values)
+    return numbers

@@ -20,7 +20,7 @@ from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.listing import list_page, several_organizations
 from tipsom.core.masking import mask
 from tipsom.core.permissions import require_permission
-from tipsom.core.registry import ordered, registry
+from tipsom.core.registry import ordered
 from tipsom.organizations import geography
 from tipsom.people import selectors
 from tipsom.people.filters import PersonFilterSet
@@ -43,7 +43,7 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     persons = persons.prefetch_related(None).defer("birth_date")
     listing = list_page(request, persons, count=valid)
     items = listing.page.items
-    cases = _case_numbers(request.user, [person.pk for person in items])
+    cases = selectors.person_case_numbers(user=request.user, person_ids=[person.pk for person in items])
     context = {
         "form": form,
         "listing": listing,
@@ -54,15 +54,6 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "order": _("Most recently registered first.") if listing.sort == "-pk" else _("First registered first."),
     }
     return render(request, "people/list.html", context, status=200 if valid else 400)
-
-
-def _case_numbers(user: User, person_ids: list[int]) -> dict[int, list[str]]:
-    """What other apps list beside a person (the case numbers, from cases): `person_list_cases` in the registry."""
-    numbers: dict[int, list[str]] = {}
-    for source in registry["person_list_cases"]:
-        for person_id, values in source(user, person_ids).items():
-            numbers.setdefault(person_id, []).extend(values)
-    return numbers
 
 
 AGE_BANDS = ((0, 11), (12, 17), (18, 24), (25, 34), (35, 49), (50, None))

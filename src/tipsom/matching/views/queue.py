@@ -22,7 +22,6 @@ from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.listing import SortColumn, capped_count, list_page
 from tipsom.core.masking import mask
 from tipsom.core.permissions import require_permission, user_can
-from tipsom.core.registry import registry
 from tipsom.matching import selectors
 from tipsom.matching.filters import PairFilterSet, with_default_status
 from tipsom.matching.forms import DecideForm, MergeForm
@@ -32,19 +31,10 @@ from tipsom.matching.wording import probability_text, reason_words
 from tipsom.organizations import geography
 from tipsom.people.forms import RevealForm
 from tipsom.people.models import Person
-from tipsom.people.selectors import access_person_by_id, person_list
+from tipsom.people.selectors import access_person_by_id, person_case_numbers, person_list
 
 # probability: never NULL, served by the queue's (status, -probability) index.
 SORTS = (SortColumn("probability", "probability", descending_first=True, label=_lazy("Score")),)
-
-
-def case_numbers(user: User, person_ids: list[int]) -> dict[int, list[str]]:
-    """The case numbers of each person that the user may see, from the apps above (`person_list_cases`)."""
-    numbers: dict[int, list[str]] = {}
-    for source in registry["person_list_cases"]:
-        for person_id, values in source(user, person_ids).items():
-            numbers.setdefault(person_id, []).extend(values)
-    return numbers
 
 
 def _order_text(sort: str) -> str:
@@ -103,7 +93,7 @@ def person_column(user: User, person: Person, cases: list[str]) -> dict[str, Any
 
 def pair_context(request: AuthenticatedHttpRequest, pair: CandidatePair) -> dict[str, Any]:
     persons = [access_person_by_id(request.user, pk) for pk in (pair.person_low_id, pair.person_high_id)]
-    cases = case_numbers(request.user, [person.pk for person in persons])
+    cases = person_case_numbers(user=request.user, person_ids=[person.pk for person in persons])
     open_pair = pair.status != CandidatePair.Status.MERGED and pair_allows(request.user, pair, "change")
     return {
         "pair": pair,
@@ -220,7 +210,7 @@ def pair_merge_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "birth_from", _("The two records differ in birth data or child status: choose whose to keep.")
             )
     persons = (pair.person_low, pair.person_high)
-    cases = case_numbers(request.user, [person.pk for person in persons])
+    cases = person_case_numbers(user=request.user, person_ids=[person.pk for person in persons])
     differing = differing or [name for name in request.POST.getlist("differing") if name in BIRTH_FIELDS]
     context = {
         "pair": pair,
