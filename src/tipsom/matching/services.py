@@ -126,7 +126,8 @@ def _ordered(a: int, b: int) -> tuple[int, int]:
 
 # Merge: every row that points to the merged person moves to the survivor, recorded so that it can move back.
 # The tables of matching itself stay as they are: they are the history of the decision.
-_KEPT = {"matching.candidatepair", "matching.personmerge", "matching.accessrequest"}
+# The match keys are not moved either: they are derived from the names, and written again for both persons.
+_KEPT = {"matching.candidatepair", "matching.personmerge", "matching.accessrequest", "matching.matchkey"}
 BIRTH_FIELDS = ("birth_date", "birth_date_precision", "birth_year", "is_presumed_minor")
 
 
