@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "tipsom.core",
     "tipsom.audit",
     "tipsom.organizations",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
     "tipsom.cases",
     "tipsom.referrals",
     "tipsom.justice",
+    "tipsom.helpline",
+    "tipsom.intake",
     "tipsom.notifications",
     "tipsom.demo",
 ]
@@ -372,6 +376,10 @@ SPECTACULAR_SETTINGS = {
 # --- Caches, logging ----------------------------------------------------------------------------------------
 # "shared" holds what every worker process must see alike: the sign-in counters (a table created by accounts'
 # migrations; the API throttles count in their own table, core.api.throttling); "default" stays in each process.
+# Background work (imports, exports, batch jobs): django-tasks with its database backend, so a job survives a restart
+# and needs no broker. `tipsom serve` starts a worker beside the web server; `tipsom db_worker` runs one on its own.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tipsom"},
     "shared": {

@@ -23,6 +23,8 @@ urlpatterns = [
     path("directory/", include("tipsom.referrals.urls.directory")),
     path("referrals/", include("tipsom.referrals.urls")),
     path("justice/", include("tipsom.justice.urls")),
+    path("helpline/", include("tipsom.helpline.urls")),
+    path("intake/", include("tipsom.intake.urls")),
     path("notifications/", include("tipsom.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

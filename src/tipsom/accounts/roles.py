@@ -69,7 +69,14 @@ SEEDED_ROLE_TEXT = {
     ),
     "helpline_operator": (
         _("Helpline operator"),
-        _("Takes helpline contacts and tips and passes them on."),
+        _("Takes helpline contacts and tips, opens cases from them with consent and refers them on."),
+    ),
+    "helpline_supervisor": (
+        _("Helpline supervisor"),
+        _(
+            "Runs the helpline: assigns contacts, reviews a sample for quality, blocks abusive numbers and follows "
+            "the helpline's statistics."
+        ),
     ),
     "investigator": (
         _("Investigator"),
@@ -136,6 +143,20 @@ SEEDED_PERMISSION_TEXT = {
     "justice.view.national": _("See the country's criminal cases and smuggling incidents, without identities"),
     "justice.brief.national": _("Export anonymised briefs of the country's concluded criminal cases"),
     "matching.review.national": _("Review possible duplicates among the country's persons, merge them and undo merges"),
+    "helpline.contacts.organization": _(
+        "Record and work on the helpline contacts of my organization, with the callers' details"
+    ),
+    "helpline.supervise.organization": _(
+        "Supervise my organization's helpline: assign contacts, review a sample for quality, block numbers for "
+        "longer, see its statistics"
+    ),
+    "helpline.stats.national": _("See the country's helpline statistics, without any contact"),
+    "intake.submissions.organization": _(
+        "Review the field submissions of my organization: accept, merge or reject them"
+    ),
+    "intake.imports.organization": _(
+        "Import registers of past cases and exports of field submissions for my organization"
+    ),
     "matching.requests.organization": _(
         "Ask other organizations for access to a person they registered, and answer their requests"
     ),

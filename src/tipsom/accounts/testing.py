@@ -73,7 +73,7 @@ class AccessCase:
     url_name: ClassVar[str]
     permitted_role: ClassVar[str]
     # A role that reaches tipsom but must not reach this URL.
-    unpermitted_role: ClassVar[str] = "helpline_operator"
+    unpermitted_role: ClassVar[str] = "me_officer"
     # "national": the other-organization user works in another country; "organization": in another
     # organization of the same country (their national view, if any, would not apply).
     scope: ClassVar[str] = "organization"

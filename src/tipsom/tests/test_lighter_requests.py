@@ -156,7 +156,7 @@ def test_a_role_taken_away_takes_effect_on_the_next_request(client: Client, orga
     sign_in(client, user)
     assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
     assert client.get(f"/cases/{case.pk}/").status_code == 200
-    user.roles.set(Role.objects.filter(slug="helpline_operator"))
+    user.roles.set(Role.objects.filter(slug="me_officer"))
     assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     user.roles.set(Role.objects.filter(slug="case_manager"))

@@ -382,7 +382,7 @@ def test_user_in_another_country_is_not_found_even_for_reveal(admin: User):
 def test_list_filters_by_organization_role_active_and_search(admin: User):
     shelter = make_organization("BR", name="Casa Abrigo")
     make_user(shelter, username="ana.shelter", full_name="Ana Souza", roles=("case_manager",))
-    make_user(shelter, username="bruno.shelter", full_name="Bruno Lima", roles=("helpline_operator",))
+    make_user(shelter, username="bruno.shelter", full_name="Bruno Lima", roles=("me_officer",))
     make_user(admin.organization, username="carla.ministry", full_name="Carla Dias", is_active=False)
     client = sign_in(Client(), admin)
     url = reverse("accounts:user_list")

@@ -204,7 +204,7 @@ def test_notifications_widget(home_org: Any, case_manager: Any) -> None:
     assert context is not None and context["unread"] == 1 and len(context["items"]) == 1
 
 
-@pytest.mark.parametrize("role", ["helpline_operator", "auditor"])
+@pytest.mark.parametrize("role", ["me_officer", "auditor"])
 def test_roles_without_case_work_see_no_work_widgets(home_org: Any, role: str) -> None:
     user = make_user(home_org, roles=(role,))
     assert _widgets(_home(user)) == ["notifications"]

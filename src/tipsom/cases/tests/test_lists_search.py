@@ -208,7 +208,7 @@ def test_permissions_of_a_sorted_searched_list(client: Client, home_org: Any) ->
     query = {"q": "rosa", "sort": "identified_on"}
     anonymous = Client().get("/cases/", query)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    operator = make_user(home_org, roles=("helpline_operator",))
+    operator = make_user(home_org, roles=("me_officer",))
     assert sign_in(Client(), operator).get("/cases/", query).status_code == 404  # no list to see
     assert sign_in(Client(), operator).get("/people/", {"name": "rosa"}).status_code == 404
     outsider = sign_in(Client(), make_user(make_organization("BR"), roles=("case_manager",)))

@@ -59,7 +59,7 @@ def world(identifier, home_org, case_data, cp_agency) -> dict[str, Any]:
 
 def test_case_list_scope(world, identifier, cp_officer):
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
-    operator = make_user(identifier.organization, roles=("helpline_operator",))
+    operator = make_user(identifier.organization, roles=("me_officer",))
     assert set(case_list(user=identifier)) == {world["home"], world["child"]}
     assert set(case_list(user=cp_officer)) == {world["child"]}  # an organization on the case's team
     assert set(case_list(user=world["other_user"])) == {world["other"]}

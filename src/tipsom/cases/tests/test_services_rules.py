@@ -598,7 +598,7 @@ def test_team_members_come_from_organizations_on_the_case(child_case, identifier
 
 
 def test_who_may_register_and_change(home_org, case_data, adult_case):
-    operator = make_user(home_org, roles=("helpline_operator",))
+    operator = make_user(home_org, roles=("me_officer",))
     coordinator = make_user(make_organization("BR"), roles=("national_coordinator",))
     other_ngo = make_user(make_organization("BR"), roles=("case_manager",))
     refused(lambda: register(operator, home_org, case_data), code="not_found")

@@ -227,5 +227,5 @@ def test_page_is_paged(home_org: Any, case_manager: Any) -> None:
 def test_menu_has_tasks_for_caseworkers_only(home_org: Any, case_manager: Any) -> None:
     url = reverse("cases:tasks")
     assert f'href="{url}"' in sign_in(Client(), case_manager).get(reverse("home")).content.decode()
-    operator = make_user(home_org, roles=("helpline_operator",))
+    operator = make_user(home_org, roles=("me_officer",))
     assert f'href="{url}"' not in sign_in(Client(), operator).get(reverse("home")).content.decode()

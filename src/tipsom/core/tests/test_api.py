@@ -175,7 +175,7 @@ def test_missing_and_invalid_tokens_are_401(db: Any) -> None:
 def test_unpermitted_and_out_of_scope_are_404(db: Any) -> None:
     home = make_organization("BR")
     abroad = make_organization("CO")
-    viewer = make_user(home, roles=("helpline_operator",))
+    viewer = make_user(home, roles=("me_officer",))
     client = _client(viewer)
     before = _counts()
     # No permission to change, a record in another country, a record that does not exist: the same answer.

@@ -29,10 +29,10 @@ def test_home_needs_sign_in(client):
 
 
 def test_home_shows_organization_roles_and_the_screens_the_roles_open(organization):
-    operator = make_user(organization, roles=("helpline_operator",), full_name="Rita Alves")
+    operator = make_user(organization, roles=("me_officer",), full_name="Rita Alves")
     html = _client_for(operator).get("/").content.decode()
     assert "Welcome, Rita Alves" in html
-    assert organization.name in html and "Helpline operator" in html
+    assert organization.name in html and "M&amp;E officer" in html
     assert f'href="{reverse("organizations:list")}"' in html
     assert reverse("accounts:user_list") not in html and reverse("audit:event_list") not in html
 
@@ -53,14 +53,14 @@ def test_home_without_roles_says_what_to_do(organization):
 
 
 def test_navbar_shows_the_user_and_a_post_logout(organization):
-    user = make_user(organization, roles=("helpline_operator",), full_name="Rita Alves")
+    user = make_user(organization, roles=("me_officer",), full_name="Rita Alves")
     html = _client_for(user).get("/").content.decode()
     assert re.search(r'<form method="post" action="/accounts/logout/"', html)
     assert f'href="{reverse("accounts:profile")}"' in html and "Rita Alves" in html
 
 
 def test_unknown_address_gives_the_404_page(organization):
-    user = make_user(organization, roles=("helpline_operator",))
+    user = make_user(organization, roles=("me_officer",))
     response = _client_for(user).get("/no-such-page/")
     assert response.status_code == 404
     html = response.content.decode()

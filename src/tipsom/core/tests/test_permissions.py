@@ -21,7 +21,7 @@ def test_seeded_roles_exist_with_their_permissions():
         "case_manager",
         "frontline_identifier",
         "child_protection_officer",
-        "helpline_operator",
+        "me_officer",
         "investigator",
         "prosecutor",
         "me_officer",
@@ -89,7 +89,7 @@ def test_scope_allows_organization_for_new_records():
 
 def test_a_permission_added_as_data_takes_effect():
     home = make_organization("BR")
-    helpline = make_user(home, roles=("helpline_operator",))
+    helpline = make_user(home, roles=("me_officer",))
     assert not user_can(helpline, "view", User) or User.objects.restrict(helpline, "view").count() == 1
     permission = ObjectPermission.objects.create(
         name="test.users.org", object_types=["accounts.user"], actions=["view"], scope="organization"

@@ -29,7 +29,7 @@ SEEDED_ROLES = {
     "case_manager",
     "frontline_identifier",
     "child_protection_officer",
-    "helpline_operator",
+    "me_officer",
     "investigator",
     "prosecutor",
     "me_officer",

@@ -206,7 +206,7 @@ def test_suppress_breakdown_rule() -> None:
 
 def test_no_justice_view_is_not_found(world: dict[str, Any]) -> None:
     with pytest.raises(NotFound):
-        justice_stats(user=make_user(world["unit"], roles=("helpline_operator",)), year=YEAR)
+        justice_stats(user=make_user(world["unit"], roles=("me_officer",)), year=YEAR)
 
 
 def test_another_country_sees_nothing_of_brazil(world: dict[str, Any]) -> None:

@@ -130,7 +130,7 @@ def test_notify_organization_reaches_only_its_active_users_who_may_change_referr
         make_user(org, roles=("case_supervisor", "case_manager")),  # two roles granting it: one notification
         make_user(org, roles=("child_protection_officer",)),
     ]
-    make_user(org, roles=("helpline_operator",))  # no referral permission
+    make_user(org, roles=("me_officer",))  # no referral permission
     make_user(org, roles=("national_coordinator",))  # sees referrals nationally, may not change them
     make_user(org, roles=("case_manager",), is_active=False)
     make_user(make_organization("BR"), roles=("case_manager",))  # another organization

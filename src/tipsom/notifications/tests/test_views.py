@@ -57,7 +57,7 @@ def _client(user: User) -> Client:
 
 
 def test_the_inbox_lists_newest_first_highlights_unread_and_pages(db: Any) -> None:
-    user = make_user(make_organization("BR"), roles=("helpline_operator",))
+    user = make_user(make_organization("BR"), roles=("me_officer",))
     notifications = [make_notification(user, case_number=f"BR-2026-{number:06d}") for number in range(1, 53)]
     notifications[-1].read_at = notifications[-1].created_at
     notifications[-1].save()
@@ -71,7 +71,7 @@ def test_the_inbox_lists_newest_first_highlights_unread_and_pages(db: Any) -> No
 
 
 def test_the_menu_shows_the_unread_count_to_every_signed_in_user(db: Any) -> None:
-    user = make_user(make_organization("BR"), roles=("helpline_operator",))
+    user = make_user(make_organization("BR"), roles=("me_officer",))
     make_notification(user)
     make_notification(user)
     make_notification(make_user(user.organization))

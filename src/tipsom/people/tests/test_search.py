@@ -77,7 +77,7 @@ def test_other_names_do_not_match(case_manager, registry, query):
 def test_search_is_scoped(registry, home_org):
     outsider = make_user(make_organization("BR"), roles=("case_manager",))
     assert _found(outsider, "Mariya Souza") == []
-    helpline = make_user(home_org, roles=("helpline_operator",))
+    helpline = make_user(home_org, roles=("me_officer",))
     assert _found(helpline, "Mariya Souza") == []
 
 

@@ -171,7 +171,7 @@ def test_update_of_the_date_alone_keeps_its_precision(case_manager, home_org, pe
 
 
 def test_create_needs_permission_and_scope(home_org, person_data):
-    helpline = make_user(home_org, roles=("helpline_operator",))
+    helpline = make_user(home_org, roles=("me_officer",))
     with pytest.raises(NotFound):
         person_create(actor=helpline, organization=home_org, **person_data)
     elsewhere = make_user(make_organization("BR"), roles=("case_manager",))

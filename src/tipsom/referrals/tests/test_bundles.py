@@ -201,7 +201,7 @@ def test_bad_base64_and_missing_fields(world: World) -> None:
 
 def test_import_needs_permission(world: World) -> None:
     content = _export(world)
-    helpline = make_user(world.ua_org, roles=("helpline_operator",))
+    helpline = make_user(world.ua_org, roles=("me_officer",))
     before = counts()
     with pytest.raises(NotFound):
         referral_bundle_import(actor=helpline, content=content)

@@ -28,7 +28,7 @@ def world(db: Any) -> dict[str, Any]:
     cases = [make_case(owner) for _ in range(7)]
     people = {
         "receiver_cm": make_user(receiver, roles=("case_manager",), email="r-cm@example.org"),
-        "receiver_helpline": make_user(receiver, roles=("helpline_operator",), email="r-hl@example.org"),
+        "receiver_helpline": make_user(receiver, roles=("me_officer",), email="r-hl@example.org"),
         "receiver_no_email": make_user(receiver, roles=("case_manager",)),
         "receiver_inactive": make_user(receiver, roles=("case_manager",), email="r-x@example.org", is_active=False),
         "sender_cm": make_user(sender, roles=("frontline_identifier",), email="s-fi@example.org"),

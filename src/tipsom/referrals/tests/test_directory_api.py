@@ -34,7 +34,7 @@ class ServiceAccess(AccessCase):
 
 class TestServiceListApi(AccessCase):
     url_name = "api:service-list"
-    permitted_role = "helpline_operator"
+    permitted_role = "me_officer"
     unpermitted_role = NO_ROLE
     scope = "national"
 
@@ -81,7 +81,7 @@ class TestServiceCreateApi(AccessCase):
 
 class TestServiceDetailApi(ServiceAccess):
     url_name = "api:service-detail"
-    permitted_role = "helpline_operator"
+    permitted_role = "me_officer"
     unpermitted_role = NO_ROLE
     scope = "national"
     model = Service

@@ -35,7 +35,7 @@ def org() -> Any:
 
 @pytest.fixture
 def viewer(org: Any) -> Any:
-    return make_user(org, roles=("helpline_operator",))  # sees the directory, nothing else
+    return make_user(org, roles=("me_officer",))  # sees the directory, nothing else
 
 
 def _names(user: User, **filters: Any) -> set[str]:

@@ -147,7 +147,7 @@ def test_admin_lists_for_any_organization_of_the_country_only(admin: Any) -> Non
 
 
 def test_unpermitted_role_cannot_create(org: Any) -> None:
-    operator = make_user(org, roles=("helpline_operator",))
+    operator = make_user(org, roles=("me_officer",))
     before = counts()
     with pytest.raises(NotFound):
         service_create(actor=operator, organization_id=org.pk, **GOOD)

@@ -38,7 +38,7 @@ def _service(organization: Organization) -> Service:
 # --- Access: every URL, four kinds of user ------------------------------------------------------------------
 class TestServiceSearch(AccessCase):
     url_name = "directory:search"
-    permitted_role = "helpline_operator"
+    permitted_role = "me_officer"
     unpermitted_role = NO_ROLE
     scope = "national"
 
@@ -60,7 +60,7 @@ class TestServiceSearch(AccessCase):
 
 class TestServiceDetail(AccessCase):
     url_name = "directory:detail"
-    permitted_role = "helpline_operator"
+    permitted_role = "me_officer"
     unpermitted_role = NO_ROLE
     scope = "national"
     model = Service

@@ -269,7 +269,7 @@ def test_user_who_cannot_change_the_case_gets_not_found(world: World, who: str) 
         "provider": world.receiver,
         "other_org": make_user(make_organization("BR"), roles=("case_manager",)),
         "other_country": make_user(make_organization("AR"), roles=("case_manager",)),
-        "unpermitted": make_user(world.home, roles=("helpline_operator",)),
+        "unpermitted": make_user(world.home, roles=("me_officer",)),
     }[who]
     refused(lambda: send(world, actor=actor), "not_found", 404)
 
@@ -548,7 +548,7 @@ def test_sender_and_strangers_never_open_the_grant(world: World) -> None:
     referral = send(world)
     referral_accept(actor=world.receiver, referral_id=referral.pk)
     stranger = make_user(make_organization("BR"), roles=("case_manager",))
-    provider_helpline = make_user(world.provider, roles=("helpline_operator",))
+    provider_helpline = make_user(world.provider, roles=("me_officer",))
     for actor in (world.manager, stranger, provider_helpline):
         refused(lambda actor=actor: referral_shared_open(actor=actor, referral_id=referral.pk), "not_found", 404)
 

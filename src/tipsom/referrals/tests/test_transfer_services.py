@@ -175,7 +175,7 @@ def test_only_the_owner_requests(world: World) -> None:
 
 
 def test_outsiders_cannot_request(world: World) -> None:
-    for actor in (world.receiver, make_user(world.home, roles=("helpline_operator",))):
+    for actor in (world.receiver, make_user(world.home, roles=("me_officer",))):
         refused(lambda actor=actor: request(world, actor=actor), "not_found", 404)
 
 

@@ -1,5 +1,9 @@
-"""`tipsom serve`: serve tipsom with gunicorn (static files through WhiteNoise)."""
+"""`tipsom serve`: serve tipsom with gunicorn (static files through WhiteNoise), and beside it a worker of the
+background tasks (imports, exports) unless `--no-worker` says that one runs elsewhere (`tipsom db_worker`)."""
 
+import atexit
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -30,8 +34,14 @@ class Command(TipsomCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument("--no-worker", action="store_true", help="Do not start a background task worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_worker"]:
+            worker = subprocess.Popen(  # noqa: S603 (our own command, no shell)
+                [sys.executable, "-m", "tipsom.cli", "db_worker", "--interval", "1", "--no-startup-delay"]
+            )
+            atexit.register(worker.terminate)
         self.stdout.write(f"tipsom is serving on http://{options['bind']}/ (Ctrl+C stops it)")
         _Server(
             {
