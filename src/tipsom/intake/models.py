@@ -180,7 +180,7 @@ class Submission(models.Model):
     answers = EncryptedTextField(_("answers"))
     registration = EncryptedTextField(_("registration"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    reject_reason = models.TextField(_("reason"), blank=True)
+    reject_reason = EncryptedTextField(_("reason"))  # free text: it may name the person
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -201,3 +201,33 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return str(_("Submission %(id)s") % {"id": self.pk})
+
+
+class FieldForm(models.Model):
+    """A version of tipsom's identification form for ODK Collect and KoboToolbox (an XLSForm), as published for one
+    country by `tipsom intake xlsform`. The same content always has the same version (found by its hash); new
+    content gets the next version of the day ("2026120401"). Submissions must be of the country's current form:
+    the one published last."""
+
+    country = models.CharField(_("country"), max_length=2)
+    form_id = models.CharField(_("form id"), max_length=100)
+    version = models.CharField(_("form version"), max_length=20)
+    content_sha256 = models.CharField(max_length=64, editable=False)
+    key_fingerprint = models.CharField(_("public key"), max_length=64)  # SHA-256 of the key the form encrypts to
+    xlsx = models.BinaryField(editable=False)  # the XLSForm as published (nothing identifying: questions and codes)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("published"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["country", "-published_at", "-pk"]
+        verbose_name = _("field form")
+        verbose_name_plural = _("field forms")
+        constraints = [
+            models.UniqueConstraint(fields=["form_id", "version"], name="intake_form_version"),
+            models.UniqueConstraint(fields=["country", "content_sha256"], name="intake_form_content"),
+        ]
+        indexes = [models.Index(fields=["country", "-published_at"], name="intake_form_current")]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.version}"
