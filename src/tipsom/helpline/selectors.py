@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tipsom.accounts.models import ObjectPermission, User
@@ -19,29 +19,6 @@ from tipsom.helpline.models import BlockedNumber, Callback, CallbackStatus, Cont
 
 SIDE_LIST_LIMIT = 20
 WIDGET_LIMIT = 8
-# The columns a list row shows: coded facts, never a caller's value (not even decrypted to be masked).
-ROW_COLUMNS = (
-    "id",
-    "reference",
-    "owner_organization_id",
-    "channel",
-    "direction",
-    "started_at",
-    "duration_seconds",
-    "contact_type",
-    "caller_role",
-    "language",
-    "callback_consent",
-    "subject_age_group",
-    "recommendation",
-    "urgency",
-    "queue_rank",
-    "status",
-    "assigned_to_id",
-    "case_id",
-    "situation_id",
-    "version",
-)
 
 
 def _identifying(model: type[Any]) -> list[str]:
@@ -49,8 +26,9 @@ def _identifying(model: type[Any]) -> list[str]:
 
 
 def contact_list(*, user: User, action: str = "view") -> QuerySet[Contact]:
-    """The contacts the user may `action` (their helpline's), without the encrypted columns."""
-    return Contact.objects.restrict(user, action).only(*ROW_COLUMNS)
+    """The contacts the user may `action` (their helpline's), without the encrypted columns (a list never reads,
+    let alone decrypts, a caller's value)."""
+    return Contact.objects.restrict(user, action).defer(*_identifying(Contact))
 
 
 def contact_queue(*, user: User) -> QuerySet[Contact]:
@@ -134,7 +112,8 @@ def contact_callbacks(contact: Contact) -> list[Callback]:
 def contacts_of_case(*, case: Case) -> list[Contact]:
     """The contacts linked to a case the caller may see (the case page's Contacts tab): coded facts only, no caller
     data and no free text; the case gives access, not the helpline's permissions."""
-    return list(Contact.objects.filter(case=case).only(*ROW_COLUMNS).order_by("started_at", "pk")[:200])
+    contacts = Contact.objects.filter(case=case).defer(*_identifying(Contact))
+    return list(contacts.order_by("started_at", "pk")[:200])
 
 
 def my_open_contacts(*, user: User) -> list[Contact]:
@@ -183,3 +162,53 @@ def number_blocked(*, organization_id: int, index: str, now: datetime | None = N
         .order_by("-until")
         .first()
     )
+
+
+def emergency_pathway(*, user: User, contact: Contact) -> dict[str, Any]:
+    """What a contact in immediate danger calls for, from the referrals' own rules: the hours a service has to
+    answer an emergency referral in the country, and the country's referral pathways that fit what the contact
+    tells (a child or not, the forms of exploitation), each type of service with up to three active services of
+    the directory that serve such a person, those with free places first."""
+    from tipsom.referrals.models import ServiceType, Urgency
+    from tipsom.referrals.selectors.directory import (
+        SUGGESTIONS_PER_TYPE,
+        Profile,
+        pathway_list,
+        pathway_matches,
+        serves_profile,
+        service_list,
+    )
+    from tipsom.referrals.services.directory import response_hours
+
+    is_child = contact.subject_age_group == "child"
+    profile = Profile(
+        country=contact.country,
+        sex=contact.subject_gender if contact.subject_gender not in ("", "NonSpecifiedUnknown") else "",
+        youngest=0 if is_child else None,
+        oldest=17 if is_child else None,
+        case_type="tip",
+        region="",
+        is_child=is_child,
+        is_foreign=False,
+        exploitation_types=tuple(contact.exploitation_types),
+    )
+    labels = dict(ServiceType.choices)
+    suggestions: dict[str, dict[str, Any]] = {}
+    for pathway in pathway_list(user=user).filter(is_active=True):
+        if not pathway_matches(pathway, profile):
+            continue
+        for service_type in pathway.service_types:
+            if service_type in labels and service_type not in suggestions:
+                suggestions[service_type] = {"label": labels[service_type], "reason": pathway.name, "services": []}
+    if suggestions:
+        services = (
+            service_list(user=user)
+            .filter(service_type__in=list(suggestions), is_active=True, organization__is_active=True)
+            .filter(serves_profile(profile))
+            .order_by("service_type", F("capacity_available").desc(nulls_last=True), "pk")
+        )
+        for service in services[: SUGGESTIONS_PER_TYPE * len(suggestions) * 4]:
+            entry = suggestions[service.service_type]
+            if len(entry["services"]) < SUGGESTIONS_PER_TYPE:
+                entry["services"].append(service)
+    return {"hours": response_hours(contact.country, Urgency.EMERGENCY), "suggestions": list(suggestions.values())}

@@ -1,3 +1,26 @@
+"""Helpline screens (namespace "helpline", under /helpline/): the queue, the contact list, a contact and its
+actions, opening a case from it. The case page's Contacts tab joins the case's own URLs (plugins.py)."""
+
+from django.urls import URLPattern, path
+
+from tipsom.helpline.views import case_open, contacts
+
 app_name = "helpline"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    path("", contacts.queue_view, name="queue"),
+    path("contacts/", contacts.contact_list_view, name="list"),
+    path("contacts/new/", contacts.contact_create_view, name="create"),
+    path("contacts/sections/", contacts.contact_form_sections_view, name="form_sections"),
+    path("contacts/<int:pk>/", contacts.contact_detail_view, name="detail"),
+    path("contacts/<int:pk>/edit/", contacts.contact_edit_view, name="edit"),
+    path("contacts/<int:pk>/reveal/", contacts.contact_reveal_view, name="reveal"),
+    path("contacts/<int:pk>/assign/", contacts.contact_assign_view, name="assign"),
+    path("contacts/<int:pk>/close/", contacts.contact_close_view, name="close"),
+    path("contacts/<int:pk>/link/", contacts.contact_link_view, name="link"),
+    path("contacts/<int:pk>/case/", case_open.contact_case_open_view, name="case_open"),
+    path("contacts/<int:pk>/case/link/", contacts.contact_case_link_view, name="case_link"),
+    path("contacts/<int:pk>/refer/", contacts.contact_refer_view, name="refer"),
+    path("contacts/<int:pk>/callbacks/", contacts.callback_schedule_view, name="callback_schedule"),
+    path("callbacks/<int:pk>/done/", contacts.callback_complete_view, name="callback_complete"),
+]

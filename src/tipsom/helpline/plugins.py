@@ -1,0 +1,27 @@
+"""What the helpline app brings to the lower layers through the registry (read by HelplineConfig.ready()): the
+menu entry, the home-page widget, the victim case page's Contacts tab and audit words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.core.permissions import user_can
+from tipsom.core.registry import CaseTab, MenuItem
+
+
+def entries() -> Iterator[tuple[str, Any, str | None]]:
+    from tipsom.helpline import audit_labels, widgets
+    from tipsom.helpline.models import Contact
+    from tipsom.helpline.views import case_tab
+
+    yield "menu_items", MenuItem(_("Helpline"), "helpline:queue", lambda u: user_can(u, "view", Contact), 15), None
+    for widget in widgets.WIDGETS:
+        yield "home_widgets", widget, None
+    # The victim case page's Contacts tab: the helpline contacts linked to the case, under /cases/<pk>/.
+    yield "case_tabs", CaseTab("contacts", _("Contacts"), "cases:contacts", weight=25), None
+    yield "case_urls", path("contacts/", case_tab.case_contacts_view, name="contacts"), None
+    yield from audit_labels.entries()
