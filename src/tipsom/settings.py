@@ -224,6 +224,9 @@ CONTENT_SECURITY_POLICY = {
 # Requests larger than this are refused with 413 before anything reads them.
 TIPSOM_MAX_REQUEST_BYTES = env_int("TIPSOM_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TIPSOM_MAX_REQUEST_BYTES
+# The largest file an import takes (intake: registers, exports of field submissions); the import's upload page alone
+# accepts a request this large (core.middleware.RequestSizeLimitMiddleware, the `request_size_limits` registry).
+TIPSOM_IMPORT_MAX_BYTES = env_int("TIPSOM_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 
 # Cases (issue 4). Which case decisions wait for a supervisor: "actual_victim", "closure", both or neither.
 TIPSOM_CASE_APPROVALS = env_list("TIPSOM_CASE_APPROVALS", ["actual_victim", "closure"])

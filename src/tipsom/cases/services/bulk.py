@@ -281,7 +281,9 @@ def _case_parts(errors: check.Errors, record: CaseImport, case: Case, person: Pe
         if not isinstance(record.screening, dict):
             errors["screening"] = _("Give the screening's answers.")
         else:
-            screening = screening_fields_validate(record.screening, errors, identified_on=case.identified_on, born=born)
+            screening = screening_fields_validate(
+                record.screening, errors, identified_on=case.identified_on, born=born, case_type=case.case_type
+            )
             keys = ("acts", "means", "purposes", "som_vulnerabilities")
             recommendation = screening_recommendation(is_child=case.is_child, **{k: screening[k] for k in keys})
             rows.add(Screening(case=case, created_by=actor, recommendation=recommendation, **screening))

@@ -164,8 +164,16 @@ def screening_recommendation(
 
 
 def screening_fields_validate(
-    data: dict[str, Any], errors: check.Errors, *, identified_on: date | None, born: date | None = None
+    data: dict[str, Any],
+    errors: check.Errors,
+    *,
+    identified_on: date | None,
+    born: date | None = None,
+    case_type: str | None = None,
 ) -> dict[str, Any]:
+    """The screening's answers checked and cleaned, problems added to `errors` (as "screening.<field>"); with
+    `case_type`, the vulnerabilities of a smuggled migrant are refused for a case of another type. Used by
+    case_register, cases_bulk_import and the import of registers."""
     check.reject_unknown(data, ("screened_on", "acts", "means", "purposes", "som_vulnerabilities", "notes"))
     acts = data.get("acts") or []
     if not isinstance(acts, (list, tuple)) or not all(item in TraffickingAct.values for item in acts):
@@ -177,6 +185,10 @@ def screening_fields_validate(
             "codes": ", ".join(map(str, som))[:200]
         }
         som = []
+    if som and case_type is not None and case_type not in SOM_CASE_TYPES:
+        errors["screening.som_vulnerabilities"] = _(
+            "The vulnerabilities of a smuggled migrant apply only to a case of smuggling of migrants."
+        )
     return {
         "screened_on": check.a_date(
             errors,
@@ -257,15 +269,15 @@ def case_register(
         screening = None
     screening_data = (
         screening_fields_validate(
-            screening, errors, identified_on=identified_on, born=earliest_birth(registered) if registered else None
+            screening,
+            errors,
+            identified_on=identified_on,
+            born=earliest_birth(registered) if registered else None,
+            case_type=fields.get("case_type") or "",
         )
         if screening
         else None
     )
-    if screening_data and screening_data["som_vulnerabilities"] and fields.get("case_type") not in SOM_CASE_TYPES:
-        errors["screening.som_vulnerabilities"] = _(
-            "The vulnerabilities of a smuggled migrant apply only to a case of smuggling of migrants."
-        )
     errors.raise_if_any()
     assert registered is not None and identified_on is not None  # noqa: S101 (both checked above)
     case = Case.objects.create(
