@@ -169,11 +169,10 @@ def emergency_pathway(*, user: User, contact: Contact) -> dict[str, Any]:
     answer an emergency referral in the country, and the country's referral pathways that fit what the contact
     tells (a child or not, the forms of exploitation), each type of service with up to three active services of
     the directory that serve such a person, those with free places first."""
-    from tipsom.referrals.models import ServiceType, Urgency
+    from tipsom.referrals.models import Pathway, ServiceType, Urgency
     from tipsom.referrals.selectors.directory import (
         SUGGESTIONS_PER_TYPE,
         Profile,
-        pathway_list,
         pathway_matches,
         serves_profile,
         service_list,
@@ -194,7 +193,8 @@ def emergency_pathway(*, user: User, contact: Contact) -> dict[str, Any]:
     )
     labels = dict(ServiceType.choices)
     suggestions: dict[str, dict[str, Any]] = {}
-    for pathway in pathway_list(user=user).filter(is_active=True):
+    # The country's pathways apply to every contact, as they do to every case (referrals' pathway_suggestions).
+    for pathway in Pathway.objects.filter(country=contact.country, is_active=True).order_by("priority", "pk"):
         if not pathway_matches(pathway, profile):
             continue
         for service_type in pathway.service_types:
