@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from tipsom.core.context import action_context
 from tipsom.core.errors import ApplicationError, TooManyRequests
+from tipsom.core.registry import registry
 
 logger = logging.getLogger("tipsom.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -103,7 +104,8 @@ def error_response(request: HttpRequest, error: ApplicationError) -> HttpRespons
 
 
 class RequestSizeLimitMiddleware:
-    """Refuses a declared body larger than TIPSOM_MAX_REQUEST_BYTES before anything reads it."""
+    """Refuses a declared body larger than TIPSOM_MAX_REQUEST_BYTES before anything reads it (or than the limit a
+    page that takes large files registered for its path in `request_size_limits`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -113,7 +115,8 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
-        limit = settings.TIPSOM_MAX_REQUEST_BYTES
+        larger = registry["request_size_limits"].get(request.path_info)
+        limit = int(larger()) if larger is not None else settings.TIPSOM_MAX_REQUEST_BYTES
         if length < 0 or length > limit:
             error = ApplicationError(
                 "request_too_large" if length > 0 else "bad_request",

@@ -43,6 +43,9 @@ STORES: dict[str, type] = {
     # (object type such as "cases.case" -> AuditObjectLabels)
     "audit_actions": dict,
     "audit_object_labels": dict,
+    # core: a larger request size limit for one page that takes large files (path -> function answering the
+    # limit in bytes, read at each request; an import's upload page), checked before the body is read
+    "request_size_limits": dict,
 }
 
 
