@@ -273,6 +273,19 @@ TIPSOM_BASE_URL = os.environ.get("TIPSOM_BASE_URL", "").rstrip("/")
 # TIPSOM_KEYRING (for secret stores that inject environment variables).
 TIPSOM_KEYRING_FILE = Path(os.environ.get("TIPSOM_KEYRING_FILE", VAR_DIR / "keys" / "keyring.json"))
 TIPSOM_KEYRING = os.environ.get("TIPSOM_KEYRING", "")
+# The RSA key pair field forms encrypt submissions to on the phone (intake): kept like the keyring, outside the
+# database, in a JSON file (by default form-key.json beside the keyring) or the JSON itself in TIPSOM_FORM_KEY.
+TIPSOM_FORM_KEY_FILE = os.environ.get("TIPSOM_FORM_KEY_FILE", "")
+TIPSOM_FORM_KEY = os.environ.get("TIPSOM_FORM_KEY", "")
+
+# --- Field submissions servers (`tipsom intake pull`) --------------------------------------------------------
+TIPSOM_ODK_URL = os.environ.get("TIPSOM_ODK_URL", "").rstrip("/")
+TIPSOM_ODK_USER = os.environ.get("TIPSOM_ODK_USER", "")
+TIPSOM_ODK_PASSWORD = os.environ.get("TIPSOM_ODK_PASSWORD", "")
+TIPSOM_ODK_PROJECT = env_int("TIPSOM_ODK_PROJECT", 0)
+TIPSOM_KOBO_URL = os.environ.get("TIPSOM_KOBO_URL", "").rstrip("/")
+TIPSOM_KOBO_TOKEN = os.environ.get("TIPSOM_KOBO_TOKEN", "")
+TIPSOM_KOBO_ASSET = os.environ.get("TIPSOM_KOBO_ASSET", "")
 
 # --- Internationalisation -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -10,6 +10,8 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from tipsom.core.registry import register
         from tipsom.intake import plugins, registers  # noqa: F401  (registers: the register import's row handler)
+        from tipsom.intake.submissions import handler  # noqa: F401  (the field submissions' row handler)
+        from tipsom.intake.submissions import plugins as submission_plugins
 
-        for store, entry, key in plugins.entries():
+        for store, entry, key in (*plugins.entries(), *submission_plugins.entries()):
             register(store, entry, key=key)

@@ -3,6 +3,11 @@
     tipsom intake import FILE [--source NAME] [--organization ID|CODE] [--user USERNAME] [--mode all|valid]
                               [--dry-run] [--sheet NAME] [--map field=column ...] [--background]
     tipsom intake resume JOB_ID [--background]
+    tipsom intake xlsform [--country CC] [--language LL] [--output FILE]
+    tipsom intake pull [--server odk|kobo] [--organization ID|CODE] [--user USERNAME] [--all]
+
+`import` recognises an export of the field form (ODK Central, Briefcase, KoboToolbox: its tipsom_FormId column)
+and imports it as field submissions waiting for review.
 
 A subcommand is one function registered with `@subcommand(name, help, arguments)`: `arguments(parser)` adds its
 options, the function runs it with the command and the parsed options. Add one by writing such a function here.
@@ -174,6 +179,8 @@ def import_file(command: TipsomCommand, options: dict[str, Any]) -> None:
         raise CommandError(f"No file {path}.")
     user = _user(options["user"])
     organization = _organization(options["organization"], user)
+    if is_submissions_export(path, options["sheet"]):  # an export of the field form: its own import
+        return import_submissions(command, options, path, user, organization)
     name = options["source"] or path.stem
     mode = ImportJob.Mode.ALL_OR_NOTHING if options["mode"] == "all" else ImportJob.Mode.VALID_ONLY
     source = RegisterSource.objects.filter(owner_organization=organization, name=name).first()
@@ -251,3 +258,120 @@ def resume(command: TipsomCommand, options: dict[str, Any]) -> None:
 
     job = jobs.job_resume(actor=None, job_id=options["job"], background=options["background"])
     _run_or_report(command, job, options["background"])
+
+
+# --- Field submissions: the form, an export, a pull ----------------------------------------------------------------
+def is_submissions_export(path: Path, sheet: str = "") -> bool:
+    """Whether the file is an export of tipsom's field form (it has the form's tipsom_FormId column)."""
+    from tipsom.intake.files import open_table
+    from tipsom.intake.submissions.answers import heading_name
+
+    table = open_table(path, file_name=path.name, sheet=sheet or None)
+    return any(heading_name(heading) == "tipsom_FormId" for heading in table.headers)
+
+
+def import_submissions(
+    command: TipsomCommand, options: dict[str, Any], path: Path, user: Any, organization: Any
+) -> None:
+    from tipsom.intake import jobs
+    from tipsom.intake.models import ImportJob
+
+    job = jobs.job_create(
+        actor=user,
+        organization=organization,
+        kind=ImportJob.Kind.SUBMISSIONS,
+        stream=path,
+        file_name=path.name,
+        mode=ImportJob.Mode.ALL_OR_NOTHING if options["mode"] == "all" else ImportJob.Mode.VALID_ONLY,
+        dry_run=options["dry_run"],
+        sheet=options["sheet"],
+    )
+    command.stdout.write(f"Import {job.pk} of field submissions: {job.file_format} {job.file_size} bytes.")
+    job = jobs.job_start(actor=user, job_id=job.pk, background=options["background"])
+    _run_or_report(command, job, options["background"])
+
+
+def _country(value: str | None) -> str:
+    from tipsom.organizations.models import Organization
+
+    if value:
+        return value.upper()
+    countries = sorted(set(Organization.objects.values_list("country", flat=True)))
+    if len(countries) != 1:
+        raise CommandError(f"Give --country: this deployment serves {', '.join(countries) or 'no country yet'}.")
+    return countries[0]
+
+
+def _xlsform_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--country", help="ISO 3166-1 alpha-2; default: the one country this deployment serves.")
+    parser.add_argument("--language", help="The form's default language (default: settings.LANGUAGE_CODE).")
+    parser.add_argument("--output", type=Path, help="Where to write the XLSForm (default: <form id>-<version>.xlsx).")
+
+
+@subcommand(
+    "xlsform",
+    "Publish the identification form for ODK Collect and KoboToolbox (XLSForm, encrypted to the deployment's key).",
+    _xlsform_arguments,
+)
+def xlsform(command: TipsomCommand, options: dict[str, Any]) -> None:
+    from tipsom.core.crypto import KeyringError
+    from tipsom.core.errors import ApplicationError
+    from tipsom.intake.submissions.services import field_form_publish
+
+    try:
+        published = field_form_publish(
+            actor=None, country=_country(options["country"]), language=options["language"] or None
+        )
+    except (ApplicationError, KeyringError) as error:
+        raise CommandError(str(getattr(error, "message", error))) from error
+    form = published.form
+    if published.new_key:
+        command.stdout.write("Created the field form key (the private half stays on this server, 0600).")
+    output: Path = options["output"] or Path(f"{form.form_id}-{form.version}.xlsx")
+    output.write_bytes(bytes(form.xlsx))
+    verb = "Published" if published.new_version else "Unchanged:"
+    command.stdout.write(
+        command.style.SUCCESS(
+            f"{verb} {form.form_id} version {form.version} (key {form.key_fingerprint[:16]}): {output}"
+        )
+    )
+
+
+def _pull_arguments(parser: CommandParser) -> None:
+    parser.add_argument("--server", choices=["odk", "kobo"], help="Default: every server configured.")
+    parser.add_argument(
+        "--organization", help="The organization (id or code) the submissions go to; default: the user's."
+    )
+    parser.add_argument("--user", help="The user the submissions are imported as (an identifier of the organization).")
+    parser.add_argument("--all", action="store_true", help="Fetch every submission, not only the new ones.")
+
+
+@subcommand("pull", "Fetch the new field submissions from ODK Central or KoboToolbox and import them.", _pull_arguments)
+def pull(command: TipsomCommand, options: dict[str, Any]) -> None:
+    from tipsom.core.errors import ApplicationError
+    from tipsom.intake.pull import configured_servers, submissions_pull
+
+    user = _user(options["user"])
+    organization = _organization(options["organization"], user)
+    servers = [options["server"]] if options["server"] else configured_servers()
+    if not servers:
+        raise CommandError("No ODK Central or KoboToolbox server is configured (TIPSOM_ODK_*, TIPSOM_KOBO_*).")
+    for server in servers:
+        try:
+            report = submissions_pull(server=server, organization=organization, created_by=user, full=options["all"])
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
+        job = report.job
+        counts = (job.counts or {}) if job is not None else {}
+        command.stdout.write(
+            command.style.SUCCESS(
+                f"{server}: {report.fetched} listed, {report.new} new"
+                + (
+                    f"; import {job.pk}: imported {counts.get('imported', 0)}, failed {counts.get('failed', 0)}, "
+                    f"skipped {counts.get('skipped', 0)}"
+                    if job is not None
+                    else ""
+                )
+                + "."
+            )
+        )
