@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -209,7 +210,7 @@ class TestCallbackSchedule(_ContactCase):
     permitted_status = 302
 
     def payload(self, obj: Any) -> dict[str, Any]:
-        return {"due_at": (timezone.localtime() + timezone.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
+        return {"due_at": (timezone.localtime() + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")}
 
 
 class TestCallbackComplete(AccessCase):

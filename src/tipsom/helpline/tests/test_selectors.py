@@ -5,6 +5,7 @@ grow with the rows (no N+1)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +26,7 @@ from tipsom.helpline.testing import (
 )
 from tipsom.helpline.widgets import helpline_work_widget
 
-CALLBACK = {"callback_consent": True, "callback_number": "0301 7654321"}
+CALLBACK: dict[str, Any] = {"callback_consent": True, "callback_number": "0301 7654321"}
 
 
 def test_the_queue_puts_immediate_danger_first_then_the_oldest(operator):

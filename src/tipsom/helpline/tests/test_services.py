@@ -95,7 +95,7 @@ def test_a_non_data_contact_keeps_only_channel_time_duration_and_type(operator, 
 
 
 def test_an_anonymous_contact_refuses_every_caller_field(operator):
-    for name, value in [
+    cases: list[tuple[str, Any]] = [
         ("caller_name", "Someone"),
         ("caller_number", "0300 1234567"),
         ("caller_email", "a@example.org"),
@@ -104,7 +104,8 @@ def test_an_anonymous_contact_refuses_every_caller_field(operator):
         ("callback_safe_times", "evenings"),
         ("callback_code_word", "tea"),
         ("callback_no_message", True),
-    ]:
+    ]
+    for name, value in cases:
         with pytest.raises(ApplicationError) as refused:
             make_contact(actor=operator, caller_role="anonymous", **{name: value})
         assert name in _fields(refused), name
@@ -276,7 +277,11 @@ def test_contacts_about_one_situation_are_linked_and_unlinked(operator):
     again = make_contact(actor=operator, contact_type="tip")
     services.contact_situation_link(actor=operator, contact_id=web.pk, other=phone.reference)
     services.contact_situation_link(actor=operator, contact_id=again.pk, other=str(web.pk))
-    assert set(Contact.objects.filter(situation_id=phone.pk).values_list("pk", flat=True)) == {phone.pk, web.pk, again.pk}
+    assert set(Contact.objects.filter(situation_id=phone.pk).values_list("pk", flat=True)) == {
+        phone.pk,
+        web.pk,
+        again.pk,
+    }
     with pytest.raises(Conflict):
         services.contact_situation_link(actor=operator, contact_id=phone.pk, other=again.reference)
     with pytest.raises(ApplicationError) as refused:

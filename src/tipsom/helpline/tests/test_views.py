@@ -124,7 +124,12 @@ def test_the_sections_follow_the_type_caller_and_consent(operator_client):
     assert "data-emergency" in danger
     screening = operator_client.post(
         url,
-        {"contact_type": "victim", "subject_age_group": "child", "acts": "recruitment", "exploitation_types": "ChildLabour"},
+        {
+            "contact_type": "victim",
+            "subject_age_group": "child",
+            "acts": "recruitment",
+            "exploitation_types": "ChildLabour",
+        },
     ).content.decode()
     assert 'data-recommendation="likely_child_victim"' in screening
 
@@ -156,7 +161,9 @@ def test_the_reveal_shows_the_caller_on_its_answer_only(operator, operator_clien
     assert refused.status_code == 400 and "محمد اسلم" not in refused.content.decode()
     shown = operator_client.post(url, {"reason": "to call the father back about his son"}).content.decode()
     assert "محمد اسلم" in shown and "چائے" in shown
-    assert "محمد اسلم" not in operator_client.get(reverse("helpline:detail", kwargs={"pk": contact.pk})).content.decode()
+    assert (
+        "محمد اسلم" not in operator_client.get(reverse("helpline:detail", kwargs={"pk": contact.pk})).content.decode()
+    )
     assert AuditEvent.objects.filter(action="reveal", object_id=str(contact.pk)).count() == 1
 
 
@@ -250,6 +257,8 @@ def test_refer_from_the_contact_and_see_it_on_the_case_tab(operator, operator_cl
 def test_the_case_link_form_refuses_a_case_out_of_sight(operator, operator_client):
     contact = make_contact(actor=operator)
     other = make_case(make_organization("PK"))
-    response = operator_client.post(reverse("helpline:case_link", kwargs={"pk": contact.pk}), {"case": other.case_number})
+    response = operator_client.post(
+        reverse("helpline:case_link", kwargs={"pk": contact.pk}), {"case": other.case_number}
+    )
     assert response.status_code == 400
     assert "No case you may see" in response.content.decode()

@@ -34,6 +34,7 @@ from tipsom.helpline.forms import (
     LinkForm,
     ReferForm,
     RevealForm,
+    duration_text,
     now_input,
 )
 from tipsom.helpline.languages import language_label
@@ -141,8 +142,10 @@ def contact_form_sections_view(request: AuthenticatedHttpRequest) -> HttpRespons
     called back changes): the page takes the sections out of it. Nothing is checked or saved."""
     require_permission(request.user, "view", Contact)
     initial: dict[str, Any] = {name: values if len(values) != 1 else values[0] for name, values in request.POST.lists()}
-    for name in ("callback_consent", "callback_no_message"):
-        initial[name] = name in request.POST
+    initial["callback_consent"] = "callback_consent" in request.POST
+    # An unticked box is not posted: "never leave a message" keeps its default (ticked) until its section shows.
+    protocol_shown = "callback_number" in request.POST
+    initial["callback_no_message"] = "callback_no_message" in request.POST if protocol_shown else True
     form = ContactForm(country=_country(request), editing=request.POST.get("editing") == "1", initial=initial)
     return render(request, "helpline/_form_sections.html", {"form": form})
 
@@ -171,6 +174,7 @@ def _contact_facts(contact: Contact) -> dict[str, Any]:
         "gender": code_label("prs_Gender", contact.subject_gender) if contact.subject_gender else "",
         "recommendation": recommendation,
         "actions": [str(actions.get(code, code)) for code in contact.actions],
+        "duration": duration_text(contact.duration_seconds),
     }
 
 
