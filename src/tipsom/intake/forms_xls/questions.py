@@ -373,8 +373,8 @@ CHOICE_LISTS: dict[str, ChoiceSource] = {
 HTCDS_LISTS = {name for name in CHOICE_LISTS if name.startswith(("prs_", "vic_", "spl_"))}
 
 
-def list_label(list_name: str) -> str:
-    """The name of a choice list in words, for messages."""
+def list_label(list_name: str, question: Question) -> str:
+    """What a select question's codes are, in words, for messages: the HTCDS list's name, else the question."""
     if list_name in HTCDS_LISTS:
         return code_list_label(list_name)
-    return list_name
+    return str(question.label or question.name)

@@ -35,7 +35,7 @@ from tipsom.people.services import person_fields_validate
 
 NAME_PARTS = ("prs_FirstName", "prs_MiddleName", "prs_SecondName")
 # Lists whose accepted codes are named in full in a message; longer ones (countries, languages, regions) are named.
-SHORT_LIST = 40
+SHORT_LIST = 30
 CONSENT_QUESTIONS = {
     Consent.Purpose.REFERRAL: "tipsom_ConsentReferral",
     Consent.Purpose.STATISTICS: "tipsom_ConsentStatistics",
@@ -184,19 +184,15 @@ class DraftBuilder:
             unknown = [code for code in given if code not in self.codes[list_name]]
             if unknown:
                 accepted = self.accepted[list_name]
-                shown = (
-                    ", ".join(accepted)
-                    if len(accepted) <= SHORT_LIST
-                    else _("the form's list (%(count)d codes)") % {"count": len(accepted)}
-                )
-                message = _("Unknown code %(code)s for %(list)s. Accepted codes: %(accepted)s.") % {
-                    "code": ", ".join(code[:60] for code in unknown),
-                    "list": list_label(list_name),
-                    "accepted": shown,
-                }
-                checked.add(
-                    heading(name), "unknown_code", message, value=seal_value(" ".join(unknown)), accepted=accepted
-                )
+                if len(accepted) <= SHORT_LIST:
+                    shown = _("Accepted codes: %(codes)s.") % {"codes": ", ".join(accepted)}
+                else:
+                    shown = _("Use a code of the form's list (%(count)d codes).") % {"count": len(accepted)}
+                message = _("Unknown code for %(field)s.") % {"field": list_label(list_name, question)}
+                error: dict[str, Any] = {"value": seal_value(" ".join(unknown))}
+                if len(accepted) <= SHORT_LIST:
+                    error["accepted"] = accepted
+                checked.add(heading(name), "unknown_code", f"{message} {shown}", **error)
                 given = [code for code in given if code not in unknown]
             selected[name] = list(dict.fromkeys(given)) if question.is_multiple else (given[0] if given else "")
         return selected
