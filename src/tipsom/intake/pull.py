@@ -150,9 +150,13 @@ def pull_odk(form: FieldForm, since: datetime | None, report: PullReport, known:
     with odk_client() as client:
         for row in _odk_records(client, form, since):
             report.fetched += 1
-            if known(str(row.get("__id") or "")):
+            instance_id = str(row.get("__id") or "")
+            if known(instance_id):
                 continue
-            records.append(_odk_open(client, form, row))
+            try:
+                records.append(_odk_open(client, form, row))
+            except ApplicationError as error:  # not imported: named in the report
+                report.errors.append(f"{instance_id[:100]}: {error.message}")
     return records
 
 
@@ -206,9 +210,13 @@ def pull_kobo(form: FieldForm, since: datetime | None, report: PullReport, known
         session.headers["Accept"] = "application/json"
         for record in _kobo_records(session, since):
             report.fetched += 1
-            if known(str(record.get("meta/instanceID") or record.get("_uuid") or "")):
+            instance_id = str(record.get("meta/instanceID") or record.get("_uuid") or "")
+            if known(instance_id):
                 continue
-            records.append(_kobo_open(session, record))
+            try:
+                records.append(_kobo_open(session, record))
+            except ApplicationError as error:  # not imported: named in the report
+                report.errors.append(f"{instance_id[:100]}: {error.message}")
     return records
 
 

@@ -22,9 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.decrepit.ciphers.modes import CFB  # ODK's cipher mode (the spec's, not our choice)
 from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.asymmetric import padding as rsa_padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from defusedxml import ElementTree
 from django.utils.translation import gettext as _
 
@@ -112,7 +113,7 @@ def _ivs(instance_id: str, key: bytes, count: int) -> list[bytes]:
 
 
 def _aes_open(key: bytes, iv: bytes, data: bytes) -> bytes:
-    decryptor = Cipher(algorithms.AES(key), modes.CFB(iv)).decryptor()
+    decryptor = Cipher(algorithms.AES(key), CFB(iv)).decryptor()
     padded = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     try:

@@ -17,9 +17,10 @@ from datetime import timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
+from cryptography.hazmat.decrepit.ciphers.modes import CFB  # ODK's cipher mode (the spec's, not our choice)
 from cryptography.hazmat.primitives import padding, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -272,7 +273,7 @@ def encrypted_submission(
     seed[0] = (seed[0] + 1) % 256
     padder = padding.PKCS7(128).padder()
     padded = padder.update(xml) + padder.finalize()
-    encryptor = Cipher(algorithms.AES(key), modes.CFB(bytes(seed))).encryptor()
+    encryptor = Cipher(algorithms.AES(key), CFB(bytes(seed))).encryptor()
     sealed_xml = encryptor.update(padded) + encryptor.finalize()
     lines = [form.form_id, form.version, sealed_key, instance_id, f"submission.xml::{hashlib.md5(xml).hexdigest()}"]  # noqa: S324
     digest = hashlib.md5(("\n".join(lines) + "\n").encode("utf-8")).digest()  # noqa: S324 (the spec's signature)

@@ -30,12 +30,7 @@ from tipsom.intake.submissions.testing import (
     submission_answers,
     xlsx_export,
 )
-from tipsom.intake.tests.submission_support import (  # noqa: F401  (fixtures)
-    field_form,
-    form_key_file,
-    identifier,
-    run_import,
-)
+from tipsom.intake.tests.submission_support import identifier, run_import
 from tipsom.organizations.testing import make_organization
 
 pytestmark = pytest.mark.django_db

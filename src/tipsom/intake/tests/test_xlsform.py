@@ -34,7 +34,6 @@ from tipsom.intake.forms_xls.keys import form_key_path, form_keys
 from tipsom.intake.forms_xls.questions import GROUP_NAMES, META_NAMES, TIPSOM_NAMES
 from tipsom.intake.models import FieldForm
 from tipsom.intake.submissions.services import field_form_publish
-from tipsom.intake.tests.submission_support import form_key_file  # noqa: F401  (a fixture)
 from tipsom.organizations import geography
 
 REFERENCE = Path(tipsom.__file__).resolve().parents[2] / "data" / "htcds"  # IOM's files, CC BY 4.0

@@ -361,6 +361,8 @@ def pull(command: TipsomCommand, options: dict[str, Any]) -> None:
             report = submissions_pull(server=server, organization=organization, created_by=user, full=options["all"])
         except ApplicationError as error:
             raise CommandError(error.message) from error
+        for problem in report.errors:
+            command.stderr.write(f"{server}: not imported: {problem}")
         job = report.job
         counts = (job.counts or {}) if job is not None else {}
         command.stdout.write(
