@@ -13,8 +13,10 @@
 # The batch deduplication (issue 13, bench/run_matching.py): quality and time on the labelled cross-script list of
 # bench/generate_matching.py at 100,000 and BENCH_SCALE records, and on FEBRL4, with Splink and the exact keys as
 # references; no database; results in matching.json and matching.md.
-#   BENCH_SUITES="cases home referrals justice match_check matching" (any of them; "home" alone generates the case
-#   database if needed)
+# The helpline benchmark (issue 14, bench/run_helpline.py): BENCH_HELPLINE contacts (default BENCH_SCALE) in
+# "tipsom_bench_helpline" and bench/var/helpline/sqlite/; the queue and contact list pages; results in helpline.json.
+#   BENCH_SUITES="cases home referrals justice match_check matching helpline" (any of them; "home" alone generates the
+#   case database if needed)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -24,7 +26,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching}
+SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -198,6 +200,52 @@ if has matching && [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
     echo "== matching: batch deduplication at $SIZES records, and FEBRL4"
     # shellcheck disable=SC2086
     "$BIN/python" bench/run_matching.py all --sizes $SIZES --out-dir "$RESULTS"
+fi
+
+# --- The helpline benchmark (issue 14): the queue and the contact list pages --------------------------------------
+# BENCH_HELPLINE contacts (default BENCH_SCALE) in "tipsom_bench_helpline" and bench/var/helpline/sqlite/; results in
+# helpline.json and helpline.md.
+if has helpline; then
+HELPLINE=${BENCH_HELPLINE:-$SCALE}
+for backend in $BACKENDS; do
+    dir="$VAR/helpline/$backend"
+    mkdir -p "$dir"
+    export TIPSOM_VAR_DIR="$dir"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench_helpline" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$dir/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$dir/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $HELPLINE)"; then
+        echo "== helpline, $backend: reusing the generated database ($HELPLINE contacts)"
+        "$BIN/tipsom" migrate --noinput >/dev/null
+    else
+        echo "== helpline, $backend: fresh database, $HELPLINE contacts"
+        rm -f "$fixture" "$dir/tipsom.sqlite3" "$dir/tipsom.sqlite3-wal" "$dir/tipsom.sqlite3-shm"
+        [ "$backend" = postgresql ] && "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench_helpline WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench_helpline")
+PY
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/python" bench/generate_helpline.py --scale "$HELPLINE" --fixture "$fixture"
+    fi
+    "$BIN/tipsom" createcachetable
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    [ "$backend" = postgresql ] && pg_tune tipsom_bench_helpline
+    "$BIN/tipsom" collectstatic --noinput --verbosity 0  # the pages serve the hashed static files
+    "$BIN/python" bench/run_helpline.py measure --fixture "$fixture" --out "$dir/run.json"
+done
+if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
+    if [ "$HELPLINE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+    mkdir -p "$RESULTS"
+    "$BIN/python" bench/run_helpline.py report "$VAR/helpline/postgresql/run.json" "$VAR/helpline/sqlite/run.json" \
+        --json "$RESULTS/helpline.json" --md "$RESULTS/helpline.md"
+fi
 fi
 
 # --- The referral benchmark (issue 5): the inbox and the service directory ---------------------------------------

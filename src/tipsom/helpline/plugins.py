@@ -14,7 +14,7 @@ from tipsom.core.registry import CaseTab, MenuItem
 
 
 def entries() -> Iterator[tuple[str, Any, str | None]]:
-    from tipsom.helpline import audit_labels, widgets
+    from tipsom.helpline import audit_labels, audit_quality, widgets
     from tipsom.helpline.models import Contact
     from tipsom.helpline.views import case_tab
 
@@ -25,3 +25,13 @@ def entries() -> Iterator[tuple[str, Any, str | None]]:
     yield "case_tabs", CaseTab("contacts", _("Contacts"), "cases:contacts", weight=25), None
     yield "case_urls", path("contacts/", case_tab.case_contacts_view, name="contacts"), None
     yield from audit_labels.entries()
+    # The national coordinator's way to the helpline statistics (supervisors reach them from the queue).
+    yield "menu_items", MenuItem(_("Helpline statistics"), "helpline:stats", _national_stats, 74), None
+    yield from audit_quality.entries()
+
+
+def _national_stats(user: Any) -> bool:
+    from tipsom.core.permissions import SCOPE_NATIONAL, user_scopes
+    from tipsom.helpline.models import Contact
+
+    return SCOPE_NATIONAL in user_scopes(user, "export", Contact) and not user_can(user, "view", Contact)

@@ -3,7 +3,7 @@ actions, opening a case from it. The case page's Contacts tab joins the case's o
 
 from django.urls import URLPattern, path
 
-from tipsom.helpline.views import case_open, contacts
+from tipsom.helpline.views import blocks, case_open, contacts, review, stats
 
 app_name = "helpline"
 
@@ -23,4 +23,15 @@ urlpatterns: list[URLPattern] = [
     path("contacts/<int:pk>/refer/", contacts.contact_refer_view, name="refer"),
     path("contacts/<int:pk>/callbacks/", contacts.callback_schedule_view, name="callback_schedule"),
     path("callbacks/<int:pk>/done/", contacts.callback_complete_view, name="callback_complete"),
+    # Blocked numbers, the quality review and the statistics (views/blocks.py, review.py, stats.py).
+    path("contacts/<int:pk>/block/", blocks.contact_block_view, name="contact_block"),
+    path("blocks/", blocks.blocks_view, name="blocks"),
+    path("blocks/new/", blocks.block_create_view, name="block_create"),
+    path("blocks/<int:pk>/lift/", blocks.block_lift_view, name="block_lift"),
+    path("blocks/<int:pk>/reveal/", blocks.block_reveal_view, name="block_reveal"),
+    path("reviews/", review.review_sample_view, name="reviews"),
+    path("reviews/done/", review.review_list_view, name="review_list"),
+    path("reviews/contacts/<int:pk>/", review.review_contact_view, name="review_contact"),
+    path("stats/", stats.stats_view, name="stats"),
+    path("stats/export.csv", stats.stats_export_view, name="stats_export"),
 ]

@@ -192,6 +192,11 @@ def _services(request: AuthenticatedHttpRequest, contact: Contact) -> list[tuple
     ]
 
 
+# Public for the quality review's contact screen (views/review.py), which shows the same facts.
+contact_facts = _contact_facts
+field_label = _field_label
+
+
 def detail_context(request: AuthenticatedHttpRequest, contact: Contact, **forms: Any) -> dict[str, Any]:
     """Everything the contact page shows; `forms` are refused forms shown in place of their fresh ones."""
     user = request.user
