@@ -25,7 +25,7 @@ import requests
 from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from pyodk.errors import PyODKError
+from pyodk.errors import PyODKError  # type: ignore[import-untyped]
 
 from tipsom.core.errors import ApplicationError
 from tipsom.intake import jobs
@@ -82,9 +82,9 @@ def _iso(moment: datetime) -> str:
 
 def odk_client() -> Any:
     """A pyodk Client for the deployment's Central, configured in memory (no pyodk config or token cache file)."""
-    from pyodk._utils.config import CentralConfig, Config
-    from pyodk._utils.session import Session
-    from pyodk.client import Client
+    from pyodk._utils.config import CentralConfig, Config  # type: ignore[import-untyped]
+    from pyodk._utils.session import Session  # type: ignore[import-untyped]
+    from pyodk.client import Client  # type: ignore[import-untyped]
 
     config = Config(
         central=CentralConfig(

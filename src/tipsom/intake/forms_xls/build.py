@@ -86,7 +86,7 @@ class FormContent:
 
     def xlsx(self) -> bytes:
         workbook = Workbook()
-        workbook.remove(workbook.active)  # type: ignore[arg-type]
+        workbook.remove(workbook.active)
         for title, rows in (("survey", self.survey), ("choices", self.choices), ("settings", self.settings)):
             sheet = workbook.create_sheet(title)
             for row in rows:

@@ -26,7 +26,7 @@ from cryptography.hazmat.decrepit.ciphers.modes import CFB  # ODK's cipher mode 
 from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.asymmetric import padding as rsa_padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
-from defusedxml import ElementTree
+from defusedxml import ElementTree  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
 from tipsom.core.errors import ApplicationError

@@ -8,6 +8,7 @@ import base64
 import csv
 import hashlib
 import io
+import itertools
 import json
 import os
 import random
@@ -41,12 +42,10 @@ def form_layout() -> list[tuple[str, str]]:
     return layout
 
 
-def submission_answers(
-    form: FieldForm, *, number: int = 0, seed: int | None = None, **overrides: str
-) -> dict[str, str]:
+def submission_answers(form: FieldForm, *, number: int = 0, **overrides: str) -> dict[str, str]:
     """The answers of one plausible submission (by question name), the metadata included; `overrides` replace
     any of them ("" to leave one unanswered)."""
-    rng = random.Random(number if seed is None else seed)  # noqa: S311 (synthetic data)
+    rng = random.Random(number)  # noqa: S311 (synthetic data)
     today = timezone.localdate()
     identified = today - timedelta(days=rng.randint(0, 60))
     child = rng.random() < 0.2
@@ -286,3 +285,38 @@ def encrypted_submission(
         f'<meta xmlns="http://openrosa.org/xforms"><instanceID>{escape(instance_id)}</instanceID></meta></data>'
     )
     return manifest.encode("utf-8"), sealed_xml
+
+
+_numbers = itertools.count(10_000)
+
+
+def make_submission(
+    organization: Any, *, form: FieldForm | None = None, number: int | None = None, **overrides: str
+) -> Any:
+    """A PENDING submission of `organization`, its draft read from generated answers as an import reads them."""
+    import json as json_module
+
+    from tipsom.intake.models import Submission
+    from tipsom.intake.submissions.answers import Columns
+    from tipsom.intake.submissions.draft import DraftBuilder
+
+    form = form or FieldForm.objects.filter(country=organization.country).order_by("-published_at").first()
+    if form is None:
+        raise ValueError("publish the country's form first")
+    answers = submission_answers(form, number=next(_numbers) if number is None else number, **overrides)
+    columns = Columns.of(list(answers))
+    values = columns.answers(answers)
+    checked = DraftBuilder(organization.country).build(values, columns)
+    if checked.errors:
+        raise ValueError(f"the generated answers are not valid: {checked.errors}")
+    return Submission.objects.create(
+        owner_organization=organization,
+        country=organization.country,
+        instance_id=answers["instanceID"],
+        form_id=form.form_id,
+        form_version=form.version,
+        submitted_at=timezone.now(),
+        submitter=answers["username"],
+        answers=json_module.dumps(values),
+        registration=json_module.dumps(checked.registration),
+    )

@@ -285,7 +285,7 @@ def test_pull_from_kobo_follows_the_next_link_and_imports_only_new_submissions(s
         put_on_kobo(stand_in, field_form, number, day=number + 1)
     report = pull.submissions_pull(server="kobo", organization=user.organization, created_by=user)
     assert (report.fetched, report.new, report.errors) == (3, 3, [])
-    assert report.job.counts["imported"] == 3
+    assert report.job is not None and report.job.counts["imported"] == 3
     assert set(Submission.objects.values_list("origin", flat=True)) == {Submission.Origin.KOBO}
     assert any("start=2" in line for line in stand_in.requests)  # the `next` link
     assert any("format=xml" in line for line in stand_in.requests)

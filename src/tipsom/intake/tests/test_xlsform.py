@@ -24,7 +24,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
-from pyxform.xls2xform import convert
+from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 import tipsom
 from tipsom.audit.models import AuditEvent
