@@ -6,6 +6,7 @@ an export, and the download of the country's current field form. Thin: the submi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -92,10 +94,17 @@ def _statistics(registration: dict[str, Any], country: str) -> dict[str, Any]:
         "citizenships": [geography.country_name(code) for code in person.get("citizenships") or []],
         "case_type": CaseType(case["case_type"]).label if case.get("case_type") in CaseType.values else "",
         "recommendation": _recommendation(registration),
-        "identified_on": case.get("identified_on") or "",
+        "identified_on": _date(case.get("identified_on")),
         "region": geography.region_name(country, case["region"]) if case.get("region") else "",
         "acts": screening.get("acts") or [],
     }
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return parse_date(str(value or ""))
+    except ValueError:
+        return None
 
 
 def _recommendation(registration: dict[str, Any]) -> dict[str, Any]:
