@@ -110,6 +110,8 @@ class DraftBuilder:
         codes = choice_codes(self.country)
         self.codes = {name: frozenset(values) for name, values in codes.items()}
         self.accepted = codes
+        # The select questions: name -> (choice list, several answers?)
+        self.selects = {q.name: (q.list_name, q.is_multiple) for q in QUESTIONS.values() if q.list_name}
 
     def build(self, answers: Mapping[str, str], columns: Columns, *, today: date | None = None) -> Checked:
         checked = Checked()
@@ -160,7 +162,10 @@ class DraftBuilder:
         consents = self._consents(selected, checked, heading)
         if identified is not None:
             stand_in = Case(identified_on=identified, is_child=_is_child(born, identified))
-            for consent in consents:
+            # Consents that differ only in purpose and answer (but referral's) are checked once: the rule says the
+            # same of each (who gave it, for a child; no types of service).
+            shapes = {(c["purpose"] == "referral", c["given_by"]): c for c in consents}
+            for consent in shapes.values():
                 consent_row(errors, {**consent, "recorded_on": identified}, stand_in, None, {})
         for name, message in errors.items():
             question = FIELD_QUESTIONS.get(name, name)
@@ -176,11 +181,11 @@ class DraftBuilder:
         with the codes the question accepts."""
         selected: dict[str, Any] = {}
         for name, value in answers.items():
-            question = QUESTIONS[name]
-            list_name = question.list_name
-            if not list_name:
+            if name not in self.selects:
                 continue
-            given = value.split() if question.is_multiple else [value]
+            list_name, multiple = self.selects[name]
+            question = QUESTIONS[name]
+            given = value.split() if multiple else [value]
             unknown = [code for code in given if code not in self.codes[list_name]]
             if unknown:
                 accepted = self.accepted[list_name]
@@ -194,7 +199,7 @@ class DraftBuilder:
                     error["accepted"] = accepted
                 checked.add(heading(name), "unknown_code", f"{message} {shown}", **error)
                 given = [code for code in given if code not in unknown]
-            selected[name] = list(dict.fromkeys(given)) if question.is_multiple else (given[0] if given else "")
+            selected[name] = list(dict.fromkeys(given)) if multiple else (given[0] if given else "")
         return selected
 
     def _person(

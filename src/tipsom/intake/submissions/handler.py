@@ -43,6 +43,7 @@ FINGERPRINT_PURPOSE = "intake.submission.instance"
 INSTANCE_ID_MAX = 100  # Submission.instance_id
 # The heading a pull adds to each record it fetched: which server it came from (Submission.Origin).
 ORIGIN_HEADING = "tipsom_origin"
+ORIGINS = frozenset(Submission.Origin.values)
 
 
 class SubmissionHandler(RowHandlerBase):
@@ -144,17 +145,18 @@ class SubmissionHandler(RowHandlerBase):
                     "message": _("This submission was rejected by a reviewer on the server: it is not imported."),
                 }
             )
-        checked = self.builder.build(self.columns.answers(row), self.columns)
+        answers = self.columns.answers(row)
+        checked = self.builder.build(answers, self.columns)
         errors.extend(checked.errors)
         origin = row.get(ORIGIN_HEADING, "").strip()
         cleaned = SubmissionDraft(
             instance_id=instance_id,
             form_id=form_id,
             form_version=version,
-            origin=origin if origin in Submission.Origin.values else Submission.Origin.FILE,
+            origin=origin if origin in ORIGINS else Submission.Origin.FILE,
             submitted_at=submitted_at_of(self.columns.first(row, SUBMITTED_AT)),
             submitter=check.line(check.Errors(), "submitter", self.columns.first(row, SUBMITTER), max_length=120),
-            answers=self.columns.answers(row),
+            answers=answers,
             registration=checked.registration,
         )
         return cleaned, errors

@@ -15,7 +15,7 @@ from tipsom.core.registry import AuditObjectLabels, MenuItem
 
 AUDIT_ACTIONS = {
     "intake.form_publish": pgettext_lazy("audit action", "Field form published"),
-    "intake.submission_import": pgettext_lazy("audit action", "Field submission imported"),
+    "intake.submissions_import": pgettext_lazy("audit action", "Field submissions imported"),
     "intake.submission_accept": pgettext_lazy("audit action", "Field submission accepted (case registered)"),
     "intake.submission_merge": pgettext_lazy("audit action", "Field submission merged into a registered person"),
     "intake.submission_reject": pgettext_lazy("audit action", "Field submission rejected"),

@@ -109,9 +109,9 @@ def _json(value: Any) -> str:
 
 
 def submissions_import(*, actor: User | None, job: ImportJob, drafts: Sequence[SubmissionDraft]) -> list[Submission]:
-    """Write valid submissions of an import job as PENDING, their answers and draft registration encrypted, one
-    audit event each. Runs in the import engine's transaction (it never commits). A submission whose instance id is
-    already in tipsom is refused as ApplicationError with its position (`extra["index"]`)."""
+    """Write valid submissions of an import job as PENDING, their answers and draft registration encrypted, with
+    one audit event naming them all. Runs in the import engine's transaction (it never commits). A submission whose
+    instance id is already in tipsom is refused as ApplicationError with its position (`extra["index"]`)."""
     if actor is not None and not scope_allows_organization(actor, "add", Submission, job.owner_organization):
         raise NotFound()
     seen: dict[str, int] = {}
@@ -140,14 +140,20 @@ def submissions_import(*, actor: User | None, job: ImportJob, drafts: Sequence[S
         for draft in drafts
     ]
     created = Submission.objects.bulk_create(rows)
-    for submission in created:
-        audit_record(
-            actor=actor,
-            action="intake.submission_import",
-            target=submission,
-            organization=job.owner_organization_id,
-            changes={"job": job.pk, "form_version": submission.form_version, "origin": submission.origin},
-        )
+    # One event per batch (as cases' bulk import records one per call), naming the job and every submission it
+    # created; each decision on a submission is then audited on its own.
+    audit_record(
+        actor=actor,
+        action="intake.submissions_import",
+        target=job,
+        organization=job.owner_organization_id,
+        changes={
+            "count": len(created),
+            "submissions": [submission.pk for submission in created],
+            "form_versions": sorted({submission.form_version for submission in created}),
+            "origins": sorted({submission.origin for submission in created}),
+        },
+    )
     return created
 
 

@@ -67,7 +67,10 @@ def test_an_odk_csv_export_becomes_drafts_waiting_for_review(user, field_form):
     assert draft["case"]["means_of_control"] == row["vic_MethodsOfControl"].split()
     assert draft["screening"]["acts"] == ["recruitment", "harbouring"]
     assert {c["purpose"] for c in draft["consents"]} == {"data_processing", "referral", "statistics", "follow_up"}
-    assert AuditEvent.objects.filter(action="intake.submission_import").count() == 5
+    [event] = AuditEvent.objects.filter(action="intake.submissions_import")  # one per batch, naming them all
+    assert event.object_id == str(job.pk) and event.changes["count"] == 5
+    assert sorted(event.changes["submissions"]) == [s.pk for s in submissions]
+    assert row["prs_FirstName"] not in json.dumps(event.changes)
 
 
 def test_importing_the_same_file_again_creates_nothing(user, field_form):
