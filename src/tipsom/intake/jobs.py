@@ -460,7 +460,7 @@ def job_run(job_id: int, *, run_id: str, progress: Progress | None = None, batch
 @transaction.atomic
 def _claim(job_id: int, run_id: str) -> ImportJob | None:
     job = (
-        ImportJob.objects.select_for_update()
+        ImportJob.objects.select_for_update(of=("self",))  # PostgreSQL locks no nullable side of a join
         .select_related("owner_organization", "source", "created_by")
         .filter(pk=job_id)
         .first()
