@@ -193,6 +193,11 @@ class Contact(models.Model):
             models.Index(fields=["case"], name="helpline_case"),
             models.Index(fields=["situation"], name="helpline_situation"),
             models.Index(fields=["country", "started_at"], name="helpline_country_started"),
+            # The list's filters on a coded column, newest first: a rare value (letters, pranks, immediate danger)
+            # is read from its own index instead of walking the helpline's contacts (bench/README.md, issue 14).
+            models.Index(fields=["owner_organization", "channel", "id"], name="helpline_org_channel"),
+            models.Index(fields=["owner_organization", "contact_type", "id"], name="helpline_org_type"),
+            models.Index(fields=["owner_organization", "urgency", "id"], name="helpline_org_urgency"),
         ]
 
     def __str__(self) -> str:

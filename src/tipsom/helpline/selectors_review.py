@@ -163,8 +163,8 @@ def review_summary(*, user: User, date_from: date, date_to: date) -> list[Operat
         .values_list("contact__created_by_id", "score", "criteria", "follow_up_needed")
     )
     grouped: dict[int | None, list[tuple[int | None, dict[str, bool], bool]]] = defaultdict(list)
-    for operator, score, criteria, follow_up in rows:
-        grouped[operator].append((score, criteria or {}, follow_up))
+    for taken_by, score, criteria, follow_up in rows:
+        grouped[taken_by].append((score, criteria or {}, follow_up))
     names = {person.pk: person for person in User.objects.filter(pk__in=[pk for pk in grouped if pk])}
     result = []
     for operator, items in grouped.items():

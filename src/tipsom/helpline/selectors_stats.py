@@ -22,7 +22,7 @@ the weekday-by-hour cells add up to both the weekday and the hour), so each sum 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,11 +55,11 @@ HOURS = range(24)
 ISO_WEEKDAYS = range(1, 8)  # Monday 1 ... Sunday 7
 
 Key = tuple[Hashable, ...]
-Equation = tuple[Key, list[Key]]
+Equation = tuple[Any, Sequence[Any]]  # a total's key and its cells' keys
 
 
 # --- Withholding small counts -----------------------------------------------------------------------------------
-def withhold(values: dict[Key, int], equations: Iterable[Equation], threshold: int = SMALL_CELL) -> set[Key]:
+def withhold(values: Mapping[Any, int], equations: Iterable[Equation], threshold: int = SMALL_CELL) -> set[Any]:
     """The keys of `values` to withhold: every count from 1 to threshold - 1, then, until nothing changes, more
     so that no shown sum gives a withheld count back. For each equation (a total and the cells that add up to it):
     when the total is shown, its withheld cells must be none, or two or more adding up to `threshold` at least (the
@@ -212,7 +212,7 @@ class HelplineStats:
         return [f"{hour:02d}" for hour in HOURS]
 
     def table(self, key: str) -> Table:
-        return next(table for table in self.tables if table.key == key)
+        return next(table for table in [*self.tables, self.callbacks] if table.key == key)
 
     def chart_data(self) -> dict[str, Any]:
         """What the charts draw (helpline/stats.js): withheld counts are gaps (null)."""
