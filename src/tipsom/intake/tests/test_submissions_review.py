@@ -345,3 +345,64 @@ class TestFieldFormDownload(AccessCase):
 
     def make_object(self, organization: Organization) -> Any:
         return publish_form(organization.country)
+
+
+# --- The API --------------------------------------------------------------------------------------------------------
+
+
+def api_client(user: Any) -> Client:
+    from tipsom.accounts.services import api_token_create
+
+    _token, key = api_token_create(actor=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {key}")
+
+
+def test_the_api_lists_masked_drafts_and_takes_decisions(user, organization):
+    waiting = make_submission(organization)
+    other = make_submission(organization)
+    client = api_client(user)
+    listed = client.get(reverse("api:intake-submission-list"))
+    assert listed.status_code == 200
+    rows = listed.json()["results"]
+    assert {row["id"] for row in rows} == {waiting.pk, other.pk}
+    assert draft_name(waiting) not in listed.content.decode() and rows[0]["draft"]["names"] == ["••••••"]
+    assert client.get(reverse("api:intake-submission-list"), {"status": "nothing"}).status_code == 400
+    accepted = client.post(reverse("api:intake-submission-accept", kwargs={"pk": waiting.pk}), {}, "application/json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted" and accepted.json()["case_number"]
+    again = client.post(reverse("api:intake-submission-reject", kwargs={"pk": waiting.pk}), {"reason": "Too late."})
+    assert again.status_code == 409
+    refused = client.post(
+        reverse("api:intake-submission-reject", kwargs={"pk": other.pk}), {"reason": ""}, "application/json"
+    )
+    assert refused.status_code == 400 and "reason" in refused.json()["extra"]["fields"]
+    decided = client.get(reverse("api:intake-submission-list"), {"status": "decided"}).json()["results"]
+    assert [row["id"] for row in decided] == [waiting.pk]
+
+
+class ApiSubmissionAccess(SubmissionAccess):
+    pass
+
+
+class TestApiSubmissionList(AccessCase):
+    url_name = "api:intake-submission-list"
+    permitted_role = "frontline_identifier"
+
+
+class TestApiSubmissionDetail(ApiSubmissionAccess):
+    url_name = "api:intake-submission-detail"
+
+
+class TestApiSubmissionAccept(ApiSubmissionAccess):
+    url_name = "api:intake-submission-accept"
+    method = "post"
+
+    def payload(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+
+class TestApiSubmissionReject(ApiSubmissionAccess):
+    url_name = "api:intake-submission-reject"
+    method = "post"
+
+    def payload(self, obj: Any) -> dict[str, Any]:
+        return {"reason": "A training submission."}
