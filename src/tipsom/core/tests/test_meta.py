@@ -45,10 +45,6 @@ MODEL_EXEMPT = {
     "helpline.contactnumbercounter": "contact number counters, written only by "
     "helpline.services.contact.contact_reference_next; helpline/tests/test_services.py "
     "(test_references_count_per_country_and_year)",
-    "helpline.contactreview": "quality reviews: their screens come with the supervisor's review (issue 14, item 3); "
-    "the model is tested through helpline.testing.make_review",
-    "helpline.blockednumber": "blocked numbers: their screens come with the blocking of abusive numbers (issue 14, "
-    "item 3); helpline/tests/test_selectors.py (number_blocked)",
     "matching.matchsettings": "the check's Fellegi-Sunter parameters, written by a deduplication job, read by the "
     "check; matching/tests/test_batch.py",
 }
