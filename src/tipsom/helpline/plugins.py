@@ -1,5 +1,5 @@
 """What the helpline app brings to the lower layers through the registry (read by HelplineConfig.ready()): the
-menu entry, the home-page widget, the victim case page's Contacts tab and audit words."""
+menu entry, the home-page widget, the victim case page's Contacts tab, audit words and the demo seeder."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from tipsom.core.permissions import user_can
-from tipsom.core.registry import CaseTab, MenuItem
+from tipsom.core.registry import CaseTab, DemoSeeder, MenuItem
 
 
 def entries() -> Iterator[tuple[str, Any, str | None]]:
-    from tipsom.helpline import audit_labels, audit_quality, widgets
+    from tipsom.helpline import audit_labels, audit_quality, demo, widgets
     from tipsom.helpline.models import Contact
     from tipsom.helpline.views import case_tab
 
@@ -28,6 +28,8 @@ def entries() -> Iterator[tuple[str, Any, str | None]]:
     # The national coordinator's way to the helpline statistics (supervisors reach them from the queue).
     yield "menu_items", MenuItem(_("Helpline statistics"), "helpline:stats", _national_stats, 74), None
     yield from audit_quality.entries()
+    # `tipsom demo`: the helplines' contacts, after the cases, referrals and criminal justice they link to.
+    yield "demo_seeders", DemoSeeder("helpline", demo.seed, weight=35), None
 
 
 def _national_stats(user: Any) -> bool:
