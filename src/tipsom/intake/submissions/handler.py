@@ -46,6 +46,32 @@ ORIGIN_HEADING = "tipsom_origin"
 ORIGINS = frozenset(Submission.Origin.values)
 
 
+def export_check(headers: list[str], country: str) -> tuple[Columns, FieldForm]:
+    """The columns of an export of tipsom's form and the country's current form; ApplicationError when the file is
+    not such an export or the country has no form yet (nothing of the file is kept then)."""
+    columns = Columns.of(headers)
+    missing = [name for name in ("tipsom_FormId", "tipsom_FormVersion") if name not in columns.by_name]
+    if not any(name in columns.by_name for name in INSTANCE_ID):
+        missing.append("meta/instanceID")
+    if missing:
+        raise ApplicationError(
+            "not_the_form",
+            _(
+                "This file is not an export of tipsom's identification form: it has no %(columns)s column. Export "
+                "the submissions of the form made by `tipsom intake xlsform` from ODK Central or KoboToolbox."
+            )
+            % {"columns": ", ".join(missing)},
+        )
+    form = field_form_current(country)
+    if form is None:
+        raise ApplicationError(
+            "no_field_form",
+            _("No field form was published for %(country)s yet: run `tipsom intake xlsform` first.")
+            % {"country": country},
+        )
+    return columns, form
+
+
 class SubmissionHandler(RowHandlerBase):
     """One run of a submissions import (see tipsom.intake.handlers for the order of the calls)."""
 
@@ -61,26 +87,7 @@ class SubmissionHandler(RowHandlerBase):
             raise NotFound()
 
     def prepare(self, job: ImportJob, headers: list[str]) -> None:
-        self.columns = Columns.of(headers)
-        missing = [name for name in ("tipsom_FormId", "tipsom_FormVersion") if name not in self.columns.by_name]
-        if not any(name in self.columns.by_name for name in INSTANCE_ID):
-            missing.append("meta/instanceID")
-        if missing:
-            raise ApplicationError(
-                "not_the_form",
-                _(
-                    "This file is not an export of tipsom's identification form: it has no %(columns)s column. Export "
-                    "the submissions of the form made by `tipsom intake xlsform` from ODK Central or KoboToolbox."
-                )
-                % {"columns": ", ".join(missing)},
-            )
-        self.form = field_form_current(job.country)
-        if self.form is None:
-            raise ApplicationError(
-                "no_field_form",
-                _("No field form was published for %(country)s yet: run `tipsom intake xlsform` first.")
-                % {"country": job.country},
-            )
+        self.columns, self.form = export_check(headers, job.country)
         self.builder = DraftBuilder(job.country)
 
     def fingerprint(self, job: ImportJob, row: dict[str, str]) -> str:

@@ -42,6 +42,7 @@ from tipsom.intake import files, jobs
 from tipsom.intake.models import ImportJob, Submission
 from tipsom.intake.submissions import selectors, services
 from tipsom.intake.submissions.forms import RejectForm, SubmissionUploadForm
+from tipsom.intake.submissions.handler import export_check
 from tipsom.intake.views import ImportUploadHandler
 from tipsom.matching.selectors import SEX_OF_GENDER, CheckResult, match_check
 from tipsom.organizations import geography
@@ -501,6 +502,10 @@ def _upload(request: AuthenticatedHttpRequest, handler: ImportUploadHandler) -> 
         return render(request, "intake/submissions/upload.html", context, status=400)
     upload = form.cleaned_data["file"]
     try:
+        # Checked before anything is kept: a file of another kind leaves no job behind.
+        table = files.open_table(upload.file, file_name=upload.name or "")
+        export_check(table.headers, request.user.organization.country)
+        upload.file.seek(0)
         job = jobs.job_create(
             actor=request.user,
             organization=request.user.organization,

@@ -260,6 +260,12 @@ def test_upload_an_export_starts_its_import(user, organization, field_form):
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("intake:job", kwargs={"pk": job.pk})
     assert job.kind == ImportJob.Kind.SUBMISSIONS and job.task_id
+    assert client.get(response["Location"]).status_code == 200  # the import's page follows its progress
+    refused = client.post(
+        reverse("intake:submission_upload"), {"file": SimpleUploadedFile("register.csv", b"Nome,Sexo\nAna,F\n")}
+    )
+    assert refused.status_code == 400 and "tipsom_FormId" in refused.content.decode()
+    assert ImportJob.objects.count() == 1  # nothing kept of a file that is not an export of the form
 
 
 def test_the_field_form_downloads_as_published(user, field_form):
