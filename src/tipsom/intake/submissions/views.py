@@ -501,14 +501,17 @@ def _upload(request: AuthenticatedHttpRequest, handler: ImportUploadHandler) -> 
     if not form.is_valid():
         return render(request, "intake/submissions/upload.html", context, status=400)
     upload = form.cleaned_data["file"]
+    organization = request.user.organization
+    if organization is None:
+        raise NotFound()
     try:
         # Checked before anything is kept: a file of another kind leaves no job behind.
         table = files.open_table(upload.file, file_name=upload.name or "")
-        export_check(table.headers, request.user.organization.country)
+        export_check(table.headers, organization.country)
         upload.file.seek(0)
         job = jobs.job_create(
             actor=request.user,
-            organization=request.user.organization,
+            organization=organization,
             kind=ImportJob.Kind.SUBMISSIONS,
             stream=upload.file,
             file_name=upload.name or "",
