@@ -412,3 +412,35 @@ class TestApiSubmissionReject(ApiSubmissionAccess):
 
     def payload(self, obj: Any) -> dict[str, Any]:
         return {"reason": "A training submission."}
+
+
+def test_the_queue_reads_a_fixed_number_of_queries(user, organization):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("intake:submissions")).status_code == 200
+        return len(captured.captured_queries)
+
+    for _ in range(3):
+        make_submission(organization)
+    few = queries()
+    for _ in range(27):
+        make_submission(organization)
+    assert queries() == few
+
+
+def test_the_audit_screen_names_submissions_and_their_actions(user, organization):
+    from tipsom.core.labels import audit_action_label
+    from tipsom.core.registry import registry
+
+    submission = make_submission(organization)
+    labels = registry["audit_object_labels"]["intake.submission"].labels([str(submission.pk), "x"])
+    assert labels == {
+        str(submission.pk): (f"Submission {submission.pk}", reverse("intake:submission", kwargs={"pk": submission.pk}))
+    }
+    assert audit_action_label("intake.submission_accept") == "Field submission accepted (case registered)"
+    assert audit_action_label("intake.submissions_import") == "Field submissions imported"
