@@ -404,17 +404,25 @@ def codec_of(encoding_name: str) -> str:
 
 
 def _sniff_delimiter(sample: str) -> str:
-    lines = [line for line in sample.splitlines()[:20] if line.strip()]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        pass
-    first = lines[0]
-    counts = {delimiter: first.count(delimiter) for delimiter in DELIMITERS}
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ","
+    """The delimiter among , ; tab | that splits the heading into the most columns while the first rows keep that
+    many (csv's own Sniffer is misled by quoted values holding another delimiter)."""
+    lines = sample.splitlines(keepends=True)
+    if len(lines) > 1:
+        lines = lines[:-1]  # the sample's last line may be cut short
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            records = [record for record in csv.reader(lines[:50], delimiter=delimiter) if record][:20]
+        except csv.Error:
+            continue
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        steady = sum(1 for record in records[1:] if len(record) == width) / max(1, len(records) - 1)
+        score = (steady, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _require_rows(table: Table) -> None:
