@@ -73,10 +73,19 @@ def _organization(actor: User) -> Organization:
 
 
 def _block(
-    *, actor: User, organization: Organization, number: str, reason: Any, duration: Any, note: Any, contact: Any = None
+    *,
+    actor: User,
+    organization: Organization,
+    number: str,
+    reason: Any,
+    duration: Any,
+    note: Any,
+    contact: Any = None,
+    errors: check.Errors | None = None,
 ) -> BlockedNumber:
-    """The checks and the write shared by blocking a typed number and a contact's caller's number."""
-    errors = check.Errors()
+    """The checks and the write shared by blocking a typed number and a contact's caller's number (`errors`: those
+    found already, refused with the others)."""
+    errors = errors if errors is not None else check.Errors()
     reason = check.choice(errors, "reason", BlockReason, reason)
     if duration not in BLOCK_DURATIONS:
         errors["duration"] = _("Choose how long the number is blocked.")
@@ -139,8 +148,9 @@ def number_block(
     typed = number_clean(errors, "number", number)
     if not typed and "number" not in errors:
         errors["number"] = _("Give the number to block.")
-    errors.raise_if_any()
-    return _block(actor=actor, organization=organization, number=typed, reason=reason, duration=duration, note=note)
+    return _block(
+        actor=actor, organization=organization, number=typed, reason=reason, duration=duration, note=note, errors=errors
+    )
 
 
 @transaction.atomic
