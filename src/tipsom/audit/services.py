@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -101,6 +101,47 @@ def audit_record(
     event.save()
     event.sequence = event.pk  # what the database computed for the generated column, without reading it back
     return event
+
+
+def audit_records(
+    *,
+    actor: User | None,
+    action: str,
+    targets: Sequence[models.Model],
+    changes: Sequence[dict[str, Any]],
+    organization: Any = None,
+) -> list[AuditEvent]:
+    """`audit_record` of one action on many records at once (each its own event, `changes` in the same order), in
+    one INSERT: for a bulk write such as an import, where an event per record written one by one took longer than
+    the records themselves."""
+    ctx = current_context()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if organization is None and user is not None:
+        organization = user.organization_id
+    organization_id = organization.pk if isinstance(organization, models.Model) else organization
+    now = timezone.now()
+    events = []
+    for target, change in zip(targets, changes, strict=True):
+        event = AuditEvent(
+            created_at=now,
+            actor=user,
+            actor_label=user.username if user else f"system:{ctx.channel}",
+            organization_id=organization_id,
+            action=action,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+            changes=change or {},
+            reason="",
+            request_id=ctx.request_id,
+            channel=ctx.channel,
+            ip=ctx.ip,
+        )
+        event.hash = event.compute_hash()
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    for event in events:
+        event.sequence = event.pk
+    return events
 
 
 def chain_settings() -> tuple[timedelta, timedelta]:

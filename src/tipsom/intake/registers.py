@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from rapidfuzz import fuzz
 
 from tipsom.accounts.models import User
-from tipsom.audit.services import audit_record, describe_changes
+from tipsom.audit.services import audit_records, describe_changes
 from tipsom.cases.models import Case, CaseType, Consent, SomVulnerability, TraffickingAct
 from tipsom.cases.services import CaseImport, cases_bulk_import
 from tipsom.cases.services.case import (
@@ -658,12 +658,15 @@ class RegisterHandler(RowHandlerBase):
             for item in cleaned
         ]
         cases = cases_bulk_import(actor=actor, records=records, note={"import_job": job.pk})
-        for case in cases:
-            changes = describe_changes(case, ["case_number", "person", "owner_organization", "is_child"])
-            changes["import_job"] = job.pk
-            audit_record(
-                actor=actor, action="case.create", target=case, organization=self.organization, changes=changes
-            )
+        # Each case has its creation event, as a typed registration's (with the import it came from).
+        changes = [
+            {
+                **describe_changes(case, ["case_number", "person", "owner_organization", "is_child"]),
+                "import_job": job.pk,
+            }
+            for case in cases
+        ]
+        audit_records(actor=actor, action="case.create", targets=cases, changes=changes, organization=self.organization)
         return [{"case": case} for case in cases]
 
 

@@ -4,10 +4,11 @@ candidates together; they never decide a match (matching.scoring does, on the ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 
+from tipsom.core.bulk import insert_rows
 from tipsom.core.crypto import blind_index
 from tipsom.matching.models import MatchKey
 from tipsom.matching.names import NameForms, block_values, name_forms
@@ -86,20 +87,26 @@ def person_name_texts(names: Iterable[PersonName]) -> list[str]:
 
 
 @transaction.atomic
-def match_keys_write(persons: Sequence[Person]) -> int:
-    """(Re)write the match keys of these persons from their names, decrypted in memory; returns how many."""
+def match_keys_write(
+    persons: Sequence[Person], *, fresh: bool = False, names: Mapping[int, Sequence[PersonName]] | None = None
+) -> int:
+    """(Re)write the match keys of these persons from their names, decrypted in memory; returns how many. A bulk
+    import of new persons (`fresh`: they have no keys yet) gives their `names` as it has them, in the order saved,
+    instead of reading them back."""
     ids = [person.pk for person in persons]
     if not ids:
         return 0
-    MatchKey.objects.filter(person_id__in=ids).delete()
-    names: dict[int, list[PersonName]] = {pk: [] for pk in ids}
-    for name in PersonName.objects.filter(person_id__in=ids).order_by("pk"):
-        names[name.person_id].append(name)
-    rows = [
-        MatchKey(person_id=person.pk, kind=kind, key=key, birth_year=person.birth_year)
+    if not fresh:
+        MatchKey.objects.filter(person_id__in=ids).delete()
+    if names is None:
+        found: dict[int, list[PersonName]] = {pk: [] for pk in ids}
+        for name in PersonName.objects.filter(person_id__in=ids).order_by("pk"):
+            found[name.person_id].append(name)
+        names = found
+    rows = (
+        (person.pk, kind, key, person.birth_year)
         for person in persons
         if person.merged_into_id is None
         for kind, key in keys_of(forms_of(person_name_texts(names[person.pk])), person.birth_date or "")
-    ]
-    MatchKey.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    )
+    return insert_rows(MatchKey, ("person", "kind", "key", "birth_year"), rows)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.bulk import insert_rows
 from tipsom.core.codes import code_choices
 from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager
@@ -180,13 +181,12 @@ def name_search_keys_write(names: Iterable[PersonName], *, fresh: bool = False) 
         return 0
     if not fresh:
         PersonNameKey.objects.filter(name__in=[name.pk for name in names]).delete()
-    rows = [
-        PersonNameKey(person_id=name.person_id, name_id=name.pk, kind=kind, key=key)
+    rows = (
+        (name.person_id, name.pk, kind, key)
         for name in names
         for kind, key in sorted(name_search_keys(name.name, name.name_latin))
-    ]
-    PersonNameKey.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    )
+    return insert_rows(PersonNameKey, ("person", "name", "kind", "key"), rows)
 
 
 class PersonContact(models.Model):

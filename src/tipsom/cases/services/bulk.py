@@ -44,7 +44,7 @@ from tipsom.cases.services.case import (
     age_assessment_initial,
     approval_required,
     case_fields_validate,
-    case_number_next,
+    case_numbers_next,
     deciding_type_of,
     earliest_birth,
     is_child_at,
@@ -392,9 +392,17 @@ def cases_bulk_import(
                 parts_of_persons.add(row)
     written = {"person": len(persons), **parts_of_persons.write()}
     # Their match keys, so that the registration check finds them; pairs among them come from `tipsom match dedupe`.
-    written["match_key"] = match_keys_write([person for person, _rows in persons])
+    written["match_key"] = match_keys_write(
+        [person for person, _rows in persons],
+        fresh=True,
+        names={person.pk: list(collections.get("names", [])) for person, collections in persons},
+    )
+    by_year: dict[tuple[str, int], list[Case]] = {}
     for case in cases:
-        case.case_number = case_number_next(case.country, case.identified_on.year)
+        by_year.setdefault((case.country, case.identified_on.year), []).append(case)
+    for (country, year), group in by_year.items():
+        for case, number in zip(group, case_numbers_next(country, year, len(group)), strict=True):
+            case.case_number = number
     Case.objects.bulk_create(cases, batch_size=500)
     written = {**written, "case": len(cases), **rows.write()}
     if cases:

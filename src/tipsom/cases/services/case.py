@@ -144,10 +144,16 @@ def _case_owner(actor: User | None, value: Any, organization_id: int, errors: ch
 
 def case_number_next(country: str, year: int) -> str:
     """The next case number of a country and year (the counter row stays locked until the transaction ends)."""
+    return case_numbers_next(country, year, 1)[0]
+
+
+def case_numbers_next(country: str, year: int, count: int) -> list[str]:
+    """The next `count` case numbers of a country and year, in order, taken at once (a bulk import)."""
     counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(country=country, year=year)
-    counter.last += 1
+    first = counter.last + 1
+    counter.last += count
     counter.save(update_fields=["last"])
-    return f"{country}-{year}-{counter.last:06d}"
+    return [f"{country}-{year}-{number:06d}" for number in range(first, counter.last + 1)]
 
 
 def screening_recommendation(

@@ -160,6 +160,7 @@ def _import_arguments(parser: CommandParser) -> None:
         help="Map a tipsom field to a column heading (saved on the source); repeat for each field.",
     )
     parser.add_argument("--background", action="store_true", help="Hand the import to the background worker.")
+    parser.add_argument("--batch-rows", type=int, default=0, help="Rows per transaction (default 200).")
 
 
 @subcommand(
@@ -223,10 +224,10 @@ def import_file(command: TipsomCommand, options: dict[str, Any]) -> None:
         )
         command.stdout.write(f"Import {job.pk}: {job.file_format} {job.encoding} {job.file_size} bytes.")
         job = jobs.job_start(actor=user, job_id=job.pk, background=background)
-    _run_or_report(command, job, background)
+    _run_or_report(command, job, background, options.get("batch_rows") or 0)
 
 
-def _run_or_report(command: TipsomCommand, job: Any, background: bool) -> None:
+def _run_or_report(command: TipsomCommand, job: Any, background: bool, batch_rows: int = 0) -> None:
     from tipsom.intake import jobs
 
     if background:
@@ -234,7 +235,7 @@ def _run_or_report(command: TipsomCommand, job: Any, background: bool) -> None:
         return
     bar = ProgressLine(command)
     try:
-        job = jobs.job_run(job.pk, run_id=job.task_id, progress=bar)
+        job = jobs.job_run(job.pk, run_id=job.task_id, progress=bar, batch_rows=batch_rows or jobs.BATCH_ROWS)
     finally:
         bar.close()
     counts = job.counts or {}
