@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from tipsom.core.errors import ApplicationError
@@ -79,7 +80,7 @@ def too_large_error(limit: int | None = None) -> ApplicationError:
     return ApplicationError(
         "file_too_large",
         _("The file is larger than the %(size)s allowed for an import. Split it into smaller files.")
-        % {"size": f"{limit / 1024 / 1024:.0f} MB"},
+        % {"size": filesizeformat(limit)},
         {"limit": limit},
         status=413,
     )
