@@ -197,6 +197,10 @@ class Contact(models.Model):
             # is read from its own index instead of walking the helpline's contacts (bench/README.md, issue 14).
             models.Index(fields=["owner_organization", "channel", "id"], name="helpline_org_channel"),
             models.Index(fields=["owner_organization", "contact_type", "id"], name="helpline_org_type"),
+            # Open (or closed) contacts of one type: the type's index alone would read every contact of the type.
+            models.Index(
+                fields=["owner_organization", "status", "contact_type", "id"], name="helpline_org_status_type"
+            ),
             models.Index(fields=["owner_organization", "urgency", "id"], name="helpline_org_urgency"),
         ]
 
