@@ -32,13 +32,13 @@ import hashlib
 import io
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -794,7 +794,3 @@ def _xlsx_bytes(lines: Iterator[list[str]]) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
-
-
-def rows_of(job: ImportJob, statuses: Sequence[str] = (ImportRow.Status.FAILED,)) -> models.QuerySet[ImportRow]:
-    return ImportRow.objects.filter(job=job, status__in=list(statuses)).order_by("row_number")
