@@ -142,6 +142,17 @@ def _mapping_pairs(values: list[str]) -> dict[str, str]:
     return pairs
 
 
+def _value_triples(values: list[str]) -> list[tuple[str, str, str]]:
+    triples = []
+    for text in values:
+        field, colon, rest = text.partition(":")
+        value, equals, code = rest.partition("=")
+        if not colon or not equals or not field.strip():
+            raise CommandError(f"--value takes field:value=code, not {text!r}.")
+        triples.append((field.strip(), value.strip(), code.strip()))
+    return triples
+
+
 def _import_arguments(parser: CommandParser) -> None:
     parser.add_argument("file", type=Path, help="The CSV, XLSX or JSON file to import.")
     parser.add_argument("--source", default="", help="The register's name (created if new); default: the file's name.")
@@ -158,6 +169,13 @@ def _import_arguments(parser: CommandParser) -> None:
         default=[],
         metavar="FIELD=COLUMN",
         help="Map a tipsom field to a column heading (saved on the source); repeat for each field.",
+    )
+    parser.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="FIELD:VALUE=CODE",
+        help="A value of the file that stands for a code (saved on the source), e.g. gender:F=Feminine; repeat.",
     )
     parser.add_argument("--background", action="store_true", help="Hand the import to the background worker.")
     parser.add_argument("--batch-rows", type=int, default=0, help="Rows per transaction (default 200).")
@@ -194,7 +212,10 @@ def import_file(command: TipsomCommand, options: dict[str, Any]) -> None:
         proposed = propose_mapping(table.headers)
         mapping = {**proposed, **mapping}
         command.stdout.write("Proposed mapping: " + ", ".join(f"{k}={v}" for k, v in proposed.items()))
-    source = source_mapping_set(actor=user, source_id=source.pk, column_mapping=mapping)
+    values = {field: dict(pairs) for field, pairs in (source.value_mappings or {}).items()}
+    for field, value, code in _value_triples(options.get("value") or []):
+        values.setdefault(field, {})[value] = code
+    source = source_mapping_set(actor=user, source_id=source.pk, column_mapping=mapping, value_mappings=values)
     unfinished = selectors.unfinished_job_of(
         organization_id=organization.pk,
         source_id=source.pk,
