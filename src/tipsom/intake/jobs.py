@@ -552,7 +552,6 @@ def _pass(
     counts = {**(job.counts or {}), **_counts(job)}
     _progress(job, run_id, step=step, done_rows=0, counts=counts)
     done = 0
-    seen: set[str] = set()  # fingerprints earlier in this pass (a row given twice in one file)
     for chunk in _chunks(table, batch_rows):
         numbers = [number for number, _row in chunk]
         present = set(
@@ -561,16 +560,17 @@ def _pass(
             )
         )
         with keyring_pinned():  # a chunk's thousands of blind indexes and encryptions need not look at the file
-            outcomes = _check(job, handler, [(n, row) for n, row in chunk if n not in present], seen, write)
+            outcomes = _check(job, handler, [(n, row) for n, row in chunk if n not in present], write)
             done += len(chunk)
             _commit(job, run_id, actor, handler, outcomes, write=write, record_valid=record_valid, done=done)
         if progress is not None:
             progress(job)
 
 
-def _check(
-    job: ImportJob, handler: RowHandler, rows: list[tuple[int, dict[str, str]]], seen: set[str], write: bool
-) -> list[_Outcome]:
+def _check(job: ImportJob, handler: RowHandler, rows: list[tuple[int, dict[str, str]]], write: bool) -> list[_Outcome]:
+    # A row given twice in the file: within the chunk `seen` finds it, in an earlier chunk the handler does (its
+    # rows are committed), so memory does not grow with the file.
+    seen: set[str] = set()
     fingerprints = {number: handler.fingerprint(job, row) for number, row in rows}
     many = getattr(handler, "already_imported_many", None)
     wanted = [fp for fp in fingerprints.values() if fp]

@@ -250,3 +250,15 @@ def test_a_workbook_is_imported_through_its_stored_chunks(organization, settings
     assert (job.file_format, jobs.job_sheet(job)) == ("xlsx", "Casos")
     assert job.counts["imported"] == 2_499 and job.counts["failed"] == 1
     assert ImportRow.objects.get(job=job, status="failed").row_number == 102
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_row_given_twice_in_one_file_is_imported_once(organization, dry_run):
+    user = importer(organization)
+    lines = register_csv(30).decode().splitlines()
+    data = "\n".join([*lines, lines[3], lines[30], lines[30]]).encode() + b"\n"  # one row again later, one twice
+    job = run(user, data, register_source(user), batch_rows=10, dry_run=dry_run)
+    done = "valid" if dry_run else "imported"
+    assert job.counts[done] == 30 and job.counts["skipped"] == 3
+    skipped = ImportRow.objects.filter(job=job, status="skipped").values_list("row_number", flat=True)
+    assert sorted(skipped) == [32, 33, 34]
