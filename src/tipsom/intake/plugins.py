@@ -1,5 +1,5 @@
 """What the intake app brings to the lower layers through the registry (read by IntakeConfig.ready()): the
-Imports menu entry, the audit words of imports, and the import page's larger request size limit."""
+Imports menu entry, the audit words of imports, the import page's larger request size limit and the demo seeder."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tipsom.core.registry import MenuItem
+from tipsom.core.registry import DemoSeeder, MenuItem
 
 AUDIT_ACTIONS = {
     "intake.import_create": _("Import file received"),
@@ -20,6 +20,7 @@ AUDIT_ACTIONS = {
     "intake.failed_rows_export": _("Failed rows of an import downloaded"),
     "intake.source_create": _("Register source created"),
     "intake.source_update": _("Register source's column mapping changed"),
+    "demo.intake": _("Demo field submissions and register source loaded"),
 }
 
 
@@ -41,10 +42,12 @@ def _upload_limit() -> int:
 
 
 def entries() -> Iterator[tuple[str, Any, str | None]]:
-    from tipsom.intake import audit_labels
+    from tipsom.intake import audit_labels, demo
 
     yield "menu_items", MenuItem(_("Imports"), "intake:imports", _may_import, 48), None
     yield "request_size_limits", _upload_limit, UPLOAD_PATH
     for code, label in AUDIT_ACTIONS.items():
         yield "audit_actions", label, code
     yield from audit_labels.entries()
+    # `tipsom demo`: field submissions and a register source, after the cases, matching and the helplines.
+    yield "demo_seeders", DemoSeeder("intake", demo.seed, weight=40), None

@@ -272,6 +272,7 @@ def test_each_app_registers_its_seeder_after_what_it_builds_on():
         "matching",
         "justice",
         "helpline",
+        "intake",
     ]
 
 
