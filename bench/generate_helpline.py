@@ -77,7 +77,7 @@ TYPES = [("victim", 35), ("tip", 20), ("information", 15), ("silent", 12), ("han
          ("prank", 3)]  # fmt: skip
 ROLES = [("self", 30), ("family", 25), ("third_party", 30), ("anonymous", 15)]
 URGENCY = [("emergency", 3), ("urgent", 17), ("routine", 80)]
-FORMS = [("ForcedLabour", 35), ("SexualExploitation", 30), ("DomesticServitude", 10), ("ForcedMarriage", 8),
+FORMS = [("ForcedLabour", 35), ("SexualExploitation", 30), ("Servitude", 10), ("ForcedMarriage", 8),
          ("ForcedBegging", 7), ("ChildLabour", 10)]  # fmt: skip
 NUMBER_CHANNELS = {"phone", "sms", "whatsapp"}
 RECENT_DAYS = 14  # contacts of the last two weeks are still open more often: the queue

@@ -193,7 +193,7 @@ def plan_lines(run: dict[str, Any]) -> list[str]:
         parts = []
         for number, plan in enumerate(plans):
             statement = run["sql"][name][number]
-            if any(table in statement for table in ('"accounts_', '"knox_', '"django_', '"otp_')):
+            if run_justice.main_table(statement).startswith(("accounts_", "knox_", "django_", "otp_")):
                 continue
             parts.append(f"`{run_justice.main_table(statement)}` {run_justice.plan_summary(plan)}")
         if parts:
