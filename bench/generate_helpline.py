@@ -59,6 +59,7 @@ from tipsom.helpline.models import (  # noqa: E402
     Callback,
     Contact,
     ContactNumberCounter,
+    Urgency,
 )
 from tipsom.helpline.numbers import number_index  # noqa: E402
 from tipsom.organizations.models import Organization  # noqa: E402
@@ -224,7 +225,7 @@ class Generator:
             "callback_safe_times": "", "callback_code_word": "", "callback_no_message": False,
             "subject_age_group": "", "subject_gender": "", "subject_count": None, "region": "", "place": "",
             "summary": "", "acts": [], "means_of_control": [], "exploitation_types": [], "industries": [],
-            "recommendation": "", "urgency": "routine", "queue_rank": QUEUE_RANK["routine"], "status": "closed",
+            "recommendation": "", "urgency": "routine", "queue_rank": QUEUE_RANK[Urgency.ROUTINE], "status": "closed",
             "actions": [], "assigned_to_id": None, "case_id": None, "situation_id": None,
             "closed_at": started + dt.timedelta(seconds=duration), "created_by_id": creator, "created_at": started,
             "updated_at": started, "version": 1,
@@ -251,7 +252,7 @@ class Generator:
             region=rng.choice(country["regions"])["code"],
             summary=enc(rng.choice(SUMMARIES), Contact, "summary"),
             urgency=urgency,
-            queue_rank=QUEUE_RANK[urgency],
+            queue_rank=QUEUE_RANK[Urgency(urgency)],
         )
         if rng.random() < 0.5:
             row["place"] = enc(rng.choice(PLACES), Contact, "place")

@@ -116,7 +116,7 @@ def raw_connector() -> Any:
     def connect_with_functions() -> Any:
         db = connect()
         if db.__class__.__module__ == "sqlite3":
-            from django.db.backends.sqlite3._functions import register
+            from django.db.backends.sqlite3._functions import register  # type: ignore[import-untyped]
 
             register(db)
         return db

@@ -14,7 +14,11 @@ from tipsom.organizations.models import Organization
 
 OPERATOR, SUPERVISOR = "helpline_operator", "helpline_supervisor"
 REASON = {"reason": "To give the number to the police"}
-CALL = {"caller_name": "Zé Ninguém", "caller_number": "+5511999988889", "summary": "A tip about a farm."}
+CALL: dict[str, Any] = {
+    "caller_name": "Zé Ninguém",
+    "caller_number": "+5511999988889",
+    "summary": "A tip about a farm.",
+}
 
 
 def _closed_contact(organization: Organization) -> Contact:
