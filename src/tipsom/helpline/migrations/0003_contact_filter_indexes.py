@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('helpline', '0002_helpline_permissions'),
+        ("helpline", "0002_helpline_permissions"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['owner_organization', 'channel', 'id'], name='helpline_org_channel'),
+            model_name="contact",
+            index=models.Index(fields=["owner_organization", "channel", "id"], name="helpline_org_channel"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['owner_organization', 'contact_type', 'id'], name='helpline_org_type'),
+            model_name="contact",
+            index=models.Index(fields=["owner_organization", "contact_type", "id"], name="helpline_org_type"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['owner_organization', 'urgency', 'id'], name='helpline_org_urgency'),
+            model_name="contact",
+            index=models.Index(fields=["owner_organization", "urgency", "id"], name="helpline_org_urgency"),
         ),
     ]
