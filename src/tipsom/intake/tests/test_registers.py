@@ -262,3 +262,45 @@ def test_a_row_given_twice_in_one_file_is_imported_once(organization, dry_run):
     assert job.counts[done] == 30 and job.counts["skipped"] == 3
     skipped = ImportRow.objects.filter(job=job, status="skipped").values_list("row_number", flat=True)
     assert sorted(skipped) == [32, 33, 34]
+
+
+def test_consent_columns_go_through_the_consent_rules(organization):
+    from tipsom.cases.models import Consent
+
+    user = importer(organization)
+    data = (
+        "Nome;Nascimento;Data;Tipo;Consentimento;Estatísticas;Dado por\n"
+        "Zqaa Quaresma;1990;2024-01-02;tip;sim;não;\n"
+        "Zqab Rabelo;2015;2024-01-02;tip;sim;;pessoa\n"
+        "Zqac Sardinha;2016;2024-01-02;tip;talvez;;\n"
+    ).encode()
+    source = register_source(
+        user,
+        column_mapping={
+            "name": "Nome",
+            "birth_date": "Nascimento",
+            "identified_on": "Data",
+            "case_type": "Tipo",
+            "consent_data_processing": "Consentimento",
+            "consent_statistics": "Estatísticas",
+            "consent_given_by": "Dado por",
+        },
+        value_mappings={"consent_given_by": {"pessoa": "person"}},
+    )
+    job = run(user, data, source)
+    assert job.counts["imported"] == 1 and job.counts["failed"] == 2
+    consents = Consent.objects.filter(case__owner_organization=organization).order_by("purpose")
+    assert [(c.purpose, c.given, str(c.recorded_on), c.given_by) for c in consents] == [
+        ("data_processing", True, "2024-01-02", "person"),
+        ("statistics", False, "2024-01-02", "person"),
+    ]
+    child, unknown = (line.errors for line in ImportRow.objects.filter(job=job, status="failed").order_by("row_number"))
+    assert child == [
+        {
+            "column": "Dado por",
+            "code": "invalid",
+            "message": "For a child, a guardian or parent gives or withdraws consent.",
+        }
+    ]
+    assert unknown[0]["column"] == "Consentimento" and unknown[0]["code"] == "unknown_code"
+    assert jobs.error_text(unknown[0]).startswith("“talvez”: Unknown code for Processing of personal data.")
