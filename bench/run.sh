@@ -15,7 +15,9 @@
 # references; no database; results in matching.json and matching.md.
 # The helpline benchmark (issue 14, bench/run_helpline.py): BENCH_HELPLINE contacts (default BENCH_SCALE) in
 # "tipsom_bench_helpline" and bench/var/helpline/sqlite/; the queue and contact list pages; results in helpline.json.
-#   BENCH_SUITES="cases home referrals justice match_check matching helpline" (any of them; "home" alone generates the
+# The imports (issue 14, bench/intake_registers.py and bench/intake_submissions.py): 10,000 and 100,000 rows; results
+# in intake_registers.json, intake_submissions.json, and with the helpline's in intake.json (bench/intake_results.py).
+#   BENCH_SUITES="cases home referrals justice match_check matching helpline intake" (any of them; "home" alone generates the
 #   case database if needed)
 set -eu
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline}
+SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline intake}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -246,6 +248,15 @@ if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
     "$BIN/python" bench/run_helpline.py report "$VAR/helpline/postgresql/run.json" "$VAR/helpline/sqlite/run.json" \
         --json "$RESULTS/helpline.json" --md "$RESULTS/helpline.md"
 fi
+fi
+
+# --- The imports (issue 14): registers and field submissions, 10,000 and 100,000 rows each; then intake.json -------
+# Each script makes its own databases ("tipsom_bench_intake", bench/var/intake/) and writes its results; intake.json
+# gathers them with the helpline's (bench/intake_results.py).
+if has intake; then
+    "$BIN/python" bench/intake_registers.py --backends "$BACKENDS"
+    "$BIN/python" bench/intake_submissions.py --backends "$(echo "$BACKENDS" | tr ' ' ',')"
+    "$BIN/python" bench/intake_results.py
 fi
 
 # --- The referral benchmark (issue 5): the inbox and the service directory ---------------------------------------
