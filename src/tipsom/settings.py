@@ -386,6 +386,11 @@ SPECTACULAR_SETTINGS = {
         "CourtDecisionLevelEnum": "tipsom.justice.models.choices.DecisionLevel",
         "CourtOutcomeEnum": "tipsom.justice.models.choices.Outcome",
         "OffenceTypeEnum": "tipsom.justice.models.choices.OffenceType",
+        "ContactTypeEnum": "tipsom.justice.models.choices.ContactType",
+        "UrgencyEnum": "tipsom.referrals.models.Urgency",
+        "HelplineContactTypeEnum": "tipsom.helpline.models.ContactType",
+        "HelplineUrgencyEnum": "tipsom.helpline.models.Urgency",
+        "HelplineContactStatusEnum": "tipsom.helpline.models.ContactStatus",
     },
 }
 

@@ -25,6 +25,7 @@ ACTIONS = {
     "helpline.contact.refer": _("Referral from a helpline contact"),
     "helpline.callback.schedule": _("Callback scheduled"),
     "helpline.callback.complete": _("Callback done"),
+    "demo.helpline": _("Demo helpline contacts loaded"),
 }
 
 

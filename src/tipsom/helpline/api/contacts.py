@@ -181,7 +181,7 @@ class VersionSerializer(StrictInputSerializer):
     version = serializers.IntegerField(min_value=1, required=False)
 
 
-class RevealSerializer(StrictInputSerializer):
+class CallerRevealSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=500, help_text=_lazy("Why you need to see the caller's details."))
 
 
@@ -297,12 +297,12 @@ class ContactViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.contact_queue(user=request.user))
         return self.get_paginated_response(ContactListSerializer(page, many=True).data)
 
-    @extend_schema(request=RevealSerializer, responses={200: serializers.DictField(child=serializers.CharField())})
+    @extend_schema(request=CallerRevealSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["post"], url_path="reveal", url_name="reveal")
     def reveal(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The caller's details, after an audited reveal with your reason."""
         selectors.access_contact_by_id(request.user, pk, "reveal")
-        data = validated(RevealSerializer, request.data)
+        data = validated(CallerRevealSerializer, request.data)
         return Response(services.contact_caller_reveal(actor=request.user, contact_id=pk, reason=data["reason"]))
 
     @extend_schema(request=AssignSerializer, responses={200: ContactDetailSerializer, **error_responses(409)})

@@ -25,6 +25,7 @@ from tipsom.core.integers import IdField
 from tipsom.core.masking import mask
 from tipsom.core.permissions import require_permission
 from tipsom.core.registry import ApiRoute
+from tipsom.helpline.api.contacts import VersionSerializer
 from tipsom.helpline.models import BlockedNumber
 from tipsom.helpline.numbers import MAX_NUMBER, number_clean, number_index
 from tipsom.helpline.selectors import number_blocked
@@ -64,10 +65,6 @@ class BlockInputSerializer(StrictInputSerializer):
         allow_blank=True,
         help_text=gettext_lazy("Why, in words: required for a block longer than 24 hours."),
     )
-
-
-class VersionSerializer(StrictInputSerializer):
-    version = serializers.IntegerField(min_value=1, required=False)
 
 
 class CheckSerializer(StrictInputSerializer):
@@ -164,7 +161,7 @@ class StatsQuerySerializer(serializers.Serializer):
         )
 
 
-class StatsRowSerializer(serializers.Serializer):
+class HelplineStatsRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     count = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("null: withheld (a small count)."))
@@ -176,7 +173,7 @@ class StatsTableSerializer(serializers.Serializer):
     title = serializers.CharField()
     total = serializers.IntegerField(allow_null=True)
     adds_up = serializers.BooleanField()
-    rows = StatsRowSerializer(many=True)
+    rows = HelplineStatsRowSerializer(many=True)
 
 
 class HelplineStatsSerializer(serializers.Serializer):
@@ -185,7 +182,7 @@ class HelplineStatsSerializer(serializers.Serializer):
     national = serializers.BooleanField()
     small_cell = serializers.IntegerField()
     total = serializers.IntegerField(allow_null=True)
-    outcomes = StatsRowSerializer(many=True)
+    outcomes = HelplineStatsRowSerializer(many=True)
     tables = StatsTableSerializer(many=True)
     weekday_hour = serializers.ListField(
         child=serializers.ListField(child=serializers.IntegerField(allow_null=True)),
