@@ -175,15 +175,21 @@ def get_keyring(*, reload: bool = False) -> Keyring:
         return keyring
 
 
-def _write_keyring_file(path: Path, keyring: Keyring) -> None:
+def secret_file_write(path: Path, text: str) -> None:
+    """Write a file of secrets (a keyring, the field form's keys): readable by its owner only (0600, in a 0700
+    folder), synced, and replaced atomically, so that a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(keyring.to_json())
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, path)  # atomic: a reader sees the old or the new keyring, never half of one
+    os.replace(tmp, path)
+
+
+def _write_keyring_file(path: Path, keyring: Keyring) -> None:
+    secret_file_write(path, keyring.to_json())
 
 
 def keyring_init() -> tuple[Keyring, bool]:

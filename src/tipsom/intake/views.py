@@ -4,6 +4,8 @@ download of the failed rows. Thin: tipsom.intake.jobs and services decide, selec
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -92,17 +94,25 @@ class ImportUploadHandler(MemoryFileUploadHandler):
         return super().receive_data_chunk(raw_data, start)
 
 
-@csrf_exempt
-def upload_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # The upload handler must be set before the CSRF check reads the body; the check runs just after.
-    handler = ImportUploadHandler(request)
-    request.upload_handlers = [handler]
-    return _upload(request, handler)
+def streamed_upload(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """An upload page whose file is read through ImportUploadHandler (stopped past TIPSOM_IMPORT_MAX_BYTES): the
+    handler must be set before the CSRF check reads the body, so the check runs just after, inside. The view is
+    called with the handler after the request."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest) -> HttpResponse:
+        handler = ImportUploadHandler(request)
+        request.upload_handlers = [handler]
+        return protected(request, handler)
+
+    return wrapper
 
 
-@csrf_protect
+@streamed_upload
 @require_http_methods(["GET", "POST"])
-def _upload(request: AuthenticatedHttpRequest, handler: ImportUploadHandler) -> HttpResponse:
+def upload_view(request: AuthenticatedHttpRequest, handler: ImportUploadHandler) -> HttpResponse:
     require_permission(request.user, "add", ImportJob)
     sources = selectors.source_list(user=request.user, action="change").order_by("name")
     if request.method != "POST":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
-from tipsom.core.crypto import KeyringError
+from tipsom.core.crypto import KeyringError, secret_file_write
 
 KEY_BITS = 2048  # what ODK expects: the encrypted symmetric key is one 256-byte RSA block
 
@@ -103,14 +102,7 @@ def form_keys() -> FormKeys:
 
 
 def _write(path: Path, keys: FormKeys) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(keys.to_json())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)  # a reader sees the old file or the new one, never half of one
+    secret_file_write(path, keys.to_json())
 
 
 def form_key_init(*, new: bool = False) -> tuple[FormKeys, bool]:

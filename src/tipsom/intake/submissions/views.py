@@ -18,7 +18,6 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipsom.cases.forms.registration import (
@@ -43,7 +42,7 @@ from tipsom.intake.models import ImportJob, Submission
 from tipsom.intake.submissions import selectors, services
 from tipsom.intake.submissions.forms import RejectForm, SubmissionUploadForm
 from tipsom.intake.submissions.handler import export_check
-from tipsom.intake.views import ImportUploadHandler
+from tipsom.intake.views import ImportUploadHandler, streamed_upload
 from tipsom.matching.selectors import SEX_OF_GENDER, CheckResult, match_check
 from tipsom.organizations import geography
 from tipsom.people.forms import RevealForm
@@ -476,17 +475,9 @@ def submission_correct_view(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 UPLOAD_PATH = "/intake/submissions/upload/"
 
 
-@csrf_exempt
-def submission_upload_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    # The upload handler must be set before the CSRF check reads the body; the check runs just after.
-    handler = ImportUploadHandler(request)
-    request.upload_handlers = [handler]
-    return _upload(request, handler)
-
-
-@csrf_protect
+@streamed_upload
 @require_http_methods(["GET", "POST"])
-def _upload(request: AuthenticatedHttpRequest, handler: ImportUploadHandler) -> HttpResponse:
+def submission_upload_view(request: AuthenticatedHttpRequest, handler: ImportUploadHandler) -> HttpResponse:
     require_permission(request.user, "add", ImportJob)
     require_permission(request.user, "add", Submission)
     context: dict[str, Any] = {"limit": files.max_bytes()}
