@@ -27,9 +27,11 @@ BAD_KINDS = ("unknown_code", "future_date", "control")
 
 
 def person_name(number: int) -> str:
-    """A name no test data elsewhere has, different for every row (the number spelt in letters at the end)."""
+    """A name no test data elsewhere has, different for every row (the number spelt in letters at the end). Its last
+    part is at least seven letters long: a raw scan looks for it in megabytes of ciphertext, where a three-letter
+    part turns up by chance."""
     letters = "".join(chr(ord("a") + int(digit)) for digit in str(number))
-    return f"{GIVEN[number % 8]} {FAMILY[(number // 8) % 8]} Zq{letters}"
+    return f"{GIVEN[number % 8]} {FAMILY[(number // 8) % 8]} Zqxwvu{letters}"
 
 
 def register_rows(count: int, bad: dict[int, str] | None = None) -> list[list[str]]:
