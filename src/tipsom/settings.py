@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tipsom.justice",
     "tipsom.helpline",
     "tipsom.intake",
+    "tipsom.stats",
     "tipsom.notifications",
     "tipsom.demo",
 ]

@@ -160,4 +160,9 @@ SEEDED_PERMISSION_TEXT = {
     "matching.requests.organization": _(
         "Ask other organizations for access to a person they registered, and answer their requests"
     ),
+    "stats.view.national": _("See and export the country's statistics, protected for publication"),
+    "stats.import.national": _("Import external datasets (CTDC) to compare the country with"),
+    "stats.htcds.national": _("Export the country's cases in HTCDS, without identities"),
+    "stats.htcds.organization": _("Export my organization's cases in HTCDS, without identities"),
+    "stats.identities.organization": _("Include the identities of my organization's persons in an HTCDS export"),
 }
