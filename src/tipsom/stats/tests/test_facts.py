@@ -28,7 +28,9 @@ def _refresh() -> None:
 
 def test_a_registered_case_becomes_one_counted_fact() -> None:
     organization = make_organization("BR", type="LawEnforcement")
-    case = make_case(organization, identified_on="2025-04-02", exploitation_types=["SexualExploitation", "ForcedLabour"])
+    case = make_case(
+        organization, identified_on="2025-04-02", exploitation_types=["SexualExploitation", "ForcedLabour"]
+    )
     _refresh()
     fact = VictimFact.objects.get()
     assert fact.source_id == case.pk
