@@ -13,3 +13,10 @@ class StatsConfig(AppConfig):
 
         for store, entry, key in plugins.entries():
             register(store, entry, key=key)
+        # Every change writes an audit event: the facts are refreshed after the transaction commits.
+        from django.db.models.signals import post_save
+
+        from tipsom.audit.models import AuditEvent
+        from tipsom.stats.tasks import refresh_after_commit
+
+        post_save.connect(refresh_after_commit, sender=AuditEvent, dispatch_uid="stats.refresh_after_commit")

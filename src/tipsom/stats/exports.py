@@ -39,7 +39,10 @@ class Scope:
         return self.user is None or SCOPE_NATIONAL in user_scopes(self.user, "export", _fact_model())
 
     def facts(self, model: type[M], action: str = "export") -> models.QuerySet[M]:
-        """The fact rows of `model` in this scope."""
+        """The fact rows of `model` in this scope, brought up to date first (stats.facts.engine.current)."""
+        from tipsom.stats.facts.engine import current
+
+        current()
         manager: Any = model._default_manager
         if self.user is None:
             return manager.filter(country=self.country)

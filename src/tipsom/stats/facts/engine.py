@@ -202,20 +202,20 @@ def refresh(names: Iterable[str] | None = None) -> list[RefreshResult]:
     return results
 
 
-def settle_to_now() -> None:
-    """Move every watermark to the newest audit event (after a rebuild, which read every source)."""
-    newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    settled = (
-        AuditEvent.objects.filter(created_at__lte=timezone.now() - SETTLE)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-        or 0
-    )
-    for kind in kinds():
-        FactState.objects.update_or_create(
-            kind=kind.name, defaults={"watermark": min(settled, newest), "rebuilt_at": timezone.now()}
-        )
+def current() -> None:
+    """Bring every kind of fact up to date before a read of the statistics: at most once per web or API request
+    (the background refresh after each change has usually done it; this catches what it has not yet)."""
+    from tipsom.core.context import request_memo
+
+    memo = request_memo()
+    if memo is not None:
+        if memo.get(_CURRENT):
+            return
+        memo[_CURRENT] = True
+    refresh()
+
+
+_CURRENT = "stats.facts_current"
 
 
 # --- Rebuild -----------------------------------------------------------------------------------------------------

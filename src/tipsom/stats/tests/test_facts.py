@@ -136,3 +136,19 @@ def test_glotip_forms(types: list[str], form: str) -> None:
 )
 def test_age_bands(age: int | None, band: str) -> None:
     assert age_band(age) == band
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_enqueues_one_background_refresh() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from tipsom.stats.tasks import refresh_facts
+
+    organization = make_organization("BR")
+    before = DBTaskResult.objects.filter(task_path__endswith="refresh_facts").count()
+    make_case(organization)  # one transaction writing several audit events
+    queued = DBTaskResult.objects.filter(task_path__endswith="refresh_facts")
+    assert queued.count() == before + 1
+    assert not VictimFact.objects.exists()
+    refresh_facts.call()
+    assert VictimFact.objects.filter(counted=True).count() == 1
