@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pyzipper
 import pytest
+import pyzipper  # type: ignore[import-untyped]
 
+import tipsom
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.cases import services as case_services
@@ -33,7 +34,7 @@ from tipsom.stats.htcds import (
 )
 
 PASSWORD = "a long enough passphrase"
-HTCDS_CSV = Path("/work/shared/reference/htcds/HTCDS_Field_Standards_2.0.csv")
+HTCDS_CSV = Path(tipsom.__file__).resolve().parents[2] / "data" / "htcds" / "HTCDS_Field_Standards_2.0.csv"
 
 # Three persons, each with values found nowhere else, so a search of the decrypted archive is conclusive.
 ZULEIKA: dict[str, Any] = {
@@ -76,7 +77,8 @@ def open_archive(content: bytes, password: str = PASSWORD) -> dict[str, bytes]:
 
 def htcds_names() -> set[str]:
     with HTCDS_CSV.open(encoding="utf-8") as stream:
-        return {row["Field Name including Prefix"] for row in csv.DictReader(stream) if row["Field Name including Prefix"]}
+        names = {row["Field Name including Prefix"] for row in csv.DictReader(stream)}
+    return names - {""}
 
 
 def found(files: dict[str, bytes], needles: list[str]) -> list[str]:
@@ -93,7 +95,8 @@ def world(db: Any) -> dict[str, Any]:
     home = make_organization("BR")
     other = make_organization("BR")
     abroad = make_organization("CO")
-    zuleika = make_case(home, person=ZULEIKA, identified_on="2024-05-02", industries=["A_AgricultureForestryAndFishing"])
+    industries = ["A_AgricultureForestryAndFishing"]
+    zuleika = make_case(home, person=ZULEIKA, identified_on="2024-05-02", industries=industries)
     orlando = make_case(home, person=ORLANDO, identified_on="2026-01-15", case_type="som", exploitation_types=[])
     xiomara = make_case(other, person=XIOMARA, identified_on="2025-03-03")
     make_case(abroad, identified_on="2025-03-03")
