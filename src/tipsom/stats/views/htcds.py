@@ -79,6 +79,11 @@ class HtcdsExportForm(forms.Form):
         ]
         if not may_export_identities(user):
             del self.fields["include_identities"]
+        # Asked for without the box (a forged form): the service refuses it; never a quietly reduced export.
+        self.asks_identities = self.is_bound and self.data.get("include_identities") not in (None, "", "false", "off")
+
+    def identities_asked(self) -> bool:
+        return bool(self.cleaned_data.get("include_identities")) or self.asks_identities
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -113,7 +118,7 @@ def htcds_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 archive = htcds_export(
                     actor=request.user,
                     password=form.cleaned_data["password"],
-                    include_identities=bool(form.cleaned_data.get("include_identities")),
+                    include_identities=form.identities_asked(),
                     filters=form.filters(),
                 )
             except ApplicationError as error:
