@@ -11,13 +11,12 @@ with all their cells and relations.
 Primary suppression. A count from 1 to threshold - 1 (SMALL_CELL = 5, or the deployment's TIPSOM_SMALL_CELL) is
 not published: it is shown as "<5", GLOTIP's mark. Zero is published as 0: GLOTIP publishes zeros, a zero names
 nobody, and a suppressed zero would have to carry a mark that says something false about it ("<5" says 1 to 4,
-".." says a larger count). Zeros are therefore never used as complements, and a structural zero (always 0) is
-simply published: it gives a reader only what it is.
+".." says a larger count). Zeros are therefore not used as complements (but in a masked table, below).
 
 Secondary (complementary) suppression. The published numbers, the marks and the relations together let a reader
 narrow down a suppressed count, like an attacker solving linear programmes. The reader knows exactly:
-- a published cell's value; a "<5" cell lies in [1, threshold - 1]; a ".." cell (a complement: it is never
-  below the threshold, since every small count is primary, and never 0) lies in [threshold, infinity);
+- a published cell's value; a "<5" cell lies in [1, threshold - 1]; a ".." cell (a complement: never below the
+  threshold, since every small count is primary, and never 0) lies in [threshold, infinity);
 - every relation, and that counts are integers.
 Rule: for every primary cell, the reader's interval [lowest, highest] over all integer tables that fit what is
 published must be at least `protection` wide (default 1: never a single value, so no subtraction, of one table
@@ -29,17 +28,24 @@ Method (the classical tau-Argus "OPT" idea, solved one primary cell at a time). 
 finds unprotected gets the cheapest set of further cells to suppress, from a small mixed-integer programme
 (scipy.optimize.milp, HiGHS): find an integer move y of the table with y = 0 on every published cell, every
 relation still holding at x + y, every suppressed cell inside what its mark says, and the primary cell moved by
-`protection`; each newly suppressed cell costs its value (the information lost), so small cells are taken before
-large ones and grand totals last. The move found is itself a second table the reader cannot tell from the true one,
-so the cell is protected; more suppression never narrows an interval, so cells protected earlier stay protected.
-Then the audit runs again over every primary cell (scipy.optimize.linprog, HiGHS, the minimum and maximum of the
-cell; an LP optimum that is not integral is checked again as an integer programme) and nothing is returned that
-fails it.
+`protection`. Each newly suppressed cell costs its value plus one (the information lost, then the number of
+cells), so small cells are taken before large ones and grand totals last. The move found is itself a second table
+the reader cannot tell from the true one, so the cell is protected; more suppression never narrows an interval,
+so cells protected earlier stay protected. Then the audit runs again over every primary cell and nothing is
+returned that fails it: integer programmes that move all the unproven cells together (each solution proves every
+cell it moved far enough), then, for the rest, the cell's minimum and maximum (scipy.optimize.linprog, HiGHS; an
+optimum that is not integral is solved again as an integer programme).
 
-When the marks alone give a cell back (a "<5" total of 4 over four "<5" parts: each is 1), no suppression helps:
-the table is then published "masked", every suppressed cell shown as ".." (the reader knows only that it is not 0)
-and protected again under that weaker knowledge. When even that fails (cells published elsewhere, `public`, pin a
-small one), nothing of the table is published (`withheld_all`; only `public` cells keep their values).
+When no pattern with these marks protects every small count (the marks alone give cells back: a "<5" total of 4
+over four "<5" parts says each is 1; or a published zero does: the national total is public and every other region
+shows 0), the table is published "masked", the classical way: every suppressed cell shown as "..", a reader
+knowing nothing of it but that it is not negative, and zeros may then be hidden as complements. When even that
+fails (cells a reader knows anyway, `public`, pin a small one), nothing of the table but the `public` cells is
+published (`withheld_all`).
+
+`public`: cells a reader knows anyway, never suppressed: cells published elsewhere (a total shown in full in another
+table) and structural zeros (a count that is 0 by definition: hiding it would protect nothing, so it is never
+taken as a complement).
 
 Marks: "<5" for a primary cell, ".." for a complement, the statistical convention for "not published" (a
 complement may be 40; writing "<5" for it would be false)."""
@@ -127,7 +133,7 @@ class Protected:
     secondary: frozenset[Key]
     threshold: int
     protection: int
-    masked: bool = False  # the marks would give cells back: every suppressed cell is shown ".."
+    masked: bool = False  # every suppressed cell is shown ".." (zeros among them): the marks would say too much
     withheld_all: bool = False  # nothing but the `public` cells may be published
 
     @property
@@ -232,7 +238,7 @@ class _Pattern:
         if j not in self.suppressed:
             return self.model.x[j], self.model.x[j]
         if self.masked:
-            return 1.0, math.inf
+            return 0.0, math.inf
         if j in self.primary:
             return 1.0, float(self.threshold - 1)
         return float(self.threshold), math.inf
@@ -259,7 +265,7 @@ def _reader_bound(pattern: _Pattern, p: int, sense: int) -> tuple[int, dict[int,
         bounds=[(low, None if high == math.inf else high) for low, high in bounds],
         method="highs",
     )
-    if result.status == 3:  # unbounded: only upwards, bounds keep every cell >= 1
+    if result.status == 3:  # unbounded: only upwards, every lower bound is finite
         return 2**62, None
     if result.status != 0:
         raise RuntimeError(f"the disclosure audit failed: {result.message}")
@@ -443,7 +449,7 @@ def _move(pattern: _Pattern, p: int, step: int, candidates: set[int], reach: flo
         links = csr_array((link_data, (link_rows, link_cols)), shape=(len(link_low), width))
         constraints.append(LinearConstraint(links, np.array(link_low), np.zeros(len(link_low))))
     cost = np.zeros(width)
-    cost[n_y:] = [model.x[j] for j in chosen]
+    cost[n_y:] = [model.x[j] + 1.0 for j in chosen]  # the information lost, then the number of cells
     result = milp(cost, constraints=constraints, integrality=np.ones(width), bounds=Bounds(lower, upper))
     if result.status != 0 or result.x is None:
         return None
@@ -499,7 +505,9 @@ def _suppress(pattern: _Pattern, protection: int, fixed: set[int]) -> bool:
         if p in proven or _protected(pattern, p, protection, proven):
             continue
         candidates = {
-            j for j in range(len(model.keys)) if model.x[j] > 0 and j not in pattern.suppressed and j not in fixed
+            j
+            for j in range(len(model.keys))
+            if (model.x[j] > 0 or pattern.masked) and j not in pattern.suppressed and j not in fixed
         }
         taken = _complements(pattern, p, protection, candidates)
         if taken is None:
@@ -530,5 +538,5 @@ def audit(cells: Cells, relations: Iterable[Relation], protected: Protected) -> 
     suppressed = {model.index[key] for key in protected.suppressed}
     pattern = _Pattern(model, primary, protected.threshold, protected.masked, suppressed)
     if protected.withheld_all:
-        return {model.keys[p]: (1, 2**62) for p in sorted(primary)}
+        return {model.keys[p]: (0, 2**62) for p in sorted(primary)}
     return {model.keys[p]: _interval(pattern, p) for p in sorted(primary)}

@@ -37,7 +37,7 @@ from tipsom.core.disclosure import (
 # --- Attackers ------------------------------------------------------------------------------------------------
 def _reader_box(published: Protected, key: Hashable, ceiling: int) -> tuple[int, int]:
     """What the marks say of a cell: a published value exactly; "<5" 1 to 4; ".." 5 or more (in a masked table
-    only "not zero")."""
+    nothing: 0 or more)."""
     value = published.value(key)
     if value is not None:
         return value, value
@@ -45,7 +45,7 @@ def _reader_box(published: Protected, key: Hashable, ceiling: int) -> tuple[int,
     if mark == f"<{published.threshold}":
         return 1, published.threshold - 1
     assert mark == NOT_PUBLISHED
-    return (1 if published.masked else published.threshold), ceiling
+    return (0 if published.masked else published.threshold), ceiling
 
 
 def _holds(relation: Relation, values: Mapping[Hashable, int]) -> bool:
@@ -278,7 +278,7 @@ def test_disjoint_parts_within_a_total():
 # --- When the marks alone say too much, and cells published elsewhere -----------------------------------------
 def test_marks_that_give_cells_back_are_replaced_by_not_published():
     """A total of 4 over four cells of 1: "<5" everywhere says each is 1, whatever is hidden. The table goes out
-    masked: every hidden cell "..", known only not to be zero."""
+    masked: every hidden cell "..", a reader knowing nothing of it."""
     cells = {"total": 4, "a": 1, "b": 1, "c": 1, "d": 1, "e": 0}
     relations = [sums("total", ["a", "b", "c", "d", "e"])]
     labelled = Protected({**dict.fromkeys("abcd"), "total": None, "e": 0}, frozenset(cells) - {"e"}, frozenset(), 5, 1)
@@ -289,13 +289,24 @@ def test_marks_that_give_cells_back_are_replaced_by_not_published():
     assert_safe(cells, relations, published)
 
 
+def test_a_published_zero_that_gives_a_cell_back_is_hidden_in_a_masked_table():
+    """The national total is published elsewhere (public) and one region holds all of it: with zeros published,
+    no pattern helps; masked, the zero is hidden too."""
+    cells = {"nation": 3, "north": 3, "south": 0, "east": 0}
+    relations = [sums("nation", ["north", "south", "east"])]
+    published = protect(cells, relations, threshold=5, public=["nation"])
+    assert published.masked and not published.withheld_all and published.value("nation") == 3
+    assert published.value("north") is None and len(published.suppressed) == 2  # north and one zero
+    assert_safe(cells, relations, published)
+
+
 def test_a_small_count_pinned_by_public_cells_withholds_the_table():
-    """The national total is published elsewhere (public) and one region holds all of it."""
+    """A structural zero (public: the reader knows it is 0) is no complement: nothing can protect the 3."""
     cells = {"nation": 3, "north": 3, "south": 0}
     relations = [sums("nation", ["north", "south"])]
-    published = protect(cells, relations, threshold=5, public=["nation"])
-    assert published.withheld_all and published.value("nation") == 3
-    assert published.value("north") is None and published.value("south") is None
+    published = protect(cells, relations, threshold=5, public=["nation", "south"])
+    assert published.withheld_all and published.value("nation") == 3 and published.value("south") == 0
+    assert published.value("north") is None
 
 
 def test_public_cells_stay_published_and_others_protect_the_small_ones():
