@@ -581,3 +581,49 @@ def status_choices() -> list[tuple[str, str]]:
 
 def trafficking_status_filter_choices() -> list[tuple[str, str]]:
     return trafficking_status_choices()
+
+
+# The command line -----------------------------------------------------------------------------------------------
+
+
+def htcds_command_arguments(parser: Any) -> None:
+    """The arguments of `tipsom export htcds` (an argparse parser: the export command's subparser)."""
+    parser.add_argument("--output", required=True, type=Path, help="The archive to write (.zip).")
+    parser.add_argument(
+        "--password-file",
+        required=True,
+        type=Path,
+        help="A file whose first line is the archive's password (at least 12 characters; never on the command line).",
+    )
+    parser.add_argument("--country", help="ISO 3166-1 alpha-2; needed when the deployment serves several.")
+    parser.add_argument("--year-from", type=int, help="Cases identified in this year or later.")
+    parser.add_argument("--year-to", type=int, help="Cases identified in this year or earlier.")
+    parser.add_argument("--status", default="", help="HTCDS cas_Status code.")
+    parser.add_argument("--trafficking-status", default="", help="HTCDS vic_TraffickingStatus code.")
+
+
+def htcds_command(options: dict[str, Any]) -> str:
+    """Run `tipsom export htcds` from its parsed options; the summary line to print. The country's cases, never
+    with identities. An ApplicationError says what is wrong (the command shows it and exits non-zero)."""
+    filters = htcds_filters(
+        year_from=options.get("year_from"),
+        year_to=options.get("year_to"),
+        status=options.get("status") or "",
+        trafficking_status=options.get("trafficking_status") or "",
+    )
+    archive = htcds_export_country(
+        password=password_from_file(options["password_file"]),
+        output=options["output"],
+        country=options.get("country"),
+        filters=filters,
+    )
+    release = archive.release
+    return _(
+        "%(path)s: %(records)d cases of %(country)s, %(fields)d fields, without identities (HTCDS %(version)s)."
+    ) % {
+        "path": options["output"],
+        "records": release.records,
+        "country": release.country,
+        "fields": release.fields,
+        "version": HTCDS_VERSION,
+    }

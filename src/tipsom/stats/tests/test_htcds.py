@@ -27,6 +27,8 @@ from tipsom.stats.htcds import (
     IDENTIFYING_FIELDS,
     JSON_NAME,
     README_NAME,
+    htcds_command,
+    htcds_command_arguments,
     htcds_export,
     htcds_export_country,
     htcds_filters,
@@ -318,3 +320,28 @@ def test_command_line_export_is_national_without_identities(world: dict[str, Any
     with pytest.raises(ApplicationError):
         htcds_export_country(password=PASSWORD, output=tmp_path / "x.zip", country="FR")
     assert Case.objects.count() == 4 and Organization.objects.count() == 3
+
+
+def test_command_arguments_and_summary(world: dict[str, Any], tmp_path: Path) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    htcds_command_arguments(parser)
+    secret = tmp_path / "password.txt"
+    secret.write_text(PASSWORD, encoding="utf-8")
+    output = tmp_path / "br.zip"
+    arguments = ["--output", str(output), "--password-file", str(secret), "--year-from", "2025", "--country", "BR"]
+    options = vars(parser.parse_args(arguments))
+    summary = htcds_command(options)
+    assert "2 cases of BR" in summary and "without identities" in summary
+    assert len(json.loads(open_archive(output.read_bytes())[JSON_NAME])["records"]) == 2
+    short = tmp_path / "short.txt"
+    short.write_text("short\n", encoding="utf-8")
+    with pytest.raises(ApplicationError) as refused:
+        htcds_command({**options, "password_file": short, "output": tmp_path / "other.zip"})
+    assert refused.value.code == "password_too_short"
+    with pytest.raises(ApplicationError) as unreadable:
+        htcds_command({**options, "password_file": tmp_path / "absent.txt", "output": tmp_path / "other.zip"})
+    assert unreadable.value.code == "password_file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["br.zip", "password.txt", "short.txt"]
+    assert len(htcds_audits()) == 1
