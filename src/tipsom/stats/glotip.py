@@ -364,7 +364,10 @@ def glotip(scope: Scope, *, year: int) -> Glotip:
     """The year's GLOTIP figures of the scope's country, protected: every count from 1 to 4 marked "<5" and the
     complements chosen so that none can be worked out from everything published (core.disclosure audits it)."""
     counts = glotip_counts(scope, year=check_year(year))
-    return Glotip(counts, disclosure.protect(counts.counts, counts.relations))
+    # Each indicator's grand total is the headline figure: it is never chosen as a complement (a small one is
+    # still "<5"); the complements are found among its breakdowns.
+    headline = [key for key in map(total_key, INDICATORS) if counts.counts[key] >= disclosure.small_cell()]
+    return Glotip(counts, disclosure.protect(counts.counts, counts.relations, public=headline))
 
 
 # --- The long format --------------------------------------------------------------------------------------------------
