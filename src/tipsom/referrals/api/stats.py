@@ -67,7 +67,13 @@ class StatsRowSerializer(serializers.Serializer):
     p90_hours = serializers.FloatField(allow_null=True)
     suppressed = serializers.ListField(
         child=serializers.ChoiceField(choices=COUNTS),
-        help_text=gettext_lazy("Counts withheld as below the small-cell threshold (shown as null; '<5')."),
+        help_text=gettext_lazy(
+            "Counts withheld (null): below the small-cell threshold, or complements that would give one back."
+        ),
+    )
+    small = serializers.ListField(
+        child=serializers.ChoiceField(choices=COUNTS),
+        help_text=gettext_lazy("The withheld counts that are below the small-cell threshold ('<5'; the others '..')."),
     )
 
 
@@ -82,12 +88,17 @@ class StatsFiltersSerializer(serializers.Serializer):
 
 class ReferralStatsSerializer(serializers.Serializer):
     filters = StatsFiltersSerializer()
-    national = serializers.BooleanField(help_text=gettext_lazy("The country's referrals: small region cells withheld."))
+    national = serializers.BooleanField(
+        help_text=gettext_lazy("The country's referrals: the region breakdown goes through disclosure control.")
+    )
     small_cell = serializers.IntegerField()
     summary = StatsRowSerializer()
     by_service_type = StatsRowSerializer(many=True)
     by_region = StatsRowSerializer(many=True)
     by_organization = StatsRowSerializer(many=True)
+    regions_withheld = serializers.BooleanField(
+        help_text=gettext_lazy("No region breakdown could be published without giving a small count back.")
+    )
 
 
 class ReferralStatsView(APIView):

@@ -8,9 +8,12 @@ where the victim is, which is what a coordinator plans services for (the receive
 office sits, not where the need is).
 
 Small numbers. These are operational counts about services, not about persons, but a count of a handful of
-referrals in one region can point at one victim. The deployment has no small-cell setting, so SMALL_CELL (5)
-applies: in the region breakdown shown to a national viewer, a count from 1 to 4 is withheld ("<5"), and the
-rates and response times computed from it are withheld with it. Organizations see their own referrals in full.
+referrals in one region can point at one victim. The region breakdown shown to a national viewer goes through
+core.disclosure with the deployment's threshold (TIPSOM_SMALL_CELL, 5 by default): a count from 1 to 4 is withheld
+("<5"), and so are the complements (".."), so that neither the national counts (shown in full: the breakdowns by
+service type and by organization add up to them too) nor the relations between a row's counts (answered = accepted
++ declined, and each count within the total) give it back; the rates and response times computed from a withheld
+count are withheld with it. Organizations see their own referrals in full.
 """
 
 from __future__ import annotations
@@ -26,17 +29,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
+from tipsom.core.disclosure import Relation, protect, small_cell, sums, within
 from tipsom.core.permissions import SCOPE_NATIONAL, user_scopes
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization
 from tipsom.referrals.models import Referral, ServiceType, State
 
-# A breakdown cell below this many referrals is withheld from national viewers (no deployment setting exists).
-SMALL_CELL = 5
 DEFAULT_DAYS = 365
 # Counted fields that may be withheld; the rates and response times that depend on each.
 COUNTS = ("total", "answered", "accepted", "declined", "completed", "expired", "overdue")
 _ANSWER_FIELDS = ("answered", "accepted", "declined")
+# What a reader knows of one row's counts, when the row's data bears it out (an imported referral may break it):
+# answered = accepted + declined; the declined, completed and expired are in distinct states; each within another.
+_ROW_RELATIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("sums", "answered", ("accepted", "declined")),
+    ("within", "total", ("answered",)),
+    ("within", "total", ("declined", "completed", "expired")),
+    ("within", "total", ("overdue",)),
+    ("within", "answered", ("accepted",)),
+    ("within", "accepted", ("completed",)),
+)
 
 
 # --- The response time and its percentiles, in SQL on both databases -------------------------------------------
@@ -142,8 +154,9 @@ class StatsFilters:
 
 @dataclass(frozen=True)
 class StatsRow:
-    """One line of a breakdown. A withheld count is None and named in `suppressed`; rates are None when there is
-    nothing to divide by or when they would reveal a withheld count."""
+    """One line of a breakdown. A withheld count is None and named in `suppressed`, and in `small` too when it is
+    below the threshold ("<5"; the others are complements, ".."); rates are None when there is nothing to divide
+    by or when they would reveal a withheld count."""
 
     key: str
     label: str
@@ -159,6 +172,7 @@ class StatsRow:
     acceptance_rate: float | None = None
     overdue_share: float | None = None
     suppressed: tuple[str, ...] = ()
+    small: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.acceptance_rate is None and self.answered and self.accepted is not None:
@@ -170,12 +184,13 @@ class StatsRow:
 @dataclass(frozen=True)
 class ReferralStats:
     filters: StatsFilters
-    national: bool  # the viewer sees the country's referrals: region cells below SMALL_CELL are withheld
+    national: bool  # the viewer sees the country's referrals: the region breakdown goes through core.disclosure
     small_cell: int
     summary: StatsRow
     by_service_type: list[StatsRow] = field(default_factory=list)
     by_region: list[StatsRow] = field(default_factory=list)
     by_organization: list[StatsRow] = field(default_factory=list)
+    regions_withheld: bool = False  # no region breakdown could be published without giving a small count back
 
 
 # --- The selector ----------------------------------------------------------------------------------------------
@@ -237,21 +252,56 @@ def _grouped(queryset: QuerySet[Referral], column: str) -> list[dict[str, Any]]:
     return list(queryset.order_by().values(column).annotate(**_metrics()).order_by(column))
 
 
-def suppress_small(row: StatsRow, threshold: int = SMALL_CELL) -> StatsRow:
-    """Withhold the counts from 1 to threshold-1, and whatever would let a reader work them out again."""
-    small = {name for name in COUNTS if 0 < (getattr(row, name) or 0) < threshold}
-    if small & set(_ANSWER_FIELDS):
-        # answered = accepted + declined: one of the three withheld, the others would give it back.
-        small |= set(_ANSWER_FIELDS)
-    if not small:
-        return row
-    changes: dict[str, Any] = dict.fromkeys(small)
-    if small & set(_ANSWER_FIELDS):
-        changes.update(acceptance_rate=None, median_hours=None, p90_hours=None)
-    if small & {"overdue", "total"}:
-        changes["overdue_share"] = None
-    # replace() re-runs __post_init__, which leaves a rate withheld here withheld: its counts are None too.
-    return replace(row, **changes, suppressed=tuple(name for name in COUNTS if name in small))
+def _row_relations(key: Any, row: StatsRow) -> list[Relation]:
+    def holds(kind: str, total: str, parts: tuple[str, ...]) -> bool:
+        whole, added = getattr(row, total) or 0, sum(getattr(row, part) or 0 for part in parts)
+        return whole == added if kind == "sums" else added <= whole
+
+    make = {"sums": sums, "within": within}
+    return [
+        make[kind]((key, total), [(key, part) for part in parts])
+        for kind, total, parts in _ROW_RELATIONS
+        if holds(kind, total, parts)
+    ]
+
+
+def protect_breakdown(
+    summary: StatsRow, rows: list[StatsRow], threshold: int | None = None
+) -> tuple[list[StatsRow], bool]:
+    """The rows of a breakdown as they may be published beside the summary (shown in full): core.disclosure over
+    every count of every row, the summary's counts public, each column adding up to the summary's and each row's
+    counts bound as _ROW_RELATIONS says. Returns the rows and whether the whole breakdown must be withheld."""
+    cells: dict[Any, int] = {("summary", name): getattr(summary, name) or 0 for name in COUNTS}
+    relations: list[Relation] = []
+    for number, row in enumerate(rows):
+        cells.update({(number, name): getattr(row, name) or 0 for name in COUNTS})
+        relations += _row_relations(number, row)
+    relations += [sums(("summary", name), [(number, name) for number in range(len(rows))]) for name in COUNTS]
+    published = protect(cells, relations, threshold=threshold, public=[("summary", name) for name in COUNTS])
+    if published.withheld_all:
+        return [], True
+    protected = []
+    for number, row in enumerate(rows):
+        hidden = {name for name in COUNTS if published.value((number, name)) is None}
+        if not hidden:
+            protected.append(row)
+            continue
+        changes: dict[str, Any] = dict.fromkeys(hidden)
+        if hidden & set(_ANSWER_FIELDS):
+            changes.update(acceptance_rate=None, median_hours=None, p90_hours=None)
+        if hidden & {"overdue", "total"}:
+            changes["overdue_share"] = None
+        small = {name for name in hidden if published.mark((number, name)) == published.small_mark}
+        # replace() re-runs __post_init__, which leaves a rate withheld here withheld: its counts are None too.
+        protected.append(
+            replace(
+                row,
+                **changes,
+                suppressed=tuple(name for name in COUNTS if name in hidden),
+                small=tuple(name for name in COUNTS if name in small),
+            )
+        )
+    return protected, False
 
 
 def _region_label(code: str) -> str:
@@ -288,8 +338,10 @@ def referral_stats(*, user: User, filters: StatsFilters) -> ReferralStats:
         _row(values["case__region"] or "", _region_label(values["case__region"] or ""), values)
         for values in _grouped(queryset, "case__region")
     ]
+    threshold = small_cell()
+    regions_withheld = False
     if national:
-        by_region = [suppress_small(row) for row in by_region]
+        by_region, regions_withheld = protect_breakdown(summary, by_region, threshold)
     grouped = _grouped(queryset, "to_organization_id")
     names = _organization_labels(values["to_organization_id"] for values in grouped)
     by_organization = sorted(
@@ -302,9 +354,10 @@ def referral_stats(*, user: User, filters: StatsFilters) -> ReferralStats:
     return ReferralStats(
         filters=filters,
         national=national,
-        small_cell=SMALL_CELL,
+        small_cell=threshold,
         summary=summary,
         by_service_type=sorted(by_type, key=lambda row: (-(row.total or 0), row.label)),
         by_region=by_region,
         by_organization=by_organization,
+        regions_withheld=regions_withheld,
     )

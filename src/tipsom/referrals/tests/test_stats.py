@@ -1,5 +1,6 @@
 """Referral statistics: the counts, rates and response-time percentiles computed in the database, the scope of
-who sees what, small-cell withholding for national viewers, the screen and the API."""
+who sees what, disclosure control of the region breakdown for national viewers (core.disclosure), the screen and
+the API."""
 
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ from tipsom.accounts.testing import AccessCase, make_user, sign_in
 from tipsom.organizations.testing import make_organization
 from tipsom.referrals.models import Referral, State
 from tipsom.referrals.selectors.stats import (
-    SMALL_CELL,
+    COUNTS,
     StatsFilters,
     StatsRow,
     continuous_percentile,
+    protect_breakdown,
     referral_stats,
-    suppress_small,
 )
 from tipsom.referrals.testing import make_service
 from tipsom.referrals.tests.factories import COUNTRY, make_case
@@ -165,54 +166,49 @@ def test_breakdowns_by_service_type_and_organization(world):
 
 
 def test_region_breakdown_withholds_small_cells_from_national_viewers(world):
+    """Two regions under national counts shown in full: BR-SP's 2 declined referrals are the country's 2 and
+    BR-MT's 0 is a zero, so no pattern of "<5" and ".." marks protects them; the table goes out masked, every
+    count "..". (Before core.disclosure, BR-SP's 12 was shown beside the country's 15: BR-MT's "<5" was 3.)"""
     stats = referral_stats(user=world["coordinator"], filters=StatsFilters.default())
+    assert stats.summary.total == 15 and not stats.regions_withheld
     regions = _by_key(stats.by_region)
     sp, mt = regions["BR-SP"], regions["BR-MT"]
-    # BR-SP: 12 referrals shown; 2 declined is small, and with it the answered/accepted pair that would give it.
-    assert sp.total == 12 and "total" not in sp.suppressed
-    assert sp.declined is None and sp.answered is None and sp.acceptance_rate is None
-    # BR-MT: 3 referrals, 1 answered (accepted), 0 declined: all withheld with the rates that would show them.
-    assert mt.total is None and "total" in mt.suppressed
-    assert mt.answered is None and mt.accepted is None and mt.declined is None
-    assert mt.acceptance_rate is None and mt.median_hours is None and mt.overdue_share is None
-    assert mt.overdue == 0 and mt.expired == 0  # zero is not a small cell
+    for row in (sp, mt):
+        assert all(getattr(row, name) is None for name in COUNTS) and set(row.suppressed) == set(COUNTS)
+        assert row.small == ()  # masked: no "<5" mark would be safe
+        assert row.acceptance_rate is None and row.median_hours is None and row.overdue_share is None
 
 
-def test_region_cell_below_threshold_withholds_the_answer_triple():
-    row = StatsRow(
-        key="BR-SP",
-        label="São Paulo",
-        total=12,
-        answered=8,
-        accepted=6,
-        declined=2,
-        completed=2,
-        expired=2,
-        overdue=3,
-        median_hours=4.5,
-        p90_hours=7.3,
-    )
-    withheld = suppress_small(row)
-    # declined=2 is small: answered and accepted would give it back (8 - 6), so all three go.
-    assert withheld.declined is None and withheld.accepted is None and withheld.answered is None
-    assert withheld.acceptance_rate is None and withheld.median_hours is None
-    assert set(withheld.suppressed) == {"answered", "accepted", "declined", "completed", "expired", "overdue"}
-    assert withheld.total == 12  # not small
-    assert withheld.overdue_share is None  # overdue=3 is withheld
-    big = StatsRow(
-        key="x",
-        label="x",
-        total=50,
-        answered=20,
-        accepted=15,
-        declined=5,
-        completed=5,
-        expired=5,
-        overdue=SMALL_CELL,
-        median_hours=1.0,
-        p90_hours=2.0,
-    )
-    assert suppress_small(big) == big
+def _row(key: str, total: int, answered: int, accepted: int, declined: int, *rest: int) -> StatsRow:
+    completed, expired, overdue = rest
+    return StatsRow(key, key, total, answered, accepted, declined, completed, expired, overdue, 4.5, 7.3)
+
+
+def test_region_breakdown_takes_complements_across_rows_and_within_a_row():
+    """Row A has four small counts; answered = accepted + declined gives A's declined back unless accepted goes
+    too, and the national counts give each back unless row B's count of the same column goes too."""
+    a = _row("A", 12, 8, 6, 2, 2, 2, 3)
+    b = _row("B", 30, 20, 15, 5, 5, 5, 5)
+    summary = _row("all", 42, 28, 21, 7, 7, 7, 8)  # A + B
+    (a_shown, b_shown), withheld = protect_breakdown(summary, [a, b], threshold=5)
+    assert not withheld
+    assert a_shown.small == ("declined", "completed", "expired", "overdue")
+    assert set(a_shown.suppressed) == {"accepted", "declined", "completed", "expired", "overdue"}
+    assert (a_shown.total, a_shown.answered) == (12, 8)
+    assert a_shown.acceptance_rate is None and a_shown.median_hours is None and a_shown.overdue_share is None
+    assert b_shown.small == () and set(b_shown.suppressed) == {
+        "accepted",
+        "declined",
+        "completed",
+        "expired",
+        "overdue",
+    }
+    # The attacker: A's declined = 7 (the country's) - B's declined; B's is at least 5 (".."), A's at least 1
+    # ("<5"): A's is 1 or 2, not one value.
+    possible = {7 - b_declined for b_declined in range(5, 8) if 1 <= 7 - b_declined <= 4}
+    assert possible == {1, 2}
+    big = _row("x", 50, 20, 15, 5, 5, 5, 5)
+    assert protect_breakdown(big, [big], threshold=5) == ([big], False)
 
 
 def test_organization_sees_its_own_referrals_in_full(world):
@@ -262,7 +258,8 @@ def test_screen_shows_tables_and_withheld_cells(world):
     response = client.get(reverse("referrals:stats"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Casa Abrigo Teste" in text and "&lt;5" in text and "Mato Grosso" in text
+    assert "Casa Abrigo Teste" in text and "Mato Grosso" in text
+    assert '<td class="text-end">..</td>' in text  # the masked region table
     assert response.context["stats"].summary.total == 15
 
 
@@ -281,7 +278,9 @@ def test_api_returns_json_with_withheld_cells(world):
     body = response.json()
     assert body["summary"]["total"] == 5 and body["filters"]["service_type"] == "medical"
     regions = {row["key"]: row for row in body["by_region"]}
+    # Medical only: BR-SP 2, BR-MT 3 referrals, all small: "<5" (a small count of the region, not a complement).
     assert regions["BR-MT"]["total"] is None and "total" in regions["BR-MT"]["suppressed"]
+    assert body["regions_withheld"] is False and isinstance(regions["BR-MT"]["small"], list)
 
 
 def test_api_refuses_bad_filters(world):

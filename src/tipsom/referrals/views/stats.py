@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tipsom.accounts.models import User
+from tipsom.core.disclosure import NOT_PUBLISHED
 from tipsom.core.forms import form_choice_field
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.permissions import require_permission
@@ -20,7 +21,6 @@ from tipsom.organizations.selectors import organization_list
 from tipsom.referrals.models import Channel, Referral, ServiceType, Urgency
 from tipsom.referrals.selectors.stats import ReferralStats, StatsFilters, StatsRow, referral_stats
 
-WITHHELD = "<5"
 NOTHING = "—"
 
 
@@ -72,10 +72,13 @@ class ReferralStatsForm(forms.Form):
         )
 
 
-def _count(row: StatsRow, name: str) -> str:
+def _count(row: StatsRow, name: str, small_cell: int) -> str:
+    """A count; "<5" when withheld as small, ".." when withheld so that no small count can be worked out."""
     value = getattr(row, name)
     if value is None:
-        return WITHHELD if name in row.suppressed else NOTHING
+        if name in row.small:
+            return f"<{small_cell}"
+        return NOT_PUBLISHED if name in row.suppressed else NOTHING
     return number_format(value, force_grouping=True)
 
 
@@ -87,21 +90,24 @@ def _hours(value: float | None) -> str:
     return NOTHING if value is None else number_format(value, decimal_pos=1)
 
 
-def _cells(row: StatsRow) -> dict[str, Any]:
+def _cells(row: StatsRow, small_cell: int) -> dict[str, Any]:
+    def count(name: str) -> str:
+        return _count(row, name, small_cell)
+
     return {
         "label": row.label,
         "values": [
-            _count(row, "total"),
-            _count(row, "answered"),
-            _count(row, "accepted"),
-            _count(row, "declined"),
+            count("total"),
+            count("answered"),
+            count("accepted"),
+            count("declined"),
             _share(row.acceptance_rate),
             _hours(row.median_hours),
             _hours(row.p90_hours),
-            _count(row, "overdue"),
+            count("overdue"),
             _share(row.overdue_share),
-            _count(row, "completed"),
-            _count(row, "expired"),
+            count("completed"),
+            count("expired"),
         ],
         "withheld": bool(row.suppressed),
     }
@@ -110,28 +116,36 @@ def _cells(row: StatsRow) -> dict[str, Any]:
 def _tables(stats: ReferralStats) -> list[dict[str, Any]]:
     region_caption = _("By the region of the referring case")
     if stats.national:
-        region_caption = _("By the region of the referring case; counts below %(small)d withheld") % {
-            "small": stats.small_cell
-        }
+        region_caption = _(
+            "By the region of the referring case; counts below %(small)d withheld (<%(small)d), and other counts "
+            "that would give them back (..)"
+        ) % {"small": stats.small_cell}
+    if stats.regions_withheld:
+        region_caption = _("The counts by region are not published: they would give small counts back.")
     return [
-        {"title": "", "caption": _("All referrals in the period"), "first": "", "rows": [_cells(stats.summary)]},
+        {
+            "title": "",
+            "caption": _("All referrals in the period"),
+            "first": "",
+            "rows": [_cells(stats.summary, stats.small_cell)],
+        },
         {
             "title": _("By type of service"),
             "caption": _("Referrals by type of service"),
             "first": _("Type of service"),
-            "rows": [_cells(row) for row in stats.by_service_type],
+            "rows": [_cells(row, stats.small_cell) for row in stats.by_service_type],
         },
         {
             "title": _("By region of the case"),
             "caption": region_caption,
             "first": _("Region"),
-            "rows": [_cells(row) for row in stats.by_region],
+            "rows": [_cells(row, stats.small_cell) for row in stats.by_region],
         },
         {
             "title": _("By receiving organization"),
             "caption": _("Referrals by receiving organization"),
             "first": _("Organization"),
-            "rows": [_cells(row) for row in stats.by_organization],
+            "rows": [_cells(row, stats.small_cell) for row in stats.by_organization],
         },
     ]
 
