@@ -1,0 +1,1 @@
+"""The statistics app's reads: the dashboard's filters and panels (dashboard.py)."""

@@ -1,0 +1,13 @@
+"""Statistics screens (namespace "stats", under /stats/): the national dashboard and its panel downloads."""
+
+from django.urls import URLPattern, path
+
+from tipsom.stats.views import dashboard, glotip, htcds
+
+app_name = "stats"
+
+urlpatterns: list[URLPattern] = [
+    path("", dashboard.dashboard_view, name="dashboard"),
+    path("export/htcds/", htcds.htcds_export_view, name="htcds-export"),
+    path("glotip/", glotip.glotip_view, name="glotip"),
+]
