@@ -29,7 +29,8 @@ from tipsom.stats.models import ContactFact, ReferralFact
 
 
 def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    """The moment in the deployment's time zone (not the one a request activated: a fact is the same for all)."""
+    return timezone.localtime(moment, timezone.get_default_timezone()) if timezone.is_aware(moment) else moment
 
 
 # --- Helpline contacts ---------------------------------------------------------------------------------------------
