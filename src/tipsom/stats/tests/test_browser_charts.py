@@ -2,9 +2,10 @@
 Debian's Chromium, in English and in Arabic (right to left), under the Content-Security-Policy, with withheld cells
 as gaps (null), never as zeros.
 
-The panels' page is rendered from the real templates (base.html, the include) for tables built here, and served at
-the live server's address through Playwright's router (so the page's scripts and styles come from the live server
-and the policy is the project's own); the dashboard's own page is tried in test_browser_dashboard.py."""
+First the include alone: a page rendered from the real templates (base.html, the include) for tables built here
+(every kind of chart, withheld cells of both kinds), served at the live server's address through Playwright's
+router, so that its scripts and styles come from the live server under the project's own policy. Then the real
+dashboard (/stats/) of a national coordinator, over cases registered here, in English and in Arabic."""
 
 from __future__ import annotations
 
@@ -238,8 +239,9 @@ def serve_panels(page: Any, base_url: str, language: str) -> None:
             status=200, body=html, content_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy}
         ),
     )
-    page.goto(f"{base_url}/stats-panels/")
-    page.wait_for_function("document.querySelectorAll('canvas[data-drawn]').length === 6")
+    response = page.goto(f"{base_url}/stats-panels/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_function("() => document.querySelectorAll('canvas[data-drawn]').length === 6")
 
 
 def assert_clean(page: Any) -> None:
@@ -409,7 +411,7 @@ def test_pointing_at_a_gap_says_it_is_withheld(live_server: Any, browser: Any) -
         box = canvas.bounding_box()
         x, y = page.evaluate(HOVER, [key, index])
         page.mouse.move(box["x"] + x, box["y"] + y)
-        page.wait_for_function(f"({TOOLTIP})({key!r}).length > 0")
+        page.wait_for_function(f"() => ({TOOLTIP})({key!r}).length > 0")
         seen[key] = [plain(line) for line in page.evaluate(TOOLTIP, key)]
     withheld = "(withheld to protect small numbers)"
     assert seen == {
@@ -425,3 +427,115 @@ def test_pointing_at_a_gap_says_it_is_withheld(live_server: Any, browser: Any) -
 def plain(text: str) -> str:
     """Without the Unicode isolates that keep "<5" left to right in right-to-left text."""
     return text.replace("\u2066", "").replace("\u2069", "")
+
+
+# --- The dashboard itself -------------------------------------------------------------------------------------------
+# Every panel with rows: the chart holds its table's numbers, a withheld cell as null (sankey: the flows not withheld).
+DASHBOARD_AGREES = """
+() => Array.from(document.querySelectorAll("figure[data-panel]")).filter((f) => f.querySelector("canvas")).map((f) => {
+  const chart = Chart.getChart(f.querySelector("canvas"));
+  const rows = Array.from(f.querySelectorAll("tbody tr[data-key]"));
+  // A Total column is drawn by lines only.
+  const keys = Array.from(f.querySelectorAll("thead th[data-key]")).map((th) => th.dataset.key);
+  const charted = keys.map((k, j) => j).filter((j) => f.dataset.chart === "line" || keys[j] !== "total");
+  const cells = rows.map((tr) => Array.from(tr.querySelectorAll("td[data-value]")).map(
+    (td) => (td.dataset.status || td.dataset.value === "" ? null : Number(td.dataset.value)))
+    .filter((value, j) => charted.includes(j)));
+  const expected = f.dataset.chart === "sankey"
+    ? [cells.map((c, i) => [rows[i].dataset.key, c[0]]).filter((p) => p[1] !== null && p[1] > 0)
+         .map((p) => p[0].split(">").concat([p[1]]))]
+    : (f.dataset.chart === "doughnut" ? [cells.map((c) => c[0])]
+       : (cells[0] || []).map((_, j) => cells.map((c) => c[j])));
+  const actual = chart === undefined ? null : (f.dataset.chart === "sankey"
+    ? [chart.data.datasets[0].data.map((d) => [d.from.slice(5), d.to.slice(3), d.flow])]
+    : chart.data.datasets.map((d) => d.data));
+  return {key: f.dataset.panel, chart: f.dataset.chart, drawn: chart !== undefined, expected, actual,
+          withheld: f.querySelectorAll("td[data-status]").length,
+          xReverse: chart && chart.options.scales && chart.options.scales.x ? !!chart.options.scales.x.reverse : null};
+})
+"""
+
+
+@pytest.fixture
+def coordinator() -> Any:
+    """A national coordinator (no second factor) of Brazil, whose police registered 18 victims in 2024 and 2025:
+    in 2024 five women from Bolivia; in 2025 six women from Bolivia, five from Argentina and two men from Paraguay
+    (few: withheld)."""
+    from tipsom.accounts.testing import make_user
+    from tipsom.cases.testing import ADULT_PERSON, make_case
+    from tipsom.organizations.testing import make_organization
+
+    police = make_organization("BR", name="Polícia Federal", type="LawEnforcement")
+    man = {**ADULT_PERSON, "gender": "Masculine", "citizenships": ["PY"], "names": [{"name": "Jorge Benítez"}]}
+    woman = {**ADULT_PERSON, "citizenships": ["AR"], "names": [{"name": "Sofía Gómez"}]}
+    cases = (("2024", 5, ADULT_PERSON), ("2025", 6, ADULT_PERSON), ("2025", 5, woman), ("2025", 2, man))
+    for year, count, person in cases:
+        for _number in range(count):
+            origin = person["citizenships"][0]
+            make_case(police, identified_on=f"{year}-05-02", person=dict(person), origin_country=origin)
+    return make_user(police, roles=("national_coordinator",), username="ana", full_name="Ana Souza")
+
+
+def sign_in(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+
+
+def dashboard_ready(page: Any) -> list[dict[str, Any]]:
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('figure[data-panel] canvas')).every((c) => c.dataset.drawn)"
+    )
+    return page.evaluate(DASHBOARD_AGREES)
+
+
+def test_the_dashboard_in_english_and_arabic(live_server: Any, browser: Any, coordinator: Any) -> None:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template("stats/dashboard.html")
+    except TemplateDoesNotExist:
+        pytest.skip("the dashboard's page is not written yet")
+    page = open_page(browser, locale="en-GB")
+    sign_in(page, live_server.url)
+    query = "year_from=2024&year_to=2025"
+    page.goto(f"{live_server.url}/stats/?{query}")
+    panels = dashboard_ready(page)
+    assert len(panels) >= 10, [p["key"] for p in panels]
+    for panel in panels:
+        assert panel["drawn"], panel["key"]
+        assert panel["actual"] == panel["expected"], panel
+    # The flows drawn are the table's; the two men from Paraguay are withheld, not drawn.
+    flows = {panel["key"]: panel for panel in panels}["flows"]
+    assert flows["actual"][0] and all(origin != "PY" for origin, _to, _n in flows["actual"][0])
+    by_key = {panel["key"]: panel for panel in panels}
+    # Computed by hand: 5 victims in 2024, 13 in 2025; two men in 2025 are withheld on the sex panel.
+    assert by_key["victims"]["actual"] == [[5, 13]]
+    assert by_key["sex_age"]["withheld"] > 0
+    assert any(None in series for series in by_key["sex_age"]["actual"])
+    # The download links keep the filters.
+    csv = page.locator('figure[data-panel="victims"] a[data-export="csv"]').get_attribute("href")
+    assert csv == f"?{query}&panel=victims&format=csv"
+    assert_clean(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "stats-en.png"), full_page=True)
+
+    page.locator("#account-menu-toggle").click()
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server.url}/stats/?{query}")
+    html = page.locator("html")
+    assert html.get_attribute("dir") == "rtl" and html.get_attribute("lang") == "ar"
+    arabic = dashboard_ready(page)
+    assert [(p["key"], p["actual"]) for p in arabic] == [(p["key"], p["actual"]) for p in panels]
+    for panel in arabic:
+        if panel["chart"] in ("bar", "stacked", "line", "funnel"):
+            assert panel["xReverse"] is True, panel["key"]
+    assert_clean(page)
+    page.screenshot(path=str(SHOTS / "stats-ar.png"), full_page=True)
+    page.context.close()

@@ -10,6 +10,7 @@
   // Colour-blind-friendly hues, each at least 4.5:1 against white (WCAG 1.4.11 asks 3:1 for graphics).
   var PALETTE = ["#1f5fa8", "#b3541e", "#2e7d32", "#8e3b8a", "#00707a", "#c2185b", "#7a6400", "#4d4d4d"];
   var MARK_COLOUR = "#555";
+  var TOTAL = "total"; // the key of a Total column (stats.tables.TOTAL)
 
   // A symbol ("<5") kept left to right inside right-to-left text (else it reads "5>"), as in the downloads.
   function isolate(text) {
@@ -76,8 +77,8 @@
     });
   }
 
-  // Draws each withheld cell's symbol where its bar would stand (bar, funnel, line; stacked bars: only where the
-  // whole stack is withheld, with its symbols), so that a gap cannot be read as a zero.
+  // Draws each withheld cell's symbol where its bar would stand (bar, funnel, line; stacked bars: above the stack),
+  // so that a gap cannot be read as a zero.
   var withheldMarks = {
     id: "tipsomWithheldMarks",
     afterDatasetsDraw: function (chart, args, options) {
@@ -97,17 +98,30 @@
       ctx.direction = "ltr";
       ctx.font = "600 11px system-ui, sans-serif";
       if (options.stacked) {
+        // Above the drawn part of each stack: the symbols of its withheld segments.
         options.displays.forEach(function (displays, index) {
-          var empty = chart.data.datasets.every(function (dataset) {
-            return dataset.data[index] === null;
+          var symbols = [];
+          var drawn = 0;
+          chart.data.datasets.forEach(function (dataset, datasetIndex) {
+            var value = dataset.data[index];
+            if (value === null && symbols.indexOf(displays[datasetIndex]) < 0) {
+              symbols.push(displays[datasetIndex]);
+            } else if (value !== null && chart.isDatasetVisible(datasetIndex)) {
+              drawn += value;
+            }
           });
-          if (empty) {
-            var symbols = displays.filter(function (text, position) {
-              return displays.indexOf(text) === position;
-            });
-            ctx.textAlign = "center";
-            ctx.textBaseline = "bottom";
-            ctx.fillText(symbols.join(" "), indexScale.getPixelForValue(index), base - 3);
+          if (symbols.length) {
+            var top = valueScale.getPixelForValue(drawn);
+            if (horizontal) {
+              var after = valueScale.options.reverse ? -4 : 4;
+              ctx.textAlign = after > 0 ? "left" : "right";
+              ctx.textBaseline = "middle";
+              ctx.fillText(symbols.join(" "), top + after, indexScale.getPixelForValue(index));
+            } else {
+              ctx.textAlign = "center";
+              ctx.textBaseline = "bottom";
+              ctx.fillText(symbols.join(" "), indexScale.getPixelForValue(index), top - 3);
+            }
           }
         });
         ctx.restore();
@@ -149,6 +163,11 @@
     }
   };
 
+  // The table column a dataset draws (a Total column may be left out of the chart).
+  function columnOf(dataset, datasetIndex) {
+    return typeof dataset.column === "number" ? dataset.column : datasetIndex;
+  }
+
   function commonPlugins(figure, data, rtl, fmt, legend) {
     var withheld = figure.getAttribute("data-label-withheld");
     return {
@@ -166,9 +185,10 @@
           label: function (item) {
             var name = item.dataset.label || "";
             var row = data.rows[item.dataIndex];
-            var display = row.displays[item.datasetIndex];
+            var column = columnOf(item.dataset, item.datasetIndex);
+            var display = row.displays[column];
             var value = item.raw === null ? display : fmt.format(item.raw);
-            if (row.withheld[item.datasetIndex]) {
+            if (row.withheld[column]) {
               value = isolate(display) + " (" + withheld + ")";
             }
             return name ? name + ": " + value : value;
@@ -185,9 +205,10 @@
             var row = data.rows[index];
             var lines = [];
             items[0].chart.data.datasets.forEach(function (dataset, datasetIndex) {
-              if (shown.indexOf(datasetIndex) < 0 && row && row.withheld[datasetIndex]) {
+              var column = columnOf(dataset, datasetIndex);
+              if (shown.indexOf(datasetIndex) < 0 && row && row.withheld[column]) {
                 var name = dataset.label ? dataset.label + ": " : "";
-                lines.push(name + isolate(row.displays[datasetIndex]) + " (" + withheld + ")");
+                lines.push(name + isolate(row.displays[column]) + " (" + withheld + ")");
               }
             });
             return lines;
@@ -197,13 +218,32 @@
     };
   }
 
+  // Many categories, or long names, read better as horizontal bars.
+  function wantsHorizontal(kind, data) {
+    if (kind === "funnel") {
+      return true;
+    }
+    var long = data.rows.some(function (row) {
+      return row.label.length > 16;
+    });
+    return kind === "bar" && data.columns.length === 1 && (data.rows.length > 6 || long);
+  }
+
   function seriesConfig(figure, kind, data, rtl, fmt) {
-    var horizontal = kind === "funnel";
+    var horizontal = wantsHorizontal(kind, data);
     var stacked = kind === "stacked";
     var line = kind === "line";
-    var single = data.columns.length === 1;
-    var datasets = data.columns.map(function (column, index) {
-      var hue = colour(index);
+    // A Total column is drawn by a line only: stacked or side by side, it would count everything twice.
+    var charted = [];
+    data.columns.forEach(function (column, index) {
+      if (line || column.key !== TOTAL) {
+        charted.push(index);
+      }
+    });
+    var single = charted.length === 1;
+    var datasets = charted.map(function (index, position) {
+      var column = data.columns[index];
+      var hue = colour(position);
       return {
         label: column.label,
         data: data.rows.map(function (row) {
@@ -214,7 +254,9 @@
         borderWidth: line ? 2 : stacked ? 1 : 0,
         pointRadius: line ? 3 : undefined,
         spanGaps: false,
-        tension: 0
+        tension: 0,
+        maxBarThickness: 56,
+        column: index
       };
     });
     var tickFormat = {
@@ -227,7 +269,9 @@
     plugins.tipsomWithheldMarks = {
       stacked: stacked,
       displays: data.rows.map(function (row) {
-        return row.displays;
+        return charted.map(function (index) {
+          return row.displays[index];
+        });
       })
     };
     var indexAxis = { stacked: stacked, offset: true, grid: { display: false } };
@@ -325,11 +369,14 @@
             label: data.columns.length ? data.columns[0].label : "",
             data: flows,
             labels: labels,
+            // Also asked for the dataset as a whole (no data index): the first colour then.
             colorFrom: function (context) {
-              return nodeColours[context.dataset.data[context.dataIndex].from];
+              var item = context.dataset.data[context.dataIndex];
+              return item ? nodeColours[item.from] : colour(0);
             },
             colorTo: function (context) {
-              return nodeColours[context.dataset.data[context.dataIndex].to];
+              var item = context.dataset.data[context.dataIndex];
+              return item ? nodeColours[item.to] : colour(1);
             },
             colorMode: "gradient",
             alpha: 0.6,
@@ -363,13 +410,20 @@
         return;
       }
       config = sankeyConfig(figure, data, rtl, fmt);
+      if (!config.data.datasets[0].data.length) {
+        // Every flow withheld: nothing to draw, the table says it.
+        canvas.setAttribute("data-drawn", "none");
+        return;
+      }
       box.classList.add("stats-chart-sankey");
     } else if (kind === "doughnut") {
       config = doughnutConfig(figure, data, rtl, fmt);
     } else {
       config = seriesConfig(figure, kind, data, rtl, fmt);
-      if (kind === "funnel" && data.rows.length * data.columns.length > 12) {
-        box.classList.add("stats-chart-tall");
+      if (config.options.indexAxis === "y") {
+        // Horizontal bars: room for each category (a style property, not an attribute: allowed by the policy).
+        var bars = config.options.scales.y.stacked ? 1 : config.data.datasets.length;
+        box.style.blockSize = Math.max(12, Math.min(40, 5 + data.rows.length * (1 + bars * 0.9))) + "rem";
       }
     }
     config.options.maintainAspectRatio = false;
