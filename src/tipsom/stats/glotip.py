@@ -312,10 +312,14 @@ def _persons_at(scope: Scope, year: int, stage: str) -> dict[tuple[str, str], in
 # --- Protection ------------------------------------------------------------------------------------------------------
 @dataclass
 class Glotip:
-    """The year's figures as they may be published: `protected` says of every figure its value or its mark."""
+    """The year's figures as they may be published. Each indicator's figures are one linked table (`parts`, by
+    indicator): the victims' totals, forms and citizenships together; each stage of the criminal justice process
+    and the offences on their own (no relation links them). `coarse`: the victims' forms are published without
+    their breakdown by sex and age (see glotip())."""
 
     counts: GlotipCounts
-    protected: disclosure.Protected
+    parts: dict[str, disclosure.Protected]
+    coarse: bool = False
 
     @property
     def year(self) -> int:
@@ -325,8 +329,20 @@ class Glotip:
     def country(self) -> str:
         return self.counts.country
 
+    @property
+    def masked(self) -> bool:
+        return any(part.masked for part in self.parts.values())
+
+    @property
+    def small(self) -> int:
+        return sum(len(part.primary) for part in self.parts.values())
+
+    @property
+    def withheld(self) -> int:
+        return sum(len(part.secondary) for part in self.parts.values())
+
     def keys(self) -> Iterable[Key]:
-        """Every figure, in the order of the long format."""
+        """Every figure published or marked, in the order of the long format."""
         for indicator in INDICATORS:
             if indicator == OFFENCES:
                 yield total_key(OFFENCES)
@@ -336,38 +352,74 @@ class Glotip:
                     yield total_key(indicator, sex, age)
             if indicator == VICTIMS:
                 for category in FORMS:
+                    if self.coarse:
+                        yield form_key(category)
+                        continue
                     for sex in SEXES:
                         for age in AGES:
                             yield form_key(category, sex, age)
                 for name in self.counts.citizenships:
                     yield citizenship_key(name)
 
+    def _part(self, key: Key) -> disclosure.Protected:
+        part = self.parts[key[0]]
+        if key not in part.published:
+            raise KeyError(key)  # a figure this year does not publish (coarse)
+        return part
+
     def value(self, key: Key) -> int | str | None:
         """What the long format writes: the count, "<5", or None (a complement: the row is left out)."""
-        value = self.protected.value(key)
+        part = self._part(key)
+        value = part.value(key)
         if value is not None:
             return value
-        mark = self.protected.mark(key)
-        return mark if mark == self.protected.small_mark else None
+        mark = part.mark(key)
+        return mark if mark == part.small_mark else None
 
     def status(self, key: Key) -> str:
         """ "" (published), "primary" (written "<5") or "secondary" (withheld, ".." in the tables)."""
-        if self.protected.value(key) is not None:
+        part = self._part(key)
+        if part.value(key) is not None:
             return ""
-        return "primary" if self.protected.mark(key) == self.protected.small_mark else "secondary"
+        return "primary" if part.mark(key) == part.small_mark else "secondary"
 
     def display(self, key: Key) -> str:
-        return self.protected.display(key)
+        return self._part(key).display(key)
+
+
+def _protect(
+    counts: dict[Key, int], relations: list[disclosure.Relation], indicator: str, keep: Any = None
+) -> disclosure.Protected:
+    """One indicator's figures through core.disclosure. Its grand total is the headline figure: it is never chosen
+    as a complement (a small one is still "<5"). `keep`: which of its figures to publish (default all)."""
+    cells = {key: n for key, n in counts.items() if key[0] == indicator and (keep is None or keep(key))}
+    linked = [r for r in relations if r.total in cells and all(part in cells for part in r.parts)]
+    headline = total_key(indicator)
+    public = [headline] if cells[headline] >= disclosure.small_cell() else []
+    return disclosure.protect(cells, linked, public=public)
 
 
 def glotip(scope: Scope, *, year: int) -> Glotip:
     """The year's GLOTIP figures of the scope's country, protected: every count from 1 to 4 marked "<5" and the
-    complements chosen so that none can be worked out from everything published (core.disclosure audits it)."""
+    complements chosen so that none can be worked out from everything published (core.disclosure audits it).
+
+    When the "<5" marks of the victims' figures would give a count back whatever is withheld (four "<5" forms of
+    one "<5" total: each is 1), core.disclosure masks them (every withheld figure without its mark). Before that,
+    the forms are tried without their breakdown by sex and age, where such chains are rarer; the coarser table is
+    published if it keeps the marks."""
     counts = glotip_counts(scope, year=check_year(year))
-    # Each indicator's grand total is the headline figure: it is never chosen as a complement (a small one is
-    # still "<5"); the complements are found among its breakdowns.
-    headline = [key for key in map(total_key, INDICATORS) if counts.counts[key] >= disclosure.small_cell()]
-    return Glotip(counts, disclosure.protect(counts.counts, counts.relations, public=headline))
+    parts = {indicator: _protect(counts.counts, counts.relations, indicator) for indicator in INDICATORS}
+    if parts[VICTIMS].masked:
+        coarse = _protect(
+            counts.counts,
+            counts.relations,
+            VICTIMS,
+            keep=lambda key: key[1] != BY_FORM or key[3:] == (TOTAL, TOTAL),
+        )
+        if not coarse.masked:
+            parts[VICTIMS] = coarse
+            return Glotip(counts, parts, coarse=True)
+    return Glotip(counts, parts)
 
 
 # --- The long format --------------------------------------------------------------------------------------------------
@@ -449,8 +501,8 @@ def _sex_age_columns() -> list[tuple[str, str, str]]:
 
 
 def _cell(data: Glotip, key: Key) -> PublishedCell:
-    value = data.protected.value(key)
-    return PublishedCell(value, data.display(key), data.status(key))
+    value = data.value(key)
+    return PublishedCell(value if isinstance(value, int) else None, data.display(key), data.status(key))
 
 
 def glotip_tables(data: Glotip) -> list[PublishedTable]:
@@ -472,17 +524,21 @@ def glotip_tables(data: Glotip) -> list[PublishedTable]:
         totals=Row(TOTAL, _("Total"), [_cell(data, total_key(VICTIMS, TOTAL, age)) for age in (*AGES[1:], TOTAL)]),
     )
     forms = _form_labels()
+    form_columns = columns[:1] if data.coarse else columns
     by_form = PublishedTable(
         key="victims_form",
         title=_("Detected victims by form of exploitation"),
         chart="bar",
         row_header=_("Form of exploitation"),
-        columns=[Column(f"{sex}|{age}", label) for sex, age, label in columns],
+        columns=[Column(f"{sex}|{age}", label) for sex, age, label in form_columns],
         rows=[
-            Row(category, forms[category], [_cell(data, form_key(category, sex, age)) for sex, age, _l in columns])
+            Row(category, forms[category], [_cell(data, form_key(category, sex, age)) for sex, age, _l in form_columns])
             for category in FORMS
         ],
-        totals=Row(TOTAL, _("Total"), [_cell(data, total_key(VICTIMS, sex, age)) for sex, age, _l in columns]),
+        totals=Row(TOTAL, _("Total"), [_cell(data, total_key(VICTIMS, sex, age)) for sex, age, _l in form_columns]),
+        notes=[_("Forms of exploitation by sex and age are not published for this year: too few victims.")]
+        if data.coarse
+        else [],
     )
     citizenship = PublishedTable(
         key="victims_citizenship",
@@ -526,7 +582,7 @@ def glotip_tables(data: Glotip) -> list[PublishedTable]:
         rows=[Row(TOTAL, _("Offences of trafficking in persons"), [_cell(data, total_key(OFFENCES))])],
     )
     tables = [sex_age, by_form, citizenship, persons, offences]
-    if data.protected.primary or data.protected.secondary:
+    if data.small or data.withheld:
         note = _(
             "“<5”: a count from 1 to 4, withheld. “..”: withheld so that a small count cannot be worked out from the "
             "other figures; the long format leaves these out."
@@ -587,9 +643,10 @@ def glotip_export(scope: Scope, *, year: int, format: str = "csv", output: Path)
         fields=len(COLUMNS),
         parameters={"year": data.year, "format": format},
         report={
-            "small": len(data.protected.primary),
-            "withheld": len(data.protected.secondary),
-            "masked": data.protected.masked,
+            "small": data.small,
+            "withheld": data.withheld,
+            "masked": data.masked,
+            "forms_by_sex_and_age": not data.coarse,
         },
     )
     audit_release(scope, release)

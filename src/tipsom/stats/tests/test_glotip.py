@@ -256,12 +256,15 @@ def true_counts(country: str) -> dict[tuple[str, ...], int]:
 
 
 # --- The attacker ---------------------------------------------------------------------------------------------------
-def attack(rows: list[dict[str, str]], *, knows_policy: bool = True) -> dict[tuple[str, ...], tuple[int, int]]:
+def attack(
+    rows: list[dict[str, str]], *, knows_policy: bool = True, targets: list[tuple[str, ...]] | None = None
+) -> dict[tuple[str, ...], tuple[int, int]]:
     """Everything a reader of the long format can narrow each "<5" down to. The reader rebuilds the figures'
     relations from the portal's format alone (each total is the sum of its sexes, its ages, its forms, its
     citizenships), knows a "<5" lies in 1..4, that a missing cell of a published grid is withheld (0 is written, so
     with `knows_policy` it is 5 or more), and that citizenships not listed add up to 0 or to 5 or more; then
-    minimises and maximises each "<5" over the integers."""
+    minimises and maximises each "<5" (or each of `targets`) over the integers. When no form is published by sex
+    and age, the reader knows only the forms' totals."""
     published: dict[tuple[str, ...], str] = {
         (r["Indicator"], r["Dimension"], r["Category"], r["Sex"], r["Age"]): r["VALUE"] for r in rows
     }
@@ -288,19 +291,17 @@ def attack(rows: list[dict[str, str]], *, knows_policy: bool = True) -> dict[tup
             )
 
     cube(V, "Total", "Total")
+    by_sex_and_age = any(k[1] == "by form of exploitation" and k[3:] != ("Total", "Total") for k in published)
     for form in FORMS:
-        cube(V, "by form of exploitation", form)
-    for sex in SEXES:
-        for age in AGES:
-            equations.append(
-                ((V, "Total", "Total", sex, age), [(V, "by form of exploitation", f, sex, age) for f in TOP_FORMS])
-            )
-            equations.append(
-                (
-                    (V, "by form of exploitation", "Other forms of exploitation", sex, age),
-                    [(V, "by form of exploitation", f, sex, age) for f in OTHER_PARTS],
-                )
-            )
+        if by_sex_and_age:
+            cube(V, "by form of exploitation", form)
+        else:
+            keys.append((V, "by form of exploitation", form, "Total", "Total"))
+    for sex, age in itertools.product(SEXES, AGES) if by_sex_and_age else [("Total", "Total")]:
+        forms = (V, "by form of exploitation")
+        equations.append(((V, "Total", "Total", sex, age), [(*forms, f, sex, age) for f in TOP_FORMS]))
+        other = (*forms, "Other forms of exploitation", sex, age)
+        equations.append((other, [(*forms, f, sex, age) for f in OTHER_PARTS]))
     for stage in STAGES:
         cube(stage, "Total", "Total")
     listed = [key for key in published if key[1] == "by citizenship"]
@@ -344,7 +345,7 @@ def attack(rows: list[dict[str, str]], *, knows_policy: bool = True) -> dict[tup
     constraint = LinearConstraint(np.array(rows_a), np.array(lo), np.array(hi))
     intervals = {}
     for k in free:
-        if published.get(k) != "<5":
+        if (targets is None and published.get(k) != "<5") or (targets is not None and k not in targets):
             continue
         ends = []
         for sense in (1, -1):
@@ -488,3 +489,54 @@ def test_the_csv_is_plain_utf8(tmp_path: Path) -> None:
     assert raw.startswith(b"Iso3_code,Country,Region,Subregion,Indicator,Dimension,Category,Sex,Age,Year,")
     assert "CIV,Côte d'Ivoire,Africa,Sub-Saharan Africa," in raw.decode("utf-8")
     assert list(csv.reader(io.StringIO(raw.decode("utf-8"))))[0] == HEADER
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_small_years_stay_protected(seed: int, tmp_path: Path) -> None:
+    """Random small years (many cells of 1 to 4 in every dimension): the attacker pins none."""
+    import random
+
+    rng = random.Random(seed)
+    org = make_organization("BR")
+    for _ in range(rng.randint(15, 40)):
+        age = rng.choice([None, 12, 30])
+        victim(
+            org,
+            sex=rng.choice("FFFMMOU"),
+            age=age,
+            child=age == 12,
+            form=rng.choice(["sexual", "sexual", "labour", "labour", "mixed", "criminal", "begging", "unknown"]),
+            citizenship=rng.choice(["BR", "BR", "VE", "CO", "PY", "ZZ"]),
+        )
+    rows = export_rows(org, tmp_path=tmp_path)
+    assert all(r["VALUE"] == "<5" or not 1 <= int(r["VALUE"]) <= 4 for r in rows)
+    counts = true_counts("BR")
+    intervals = attack(rows)
+    assert intervals  # small counts were written "<5" (not all masked)
+    for key, (low, high) in intervals.items():
+        assert low <= counts[key] <= high and low < high, key
+
+
+def test_small_forms_that_the_marks_would_give_back_are_left_out_unmarked(tmp_path: Path) -> None:
+    """Four victims in four other forms: "<5" for their total and for each form would say each is 1. The forms are
+    then published without sex and age, and if even that gives them back, every withheld figure is left out without
+    its mark; the reader, knowing only that a missing figure may be small, pins none."""
+    org = make_organization("BR")
+    victim(org, 20, sex="F", form="sexual")
+    victim(org, 1, sex="F", form="mixed")
+    victim(org, 1, sex="M", form="criminal")
+    victim(org, 1, sex="F", age=12, child=True, form="begging")
+    victim(org, 1, sex="U", age=None, form="marriage")
+    data = glotip(Scope(country="BR"), year=YEAR)
+    assert data.masked
+    rows = export_rows(org, tmp_path=tmp_path)
+    assert all(r["VALUE"] != "<5" and not 1 <= int(r["VALUE"]) <= 4 for r in rows)
+    published = {(r["Indicator"], r["Dimension"], r["Category"], r["Sex"], r["Age"]) for r in rows}
+    assert (V, "Total", "Total", "Total", "Total") in published  # the headline figure, 24
+    counts = true_counts("BR")
+    small = [key for key, n in counts.items() if 1 <= n <= 4 and key[0] == V]
+    assert small and not published & set(small)
+    intervals = attack(rows, knows_policy=False, targets=small)
+    assert set(intervals) == set(small)
+    for key, (low, high) in intervals.items():
+        assert low <= counts[key] <= high and low < high, key

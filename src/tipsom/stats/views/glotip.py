@@ -57,7 +57,7 @@ def glotip_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     except ApplicationError as error:
         form_add_application_error(form, error)
         return render(request, "stats/glotip.html", context, status=error.status_code)
-    context.update({"tables": glotip_tables(data), "year": year, "masked": data.protected.masked})
+    context.update({"tables": glotip_tables(data), "year": year, "masked": data.masked})
     return render(request, "stats/glotip.html", context)
 
 
