@@ -217,7 +217,11 @@ def test_the_facts_give_the_referral_statistics_of_a_national_user(referrals: di
     assert summary.overdue == facts.filter(overdue=True).count() == 1
     # The median of 36, 0.5 and 2 hours.
     assert summary.median_hours == 2.0
-    assert sorted(facts.exclude(response_hours=None).values_list("response_hours", flat=True)) == [0.5, 2.0, 36.0]
+    assert sorted(hours for hours in facts.values_list("response_hours", flat=True) if hours is not None) == [
+        0.5,
+        2.0,
+        36.0,
+    ]
 
 
 def test_an_answer_and_a_case_change_are_followed(referrals: dict[str, Any]) -> None:
