@@ -10,8 +10,6 @@ from django_tasks import task
 
 from tipsom.core.context import action_context
 
-_PENDING = "tipsom_stats_refresh_pending"
-
 
 @task()
 def refresh_facts() -> dict[str, Any]:
@@ -23,15 +21,14 @@ def refresh_facts() -> dict[str, Any]:
 
 
 def refresh_after_commit(**kwargs: Any) -> None:
-    """post_save of an audit event: once per transaction, a refresh is enqueued for when it commits."""
-    if not kwargs.get("created") or getattr(connection, _PENDING, False):
-        return
-    if not connection.in_atomic_block:
+    """post_save of an audit event: once per transaction, a refresh is enqueued for when it commits (a transaction
+    rolled back drops it with its other on-commit callbacks)."""
+    if not kwargs.get("created") or not connection.in_atomic_block:
         return  # a change outside any transaction: the next read of the statistics refreshes
-    setattr(connection, _PENDING, True)
+    if any(entry[1] is _enqueue_refresh for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_refresh)
 
-    def enqueue() -> None:
-        setattr(connection, _PENDING, False)
-        refresh_facts.enqueue()
 
-    transaction.on_commit(enqueue)
+def _enqueue_refresh() -> None:
+    refresh_facts.enqueue()

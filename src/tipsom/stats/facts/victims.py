@@ -27,7 +27,7 @@ from tipsom.helpline.models import Contact
 from tipsom.intake.models import Submission
 from tipsom.matching.models import CandidatePair
 from tipsom.people.models import Person
-from tipsom.referrals.models import Referral, State
+from tipsom.referrals.models import Referral, State, Transfer
 from tipsom.stats.facts.engine import FactKind, count_first, ids_of, register_kind
 from tipsom.stats.models import (
     SEX_FEMALE,
@@ -293,6 +293,11 @@ def _case_field(model: Any) -> Any:
     return touched
 
 
+def _cases_of_organizations(object_ids: list[str]) -> set[int]:
+    """An organization's type changed: its cases' facts carry it."""
+    return set(Case.objects.filter(owner_organization_id__in=ids_of(object_ids)).values_list("pk", flat=True))
+
+
 def all_sources() -> Iterable[int]:
     return Case.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
 
@@ -314,6 +319,8 @@ def _watches() -> dict[str, Any]:
         "matching.personmerge": _cases_of_merges,
         "cases.traffickingevent": _case_field(TraffickingEvent),
         "referrals.referral": _case_field(Referral),
+        "referrals.transfer": _case_field(Transfer),
+        "organizations.organization": _cases_of_organizations,
         "helpline.contact": _case_field(Contact),
         "intake.submission": _case_field(Submission),
     }
