@@ -362,8 +362,8 @@ def test_published_panels_withhold_every_small_count_and_show_the_true_others(fa
     ]
     # A year total shared by the panels is withheld in all or none of them.
     for other in ("sex_age", "trend_case_type", "trend_form"):
-        for row in tables[other].all_rows():
-            assert row.cells[-1].display == cells(tables["victims"])[(row.key, "victims")].display
+        for year_row in tables[other].all_rows():
+            assert year_row.cells[-1].display == cells(tables["victims"])[(year_row.key, "victims")].display
     # Incidents: the incidents themselves are published, the 3 dead of 2025 are not.
     incidents = cells(tables["incidents"])
     assert (incidents[("2025", "incidents")].display, incidents[("2025", "dead")].display) == ("2", "<5")

@@ -4,6 +4,7 @@ the downloads and the API show the same published tables (stats.selectors.dashbo
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -36,7 +37,7 @@ FORMATS = {
 def dashboard_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = dashboard_scope(request.user)  # NotFound for anyone who may not see the national statistics
     form, filters = filter_form(scope, request.GET)
-    context = {"form": form, "filters": filters, "tables": [], "export_query": ""}
+    context: dict[str, Any] = {"form": form, "filters": filters, "tables": [], "export_query": ""}
     if filters is None:
         return render(request, TEMPLATE, context, status=400)
     if "panel" in request.GET or "format" in request.GET:
