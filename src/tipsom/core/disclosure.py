@@ -104,6 +104,24 @@ def covers(total: Key, parts: Iterable[Key]) -> Relation:
     return Relation("covers", total, tuple(parts))
 
 
+def holds(relation: Relation, cells: Cells) -> bool:
+    """Whether the counts bear the relation out (a missing cell is 0)."""
+    total = cells.get(relation.total, 0)
+    parts = [cells.get(part, 0) for part in relation.parts]
+    if relation.kind == "sums":
+        return total == sum(parts)
+    if relation.kind == "within":
+        return sum(parts) <= total
+    return all(part <= total for part in parts) and total <= sum(parts)
+
+
+def holding(cells: Cells, relations: Iterable[Relation]) -> list[Relation]:
+    """The relations the counts bear out: for relations a reader would assume that the data need not obey (records
+    imported from elsewhere); one that holds is given to the attacker, one that does not is left out (protect()
+    refuses a table that breaks a relation)."""
+    return [relation for relation in relations if holds(relation, cells)]
+
+
 def grid(
     rows: Iterable[Any],
     columns: Iterable[Any],

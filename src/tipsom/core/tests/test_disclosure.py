@@ -27,6 +27,7 @@ from tipsom.core.disclosure import (
     audit,
     covers,
     grid,
+    holding,
     protect,
     small_cell,
     sums,
@@ -276,6 +277,16 @@ def test_disjoint_parts_within_a_total():
     published = protect(cells, relations, threshold=5)
     assert published.value("completed") is None
     assert_safe(cells, relations, published)
+
+
+def test_only_the_relations_the_data_bears_out_are_kept():
+    """An imported record may break a rule a reader would assume: that relation is left out, not refused."""
+    cells = {"migrants": 10, "dead": 3, "survivors": 8, "injured": 2}
+    relations = [within("migrants", ["dead", "survivors"]), within("survivors", ["injured"])]
+    assert holding(cells, relations) == [relations[1]]
+    published = protect(cells, holding(cells, relations), threshold=5)
+    assert published.primary == {"dead", "injured"}
+    assert_safe(cells, holding(cells, relations), published)
 
 
 # --- When the marks alone say too much, and cells published elsewhere -----------------------------------------

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
-from tipsom.core.disclosure import Relation, protect, small_cell, sums, within
+from tipsom.core.disclosure import Relation, holding, protect, small_cell, sums, within
 from tipsom.core.permissions import SCOPE_NATIONAL, user_scopes
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization
@@ -253,16 +253,9 @@ def _grouped(queryset: QuerySet[Referral], column: str) -> list[dict[str, Any]]:
 
 
 def _row_relations(key: Any, row: StatsRow) -> list[Relation]:
-    def holds(kind: str, total: str, parts: tuple[str, ...]) -> bool:
-        whole, added = getattr(row, total) or 0, sum(getattr(row, part) or 0 for part in parts)
-        return whole == added if kind == "sums" else added <= whole
-
     make = {"sums": sums, "within": within}
-    return [
-        make[kind]((key, total), [(key, part) for part in parts])
-        for kind, total, parts in _ROW_RELATIONS
-        if holds(kind, total, parts)
-    ]
+    relations = [make[kind]((key, total), [(key, part) for part in parts]) for kind, total, parts in _ROW_RELATIONS]
+    return holding({(key, name): getattr(row, name) or 0 for name in COUNTS}, relations)
 
 
 def protect_breakdown(
