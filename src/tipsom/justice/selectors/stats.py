@@ -26,11 +26,13 @@ cases; the country's for a national rapporteur or coordinator), and the smugglin
 deployment serves one country: when no case of another country is recorded, a national user's counts need no join
 on the criminal case (the offences are then counted from their index alone).
 
-Small numbers (the threshold of referrals.selectors.stats, SMALL_CELL = 5; that module is of the same layer and may
-not be imported, and its rule withholds from national viewers: issue 12 asks the opposite). A user without national
-scope sees a count from 1 to SMALL_CELL - 1 as "<5". So that a withheld cell cannot be recovered by subtraction,
-when exactly one cell of a breakdown is withheld while the total is shown, the smallest other non-zero cell is
-withheld too; when there is none, the total is withheld (for the whole stage). National users see every count."""
+Small numbers. National users see every count on the screen. Everyone else, and every release (the API:
+`release=True`), gets the counts through core.disclosure with the deployment's threshold (TIPSOM_SMALL_CELL, 5 by
+default): a count from 1 to 4 is "<5", and the complements that keep it from being worked out are "..". Each stage
+is one table: the total, the sexes and the age groups adding up to it, the citizenships and the offence types
+covering it (a person under each of theirs); the offences recorded add up to their total; the smuggling incidents'
+sums are bound as the incident form requires (the dead, missing and survivors within the migrants involved, the
+injured among the survivors, at least one migrant per incident), where the data bears it out."""
 
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
 from tipsom.core.codes import code_label
+from tipsom.core.disclosure import NOT_PUBLISHED, Relation, covers, holding, protect, small_cell, sums, within
 from tipsom.core.permissions import SCOPE_NATIONAL, require_permission, user_scopes
 from tipsom.justice.models import (
     AgeGroup,
@@ -60,8 +63,6 @@ from tipsom.justice.models import (
 )
 from tipsom.organizations import geography
 
-# A count below this is withheld from users without national scope.
-SMALL_CELL = 5
 ADULT_AGE = 18
 STAGES = ("formal_contact", "prosecuted", "convicted")
 INCIDENT_TOTALS = ("incidents", "migrants", "dead", "missing", "injured", "survivors")
@@ -70,16 +71,17 @@ INCIDENT_TOTALS = ("incidents", "migrants", "dead", "missing", "injured", "survi
 # --- What comes back ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Cell:
-    """A count, or None when it is withheld (shown as "<5")."""
+    """A count, or None when it is withheld, with its mark: "<5" (a small count) or ".." (a complement)."""
 
     value: int | None
+    mark: str = NOT_PUBLISHED
 
     @property
     def withheld(self) -> bool:
         return self.value is None
 
     def __str__(self) -> str:
-        return f"<{SMALL_CELL}" if self.value is None else str(self.value)
+        return self.mark if self.value is None else str(self.value)
 
     def as_json(self) -> int | str:
         return str(self) if self.value is None else self.value
@@ -115,12 +117,13 @@ class StageStats:
 @dataclass(frozen=True)
 class JusticeStats:
     year: int
-    national: bool  # the user sees every count; otherwise small counts are withheld
+    national: bool  # the user's scope is the country
     small_cell: int
     stages: list[StageStats]
     offences_total: Cell
     offences_by_type: list[Row]
     incidents: dict[str, Cell] = field(default_factory=dict)
+    protected: bool = True  # through core.disclosure; False: a national user's screen, every count exact
 
     def as_json(self) -> dict[str, Any]:
         def rows(items: list[Row]) -> list[dict[str, Any]]:
@@ -129,6 +132,7 @@ class JusticeStats:
         return {
             "year": self.year,
             "national": self.national,
+            "protected": self.protected,
             "small_cell": self.small_cell,
             "persons": {
                 stage.stage: {
@@ -283,27 +287,41 @@ def _stage_counts(stage: _Stage, year: int) -> dict[str, Any]:
     return counts
 
 
-# --- Withholding small counts -------------------------------------------------------------------------------------
-def is_small(value: int, threshold: int = SMALL_CELL) -> bool:
-    return 0 < value < threshold
+# --- Disclosure control ----------------------------------------------------------------------------------------
+BREAKDOWNS = ("sex", "age", "citizenship", "offence_type")
+INCIDENT_RELATIONS = (
+    within("migrants", ["dead", "missing", "survivors"]),
+    within("survivors", ["injured"]),
+    within("migrants", ["incidents"]),
+)
 
 
-def suppress_breakdown(counts: dict[str, int], threshold: int = SMALL_CELL) -> tuple[set[str], bool]:
-    """(the keys to withhold, whether the total must be withheld) for one breakdown shown with its total: the small
-    cells, and, when exactly one is small, a second cell (the smallest other non-zero one) or else the total."""
-    withheld = {key for key, value in counts.items() if is_small(value, threshold)}
-    if len(withheld) != 1:
-        return withheld, False
-    others = sorted((value, key) for key, value in counts.items() if value > 0 and key not in withheld)
-    if others:
-        withheld.add(others[0][1])
-        return withheld, False
-    return withheld, True
+def disclosed(cells: dict[Any, int], relations: list[Relation], protect_cells: bool) -> dict[Any, Cell]:
+    """Every cell as it may be shown: through core.disclosure, or exact when `protect_cells` is False."""
+    if not protect_cells:
+        return {key: Cell(value) for key, value in cells.items()}
+    published = protect(cells, relations)
+    return {key: Cell(published.value(key), published.mark(key) or NOT_PUBLISHED) for key in cells}
 
 
-def _rows(counts: dict[str, int], labels: dict[str, str], withheld: set[str]) -> list[Row]:
-    rows = [Row(key, labels.get(key, key), Cell(None if key in withheld else value)) for key, value in counts.items()]
-    return sorted(rows, key=lambda row: (-counts[row.key], row.label))
+def _stage_cells(counts: dict[str, Any]) -> tuple[dict[Any, int], list[Relation]]:
+    cells: dict[Any, int] = {("total",): counts["total"]}
+    for kind in BREAKDOWNS:
+        cells.update({(kind, key): value for key, value in counts[kind].items()})
+    relations = [
+        sums(("total",), [("sex", key) for key in counts["sex"]]),
+        sums(("total",), [("age", key) for key in counts["age"]]),
+        covers(("total",), [("citizenship", key) for key in counts["citizenship"]]),
+        covers(("total",), [("offence_type", key) for key in counts["offence_type"]]),
+    ]
+    return cells, relations
+
+
+def _rows(kind: str, counts: dict[str, int], shown: dict[Any, Cell]) -> list[Row]:
+    """The rows of a breakdown, largest shown count first (a withheld one sorts as 0: its size is not shown)."""
+    labels = _labels(kind, counts)
+    rows = [Row(key, labels.get(key, key), shown[(kind, key)]) for key in counts]
+    return sorted(rows, key=lambda row: (-(row.count.value or 0), row.label))
 
 
 def _labels(kind: str, keys: Iterable[str]) -> dict[str, str]:
@@ -317,26 +335,17 @@ def _labels(kind: str, keys: Iterable[str]) -> dict[str, str]:
     return {key: str(types.get(key, key)) if key else _("Offence type not recorded") for key in keys}
 
 
-def _stage_stats(name: str, label: str, counts: dict[str, Any], national: bool) -> StageStats:
-    breakdowns: dict[str, list[Row]] = {}
-    total_withheld = False
-    for kind in ("sex", "age", "citizenship", "offence_type"):
-        values: dict[str, int] = counts[kind]
-        withheld: set[str] = set()
-        if not national:
-            withheld, hide_total = suppress_breakdown(values)
-            total_withheld = total_withheld or hide_total
-        breakdowns[kind] = _rows(values, _labels(kind, values), withheld)
-    total = counts["total"]
-    hidden = not national and (is_small(total) or total_withheld)
+def _stage_stats(name: str, label: str, counts: dict[str, Any], protect_cells: bool) -> StageStats:
+    cells, relations = _stage_cells(counts)
+    shown = disclosed(cells, relations, protect_cells)
     return StageStats(
         stage=name,
         label=label,
-        total=Cell(None if hidden else total),
-        by_sex=breakdowns["sex"],
-        by_age=breakdowns["age"],
-        by_citizenship=breakdowns["citizenship"],
-        by_offence_type=breakdowns["offence_type"],
+        total=shown[("total",)],
+        by_sex=_rows("sex", counts["sex"], shown),
+        by_age=_rows("age", counts["age"], shown),
+        by_citizenship=_rows("citizenship", counts["citizenship"], shown),
+        by_offence_type=_rows("offence_type", counts["offence_type"], shown),
     )
 
 
@@ -349,13 +358,16 @@ def stage_label(stage: str) -> str:
 
 
 # --- The statistics -------------------------------------------------------------------------------------------
-def justice_stats(*, user: User, year: int) -> JusticeStats:
-    """The year's justice statistics of the records `user` may see (NotFound without any justice view)."""
+def justice_stats(*, user: User, year: int, release: bool = False) -> JusticeStats:
+    """The year's justice statistics of the records `user` may see (NotFound without any justice view): exact for
+    a national user's screen, through core.disclosure for anyone else and for every release (`release`: the API,
+    a file)."""
     require_permission(user, "view", CriminalCase)
     national = user_sees_national(user)
+    protect_cells = release or not national
     scope = case_record_scope(user)
     stages = [
-        _stage_stats(stage.name, stage_label(stage.name), _stage_counts(stage, year), national)
+        _stage_stats(stage.name, stage_label(stage.name), _stage_counts(stage, year), protect_cells)
         for stage in _stage_queries(scope, year)
     ]
 
@@ -365,9 +377,11 @@ def justice_stats(*, user: User, year: int) -> JusticeStats:
         row["offence_type"]: row["n"]
         for row in offences.order_by().values("offence_type").annotate(n=Count("pk")).values("offence_type", "n")
     }
-    withheld, hide_total = suppress_breakdown(by_type) if not national else (set(), False)
-    offences_total = sum(by_type.values())
-    hidden = not national and (is_small(offences_total) or hide_total)
+    offence_cells: dict[Any, int] = {("total",): sum(by_type.values())}
+    offence_cells.update({("offence_type", key): value for key, value in by_type.items()})
+    offences_shown = disclosed(
+        offence_cells, [sums(("total",), [("offence_type", key) for key in by_type])], protect_cells
+    )
 
     incidents = (
         SmugglingIncident.objects.restrict(user, "view")
@@ -381,16 +395,15 @@ def justice_stats(*, user: User, year: int) -> JusticeStats:
             survivors=Sum("survivors"),
         )
     )
-    incident_cells = {
-        name: Cell(None if not national and is_small(incidents[name] or 0) else incidents[name] or 0)
-        for name in INCIDENT_TOTALS
-    }
+    incident_counts = {name: incidents[name] or 0 for name in INCIDENT_TOTALS}
+    incident_cells = disclosed(incident_counts, holding(incident_counts, INCIDENT_RELATIONS), protect_cells)
     return JusticeStats(
         year=year,
         national=national,
-        small_cell=SMALL_CELL,
+        small_cell=small_cell(),
         stages=stages,
-        offences_total=Cell(None if hidden else offences_total),
-        offences_by_type=_rows(by_type, _labels("offence_type", by_type), withheld),
+        offences_total=offences_shown[("total",)],
+        offences_by_type=_rows("offence_type", by_type, offences_shown),
         incidents=incident_cells,
+        protected=protect_cells,
     )

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from tipsom.accounts.testing import make_user
+from tipsom.core.disclosure import sums
 from tipsom.core.errors import NotFound
 from tipsom.justice.models import Charge, CourtDecision, OffenceType, Outcome, SmugglingIncident
-from tipsom.justice.selectors.stats import Cell, JusticeStats, justice_stats, suppress_breakdown
+from tipsom.justice.selectors.stats import Cell, JusticeStats, disclosed, justice_stats
 from tipsom.justice.testing import make_criminal_case, make_offence, make_provision, make_suspect
 from tipsom.organizations.testing import make_organization
 
@@ -196,12 +197,35 @@ def test_a_withheld_cell_cannot_be_recovered_by_subtraction(world: dict[str, Any
     assert rows(national.by_sex) == {"Masculine": 6, "Feminine": 1}
 
 
-def test_suppress_breakdown_rule() -> None:
-    assert suppress_breakdown({"a": 12, "b": 3, "c": 7}) == ({"b", "c"}, False)
-    assert suppress_breakdown({"a": 12, "b": 3, "c": 4}) == ({"b", "c"}, False)
-    assert suppress_breakdown({"a": 12, "b": 0}) == (set(), False)
-    assert suppress_breakdown({"a": 20, "b": 0, "c": 2}) == ({"a", "c"}, False)
-    assert suppress_breakdown({"a": 3}) == ({"a"}, True)  # the total alone would give it away
+def _withheld(counts: dict[str, int]) -> set[str]:
+    cells: dict[Any, int] = {"total": sum(counts.values()), **counts}
+    shown = disclosed(cells, [sums("total", list(counts))], protect_cells=True)
+    return {key for key, cell in shown.items() if cell.withheld}
+
+
+def test_one_breakdown_through_disclosure_control() -> None:
+    """The rule of the old suppress_breakdown, now core.disclosure's: the same patterns, but that a lone small
+    count's total is "<5" itself rather than withheld with it (a "<5" total over one "<5" part says nothing more)."""
+    assert _withheld({"a": 12, "b": 3, "c": 7}) == {"b", "c"}
+    assert _withheld({"a": 12, "b": 3, "c": 4}) == {"b", "c"}
+    assert _withheld({"a": 12, "b": 0}) == set()
+    assert _withheld({"a": 20, "b": 0, "c": 2}) == {"a", "c"}
+    assert _withheld({"a": 3}) == {"a", "total"}
+    shown = disclosed({"total": 23, "a": 20, "b": 3}, [], protect_cells=True)
+    assert (str(shown["b"]), str(shown["a"])) == ("<5", "20")  # no relation given: nothing to work out
+    assert str(disclosed({"a": 3}, [], protect_cells=False)["a"]) == "3"
+
+
+def test_a_release_protects_a_national_users_counts(world: dict[str, Any]) -> None:
+    screen = justice_stats(user=world["rapporteur"], year=YEAR)
+    release = justice_stats(user=world["rapporteur"], year=YEAR, release=True)
+    assert not screen.protected and release.protected and release.national
+    assert _stage(screen, "formal_contact").total == Cell(3)
+    assert _stage(release, "formal_contact").total == Cell(None, "<5")
+    # The dead (12) stay; the missing (3) and the injured (4) are "<5": the dead, missing and survivors are
+    # within the migrants (12 + missing + 25 <= 40), so the missing are 1 to 3, never one value.
+    assert release.incidents["dead"] == Cell(12) and str(release.incidents["missing"]) == "<5"
+    assert release.as_json()["som_incidents"]["injured"] == "<5"
 
 
 def test_no_justice_view_is_not_found(world: dict[str, Any]) -> None:

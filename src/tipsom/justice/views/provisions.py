@@ -20,7 +20,7 @@ from tipsom.core.permissions import require_permission, user_can
 from tipsom.justice.forms.provisions import ProvisionEditForm, ProvisionFilterSet, ProvisionForm, StatsYearForm
 from tipsom.justice.models import LegalProvision
 from tipsom.justice.selectors import provisions as selectors
-from tipsom.justice.selectors.stats import Cell, justice_stats
+from tipsom.justice.selectors.stats import justice_stats
 from tipsom.justice.services import provisions as services
 from tipsom.organizations import geography
 
@@ -96,5 +96,5 @@ def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = form.is_valid() if form.is_bound else True
     year = form.chosen_year()  # a bad year: this year's, with the error beside the chooser
     stats = justice_stats(user=request.user, year=year)
-    context: dict[str, Any] = {"form": form, "stats": stats, "year": year, "withheld": str(Cell(None))}
+    context: dict[str, Any] = {"form": form, "stats": stats, "year": year, "withheld": f"<{stats.small_cell}"}
     return render(request, "justice/stats.html", context, status=200 if valid else 400)
