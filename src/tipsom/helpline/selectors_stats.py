@@ -11,18 +11,19 @@ it was due: kept on time when it was made (the caller reached, no answer, or not
 ON_TIME_GRACE after the time agreed, late after that, missed when it is still to be made and its time has passed;
 a cancelled one is counted apart. A contact may name several forms of exploitation: that table does not add up.
 
-Small numbers. The threshold is the project's (SMALL_CELL = 5, justice.selectors.stats). Every viewer sees the
-statistics withheld the same way, on the screen and in the CSV file: a table of statistics may be shown, printed or
-sent on, while a supervisor who needs a single exact count finds it in the contact list. A count from 1 to 4 is
-withheld ("x"), and so is whatever would let a reader work it out again: the tables are linked (every contact is in
-one channel, one type, one month, one weekday and one hour; the types add up to "about something" and "not";
-the weekday-by-hour cells add up to both the weekday and the hour), so each sum that is shown is an equation, and
-`withhold` withholds more cells until no equation has a single unknown or unknowns that add up to less than 5."""
+Small numbers. Every viewer sees the statistics withheld the same way, on the screen, in the CSV file and in the
+API: a table of statistics may be shown, printed or sent on, while a supervisor who needs a single exact count
+finds it in the contact list. All the tables go through core.disclosure together, with the deployment's threshold
+(TIPSOM_SMALL_CELL, 5 by default), because they are linked: every contact is in one channel, one type, one month,
+one weekday and one hour; the types add up to "about something" and "not"; the weekday-by-hour cells add up to both
+the weekday and the hour; the forms of exploitation cover the contacts about something (a contact under each of its
+forms); the callbacks' outcomes add up to the callbacks. A count from 1 to 4 is "<5", and the complements that keep
+it from being worked out from any of these sums are ".."."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,14 +37,13 @@ from django.utils.translation import gettext as _
 
 from tipsom.accounts.models import User
 from tipsom.core.codes import code_label
+from tipsom.core.disclosure import NOT_PUBLISHED, Relation, covers, holding, protect, sums, within
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import SCOPE_NATIONAL, scope_filter, user_scopes
 from tipsom.helpline.models import NON_DATA_TYPES, Callback, CallbackStatus, Channel, Contact, ContactType
 from tipsom.helpline.selectors_review import period_bounds
-from tipsom.justice.selectors.stats import SMALL_CELL, is_small
 from tipsom.organizations.models import Organization
 
-WITHHELD = "x"
 ON_TIME_GRACE = timedelta(minutes=15)
 DEFAULT_MONTHS = 6
 MAX_DAYS = 3 * 366
@@ -55,40 +55,6 @@ HOURS = range(24)
 ISO_WEEKDAYS = range(1, 8)  # Monday 1 ... Sunday 7
 
 Key = tuple[Hashable, ...]
-Equation = tuple[Any, Sequence[Any]]  # a total's key and its cells' keys
-
-
-# --- Withholding small counts -----------------------------------------------------------------------------------
-def withhold(values: Mapping[Any, int], equations: Iterable[Equation], threshold: int = SMALL_CELL) -> set[Any]:
-    """The keys of `values` to withhold: every count from 1 to threshold - 1, then, until nothing changes, more
-    so that no shown sum gives a withheld count back. For each equation (a total and the cells that add up to it):
-    when the total is shown, its withheld cells must be none, or two or more adding up to `threshold` at least (the
-    smallest other non-zero cell is withheld next; when there is none, the total itself); when the total is
-    withheld, at least one of its non-zero cells must be too (or the cells would add up to it). This is justice's
-    rule for one breakdown (suppress_breakdown) carried over tables that share their cells and totals."""
-    rules = list(equations)
-    withheld = {key for key, value in values.items() if is_small(value, threshold)}
-    changed = True
-    while changed:
-        changed = False
-        for total, cells in rules:
-            present = [cell for cell in cells if values.get(cell, 0) > 0]
-            hidden = [cell for cell in present if cell in withheld]
-            shown = sorted((values[cell], str(cell), cell) for cell in present if cell not in withheld)
-            if total in withheld:
-                needs_more = bool(present) and not hidden
-            else:
-                needs_more = bool(hidden) and (len(hidden) == 1 or sum(values[c] for c in hidden) < threshold)
-            if not needs_more:
-                continue
-            if shown:
-                withheld.add(shown[0][2])
-            elif total not in withheld:
-                withheld.add(total)
-            else:
-                continue
-            changed = True
-    return withheld
 
 
 # --- What is asked and what comes back --------------------------------------------------------------------------
@@ -113,16 +79,17 @@ class StatsFilters:
 
 @dataclass(frozen=True)
 class Cell:
-    """A count, or None when it is withheld."""
+    """A count, or None when it is withheld, with its mark: "<5" (a small count) or ".." (a complement)."""
 
     value: int | None
+    mark: str = NOT_PUBLISHED
 
     @property
     def withheld(self) -> bool:
         return self.value is None
 
     def __str__(self) -> str:
-        return WITHHELD if self.value is None else number_format(self.value, force_grouping=True)
+        return self.mark if self.value is None else number_format(self.value, force_grouping=True)
 
     def as_json(self) -> int | None:
         return self.value
@@ -358,23 +325,11 @@ def helpline_stats(*, user: User, filters: StatsFilters) -> HelplineStats:  # no
     values[("callbacks",)] = sum(counted[outcome] or 0 for outcome in CALLBACK_OUTCOMES)
 
     months = _months(filters)
-    channels = [c.value for c in Channel]
-    equations: list[Equation] = [
-        (("all",), [("channel", c) for c in channels]),
-        (("all",), [("kind", "data"), ("kind", "non_data")]),
-        (("kind", "data"), [("type", t.value) for t in DATA_TYPES]),
-        (("kind", "non_data"), [("type", t.value) for t in NON_DATA]),
-        (("all",), [("month", m) for m in months]),
-        (("all",), [("weekday", d) for d in ISO_WEEKDAYS]),
-        (("all",), [("hour", h) for h in HOURS]),
-        (("callbacks",), [("callback", o) for o in CALLBACK_OUTCOMES]),
-    ]
-    equations += [(("weekday", d), [("cell", d, h) for h in HOURS]) for d in ISO_WEEKDAYS]
-    equations += [(("hour", h), [("cell", d, h) for d in ISO_WEEKDAYS]) for h in HOURS]
-    hidden = withhold(dict(values), equations)
+    published = protect(dict(values), _relations(months, categories, values))
+    hidden = published.suppressed
 
     def cell(*key: Hashable) -> Cell:
-        return Cell(None if key in hidden else values.get(key, 0))
+        return Cell(published.value(key), published.mark(key) or NOT_PUBLISHED)
 
     total = cell("all")
 
@@ -421,7 +376,7 @@ def helpline_stats(*, user: User, filters: StatsFilters) -> HelplineStats:  # no
         ),
         table("hour", _("By hour of the day"), [(("hour", h), str(h), f"{h:02d}:00") for h in HOURS], total),
     ]
-    heat = _heat(values, hidden)
+    heat = _heat(cell)
     callbacks_table = table(
         "callbacks",
         _("Callbacks due in the period"),
@@ -444,7 +399,7 @@ def helpline_stats(*, user: User, filters: StatsFilters) -> HelplineStats:  # no
         filters=filters,
         national=scope.national,
         scope_label=_scope_label(user, scope, filters),
-        small_cell=SMALL_CELL,
+        small_cell=published.threshold,
         total=total,
         tables=tables,
         heat=heat,
@@ -452,28 +407,45 @@ def helpline_stats(*, user: User, filters: StatsFilters) -> HelplineStats:  # no
         cases=cases,
         referrals=referrals,
         callbacks=callbacks_table,
-        withheld=len([key for key in hidden if values.get(key, 0) > 0]),
+        withheld=len(hidden),
         time_zone=timezone.get_current_timezone_name(),
         outcomes=outcomes,
     )
 
 
-def _heat(values: dict[Key, int], hidden: set[Key]) -> list[HeatRow]:
-    shown = [values.get(("cell", d, h), 0) for d in ISO_WEEKDAYS for h in HOURS if ("cell", d, h) not in hidden]
-    top = max(shown, default=0)
+def _relations(months: list[date], categories: dict[str, int], values: dict[Key, int]) -> list[Relation]:
+    """What a reader knows of the linked tables: the sums each table shows, and the counts within others."""
+    relations = [
+        sums(("all",), [("channel", c.value) for c in Channel]),
+        sums(("all",), [("kind", "data"), ("kind", "non_data")]),
+        sums(("kind", "data"), [("type", t.value) for t in DATA_TYPES]),
+        sums(("kind", "non_data"), [("type", t.value) for t in NON_DATA]),
+        sums(("all",), [("month", m) for m in months]),
+        sums(("all",), [("weekday", d) for d in ISO_WEEKDAYS]),
+        sums(("all",), [("hour", h) for h in HOURS]),
+        sums(("callbacks",), [("callback", o) for o in CALLBACK_OUTCOMES]),
+        covers(("kind", "data"), [("category", code) for code in categories]),
+    ]
+    relations += [sums(("weekday", d), [("cell", d, h) for h in HOURS]) for d in ISO_WEEKDAYS]
+    relations += [sums(("hour", h), [("cell", d, h) for d in ISO_WEEKDAYS]) for h in HOURS]
+    # Contacts that became cases or led to referrals: within the contacts (where the records bear it out).
+    relations += holding(values, [within(("all",), [("cases",)]), within(("all",), [("referrals",)])])
+    return relations
+
+
+def _heat(cell: Callable[..., Cell]) -> list[HeatRow]:
+    cells = {(d, h): cell("cell", d, h) for d in ISO_WEEKDAYS for h in HOURS}
+    top = max((shown.value or 0 for shown in cells.values()), default=0)
     rows = []
     for d in ISO_WEEKDAYS:
-        cells, levels = [], []
+        levels = []
         for h in HOURS:
-            key = ("cell", d, h)
-            if key in hidden:
-                cells.append(Cell(None))
+            value = cells[(d, h)].value
+            if value is None:
                 levels.append("heat-x")
-                continue
-            value = values.get(key, 0)
-            cells.append(Cell(value))
-            levels.append(f"heat-{0 if not value or not top else max(1, -(-value * 5 // top))}")
-        rows.append(HeatRow(d, str(WEEKDAYS[d - 1]), cells, levels))
+            else:
+                levels.append(f"heat-{0 if not value or not top else max(1, -(-value * 5 // top))}")
+        rows.append(HeatRow(d, str(WEEKDAYS[d - 1]), [cells[(d, h)] for h in HOURS], levels))
     return rows
 
 
@@ -490,7 +462,7 @@ def _scope_label(user: User, scope: StatsScope, filters: StatsFilters) -> str:
 
 
 def stats_rows(stats: HelplineStats) -> list[list[str]]:
-    """The statistics as the CSV file's rows: section, key, label, count ("x" when withheld), share of the
+    """The statistics as the CSV file's rows: section, key, label, count ("<5" or ".." when withheld), share of the
     section's total. The weekday-by-hour cells as section "weekday_hour", key "<weekday>-<hour>"."""
     rows = [["section", "key", "label", "count", "share"]]
     rows.append(["total", "all", _("All contacts"), str(stats.total), ""])
@@ -507,7 +479,7 @@ def stats_rows(stats: HelplineStats) -> list[list[str]]:
 
 
 def _csv(count: Cell) -> str:
-    return WITHHELD if count.value is None else str(count.value)
+    return count.mark if count.value is None else str(count.value)
 
 
 def _csv_share(value: float | None) -> str:

@@ -30,7 +30,14 @@ from tipsom.helpline.models import BlockedNumber
 from tipsom.helpline.numbers import MAX_NUMBER, number_clean, number_index
 from tipsom.helpline.selectors import number_blocked
 from tipsom.helpline.selectors_blocks import LIST_LIMIT, blocks_in_force
-from tipsom.helpline.selectors_stats import MAX_DAYS, HelplineStats, StatsFilters, helpline_stats, stats_scope
+from tipsom.helpline.selectors_stats import (
+    MAX_DAYS,
+    Cell,
+    HelplineStats,
+    StatsFilters,
+    helpline_stats,
+    stats_scope,
+)
 from tipsom.helpline.services import blocks as services
 
 
@@ -164,7 +171,13 @@ class StatsQuerySerializer(serializers.Serializer):
 class HelplineStatsRowSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
-    count = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("null: withheld (a small count)."))
+    count = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("null: withheld (see mark)."))
+    mark = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "For a withheld count: '<5' below the small-cell threshold, '..' withheld so that none can be worked out."
+        ),
+    )
     share = serializers.FloatField(allow_null=True)
 
 
@@ -190,9 +203,16 @@ class HelplineStatsSerializer(serializers.Serializer):
     )
 
 
+def _mark(cell: Cell) -> str | None:
+    return cell.mark if cell.value is None else None
+
+
 def stats_json(stats: HelplineStats) -> dict[str, Any]:
     def rows(items: list[Any]) -> list[dict[str, Any]]:
-        return [{"key": r.key, "label": r.label, "count": r.count.value, "share": r.share} for r in items]
+        return [
+            {"key": r.key, "label": r.label, "count": r.count.value, "mark": _mark(r.count), "share": r.share}
+            for r in items
+        ]
 
     return {
         "date_from": stats.filters.date_from,

@@ -118,6 +118,8 @@ def test_statistics_through_the_api(helpline, supervisor, operator):
     channels = next(table for table in answer["tables"] if table["key"] == "channel")
     counts = {row["key"]: row["count"] for row in channels["rows"]}
     assert counts["phone"] is None and counts["sms"] is None and counts["letter"] == 0  # 1 SMS, and its complement
+    marks = {row["key"]: row["mark"] for row in channels["rows"]}
+    assert (marks["sms"], marks["phone"], marks["letter"]) == ("<5", "..", None)
     assert len(answer["weekday_hour"]) == 7 and len(answer["weekday_hour"][0]) == 24
     bad = client.get(reverse(STATS), {"date_from": "2026-06-30", "date_to": "2026-06-01"})
     assert bad.status_code == 400

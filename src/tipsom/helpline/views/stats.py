@@ -104,7 +104,7 @@ def _cell(value: str) -> str:
 
 @require_GET
 def stats_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The statistics' table as a CSV file (UTF-8 with its mark, for spreadsheets), withheld counts as "x";
+    """The statistics' table as a CSV file (UTF-8 with its mark, for spreadsheets), withheld counts as "<5" or "..";
     the export is audited with its period and scope."""
     form, filters = _form(request)
     if filters is None:
