@@ -8,7 +8,9 @@
   "use strict";
 
   // Colour-blind-friendly hues, each at least 4.5:1 against white (WCAG 1.4.11 asks 3:1 for graphics).
-  var PALETTE = ["#1f5fa8", "#b3541e", "#2e7d32", "#8e3b8a", "#00707a", "#c2185b", "#7a6400", "#4d4d4d"];
+  var PALETTE = [
+    "#1f5fa8", "#b3541e", "#2e7d32", "#8e3b8a", "#00707a", "#c2185b", "#7a6400", "#4d4d4d", "#6d4c41", "#1b1b1b"
+  ];
   var MARK_COLOUR = "#555";
   var TOTAL = "total"; // the key of a Total column (stats.tables.TOTAL)
 
