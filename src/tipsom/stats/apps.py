@@ -8,9 +8,11 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from tipsom.core.registry import register
+        from tipsom.core.registry import register, register_api
         from tipsom.stats import plugins
+        from tipsom.stats.api import urls as api_urls
 
+        register_api(api_urls)
         for store, entry, key in plugins.entries():
             register(store, entry, key=key)
         # Every change writes an audit event: the facts are refreshed after the transaction commits.

@@ -10,7 +10,13 @@ from tipsom.core.registry import DemoSeeder
 
 
 def entries() -> Iterator[tuple[str, Any, str | None]]:
-    from tipsom.stats import demo
+    from tipsom.stats import demo, plugins_dashboard
 
     # `tipsom demo`: the facts of every other app's demo data, after all of them.
     yield "demo_seeders", DemoSeeder("stats", demo.seed, weight=90), None
+    # The dashboard's menu entry and home-page widget.
+    yield from plugins_dashboard.entries()
+    # The HTCDS export of cases, for those who may export cases.
+    from tipsom.stats.views.htcds import htcds_menu_entries
+
+    yield from (("menu_items", item, None) for item in htcds_menu_entries())
