@@ -24,6 +24,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -153,6 +154,7 @@ EXTRA_ISO3 = {"XK": "XKX"}
 Key = tuple[str, str, str, str, str]  # indicator, dimension, category, sex, age
 
 
+@cache
 def country_name(code: str) -> str:
     """The UN English short name of an ISO alpha-2 code ("Unknown" for ZZ or a code ISO does not know)."""
     if code in UN_NAMES:
@@ -256,11 +258,11 @@ def glotip_counts(scope: Scope, *, year: int) -> GlotipCounts:
     victims = scope.facts(VictimFact).filter(year=year, counted=True, case_type__in=TIP_CASE_TYPES)
     by_form: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     by_citizenship: dict[str, int] = defaultdict(int)
-    grouped = victims.annotate(age_group=_age_of_victim()).values_list("exploitation_form", "sex", "age_group")
-    for form, sex, age, n in grouped.annotate(n=Count("pk")).order_by():
-        category = FORM_CATEGORY.get(form, UNKNOWN)
-        by_form[category][(SEX_OF_CODE.get(sex, UNKNOWN), age)] += n
-    for code, n in victims.values_list("citizenship").annotate(n=Count("pk")).order_by():
+    # One pass over the year's victims, grouped by every dimension at once.
+    fields = ("exploitation_form", "sex", "age_group", "citizenship")
+    grouped = victims.annotate(age_group=_age_of_victim()).values_list(*fields).annotate(n=Count("pk"))
+    for form, sex, age, code, n in grouped.order_by():
+        by_form[FORM_CATEGORY.get(form, UNKNOWN)][(SEX_OF_CODE.get(sex, UNKNOWN), age)] += n
         by_citizenship[country_name(code)] += n
     everyone: dict[tuple[str, str], int] = defaultdict(int)
     for cells in by_form.values():
