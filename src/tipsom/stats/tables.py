@@ -2,16 +2,25 @@
 tipsom.core.disclosure; and the writers of a published table (CSV, XLSX). The dashboard's screen, its downloads and
 the API all show a PublishedTable, so they always give the same numbers for the same filters.
 
-Who sees protected numbers. Everyone: a national coordinator sees on the dashboard exactly what may be published,
-so the screen, a download and the API agree, and whatever is shown in a briefing may be passed on. The facts
-themselves never leave the system; a user who needs an exact small count finds it in the case lists their role
-opens.
+Who sees protected numbers: everyone, national users included. The dashboard shows exactly what may be published,
+so whatever is shown in a briefing, downloaded or read from the API may be passed on, and the screen and the
+files never disagree. The facts themselves never leave the system; a user who needs an exact small count finds it
+in the case lists their role opens.
 
-Protection. A count from 1 to 4 is withheld ("<5", status "primary"); then more cells are withheld (status
-"secondary") so that no withheld count can be worked out from the totals the table publishes (its row totals, its
-column totals and its grand total). Only the counts of persons are protected: a table may name columns that count
-events (smuggling incidents), which are published as they are. A value that is not a count (a median) is given
-with the cell it depends on and withheld with it (status "secondary", display "..").
+Protection. A count from 1 to 4 is withheld ("<5", status "primary"); then more cells (status "secondary", "..")
+so that no withheld count can be worked out from what the table publishes: its row totals, column totals and grand
+total, and what a reader knows besides (`within`: a column at most another, such as referrals accepted of those
+sent). Tables that publish the same cells (the victims by year are the row totals of the victims by sex and age,
+by case type and by form) are protected in one call (publish_group, with `shared` keys and cross-table `links`),
+so a count withheld in one cannot be read off another. Only counts of persons are protected: a table may name
+columns that count events (smuggling incidents: `unprotected`), published as they are, with no row totals. A value
+that is not a count (a median) is given with the count it comes from and withheld with it (status "secondary",
+display "..").
+
+Limits. Each request is protected on its own: two downloads for different filters (2020-2024 and 2020-2023) may
+be subtracted from each other. The filters are coarse (years, region, type of organization, case type, child) and
+each table's own cells are protected; protecting every combination of filters at once (a fixed publication cube,
+or cell-key perturbation) is not done here.
 """
 
 from __future__ import annotations
@@ -110,6 +119,8 @@ class RawTable:
     column_totals: bool = True
     unprotected: frozenset[str] = frozenset()
     derived: dict[str, tuple[str, Mapping[str, int | None]]] = field(default_factory=dict)
+    # Columns that a reader knows to be at most another, in every row and the totals: (part, whole).
+    within: list[tuple[str, str]] = field(default_factory=list)
     # Cells this table shares with others published with it (publish_group): (row, column) -> a common key.
     shared: dict[tuple[str, str], Hashable] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -187,6 +198,9 @@ def _relations(raw: RawTable) -> list[disclosure.Relation]:
     if raw.row_totals and raw.column_totals:
         relations.append(disclosure.sums(_key(raw, TOTAL, TOTAL), [_key(raw, r, TOTAL) for r in rows]))
         relations.append(disclosure.sums(_key(raw, TOTAL, TOTAL), [_key(raw, TOTAL, c) for c in columns]))
+    summed = rows + ([TOTAL] if raw.column_totals else [])
+    for part, whole in raw.within:
+        relations += [disclosure.within(_key(raw, r, whole), [_key(raw, r, part)]) for r in summed]
     return relations
 
 

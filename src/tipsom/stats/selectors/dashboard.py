@@ -650,7 +650,7 @@ def referral_performance(scope: Scope, filters: DashboardFilters) -> RawTable:
     queryset = _facts(scope, ReferralFact, filters, ("region", "case_type", "child"), notes)
     annotations: dict[str, Any] = {
         "sent": Count("id"),
-        "answered": Count("id", filter=Q(response_hours__isnull=False)),
+        "answered": Count("id", filter=Q(answered=True)),
         "accepted": Count("id", filter=Q(accepted=True)),
         "overdue": Count("id", filter=Q(overdue=True)),
         "median": Percentile(F("response_hours"), 0.5),
@@ -686,6 +686,7 @@ def referral_performance(scope: Scope, filters: DashboardFilters) -> RawTable:
             (code, key): r[key] for code, r in grouped.items() for key in ("sent", "answered", "accepted", "overdue")
         },
         derived={"median_hours": ("answered", medians)},
+        within=[("answered", "sent"), ("accepted", "sent"), ("overdue", "sent")],
         notes=notes,
     )
 

@@ -450,3 +450,19 @@ QUERY_CEILING = 45
 def test_the_selectors_module_names_every_panel_once() -> None:
     keys = [key for group in selectors.GROUPS for key in group]
     assert sorted(keys) == sorted(PANELS) and len(keys) == len(set(keys))
+
+
+def test_an_attacker_cannot_recover_a_withheld_cell_from_a_panels_totals(facts: Scope) -> None:
+    """The two-way panels (rows and columns with their totals): each withheld small count keeps an interval of
+    more than one value for a reader who solves the published totals (test_tables.attack: "<5" in [1, 4], ".." 5
+    or more)."""
+    from tipsom.stats.tests.test_tables import attack
+
+    tables = {t.key: t for t in dashboard_tables(facts, YEARS)}
+    attacked = 0
+    for key in ("sex_age", "trend_case_type", "trend_form", "contacts", "offences", "victims", "forms", "citizenship"):
+        for cell_key, (low, high) in attack(tables[key]).items():
+            if cells(tables[key])[cell_key].status == "primary":
+                attacked += 1
+                assert high - low >= 1, (key, cell_key, low, high)
+    assert attacked >= 6  # 2024's 3 boys, 2025's 2 girls and 1 unknown, their column totals, 1 begging, ...

@@ -141,7 +141,8 @@ def test_menu_and_home_widget_follow_the_permission() -> None:
     victims(home, THIS_YEAR - 1, 3, identified_on=date(THIS_YEAR - 1, 5, 1))
     coordinator = sign_in(Client(), make_user(home, roles=("national_coordinator",)))
     page = coordinator.get(reverse("home")).content.decode()
-    assert reverse("stats:dashboard") in page
+    dashboard_link = f'href="{reverse("stats:dashboard")}"'
+    assert dashboard_link in page
     assert 'data-widget="stats_victims"' in page
     # Last year's 3 is withheld, and so is this year's 12 (the dashboard's total of 15 would give the 3 back).
     assert f'data-year="{THIS_YEAR - 1}" data-status="primary">&lt;5<' in page
@@ -149,4 +150,4 @@ def test_menu_and_home_widget_follow_the_permission() -> None:
     for role in ("frontline_identifier", "case_manager"):
         other = sign_in(Client(), make_user(home, roles=(role,)))
         page = other.get(reverse("home")).content.decode()
-        assert reverse("stats:dashboard") not in page and "stats_victims" not in page
+        assert dashboard_link not in page and "stats_victims" not in page
