@@ -72,7 +72,7 @@ class StatsRowSerializer(serializers.Serializer):
         ),
     )
     small = serializers.ListField(
-        child=serializers.ChoiceField(choices=COUNTS),
+        child=serializers.CharField(),  # names from `suppressed` (one enum for both: the schema names it once)
         help_text=gettext_lazy("The withheld counts that are below the small-cell threshold ('<5'; the others '..')."),
     )
 
