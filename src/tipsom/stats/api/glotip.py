@@ -27,7 +27,7 @@ class GlotipQuerySerializer(StrictInputSerializer):
     )
 
 
-@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["<5"]}]})
+@extend_schema_field({"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": "^<5$"}]})
 class GlotipValueField(serializers.Field):
     """A count, or "<5" for a count from 1 to 4."""
 
