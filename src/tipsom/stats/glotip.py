@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from tipsom.core import disclosure
 from tipsom.core.errors import ApplicationError
+from tipsom.stats.ctdc.m49 import country_region, country_subregion
 from tipsom.stats.exports import Release, Scope, audit_release, write_atomic
 from tipsom.stats.models import (
     SEX_FEMALE,
@@ -168,11 +169,23 @@ def iso3(code: str) -> str:
     return country.alpha_3 if country is not None else EXTRA_ISO3.get(code, "")
 
 
-def m49_names(code: str) -> tuple[str, str]:
-    """The UN M49 region and subregion of an ISO alpha-2 code ("" when M49 places it nowhere)."""
-    from tipsom.stats.m49 import region_subregion
+# The data portal's Subregion is M49's sub-region: the intermediate regions of Africa and the Americas (which
+# stats.ctdc.m49 gives where M49 has one) are within Sub-Saharan Africa and Latin America and the Caribbean.
+INTERMEDIATE_REGIONS = {
+    "Eastern Africa": "Sub-Saharan Africa",
+    "Middle Africa": "Sub-Saharan Africa",
+    "Southern Africa": "Sub-Saharan Africa",
+    "Western Africa": "Sub-Saharan Africa",
+    "Caribbean": "Latin America and the Caribbean",
+    "Central America": "Latin America and the Caribbean",
+    "South America": "Latin America and the Caribbean",
+}
 
-    return region_subregion(code)
+
+def m49_names(code: str) -> tuple[str, str]:
+    """The UN M49 region and sub-region of an ISO alpha-2 code ("" when M49 places it nowhere)."""
+    subregion = country_subregion(code) or ""
+    return country_region(code) or "", INTERMEDIATE_REGIONS.get(subregion, subregion)
 
 
 def check_year(year: Any) -> int:
