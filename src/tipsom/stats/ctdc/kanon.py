@@ -268,9 +268,9 @@ def _search(values: dict[str, np.ndarray], k: int) -> _Pass:
         for column, level in zip(columns, node, strict=True):
             codes = column.codes[level]
             key = key * (int(codes.max()) + 1) + codes
-        _, inverse = np.unique(key, return_inverse=True)
-        sizes = np.bincount(inverse.reshape(-1), weights=counts)
-        return sizes[inverse.reshape(-1)] >= k
+        inverse, _uniques = pd.factorize(key)  # hashing: linear, where sorting is not
+        sizes = np.bincount(inverse, weights=counts)
+        return sizes[inverse] >= k
 
     nodes = list(itertools.product(*(range(h.top + 1) for h in hierarchies)))
     generalisation = {node: float(np.dot(weights, np.array(node) / tops)) for node in nodes}
