@@ -20,3 +20,11 @@ def entries() -> Iterator[tuple[str, Any, str | None]]:
     from tipsom.stats.views.htcds import htcds_menu_entries
 
     yield from (("menu_items", item, None) for item in htcds_menu_entries())
+    # The CTDC upload takes files as large as an import's.
+    yield "request_size_limits", _ctdc_upload_limit, "/stats/ctdc/"
+
+
+def _ctdc_upload_limit() -> int:
+    from tipsom.intake.views import upload_size_limit
+
+    return upload_size_limit()

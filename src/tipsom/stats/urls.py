@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from tipsom.stats.views import dashboard, glotip, htcds
+from tipsom.stats.views import ctdc, dashboard, glotip, htcds
 
 app_name = "stats"
 
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("", dashboard.dashboard_view, name="dashboard"),
     path("export/htcds/", htcds.htcds_export_view, name="htcds-export"),
     path("glotip/", glotip.glotip_view, name="glotip"),
+    path("ctdc/", ctdc.ctdc_view, name="ctdc"),
 ]
