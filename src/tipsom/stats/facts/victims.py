@@ -5,7 +5,8 @@ The person cluster: after the matching merges two registrations of one person, t
 person; two persons the reviewers confirmed to be one (a pair marked "same person", not merged yet) share the
 cluster of the smaller id. The victim is counted once per year in which they were identified (`counted`), on the
 first case identified that year, which carries the union of the cluster's forms of exploitation, industries, means
-of control and recruiter relations that year, and the sum of its referrals.
+of control and recruiter relations that year, the sum of its referrals, and "both" as its case type when the
+cases of the year are of trafficking and of smuggling.
 
 The GLOTIP form of exploitation (docs/user-guide/statistics-glotip.md): the HTCDS forms are grouped into sexual
 exploitation, forced labour (forced labour, child labour, servitude), forced criminal activity, begging, forced
@@ -239,6 +240,10 @@ def settle(members: list[Any]) -> None:
     first = count_first(members, lambda row: (row.identified_on, row.source_id))
     if len(members) == 1:
         return
+    # A victim of trafficking and a smuggled migrant in the same year (two cases) is counted under both.
+    types = {row.case_type for row in members}
+    if "both" in types or {"tip", "som"} <= types:
+        first.case_type = "both"
     for name in UNIONS:
         setattr(first, name, sorted({code for row in members for code in getattr(row, name)}))
     first.exploitation_form = exploitation_form(first.exploitation_types)

@@ -152,3 +152,13 @@ def test_a_committed_change_enqueues_one_background_refresh() -> None:
     assert not VictimFact.objects.exists()
     refresh_facts.call()
     assert VictimFact.objects.filter(counted=True).count() == 1
+
+
+def test_a_smuggled_migrant_later_found_trafficked_the_same_year_counts_under_both() -> None:
+    organization = make_organization("BR")
+    first = make_case(organization, identified_on="2025-02-01", case_type="som")
+    make_case(organization, identified_on="2025-08-01", case_type="tip", person_id=first.person_id)
+    _refresh()
+    counted = VictimFact.objects.get(counted=True)
+    assert counted.source_id == first.pk and counted.case_type == "both"
+    assert all(result.ok for result in engine.check(["victims"]))
