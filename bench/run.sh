@@ -17,8 +17,12 @@
 # "tipsom_bench_helpline" and bench/var/helpline/sqlite/; the queue and contact list pages; results in helpline.json.
 # The imports (issue 14, bench/intake_registers.py and bench/intake_submissions.py): 10,000 and 100,000 rows; results
 # in intake_registers.json, intake_submissions.json, and with the helpline's in intake.json (bench/intake_results.py).
-#   BENCH_SUITES="cases home referrals justice match_check matching helpline intake" (any of them; "home" alone generates the
-#   case database if needed)
+# The statistics benchmark (issue 15, bench/run_stats.py): BENCH_SCALE victim cases with BENCH_STATS_REFERRALS
+# referrals, BENCH_STATS_JUSTICE offences and BENCH_STATS_HELPLINE contacts (default a fifth of BENCH_SCALE each) and bench/generate_stats.py's merged and confirmed duplicates, all in "tipsom_bench_stats" and
+# bench/var/stats/sqlite/; the facts' rebuild and refresh, the dashboard panels and GLOTIP tables against DuckDB, the
+# CTDC and synthetic exports; results in stats.json and stats.md.
+#   BENCH_SUITES="cases home referrals justice match_check matching helpline intake stats" (any of them; "home" alone
+#   generates the case database if needed)
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_SCALE:-1000000}
@@ -28,7 +32,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline intake}
+SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline intake stats}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -257,6 +261,64 @@ if has intake; then
     "$BIN/python" bench/intake_registers.py --backends "$BACKENDS"
     "$BIN/python" bench/intake_submissions.py --backends "$(echo "$BACKENDS" | tr ' ' ',')"
     "$BIN/python" bench/intake_results.py
+fi
+
+# --- The statistics benchmark (issue 15): facts, dashboard panels, GLOTIP, CTDC and synthetic exports ------------
+# One database holds all the sources the facts are built from: the cases, their referrals, the justice database and
+# the helpline, from the other benchmarks' generators at their default volumes, then generate_stats.py's duplicates.
+if has stats; then
+# A fifth of the cases each by default (200,000 at the full scale): the facts' rebuild of each kind takes minutes per
+# 100,000 rows on 2 cores, and the measured run has to end within the hour (README, statistics).
+STATS_REFERRALS=${BENCH_STATS_REFERRALS:-$((SCALE / 5))}
+STATS_JUSTICE=${BENCH_STATS_JUSTICE:-$((SCALE / 5))}
+STATS_HELPLINE=${BENCH_STATS_HELPLINE:-$((SCALE / 5))}
+for backend in $BACKENDS; do
+    dir="$VAR/stats/$backend"
+    mkdir -p "$dir"
+    export TIPSOM_VAR_DIR="$dir"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench_stats" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$dir/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$dir/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $SCALE)"; then
+        echo "== stats, $backend: reusing the generated database ($SCALE cases)"
+        "$BIN/tipsom" migrate --noinput >/dev/null
+    else
+        echo "== stats, $backend: fresh database, $SCALE cases, $STATS_REFERRALS referrals, $STATS_JUSTICE offences, $STATS_HELPLINE contacts"
+        rm -f "$dir"/*fixture.json "$dir/tipsom.sqlite3" "$dir/tipsom.sqlite3-wal" "$dir/tipsom.sqlite3-shm"
+        [ "$backend" = postgresql ] && "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench_stats WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench_stats")
+PY
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        # "generate_stats.py run": the generator, with a default for each column added to a model since it was written.
+        "$BIN/python" bench/generate_stats.py run generate_cases --scale "$SCALE" --fixture "$dir/cases-fixture.json"
+        # generate_referrals.py finds the cases made and their fixture (cases-fixture.json beside its own).
+        "$BIN/python" bench/generate_stats.py run generate_referrals --referrals "$STATS_REFERRALS" \
+            --fixture "$dir/referrals-fixture.json"
+        "$BIN/python" bench/generate_justice.py --scale "$STATS_JUSTICE" --fixture "$dir/justice-fixture.json"
+        "$BIN/python" bench/generate_stats.py run generate_helpline --scale "$STATS_HELPLINE" \
+            --fixture "$dir/helpline-fixture.json"
+        "$BIN/python" bench/generate_stats.py --dir "$dir"
+    fi
+    "$BIN/tipsom" createcachetable
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    [ "$backend" = postgresql ] && pg_tune tipsom_bench_stats
+    "$BIN/tipsom" collectstatic --noinput --verbosity 0  # the dashboard page serves the hashed static files
+    "$BIN/python" bench/run_stats.py measure --fixture "$fixture" --out "$dir/run.json"
+done
+if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
+    if [ "$SCALE" = 1000000 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+    mkdir -p "$RESULTS"
+    "$BIN/python" bench/run_stats.py report "$VAR/stats/postgresql/run.json" "$VAR/stats/sqlite/run.json" \
+        --json "$RESULTS/stats.json" --md "$RESULTS/stats.md"
+fi
 fi
 
 # --- The referral benchmark (issue 5): the inbox and the service directory ---------------------------------------
