@@ -229,6 +229,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = TIPSOM_MAX_REQUEST_BYTES
 # accepts a request this large (core.middleware.RequestSizeLimitMiddleware, the `request_size_limits` registry).
 TIPSOM_IMPORT_MAX_BYTES = env_int("TIPSOM_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 
+# Statistics (issue 15): a published count below this is withheld ("<5" at 5; tipsom.core.disclosure).
+TIPSOM_SMALL_CELL = env_int("TIPSOM_SMALL_CELL", 5)
+
 # Cases (issue 4). Which case decisions wait for a supervisor: "actual_victim", "closure", both or neither.
 TIPSOM_CASE_APPROVALS = env_list("TIPSOM_CASE_APPROVALS", ["actual_victim", "closure"])
 # Attachments: the largest file accepted, and the types accepted (checked against the file's own bytes).
