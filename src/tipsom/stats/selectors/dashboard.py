@@ -1,6 +1,7 @@
 """The national statistics dashboard: its filters and its panels, each a table of counts over the facts of the
-user's scope (stats.models), counted in the database (one grouped query per panel, two for the referrals), then
-published through stats.tables (protected for publication, the same for every viewer).
+user's scope (stats.models), counted in the database (grouped queries, a few hundred groups at most: the nine
+victim panels share four, the other panels one each, the referrals two), then published through stats.tables
+(protected for publication, the same for every viewer; panels that share cells are protected together).
 
 Filters (a GET query, so a URL keeps them): the years `year_from`..`year_to` (default: the last five years), the
 `region` (ISO 3166-2, where the victim was identified), the `organization_type` (HTCDS org_Type of the organization
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -262,10 +263,51 @@ def _year_totals(filters: DashboardFilters) -> dict[tuple[str, str], Hashable]:
 YEARS_NOTE = gettext_lazy("A person identified in several years counts once in each year.")
 
 
+# --- Victims counted once for several panels ---------------------------------------------------------------------
+Cache = dict[str, Any]
+YEAR_CUBE = ("year", "sex", "is_child", "age_known", "case_type", "exploitation_form")
+PLACE_CUBE = ("origin_country", "exploitation_country")
+
+
+def _cube(
+    scope: Scope, filters: DashboardFilters, fields: tuple[str, ...], cache: Cache | None
+) -> list[dict[str, Any]]:
+    """The counted victims grouped by `fields` (one query, a few hundred groups at most), kept in `cache` so that
+    the panels published together (a group) read the facts once: the victims by year, by sex and age, by form and
+    the trends come from one grouped query, the flows and the countries of exploitation from another."""
+    name = "cube:" + ",".join(fields)
+    if cache is not None and name in cache:
+        return list(cache[name])
+    queryset = _victims(scope, filters, [])
+    if "age_known" in fields:
+        queryset = queryset.annotate(age_known=ExpressionWrapper(Q(age__isnull=False), output_field=BooleanField()))
+    rows = list(queryset.values(*fields).annotate(n=Count("id")).order_by())
+    if cache is not None:
+        cache[name] = rows
+    return rows
+
+
+def _summed(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Hashable]) -> dict[Any, int]:
+    out: dict[Any, int] = {}
+    for row in rows:
+        k = key(row)
+        out[k] = out.get(k, 0) + row["n"]
+    return out
+
+
+def sex_age_group(row: Mapping[str, Any]) -> str:
+    """GLOTIP's women, girls, men, boys; everyone else (another or unknown sex, an adult of unknown age) unknown."""
+    sex, child, known = row["sex"], bool(row["is_child"]), bool(row["age_known"])
+    if sex in ("F", "M") and (child or known):
+        return {("F", True): "girls", ("F", False): "women", ("M", True): "boys", ("M", False): "men"}[(sex, child)]
+    return UNKNOWN
+
+
 # --- Panels -------------------------------------------------------------------------------------------------------
-def victims_by_year(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victims_by_year(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes = [str(YEARS_NOTE)]
-    counts = _victims(scope, filters, notes).values("year").annotate(n=Count("id")).order_by()
+    by_year = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: r["year"])
+    counts = [{"year": year, "n": n} for year, n in by_year.items()]
     return RawTable(
         key="victims",
         title=_("Detected victims by year"),
@@ -280,20 +322,17 @@ def victims_by_year(scope: Scope, filters: DashboardFilters) -> RawTable:
 
 
 SEX_AGE = (
-    ("women", gettext_lazy("Women"), Q(sex="F", is_child=False, age__isnull=False)),
-    ("girls", gettext_lazy("Girls"), Q(sex="F", is_child=True)),
-    ("men", gettext_lazy("Men"), Q(sex="M", is_child=False, age__isnull=False)),
-    ("boys", gettext_lazy("Boys"), Q(sex="M", is_child=True)),
+    ("women", gettext_lazy("Women")),
+    ("girls", gettext_lazy("Girls")),
+    ("men", gettext_lazy("Men")),
+    ("boys", gettext_lazy("Boys")),
 )
-SEX_AGE_UNKNOWN = Q(sex__in=("O", "U")) | Q(is_child=False, age__isnull=True)
 
 
-def victims_by_sex_age(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victims_by_sex_age(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes = [str(YEARS_NOTE)]
-    annotations: dict[str, Any] = {key: Count("id", filter=q) for key, _label, q in SEX_AGE}
-    annotations[UNKNOWN] = Count("id", filter=SEX_AGE_UNKNOWN)
-    rows: Any = _victims(scope, filters, notes).values("year").annotate(**annotations).order_by()
-    columns = [Column(key, str(label)) for key, label, _q in SEX_AGE] + [Column(UNKNOWN, _("Sex or age unknown"))]
+    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), sex_age_group(r)))
+    columns = [Column(key, str(label)) for key, label in SEX_AGE] + [Column(UNKNOWN, _("Sex or age unknown"))]
     return RawTable(
         key="sex_age",
         title=_("Detected victims: women, girls, men and boys"),
@@ -301,16 +340,17 @@ def victims_by_sex_age(scope: Scope, filters: DashboardFilters) -> RawTable:
         row_header=_("Year"),
         columns=columns,
         rows=_year_rows(filters),
-        counts={(str(r["year"]), c.key): r[c.key] for r in rows for c in columns},
+        counts=grouped,
         row_totals=True,
         notes=notes,
         shared=_year_totals(filters),
     )
 
 
-def victims_by_form(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victims_by_form(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes: list[str] = []
-    counts = _victims(scope, filters, notes).values("exploitation_form").annotate(n=Count("id")).order_by()
+    by_form = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: r["exploitation_form"])
+    counts = [{"exploitation_form": form, "n": n} for form, n in by_form.items()]
     notes.append(_("Mixed: sexual exploitation and forced labour together. Each victim is in one row."))
     return RawTable(
         key="forms",
@@ -349,11 +389,22 @@ def _top(counts: Mapping[str, int], top: int) -> tuple[list[str], dict[str, int]
 
 
 def _country_panel(
-    scope: Scope, filters: DashboardFilters, field_name: str, key: str, title: str, header: str, share_rows: str = ""
+    scope: Scope,
+    filters: DashboardFilters,
+    field_name: str,
+    key: str,
+    title: str,
+    header: str,
+    share_rows: str = "",
+    cache: Cache | None = None,
 ) -> RawTable:
     notes = [str(YEARS_NOTE)]
     counts: dict[str, int] = {}
-    for r in _victims(scope, filters, notes).values(field_name).annotate(n=Count("id")).order_by():
+    if field_name in PLACE_CUBE:
+        found = _cube(scope, filters, PLACE_CUBE, cache)
+    else:
+        found = list(_victims(scope, filters, notes).values(field_name).annotate(n=Count("id")).order_by())
+    for r in found:
         code = r[field_name] if r[field_name] not in ("", UNKNOWN_COUNTRY) else UNKNOWN
         counts[code] = counts.get(code, 0) + r["n"]
     named, grouped = _top(counts, TOP)
@@ -379,13 +430,13 @@ def _country_panel(
     )
 
 
-def victims_by_citizenship(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victims_by_citizenship(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     return _country_panel(
         scope, filters, "citizenship", "citizenship", _("Detected victims by citizenship"), _("Citizenship")
     )
 
 
-def victims_by_exploitation_country(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victims_by_exploitation_country(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     return _country_panel(
         scope,
         filters,
@@ -394,10 +445,11 @@ def victims_by_exploitation_country(scope: Scope, filters: DashboardFilters) -> 
         _("Detected victims by country of exploitation"),
         _("Country of exploitation"),
         share_rows=VICTIMS_DESTINATION,
+        cache=cache,
     )
 
 
-def victims_by_region(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victims_by_region(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes = [str(YEARS_NOTE)]
     counts = {
         r["region"] or UNKNOWN: r["n"]
@@ -420,15 +472,14 @@ def victims_by_region(scope: Scope, filters: DashboardFilters) -> RawTable:
     )
 
 
-def victim_flows(scope: Scope, filters: DashboardFilters) -> RawTable:
+def victim_flows(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     """Origin -> country of exploitation; the FLOW_TOP countries of each side by name, the others together.
     Flows are published without totals: only their own small counts are withheld."""
     notes = [str(YEARS_NOTE)]
     pairs: dict[tuple[str, str], int] = {}
     origins: dict[str, int] = {}
     destinations: dict[str, int] = {}
-    query = _victims(scope, filters, notes).values("origin_country", "exploitation_country").annotate(n=Count("id"))
-    for r in query.order_by():
+    for r in _cube(scope, filters, PLACE_CUBE, cache):
         origin = r["origin_country"] if r["origin_country"] not in ("", UNKNOWN_COUNTRY) else UNKNOWN
         destination = r["exploitation_country"] if r["exploitation_country"] not in ("", UNKNOWN_COUNTRY) else UNKNOWN
         pairs[(origin, destination)] = pairs.get((origin, destination), 0) + r["n"]
@@ -461,15 +512,14 @@ def victim_flows(scope: Scope, filters: DashboardFilters) -> RawTable:
     )
 
 
-def trend_by_case_type(scope: Scope, filters: DashboardFilters) -> RawTable:
+def trend_by_case_type(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes = [str(YEARS_NOTE)]
     columns = [
         Column("tip", _("Trafficking in persons")),
         Column("som", _("Smuggling of migrants")),
         Column("both", _("Both")),
     ]
-    annotations = {c.key: Count("id", filter=Q(case_type=c.key)) for c in columns}
-    rows: Any = _victims(scope, filters, notes).values("year").annotate(**annotations).order_by()
+    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), r["case_type"]))
     return RawTable(
         key="trend_case_type",
         title=_("Victims by year: trafficking and smuggling cases"),
@@ -477,16 +527,16 @@ def trend_by_case_type(scope: Scope, filters: DashboardFilters) -> RawTable:
         row_header=_("Year"),
         columns=columns,
         rows=_year_rows(filters),
-        counts={(str(r["year"]), c.key): r[c.key] for r in rows for c in columns},
+        counts=grouped,
         row_totals=True,
         notes=notes,
         shared=_year_totals(filters),
     )
 
 
-def trend_by_form(scope: Scope, filters: DashboardFilters) -> RawTable:
+def trend_by_form(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes = [str(YEARS_NOTE)]
-    counts = _victims(scope, filters, notes).values("year", "exploitation_form").annotate(n=Count("id")).order_by()
+    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), r["exploitation_form"]))
     return RawTable(
         key="trend_form",
         title=_("Victims by year and form of exploitation"),
@@ -494,7 +544,7 @@ def trend_by_form(scope: Scope, filters: DashboardFilters) -> RawTable:
         row_header=_("Year"),
         columns=[Column(str(value), str(label)) for value, label in ExploitationForm.choices],
         rows=_year_rows(filters),
-        counts={(str(r["year"]), r["exploitation_form"]): r["n"] for r in counts},
+        counts=grouped,
         row_totals=True,
         notes=notes,
         shared={
@@ -504,7 +554,7 @@ def trend_by_form(scope: Scope, filters: DashboardFilters) -> RawTable:
     )
 
 
-def justice_funnel(scope: Scope, filters: DashboardFilters) -> RawTable:
+def justice_funnel(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes: list[str] = []
     queryset = _facts(scope, JusticeFact, filters, (), notes).filter(counted=True)
     annotations = {str(stage): Count("id", filter=Q(stage=stage)) for stage in FactStage.values}
@@ -524,7 +574,7 @@ def justice_funnel(scope: Scope, filters: DashboardFilters) -> RawTable:
     )
 
 
-def offences_by_year(scope: Scope, filters: DashboardFilters) -> RawTable:
+def offences_by_year(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes: list[str] = []
     queryset = _facts(scope, OffenceFact, filters, ("region",), notes)
     columns = [
@@ -554,7 +604,7 @@ def offences_by_year(scope: Scope, filters: DashboardFilters) -> RawTable:
 INCIDENT_PERSONS = ("migrants", "dead", "missing", "injured")
 
 
-def smuggling_incidents(scope: Scope, filters: DashboardFilters) -> RawTable:
+def smuggling_incidents(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes: list[str] = []
     queryset = _facts(scope, IncidentFact, filters, ("region",), notes)
     sums: dict[str, Any] = {name: Coalesce(Sum(name), 0) for name in INCIDENT_PERSONS}
@@ -588,7 +638,7 @@ def smuggling_incidents(scope: Scope, filters: DashboardFilters) -> RawTable:
 CONTACT_COLUMNS = ("victim", "tip", "information")
 
 
-def helpline_contacts(scope: Scope, filters: DashboardFilters) -> RawTable:
+def helpline_contacts(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     """Contacts by year × type; by month when the filters cover one year."""
     notes: list[str] = []
     queryset = _facts(scope, ContactFact, filters, ("region",), notes)
@@ -619,7 +669,7 @@ def helpline_contacts(scope: Scope, filters: DashboardFilters) -> RawTable:
     )
 
 
-def helpline_channels(scope: Scope, filters: DashboardFilters) -> RawTable:
+def helpline_channels(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     notes: list[str] = []
     counted = _facts(scope, ContactFact, filters, ("region",), notes).values("channel").annotate(n=Count("id"))
     counts = {r["channel"] or UNKNOWN: r["n"] for r in counted.order_by()}
@@ -643,7 +693,7 @@ def helpline_channels(scope: Scope, filters: DashboardFilters) -> RawTable:
 REFERRAL_COUNTS = ("sent", "answered", "accepted", "overdue")
 
 
-def referral_performance(scope: Scope, filters: DashboardFilters) -> RawTable:
+def referral_performance(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
     """Referrals by type of service: sent, answered, accepted, overdue, and the median hours to an answer
     (withheld with the count of answered referrals it is computed from)."""
     notes: list[str] = []
@@ -696,7 +746,7 @@ def referral_performance(scope: Scope, filters: DashboardFilters) -> RawTable:
 class Panel:
     key: str
     title: Promise
-    build: Callable[[Scope, DashboardFilters], RawTable]
+    build: Callable[..., RawTable]  # (scope, filters, cache=None)
 
 
 PANELS: dict[str, Panel] = {
@@ -765,7 +815,8 @@ def _links(raws: Mapping[str, RawTable]) -> list[disclosure.Relation]:
 
 
 def _publish(scope: Scope, filters: DashboardFilters, keys: tuple[str, ...]) -> dict[str, PublishedTable]:
-    raws = {key: PANELS[key].build(scope, filters) for key in keys}
+    cache: Cache = {}  # the panels of a group read their shared grouped queries once
+    raws = {key: PANELS[key].build(scope, filters, cache) for key in keys}
     tables = publish_group(list(raws.values()), _links(raws) if "flows" in raws else ())
     return {table.key: table for table in tables}
 
