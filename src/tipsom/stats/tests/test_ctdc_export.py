@@ -344,3 +344,19 @@ def test_the_command_refuses_k_one(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="at least 2"):
         call_command("export", "ctdc", "--k", "1", "--output", str(tmp_path / "x.csv"), "--country", "BR")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_the_command_dispatches_glotip_and_htcds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The two other formats' subcommands reach their exports (their own tests check the contents)."""
+    make_organization("BR")
+    glotip = tmp_path / "glotip.csv"
+    call_command("export", "glotip", "--year", "2023", "--output", str(glotip), "--country", "BR")
+    assert glotip.exists() and glotip.read_text(encoding="utf-8-sig").count("\n") > 1
+    password = tmp_path / "password.txt"
+    password.write_text("a long enough archive password\n", encoding="utf-8")
+    archive = tmp_path / "htcds.zip"
+    call_command("export", "htcds", "--output", str(archive), "--country", "BR", "--password-file", str(password))
+    assert archive.read_bytes()[:4] == b"PK\x03\x04"
+    assert "(0 cases" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action__in=["stats.export.glotip", "stats.export.htcds"]).count() == 2
