@@ -6,16 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tipsom.core.registry import DemoSeeder
+from django.utils.translation import gettext_lazy as _
+
+from tipsom.core.permissions import user_can
+from tipsom.core.registry import DemoSeeder, MenuItem
 
 
 def entries() -> Iterator[tuple[str, Any, str | None]]:
-    from tipsom.stats import demo, plugins_dashboard
+    from tipsom.stats import audit_labels, demo, plugins_dashboard
+    from tipsom.stats.models import VictimFact
 
     # `tipsom demo`: the facts of every other app's demo data, after all of them.
     yield "demo_seeders", DemoSeeder("stats", demo.seed, weight=90), None
-    # The dashboard's menu entry and home-page widget.
+    # The dashboard's menu entry and home-page widget; the GLOTIP tables.
     yield from plugins_dashboard.entries()
+    glotip = MenuItem(_("GLOTIP tables"), "stats:glotip", lambda user: user_can(user, "export", VictimFact), 77)
+    yield "menu_items", glotip, None
+    yield from audit_labels.entries()
     # The HTCDS export of cases, for those who may export cases.
     from tipsom.stats.views.htcds import htcds_menu_entries
 
