@@ -245,3 +245,55 @@ class ExternalRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id}:{self.line}"
+
+
+class VictimCount(models.Model):
+    """The counted victims, pre-aggregated (stats.facts.cube keeps it in step with VictimFact): `n` counted
+    VictimFact rows share these keys. The dashboard's victim panels and GLOTIP's victim tables read it (a sum of `n`),
+    never the facts: a few thousand rows instead of a million.
+
+    Every row carries the filter keys (year, region, organization type, case type, child) and one `dimension`
+    with its `value`:
+    - "total" (value "") and "form" (the exploitation_form) also carry `sex` and `age_group` ("C" under 18 or a
+      child at identification, "A" 18 or over, "U" age unknown): the breakdowns by sex and age;
+    - "citizenship", "origin_country", "exploitation_country" and "flow" ("BO>BR": origin>exploitation) carry
+      `sex` and `age_group` as "" (no panel breaks them down by sex or age: fewer rows).
+    """
+
+    country = models.CharField(max_length=2)
+    year = models.PositiveSmallIntegerField()
+    region = models.CharField(max_length=10, blank=True)
+    organization_type = models.CharField(max_length=40, blank=True)
+    case_type = models.CharField(max_length=4)
+    is_child = models.BooleanField(default=False)
+    sex = models.CharField(max_length=1, blank=True)
+    age_group = models.CharField(max_length=1, blank=True)
+    dimension = models.CharField(max_length=24)
+    value = models.CharField(max_length=24, blank=True)
+    n = models.IntegerField(default=0)  # never negative in a cube in step (stats check reports one that is)
+
+    objects = RestrictedManager()
+    permission_scopes = {"national": "country"}
+
+    class Meta:
+        constraints = [
+            # Its index, led by (country, dimension, year), is the one every read uses.
+            models.UniqueConstraint(
+                fields=[
+                    "country",
+                    "dimension",
+                    "year",
+                    "region",
+                    "organization_type",
+                    "case_type",
+                    "is_child",
+                    "sex",
+                    "age_group",
+                    "value",
+                ],
+                name="victimcount_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.year} {self.dimension}={self.value}: {self.n}"
