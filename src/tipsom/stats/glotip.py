@@ -3,8 +3,8 @@ UNODC data portal's long format (one row per figure), protected for publication.
 
 What is counted (docs/user-guide/statistics-glotip.md):
 - detected victims: the counted VictimFact rows of the year (a person once per year, however many agencies
-  registered them), of trafficking cases (`tip` or `both`; a case decided "not a victim" has no fact); by sex and
-  age, by form of exploitation (with sex and age), by citizenship;
+  registered them; read from the victims cube, stats.facts.cube), of trafficking cases (`tip` or `both`; a case
+  decided "not a victim" has no fact); by sex and age, by form of exploitation (with sex and age), by citizenship;
 - persons brought into formal contact, prosecuted, convicted: the counted JusticeFact rows of the stage and year
   (a person once per stage and year) of the persons who reached that stage for trafficking in persons; by sex and
   age (minor or adult);
@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import IO, Any
 
 import pycountry
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from tipsom.core import disclosure
 from tipsom.core.errors import ApplicationError
 from tipsom.stats.ctdc.m49 import country_region, country_subregion
 from tipsom.stats.exports import Release, Scope, audit_release, write_atomic
+from tipsom.stats.facts import cube
 from tipsom.stats.models import (
     SEX_FEMALE,
     SEX_MALE,
@@ -46,7 +47,7 @@ from tipsom.stats.models import (
     FactStage,
     JusticeFact,
     OffenceFact,
-    VictimFact,
+    VictimCount,
 )
 from tipsom.stats.tables import FORMULA_STARTS, Column, PublishedCell, PublishedTable, Row, table_lines
 
@@ -255,27 +256,24 @@ class GlotipCounts:
     citizenships: list[str]  # the category names of the citizenship rows, in order
 
 
-def _age_of_victim() -> Case:
-    return Case(
-        When(is_child=True, then=Value(CHILD)),
-        When(age__lt=18, then=Value(CHILD)),
-        When(age__isnull=False, then=Value(ADULT)),
-        default=Value(UNKNOWN),
-    )
+# A victim's age: a child at identification or under 18, 18 or over, or not known (the cube's age groups).
+AGE_OF_GROUP = {cube.AGE_CHILD: CHILD, cube.AGE_ADULT: ADULT, cube.AGE_UNKNOWN: UNKNOWN}
 
 
 def glotip_counts(scope: Scope, *, year: int) -> GlotipCounts:
     """The year's figures, counted in the database (a few grouped queries)."""
     counts: dict[Key, int] = {}
     relations: list[disclosure.Relation] = []
-    victims = scope.facts(VictimFact).filter(year=year, counted=True, case_type__in=TIP_CASE_TYPES)
+    # The year's counted victims, from the victims cube (stats.facts.cube): by form, sex and age, and by
+    # citizenship (two grouped queries over a few thousand rows).
+    victims = scope.facts(VictimCount).filter(year=year, case_type__in=TIP_CASE_TYPES)
     by_form: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
     by_citizenship: dict[str, int] = defaultdict(int)
-    # One pass over the year's victims, grouped by every dimension at once.
-    fields = ("exploitation_form", "sex", "age_group", "citizenship")
-    grouped = victims.annotate(age_group=_age_of_victim()).values_list(*fields).annotate(n=Count("pk"))
-    for form, sex, age, code, n in grouped.order_by():
-        by_form[FORM_CATEGORY.get(form, UNKNOWN)][(SEX_OF_CODE.get(sex, UNKNOWN), age)] += n
+    grouped = victims.filter(dimension=cube.FORM).values_list("value", "sex", "age_group").annotate(total=Sum("n"))
+    for form, sex, group, n in grouped.order_by():
+        by_form[FORM_CATEGORY.get(form, UNKNOWN)][(SEX_OF_CODE.get(sex, UNKNOWN), AGE_OF_GROUP[group])] += n
+    citizens = victims.filter(dimension=cube.CITIZENSHIP).values_list("value").annotate(total=Sum("n"))
+    for code, n in citizens.order_by():
         by_citizenship[country_name(code)] += n
     everyone: dict[tuple[str, str], int] = defaultdict(int)
     for cells in by_form.values():

@@ -52,6 +52,13 @@ class FactKind:
     settle: Callable[[list[Any]], None] | None = None
     # Compare these fields in `check` (default: every concrete field but the id).
     compared: tuple[str, ...] = ()
+    # A summary table kept in step with the rows (the victims cube, stats.facts.cube): `after_write(old, new)` in
+    # the transaction that replaces rows, with the stored rows deleted (their `kept` fields, as mappings) and the
+    # rows written; `after_rebuild()` at the end of a rebuild; `summary_differences()` in `check`.
+    kept: tuple[str, ...] = ()
+    after_write: Callable[[list[dict[str, Any]], list[Any]], Any] | None = None
+    after_rebuild: Callable[[], Any] | None = None
+    summary_differences: Callable[[], list[str]] | None = None
 
     def fields(self) -> tuple[str, ...]:
         if self.compared:
@@ -126,9 +133,10 @@ def settle_rows(kind: FactKind, rows: list[Any]) -> None:
         kind.settle(members)
 
 
-def write_sources(kind: FactKind, source_ids: Iterable[int]) -> int:
+def write_sources(kind: FactKind, source_ids: Iterable[int], summary: bool = True) -> int:
     """Delete and build again the facts of these sources (with every other source of the units they are in, so that
-    each unit is counted again whole). Returns rows written."""
+    each unit is counted again whole), and bring the kind's summary table in step (unless `summary` is False: a
+    rebuild builds it at the end). Returns rows written."""
     manager: Any = kind.model._default_manager
     written = 0
     for batch in chunked(sorted(set(source_ids))):
@@ -146,9 +154,15 @@ def write_sources(kind: FactKind, source_ids: Iterable[int]) -> int:
                     new += kind.build(sorted(others))
                     sources |= others
                 settle_rows(kind, new)
+            keep = summary and kind.after_write is not None
+            old: list[dict[str, Any]] = []
             for part in chunked(sorted(sources), 900):
+                if keep:
+                    old += manager.filter(source_id__in=part).values(*kind.kept)
                 manager.filter(source_id__in=part).delete()
             manager.bulk_create(new, batch_size=2_000)
+            if keep and kind.after_write is not None:
+                kind.after_write(old, new)
             written += len(new)
     return written
 
@@ -252,7 +266,9 @@ def rebuild(
                 .filter(rows__gt=1)
                 .values_list(*kind.unit_fields)
             )
-            write_sources(kind, _unit_sources(kind, {tuple(values) for values in shared}))
+            write_sources(kind, _unit_sources(kind, {tuple(values) for values in shared}), summary=False)
+        if kind.after_rebuild is not None:
+            kind.after_rebuild()
         # Changes made while the rebuild ran are applied by the next refresh: start from before them.
         FactState.objects.update_or_create(
             kind=kind.name,
@@ -270,10 +286,11 @@ class CheckResult:
     missing: list[int] = field(default_factory=list)  # sources whose facts are not in the table
     extra: list[int] = field(default_factory=list)  # facts of sources that give none
     different: list[int] = field(default_factory=list)  # sources whose facts differ
+    summary: list[str] = field(default_factory=list)  # how the kind's summary table differs from its facts
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.different)
+        return not (self.missing or self.extra or self.different or self.summary)
 
 
 def _key(row: models.Model, names: tuple[str, ...]) -> tuple[Any, ...]:
@@ -307,6 +324,8 @@ def check(names: Iterable[str] | None = None) -> list[CheckResult]:
             elif sorted(_key(r, compared) for r in rows) != sorted(_key(r, compared) for r in stored[source]):
                 result.different.append(source)
         result.extra = sorted(set(stored) - set(expected))
+        if kind.summary_differences is not None:
+            result.summary = kind.summary_differences()
         results.append(result)
     return results
 

@@ -29,6 +29,7 @@ from tipsom.intake.models import Submission
 from tipsom.matching.models import CandidatePair
 from tipsom.people.models import Person
 from tipsom.referrals.models import Referral, State, Transfer
+from tipsom.stats.facts import cube
 from tipsom.stats.facts.engine import FactKind, count_first, ids_of, register_kind
 from tipsom.stats.models import (
     SEX_FEMALE,
@@ -343,5 +344,9 @@ KIND = register_kind(
         watches=_watches(),
         unit_fields=("country", "person_cluster", "year"),
         settle=settle,
+        kept=cube.FACT_FIELDS,
+        after_write=cube.cube_apply,
+        after_rebuild=cube.cube_rebuild,
+        summary_differences=cube.cube_differences,
     )
 )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -45,6 +45,7 @@ from tipsom.organizations import geography
 from tipsom.organizations.models import OrganizationType
 from tipsom.referrals.selectors.stats import Percentile
 from tipsom.stats.exports import Scope, user_scope
+from tipsom.stats.facts import cube
 from tipsom.stats.models import (
     UNKNOWN_COUNTRY,
     ContactFact,
@@ -54,6 +55,7 @@ from tipsom.stats.models import (
     JusticeFact,
     OffenceFact,
     ReferralFact,
+    VictimCount,
     VictimFact,
 )
 from tipsom.stats.tables import TOTAL, Column, PublishedCell, PublishedTable, RawTable, publish_group
@@ -242,8 +244,16 @@ def _facts(
     return queryset
 
 
-def _victims(scope: Scope, filters: DashboardFilters, notes: list[str]) -> QuerySet[VictimFact]:
-    return _facts(scope, VictimFact, filters, ("region", "case_type", "child"), notes).filter(counted=True)
+def _victims(scope: Scope, filters: DashboardFilters, dimension: str, notes: list[str]) -> QuerySet[VictimCount]:
+    """The counted victims in the filters, from the victims cube (stats.facts.cube): rows of one dimension, each
+    `n` victims."""
+    return _facts(scope, VictimCount, filters, ("region", "case_type", "child"), notes).filter(dimension=dimension)
+
+
+def _grouped(queryset: QuerySet[VictimCount], *fields: str) -> list[dict[str, Any]]:
+    """The victims grouped by `fields`: one dict per group, with its count as `n`."""
+    rows = queryset.values(*fields).annotate(victims=Sum("n")).order_by()
+    return [{**{name: row[name] for name in fields}, "n": row["victims"]} for row in rows]
 
 
 def _year_rows(filters: DashboardFilters) -> list[tuple[str, str]]:
@@ -269,19 +279,43 @@ YEAR_CUBE = ("year", "sex", "is_child", "age_known", "case_type", "exploitation_
 PLACE_CUBE = ("origin_country", "exploitation_country")
 
 
+def _year_cube(scope: Scope, filters: DashboardFilters) -> list[dict[str, Any]]:
+    rows = _grouped(
+        _victims(scope, filters, cube.FORM, []), "year", "sex", "is_child", "age_group", "case_type", "value"
+    )
+    return [
+        {
+            "year": r["year"],
+            "sex": r["sex"],
+            "is_child": r["is_child"],
+            "age_known": r["age_group"] != cube.AGE_UNKNOWN,
+            "case_type": r["case_type"],
+            "exploitation_form": r["value"],
+            "n": r["n"],
+        }
+        for r in rows
+    ]
+
+
+def _place_cube(scope: Scope, filters: DashboardFilters) -> list[dict[str, Any]]:
+    rows = []
+    for r in _grouped(_victims(scope, filters, cube.FLOW, []), "value"):
+        origin, _sep, destination = r["value"].partition(">")
+        rows.append({"origin_country": origin, "exploitation_country": destination, "n": r["n"]})
+    return rows
+
+
 def _cube(
     scope: Scope, filters: DashboardFilters, fields: tuple[str, ...], cache: Cache | None
 ) -> list[dict[str, Any]]:
-    """The counted victims grouped by `fields` (one query, a few hundred groups at most), kept in `cache` so that
-    the panels published together (a group) read the facts once: the victims by year, by sex and age, by form and
-    the trends come from one grouped query, the flows and the countries of exploitation from another."""
+    """The counted victims grouped by `fields` (YEAR_CUBE or PLACE_CUBE: one query over the victims cube, a few
+    thousand rows at most), kept in `cache` so that the panels published together (a group) read it once: the
+    victims by year, by sex and age, by form and the trends come from one grouped query, the flows and the
+    countries of exploitation from another."""
     name = "cube:" + ",".join(fields)
     if cache is not None and name in cache:
         return list(cache[name])
-    queryset = _victims(scope, filters, [])
-    if "age_known" in fields:
-        queryset = queryset.annotate(age_known=ExpressionWrapper(Q(age__isnull=False), output_field=BooleanField()))
-    rows = list(queryset.values(*fields).annotate(n=Count("id")).order_by())
+    rows = _year_cube(scope, filters) if fields == YEAR_CUBE else _place_cube(scope, filters)
     if cache is not None:
         cache[name] = rows
     return rows
@@ -403,7 +437,10 @@ def _country_panel(
     if field_name in PLACE_CUBE:
         found = _cube(scope, filters, PLACE_CUBE, cache)
     else:
-        found = list(_victims(scope, filters, notes).values(field_name).annotate(n=Count("id")).order_by())
+        found = [
+            {field_name: r["value"], "n": r["n"]}
+            for r in _grouped(_victims(scope, filters, field_name, notes), "value")
+        ]
     for r in found:
         code = r[field_name] if r[field_name] not in ("", UNKNOWN_COUNTRY) else UNKNOWN
         counts[code] = counts.get(code, 0) + r["n"]
@@ -453,7 +490,8 @@ def victims_by_region(scope: Scope, filters: DashboardFilters, cache: Cache | No
     notes = [str(YEARS_NOTE)]
     counts = {
         r["region"] or UNKNOWN: r["n"]
-        for r in _victims(scope, filters, notes).values("region").annotate(n=Count("id")).order_by()
+        for r in _grouped(_victims(scope, filters, cube.TOTAL, notes), "region")
+        if r["n"]
     }
     rows = [(code, label) for code, label in geography.region_choices(scope.country) if code in counts]
     rows += [(code, code) for code in sorted(counts) if code != UNKNOWN and code not in dict(rows)]

@@ -30,6 +30,7 @@ from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.stats.exports import Scope
+from tipsom.stats.facts.cube import cube_rebuild
 from tipsom.stats.models import ContactFact, IncidentFact, JusticeFact, OffenceFact, ReferralFact, VictimFact
 from tipsom.stats.selectors import dashboard as selectors
 from tipsom.stats.selectors.dashboard import PANELS, DashboardFilters, dashboard_tables, panel_table, parse_filters
@@ -67,7 +68,9 @@ def victims(organization: Organization, year: int, n: int, **fields: Any) -> lis
     for _i in range(n):
         source = next(_source)
         rows.append(VictimFact(source_id=source, person_cluster=source, **defaults))
-    return VictimFact.objects.bulk_create(rows)
+    created = VictimFact.objects.bulk_create(rows)
+    cube_rebuild()  # built by hand, past the facts engine: the victims cube brought in step
+    return created
 
 
 def justice(organization: Organization, year: int, stage: str, n: int, counted: bool = True) -> None:

@@ -55,6 +55,8 @@ class Command(TipsomCommand):
                     self.stdout.write(
                         f"{checked.kind}: {len(checked.different)} differ, e.g. sources {_some(checked.different)}"
                     )
+                for line in checked.summary:
+                    self.stdout.write(f"{checked.kind} (counted in advance): {line}")
             if failed:
                 raise CommandError("The facts do not agree with their sources: run `tipsom stats rebuild`.")
 
