@@ -256,8 +256,9 @@ class VictimCount(models.Model):
     with its `value`:
     - "total" (value "") and "form" (the exploitation_form) also carry `sex` and `age_group` ("C" under 18 or a
       child at identification, "A" 18 or over, "U" age unknown): the breakdowns by sex and age;
-    - "citizenship", "origin_country", "exploitation_country" and "flow" ("BO>BR": origin>exploitation) carry
-      `sex` and `age_group` as "" (no panel breaks them down by sex or age: fewer rows).
+    - "citizenship" and "flow" ("BO>BR": origin>exploitation; the countries of origin or of exploitation are its
+      sums over the other side) carry `sex` and `age_group` as "" (no panel breaks them down by sex or age: fewer
+      rows).
     """
 
     country = models.CharField(max_length=2)

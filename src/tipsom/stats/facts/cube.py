@@ -27,10 +27,8 @@ from tipsom.stats.models import VictimCount, VictimFact
 TOTAL = "total"
 FORM = "form"
 CITIZENSHIP = "citizenship"
-ORIGIN = "origin_country"
-EXPLOITATION = "exploitation_country"
-FLOW = "flow"
-DIMENSIONS = (TOTAL, FORM, CITIZENSHIP, ORIGIN, EXPLOITATION, FLOW)
+FLOW = "flow"  # origin>exploitation: the flows, and the countries of origin or exploitation summed over the other side
+DIMENSIONS = (TOTAL, FORM, CITIZENSHIP, FLOW)
 BY_SEX_AGE = (TOTAL, FORM)  # the others carry sex and age group as ""
 
 # Age groups: a child at identification or under 18; 18 or over; age unknown.
@@ -86,8 +84,6 @@ def cube_keys(row: Mapping[str, Any]) -> list[Key]:
         TOTAL: "",
         FORM: row["exploitation_form"],
         CITIZENSHIP: row["citizenship"],
-        ORIGIN: row["origin_country"],
-        EXPLOITATION: row["exploitation_country"],
         FLOW: flow(row["origin_country"], row["exploitation_country"]),
     }
     keys = []
@@ -170,8 +166,6 @@ def _select(dimension: str, country: str | None) -> tuple[str, list[Any]]:
         TOTAL: "''",
         FORM: quote("exploitation_form"),
         CITIZENSHIP: quote("citizenship"),
-        ORIGIN: origin,
-        EXPLOITATION: exploitation,
         FLOW: f"{origin} || '>' || {exploitation}",
     }[dimension]
     sex, group = (quote("sex"), age) if dimension in BY_SEX_AGE else ("''", "''")
