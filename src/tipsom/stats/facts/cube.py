@@ -200,6 +200,8 @@ def cube_rebuild(country: str | None = None) -> int:
                 select, params = _select(dimension, country)
                 cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}, {n}) {select}", params)
                 written += max(cursor.rowcount, 0)
+            # The planner's statistics of the new cube (autovacuum may be off, or not yet come by).
+            cursor.execute(f"ANALYZE {table}")
     return written
 
 
