@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,18 @@ from tipsom.organizations.testing import make_organization
 from tipsom.stats.ctdc.export import victim_frame
 from tipsom.stats.exports import Scope
 from tipsom.stats.models import VictimFact
-from tipsom.stats.synthetic import SYNTHETIC_COLUMNS, synthetic_export, synthetic_input, unique_match_share
+from tipsom.stats.synthetic import (
+    DELTA,
+    PART_SIZE,
+    SYNTHETIC_COLUMNS,
+    Coded,
+    delta_for,
+    part_count,
+    synthesise,
+    synthetic_export,
+    synthetic_input,
+    unique_match_share,
+)
 from tipsom.stats.tests.test_ctdc_export import victim, victim_population
 
 
@@ -81,9 +93,15 @@ def test_a_release_with_its_report(tmp_path: Path) -> None:
     assert len(rows) == release.records > 0
     assert all(row[column] in ("", "1") for row in rows for column in SYNTHETIC_COLUMNS[6:])
     report = json.loads(Path(f"{output}.report.json").read_text())
-    assert report["epsilon"] == 4.0 and report["reporting_length"] == 3 and report["seed"] == 3
+    assert report["epsilon"] == 4.0 and report["reporting_length"] == 2 and report["seed"] == 3
     assert report["real_records"] == 600 and report["synthetic_records"] == len(rows)
-    assert report["delta"] == pytest.approx(1 / (600 * __import__("math").log(600)))
+    # delta is public: pac-synth's 1/(n ln n) for a part of PART_SIZE victims, whatever the data.
+    assert report["delta"] == DELTA == pytest.approx(1 / (PART_SIZE * math.log(PART_SIZE)))
+    assert report["parts"] == 1 and report["part_size"] == PART_SIZE  # 600 victims: one part
+    # pac-synth sampled as many records as its DP count of the part (noise of about 50 at epsilon 4), near 600.
+    assert report["parameters"]["dp_number_of_records"] == len(rows)
+    assert abs(len(rows) - 600) < 250
+    assert "(4, " in report["guarantee"] and "parallel composition" in report["guarantee"]
     # The report's marginals: the true counts are the facts' own, the synthetic ones the file's.
     genders = report["utility"]["one_way"]["gender"]
     true_women = VictimFact.objects.filter(sex="F").count()
@@ -103,6 +121,9 @@ def test_a_release_with_its_report(tmp_path: Path) -> None:
     holdout = risk["holdout"]
     assert holdout["run"] is True and holdout["training_records"] == 300
     assert 0 <= holdout["share_closer_to_training"] <= 1
+    distance = risk["released_distance"]
+    assert distance["synthetic_records"] == len(rows) and distance["real_records"] == 600
+    assert 0 <= distance["exact_match_share"] <= 1 and 0 <= distance["mean_distance"] <= 27
     event = AuditEvent.objects.get(action="stats.export.synthetic")
     assert event.changes["records"] == len(rows) and event.changes["fields"] == 27
     assert event.changes["parameters"]["epsilon"] == 4.0 and event.changes["parameters"]["real_records"] == 600
@@ -115,6 +136,46 @@ def test_the_unique_match_share_counts_only_unique_real_records() -> None:
     synthetic = pd.DataFrame({"a": ["x", "y", "y", "w"], "b": ["1", "", "1", "1"]})
     # (x,1) is in the real data twice: not unique. (y,'') is unique and copied once: 1 of 4.
     assert unique_match_share(real, synthetic) == 0.25
+
+
+def test_the_number_of_parts_comes_from_a_noisy_count() -> None:
+    import numpy as np
+
+    # With epsilon 1e9 the Laplace noise is below 1e-8: the parts are round(n / part_size), at least one.
+    rng = np.random.default_rng(0)
+    assert part_count(12_600, 1e9, rng, part_size=5000) == 3
+    assert part_count(12_400, 1e9, rng, part_size=5000) == 2
+    assert part_count(600, 1e9, rng, part_size=5000) == 1
+    # At epsilon 0.04 (1% of 4) the noise has scale 25: 10,000 victims in parts of 5,000 are still two parts.
+    assert {part_count(10_000, 0.04, np.random.default_rng(seed), part_size=5000) for seed in range(50)} == {2}
+    assert delta_for(5000) == pytest.approx(1 / (5000 * math.log(5000)))
+
+
+def test_parts_are_synthesised_apart_and_joined() -> None:
+    import numpy as np
+    import pandas as pd
+
+    # 1,200 records of two columns in parts of 300: about four parts, each at the full epsilon.
+    rng = np.random.default_rng(1)
+    real = pd.DataFrame(
+        {
+            "a": rng.choice(["x", "y", "z"], size=1200, p=[0.6, 0.3, 0.1]),
+            "b": rng.choice(["1", ""], size=1200, p=[0.7, 0.3]),
+        }
+    )
+    coded = Coded.encode(real)
+    assert coded.frame().equals(real)
+    synthetic, parameters, held = synthesise(coded, 4.0, part_size=300, holdout=coded.codes[:300])
+    assert parameters["parts"] == 4 and parameters["part_size"] == 300
+    assert parameters["delta"] == pytest.approx(1 / (300 * math.log(300)))
+    assert parameters["epsilon_count"] == pytest.approx(0.04) and parameters["epsilon_part"] == pytest.approx(3.96)
+    # Each part sampled its own DP count (noise of about 50 each): together about the 1,200 victims.
+    assert len(synthetic) == parameters["dp_number_of_records"] and abs(len(synthetic) - 1200) < 500
+    frame = synthetic.frame()
+    assert set(frame["a"]) <= {"x", "y", "z", ""} and set(frame["b"]) <= {"1", ""}
+    # The marginals survive the split: x is about 60% of the synthetic records as of the real ones.
+    assert abs((frame["a"] == "x").mean() - 0.6) < 0.1
+    assert held is not None and abs(len(held) - 300) < 250
 
 
 @pytest.mark.django_db
