@@ -204,10 +204,11 @@ def test_notifications_widget(home_org: Any, case_manager: Any) -> None:
     assert context is not None and context["unread"] == 1 and len(context["items"]) == 1
 
 
-@pytest.mark.parametrize("role", ["me_officer", "auditor"])
-def test_roles_without_case_work_see_no_work_widgets(home_org: Any, role: str) -> None:
+@pytest.mark.parametrize(("role", "others"), [("me_officer", ["stats_victims"]), ("auditor", [])])
+def test_roles_without_case_work_see_no_work_widgets(home_org: Any, role: str, others: list[str]) -> None:
+    # The M&E officer's home shows the national statistics (issue 15), and no case work.
     user = make_user(home_org, roles=(role,))
-    assert _widgets(_home(user)) == ["notifications"]
+    assert _widgets(_home(user)) == ["notifications", *others]
 
 
 def test_an_investigator_sees_the_justice_work_but_no_victim_case_work(home_org: Any) -> None:

@@ -47,6 +47,9 @@ MODEL_EXEMPT = {
     "(test_references_count_per_country_and_year)",
     "matching.matchsettings": "the check's Fellegi-Sunter parameters, written by a deduplication job, read by the "
     "check; matching/tests/test_batch.py",
+    "stats.victimcount": "the counted victims pre-aggregated for the dashboard and GLOTIP, written only by "
+    "stats.facts.cube, served only through the published tables (stats:dashboard, whose AccessCases name the facts); "
+    "stats/tests/test_cube.py",
     "stats.factstate": "the facts' watermarks, written only by stats.facts.engine; stats/tests/test_facts.py",
     "stats.externalrecord": "the rows of an external dataset, shown only as the shares of the comparison "
     "(stats:ctdc, whose AccessCase names stats.externaldataset); stats/tests/test_ctdc_import.py",
