@@ -32,6 +32,7 @@ class Command(TipsomCommand):
             raise CommandError(f"Unknown kind of fact: {error.args[0]}. Known: {', '.join(engine.KINDS)}.") from None
         selected = [kind.name for kind in names]
         action = options["action"]
+        self._reported: dict[str, int] = {}
         if action == "rebuild":
             for rebuilt in engine.rebuild(selected, progress=self._progress):
                 self.stdout.write(f"{rebuilt.kind}: {rebuilt.rows} rows in {rebuilt.seconds:.1f} s")
@@ -61,8 +62,11 @@ class Command(TipsomCommand):
                 raise CommandError("The facts do not agree with their sources: run `tipsom stats rebuild`.")
 
     def _progress(self, kind: str, rows: int) -> None:
-        if rows and rows % 100_000 < 5_000:
-            self.stderr.write(f"{kind}: {rows} rows")
+        """A line on stderr each time a long rebuild passes another 100,000 rows."""
+        step = rows // 100_000
+        if step > self._reported.get(kind, 0):
+            self._reported[kind] = step
+            self.stderr.write(f"{kind}: {rows} rows so far")
 
 
 def _some(ids: list[int]) -> str:
