@@ -2,9 +2,9 @@
 codebook v2 (27 columns), made with pac-synth (Microsoft's Synthetic Data Showcase, the method CTDC uses), with a
 utility report and a re-identification risk check written beside it (`<output>.report.json`); audited.
 
-The method. pac-synth's cost of sampling grows faster than the number of records (a part of 5,000 victims takes
-about 0.6 ms of processor per record, of 20,000 about 1.4 ms, and sampling from the aggregates of 100,000 victims
-5 ms and much worse utility), so a million victims are not synthesised in one piece:
+The method. pac-synth's cost of sampling grows faster than the number of records (measured per record: a part of
+2,500 victims about 0.55 ms of processor, of 5,000 about 0.7 ms, of 20,000 about 1.4 ms; sampling from the
+aggregates of 100,000 victims 5 ms, with much worse utility), so a million victims are not synthesised in one piece:
 
 1. A count of the victims with Laplace noise (epsilon_count = 1% of epsilon) fixes the number of parts,
    K = round(noisy count / PART_SIZE), at least 1.
@@ -71,7 +71,7 @@ from tipsom.stats.models import VictimFact
 
 EPSILON_MAX = 20.0
 REPORTING_LENGTH = 2  # pac-synth counts single values and pairs (see the module docstring for why not 3)
-PART_SIZE = 5000  # victims per part (each part synthesised on its own, at the full epsilon)
+PART_SIZE = 2500  # victims per part (each part synthesised on its own, at the full epsilon)
 COUNT_EPSILON_SHARE = 0.01  # the share of epsilon spent on the noisy count that fixes the number of parts
 WORKERS = 2  # worker processes synthesising parts side by side
 MIN_RECORDS = 100
