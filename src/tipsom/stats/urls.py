@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from tipsom.stats.views import ctdc, dashboard, glotip, htcds
+from tipsom.stats.views import ctdc, dashboard, glotip, htcds, releases
 
 app_name = "stats"
 
@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("export/htcds/", htcds.htcds_export_view, name="htcds-export"),
     path("glotip/", glotip.glotip_view, name="glotip"),
     path("ctdc/", ctdc.ctdc_view, name="ctdc"),
+    path("releases/", releases.releases_view, name="releases"),
 ]
