@@ -81,8 +81,10 @@ def _national_counts(scope: Scope) -> dict[str, Counter[str]]:
 
 
 def _share(part: int | None, whole: int | None) -> PublishedCell:
-    if part is None or not whole:
-        return PublishedCell(None, "..", "secondary" if part is None else "")
+    if part is None:
+        return PublishedCell(None, "..", "secondary")  # withheld with its count
+    if not whole:
+        return PublishedCell(None, "–", "")  # no record to take a share of (not a withheld figure)
     percent = 100 * part / whole
     # The value is the whole percentage (charts and files); the display keeps one decimal.
     return PublishedCell(round(percent), f"{percent:.1f} %")
@@ -140,7 +142,16 @@ def _table(
             Column(EXTERNAL_HERE, _("Share in the CTDC data, exploited in this country (%)")),
         ],
         rows=rows,
-        totals=Row("total", _("Total"), [total, _share(total.value, total.value), _share(1, 1), _share(1, 1)]),
+        totals=Row(
+            "total",
+            _("Total"),
+            [
+                total,
+                _share(total.value, total.value),
+                _share(external_total, external_total),
+                _share(here_total, here_total),
+            ],
+        ),
         notes=[
             _("Shares of the victims with a known form of exploitation (CTDC's rule).")
             if known_only

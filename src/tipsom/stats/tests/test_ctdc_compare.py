@@ -72,6 +72,11 @@ def test_the_country_beside_the_ctdc_data_with_small_counts_withheld() -> None:
     assert all(cell.value is None or cell.value == 0 or cell.value >= 5 for cell in published)
     assert "2" not in [value for row in forms.values() for value in row[:1]]
     assert comparison.national_total.display == "20"
+    # Colombia has no victim here and the CTDC file none exploited there: "–" (nothing to share), not withheld "..".
+    elsewhere = ctdc_comparison_tables(Scope(country="CO"), dataset)
+    assert elsewhere.external_here_records == 0
+    assert {row[1] for row in cells(elsewhere.tables[0]).values()} == {"–"}
+    assert {row[3] for row in cells(elsewhere.tables[0]).values()} == {"–"}
 
 
 @pytest.mark.django_db
