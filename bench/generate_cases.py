@@ -86,7 +86,8 @@ def columns(model: Any) -> list[str]:
 
 
 class Writer:
-    """Bulk rows into one table: COPY on PostgreSQL, executemany on SQLite."""
+    """Bulk rows into one table: COPY on PostgreSQL, executemany on SQLite. A column the generator does not set (a
+    field added to the model since the generator was written) gets the field's default, reported once."""
 
     def __init__(self, model: Any) -> None:
         self.table = model._meta.db_table
@@ -94,13 +95,20 @@ class Writer:
         self.json_columns = {
             f.column for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
         }  # fmt: skip
+        self.defaults = {f.column: f for f in model._meta.concrete_fields}
+        self.reported = False
         self.rows: list[tuple[Any, ...]] = []
         self.count = 0
 
     def add(self, row: dict[str, Any]) -> None:
         missing = set(self.columns) - set(row)
         if missing:
-            raise KeyError(f"{self.table}: no value for {sorted(missing)}")
+            if not self.reported:
+                print(f"  {self.table}: default values for {sorted(missing)}", flush=True)
+                self.reported = True
+            for column in missing:
+                model_field = self.defaults[column]
+                row[column] = None if model_field.null else model_field.get_default()
         self.rows.append(tuple(self._value(c, row[c]) for c in self.columns))
 
     def _value(self, column: str, value: Any) -> Any:
