@@ -23,8 +23,8 @@ fields; the import engine (tipsom.intake.jobs) and the field submissions' import
   heading is row 1, so the first data row is 2 (blank rows are skipped but keep their numbers; in JSON the n-th
   object is row n + 1). Every value is text, stripped of surrounding spaces; an empty cell is "".
 - A cell beginning with = + - @ (a formula to a spreadsheet) is kept as text. Files we write escape it again
-  (`escape_formula`, OWASP's advice on CSV injection); reading strips that escape, so a file written by tipsom
-  and read back gives the values it was made from.
+  (`tipsom.core.spreadsheets.escape_formula`, OWASP's advice on CSV injection); reading strips that escape, so a
+  file written by tipsom and read back gives the values it was made from.
 """
 
 from __future__ import annotations
@@ -47,11 +47,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from tipsom.core.errors import ApplicationError
+from tipsom.core.spreadsheets import FORMULA_STARTS
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMATS = (CSV, XLSX, JSON)
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = ",;\t|"
 # csv's default field limit (128 KB) refuses a long note; a cell longer than this is refused as not a table.
 csv.field_size_limit(4 * 1024 * 1024)
@@ -102,12 +102,6 @@ def empty_error() -> ApplicationError:
 
 def no_rows_error() -> ApplicationError:
     return ApplicationError("no_rows", _("The file has headings but no data rows."))
-
-
-# --- Formulas ---------------------------------------------------------------------------------------------------
-def escape_formula(text: str) -> str:
-    """A cell for a file we write: one a spreadsheet would run as a formula gets an apostrophe in front."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _unescape(text: str) -> str:

@@ -48,6 +48,7 @@ from tipsom.audit.services import audit_record
 from tipsom.core.crypto import keyring_pinned
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.core.spreadsheets import FORMULA_STARTS, escape_formula
 from tipsom.intake import files
 from tipsom.intake.handlers import (
     HANDLERS,
@@ -767,7 +768,7 @@ def _csv_bytes(lines: Iterator[list[str]]) -> Iterator[bytes]:
     writer = csv.writer(buffer)
     yield "\ufeff".encode()  # Excel reads UTF-8 only with its mark
     for number, line in enumerate(lines):
-        writer.writerow([files.escape_formula(cell) for cell in line])
+        writer.writerow([escape_formula(cell) for cell in line])
         if number % 200 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -786,8 +787,8 @@ def _xlsx_bytes(lines: Iterator[list[str]]) -> bytes:
         for value in line:
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"  # text, never a formula, whatever it starts with
-            if value.startswith(files.FORMULA_STARTS):
-                cell.value = files.escape_formula(value)
+            if value.startswith(FORMULA_STARTS):
+                cell.value = escape_formula(value)
                 cell.quotePrefix = True  # shown as text, and kept as text when edited
             cells.append(cell)
         sheet.append(cells)

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from tipsom.core import disclosure
 from tipsom.core.errors import ApplicationError
+from tipsom.core.spreadsheets import escape_formula
 from tipsom.stats.ctdc.m49 import country_region, country_subregion
 from tipsom.stats.exports import Release, Scope, audit_release, write_atomic
 from tipsom.stats.facts import cube
@@ -49,7 +50,7 @@ from tipsom.stats.models import (
     OffenceFact,
     VictimCount,
 )
-from tipsom.stats.tables import FORMULA_STARTS, Column, PublishedCell, PublishedTable, Row, table_lines
+from tipsom.stats.tables import Column, PublishedCell, PublishedTable, Row, table_lines
 
 FORMATS = ("csv", "xlsx")
 FIRST_YEAR = 2000  # the portal's series start in 2003
@@ -618,24 +619,19 @@ def glotip_xlsx(data: Glotip, rows: list[dict[str, Any]], stream: IO[bytes]) -> 
         workbook.remove(first)
     for table in glotip_tables(data):
         sheet = workbook.create_sheet(table.key[:31])
-        sheet.append([safe_text(table.title)])
+        sheet.append([escape_formula(table.title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([])
         for line in table_lines(table):
-            sheet.append([safe_text(v) if isinstance(v, str) else v for v in line])
+            sheet.append([escape_formula(v) if isinstance(v, str) else v for v in line])
         for note in table.notes:
-            sheet.append([safe_text(note)])
+            sheet.append([escape_formula(note)])
         sheet.column_dimensions["A"].width = 40
     sheet = workbook.create_sheet("long_format")
     sheet.append(list(COLUMNS))
     for row in rows:
-        sheet.append([safe_text(v) if isinstance(v, str) else v for v in row.values()])
+        sheet.append([escape_formula(v) if isinstance(v, str) else v for v in row.values()])
     workbook.save(stream)
-
-
-def safe_text(value: str) -> str:
-    """A text cell a spreadsheet never reads as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def glotip_export(scope: Scope, *, year: int, format: str = "csv", output: Path) -> Release:

@@ -43,6 +43,7 @@ from tipsom.core import validation as check
 from tipsom.core.codes import HTCDS_VERSION
 from tipsom.core.errors import ApplicationError
 from tipsom.core.permissions import require_permission, user_can
+from tipsom.core.spreadsheets import escape_formula
 from tipsom.people.models import Person, PersonContact, PersonName
 from tipsom.stats.exports import Release, Scope, audit_release, deployment_country, user_scope, write_atomic
 
@@ -55,7 +56,6 @@ FORMAT = "tipsom-htcds-export/1"
 
 # The repeating HTCDS sections: a list of objects in JSON, parallel `;`-joined columns in CSV.
 EVENTS, PLAN = "HistoricTraffickingEvents", "SupportPlan"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -506,7 +506,7 @@ def _csv_value(value: Any) -> str:
         text = ";".join(_csv_part(item) for item in value)
     else:
         text = _csv_part(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return escape_formula(text)
 
 
 def _csv(fields: list[HtcdsField], records: list[dict[str, Any]]) -> str:

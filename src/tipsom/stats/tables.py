@@ -35,10 +35,10 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from tipsom.core import disclosure
+from tipsom.core.spreadsheets import escape_formula
 
 TOTAL = "total"
 CHARTS = ("bar", "stacked", "line", "sankey", "funnel", "doughnut")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -252,11 +252,6 @@ def _published(raw: RawTable, protected: disclosure.Protected) -> PublishedTable
 
 
 # --- Writers ------------------------------------------------------------------------------------------------------
-def _text(value: str) -> str:
-    """A cell a spreadsheet reads as text, never as a formula (a label that starts with =, +, - or @)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def table_lines(table: PublishedTable) -> Iterable[list[str | int]]:
     """The table as lines: the header, the rows, the totals; a suppressed cell as its display ("<5", "..")."""
     yield [table.row_header, *[c.label for c in table.columns]]
@@ -270,7 +265,7 @@ def table_csv(table: PublishedTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for line in table_lines(table):
-        writer.writerow([_text(v) if isinstance(v, str) else v for v in line])
+        writer.writerow([escape_formula(v) if isinstance(v, str) else v for v in line])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -285,18 +280,18 @@ def table_xlsx(table: PublishedTable) -> bytes:
     assert sheet is not None  # a new workbook has its sheet
     sheet.title = (table.key or "table")[:31]
     sheet.sheet_view.rightToLeft = bool(get_language_bidi())
-    sheet.append([_text(table.title)])
+    sheet.append([escape_formula(table.title)])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     for number, line in enumerate(table_lines(table)):
-        sheet.append([_text(v) if isinstance(v, str) else v for v in line])
+        sheet.append([escape_formula(v) if isinstance(v, str) else v for v in line])
         if number == 0 or (table.totals is not None and number == len(table.rows) + 1):
             for item in sheet[sheet.max_row]:
                 item.font = Font(bold=True)
     if table.notes:
         sheet.append([])
         for note in table.notes:
-            sheet.append([_text(note)])
+            sheet.append([escape_formula(note)])
     sheet.column_dimensions["A"].width = 32
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -19,6 +19,7 @@ from tipsom.accounts.models import User
 from tipsom.core.errors import ApplicationError
 from tipsom.core.forms import form_add_application_error, form_choice_field
 from tipsom.core.http import AuthenticatedHttpRequest
+from tipsom.core.spreadsheets import escape_formula
 from tipsom.helpline.selectors_stats import (
     MAX_DAYS,
     StatsFilters,
@@ -29,7 +30,6 @@ from tipsom.helpline.selectors_stats import (
 from tipsom.helpline.services.stats import helpline_stats_export
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class HelplineStatsForm(forms.Form):
@@ -97,11 +97,6 @@ def stats_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "helpline/stats/stats.html", context)
 
 
-def _cell(value: str) -> str:
-    """A cell a spreadsheet reads as text, never as a formula (a label that starts with =, +, - or @)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 @require_GET
 def stats_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The statistics' table as a CSV file (UTF-8 with its mark, for spreadsheets), withheld counts as "<5" or "..";
@@ -119,7 +114,7 @@ def stats_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([_cell(str(value)) for value in row])
+        writer.writerow([escape_formula(str(value)) for value in row])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"helpline-statistics-{filters.date_from}-{filters.date_to}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

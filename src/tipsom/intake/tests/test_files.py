@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from tipsom.core.errors import ApplicationError
+from tipsom.core.spreadsheets import escape_formula
 from tipsom.intake import files
 
 TEXT = 'Nome;Sexo;Nascimento\nJoão Brandão;F;1990\n\nAna Müller;M;=HYPERLINK("http://x","y")\n'
@@ -39,13 +40,13 @@ def test_a_formula_is_kept_as_text_and_escaped_in_what_we_write():
     table = files.open_table(TEXT.encode(), file_name="register.csv")
     value = rows(table)[1][1]["Nascimento"]
     assert value == '=HYPERLINK("http://x","y")'
-    assert files.escape_formula(value) == "'" + value
+    assert escape_formula(value) == "'" + value
     for start in "=+-@":
-        assert files.escape_formula(start + "1").startswith("'")
-    assert files.escape_formula("Maria") == "Maria"
+        assert escape_formula(start + "1").startswith("'")
+    assert escape_formula("Maria") == "Maria"
     # A file we wrote (the apostrophe in front) reads back as the value it was made from.
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([["a"], [files.escape_formula(value)]])
+    csv.writer(buffer).writerows([["a"], [escape_formula(value)]])
     again = files.open_table(buffer.getvalue().encode(), file_name="x.csv")
     assert rows(again)[0][1]["a"] == value
 
