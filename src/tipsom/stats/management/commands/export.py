@@ -16,56 +16,21 @@ options, the function runs it with the command and the parsed options. Add a for
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from tipsom.core.management.base import TipsomCommand
+from tipsom.core.management.base import Subcommands, SubcommandsCommand, TipsomCommand
 from tipsom.stats.exports import Scope, deployment_country
 
-
-@dataclass(frozen=True)
-class Subcommand:
-    name: str
-    help: str
-    arguments: Callable[[CommandParser], None]
-    run: Callable[[TipsomCommand, dict[str, Any]], None]
+subcommand = Subcommands("export")
 
 
-SUBCOMMANDS: dict[str, Subcommand] = {}
-
-
-def subcommand(
-    name: str, help: str, arguments: Callable[[CommandParser], None] = lambda parser: None
-) -> Callable[[Callable[[TipsomCommand, dict[str, Any]], None]], Callable[[TipsomCommand, dict[str, Any]], None]]:
-    """Register `tipsom export <name>`: the decorated function runs it."""
-
-    def decorate(
-        run: Callable[[TipsomCommand, dict[str, Any]], None],
-    ) -> Callable[[TipsomCommand, dict[str, Any]], None]:
-        if name in SUBCOMMANDS:
-            raise ValueError(f"tipsom export {name} is defined twice")
-        SUBCOMMANDS[name] = Subcommand(name, help, arguments, run)
-        return run
-
-    return decorate
-
-
-class Command(TipsomCommand):
+class Command(SubcommandsCommand):
     help = "Statistics releases (`tipsom export <format> --help` for each)."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True)
-        for name in sorted(SUBCOMMANDS):
-            entry = SUBCOMMANDS[name]
-            entry.arguments(sub.add_parser(name, help=entry.help, description=entry.help))
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        SUBCOMMANDS[options["subcommand"]].run(self, options)
+    subcommands = subcommand
 
 
 def _common(parser: CommandParser) -> None:
