@@ -363,21 +363,46 @@ SEX_AGE = (
 )
 
 
-def victims_by_sex_age(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
-    notes = [str(YEARS_NOTE)]
-    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), sex_age_group(r)))
-    columns = [Column(key, str(label)) for key, label in SEX_AGE] + [Column(UNKNOWN, _("Sex or age unknown"))]
+def _victims_by_year(
+    scope: Scope,
+    filters: DashboardFilters,
+    cache: Cache | None,
+    *,
+    key: str,
+    title: str,
+    chart: str,
+    columns: list[Column],
+    category: Callable[[dict[str, Any]], str],
+    shared: dict[tuple[str, str], Hashable] | None = None,
+) -> RawTable:
+    """A victim panel of years (rows) by one category (columns), from the cube: its rows add up to the victims of
+    the year, which it shares with the other year panels."""
+    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), category(r)))
     return RawTable(
-        key="sex_age",
-        title=_("Detected victims: women, girls, men and boys"),
-        chart="stacked",
+        key=key,
+        title=title,
+        chart=chart,
         row_header=_("Year"),
         columns=columns,
         rows=_year_rows(filters),
         counts=grouped,
         row_totals=True,
-        notes=notes,
-        shared=_year_totals(filters),
+        notes=[str(YEARS_NOTE)],
+        shared={**_year_totals(filters), **(shared or {})},
+    )
+
+
+def victims_by_sex_age(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
+    columns = [Column(key, str(label)) for key, label in SEX_AGE] + [Column(UNKNOWN, _("Sex or age unknown"))]
+    return _victims_by_year(
+        scope,
+        filters,
+        cache,
+        key="sex_age",
+        title=_("Detected victims: women, girls, men and boys"),
+        chart="stacked",
+        columns=columns,
+        category=sex_age_group,
     )
 
 
@@ -551,44 +576,34 @@ def victim_flows(scope: Scope, filters: DashboardFilters, cache: Cache | None = 
 
 
 def trend_by_case_type(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
-    notes = [str(YEARS_NOTE)]
     columns = [
         Column("tip", _("Trafficking in persons")),
         Column("som", _("Smuggling of migrants")),
         Column("both", _("Both")),
     ]
-    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), r["case_type"]))
-    return RawTable(
+    return _victims_by_year(
+        scope,
+        filters,
+        cache,
         key="trend_case_type",
         title=_("Victims by year: trafficking and smuggling cases"),
         chart="line",
-        row_header=_("Year"),
         columns=columns,
-        rows=_year_rows(filters),
-        counts=grouped,
-        row_totals=True,
-        notes=notes,
-        shared=_year_totals(filters),
+        category=lambda r: r["case_type"],
     )
 
 
 def trend_by_form(scope: Scope, filters: DashboardFilters, cache: Cache | None = None) -> RawTable:
-    notes = [str(YEARS_NOTE)]
-    grouped = _summed(_cube(scope, filters, YEAR_CUBE, cache), lambda r: (str(r["year"]), r["exploitation_form"]))
-    return RawTable(
+    return _victims_by_year(
+        scope,
+        filters,
+        cache,
         key="trend_form",
         title=_("Victims by year and form of exploitation"),
         chart="stacked",
-        row_header=_("Year"),
         columns=[Column(str(value), str(label)) for value, label in ExploitationForm.choices],
-        rows=_year_rows(filters),
-        counts=grouped,
-        row_totals=True,
-        notes=notes,
-        shared={
-            **_year_totals(filters),
-            **{(TOTAL, str(form)): (VICTIMS_FORM, str(form)) for form in ExploitationForm.values},
-        },
+        category=lambda r: r["exploitation_form"],
+        shared={(TOTAL, str(form)): (VICTIMS_FORM, str(form)) for form in ExploitationForm.values},
     )
 
 
