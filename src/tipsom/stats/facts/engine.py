@@ -104,6 +104,21 @@ def ids_of(values: Iterable[str]) -> list[int]:
     return [int(value) for value in values if str(value).isdigit()]
 
 
+def same_ids(object_ids: list[str]) -> set[int]:
+    """`watches` entry of a source's own object type: the changed objects are the sources."""
+    return set(ids_of(object_ids))
+
+
+def all_ids(model: type[models.Model]) -> Callable[[], Iterable[int]]:
+    """`all_sources` of a kind built from every row of `model`, in order."""
+
+    def ids() -> Iterable[int]:
+        manager: Any = model._default_manager
+        return manager.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
+
+    return ids
+
+
 # --- Writing the facts of some sources ---------------------------------------------------------------------------
 def unit_of(kind: FactKind, row: Any) -> tuple[Any, ...]:
     return tuple(getattr(row, name) for name in kind.unit_fields)

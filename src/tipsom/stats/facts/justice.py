@@ -35,7 +35,7 @@ from tipsom.audit.models import AuditEvent
 from tipsom.justice.models import Charge, CourtDecision, Offence, SmugglingIncident, Suspect
 from tipsom.matching.models import CandidatePair, PersonMerge
 from tipsom.people.models import Person
-from tipsom.stats.facts.engine import FactKind, count_first, ids_of, register_kind
+from tipsom.stats.facts.engine import FactKind, all_ids, count_first, ids_of, register_kind, same_ids
 from tipsom.stats.facts.victims import ADULT_AGE, SEX_OF_GENDER, exploitation_form, person_clusters
 from tipsom.stats.models import (
     SEX_UNKNOWN,
@@ -148,10 +148,6 @@ def _suspects_of_cases(case_ids: Iterable[int]) -> set[int]:
     return set(Suspect.objects.filter(criminal_case_id__in=list(case_ids)).values_list("pk", flat=True))
 
 
-def _suspects(object_ids: list[str]) -> set[int]:
-    return set(ids_of(object_ids))
-
-
 def _suspects_of_charges(object_ids: list[str]) -> set[int]:
     return set(Charge.objects.filter(pk__in=ids_of(object_ids)).values_list("suspect_id", flat=True))
 
@@ -219,18 +215,14 @@ def _suspects_of_merges(object_ids: list[str]) -> set[int]:
     return _suspects_of_persons([str(pk) for pk in persons])
 
 
-def _all_suspects() -> Iterable[int]:
-    return Suspect.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
-
-
 JUSTICE = register_kind(
     FactKind(
         name="justice",
         model=JusticeFact,
-        all_sources=_all_suspects,
+        all_sources=all_ids(Suspect),
         build=build_justice,
         watches={
-            "justice.suspect": _suspects,
+            "justice.suspect": same_ids,
             "justice.charge": _suspects_of_charges,
             "justice.courtdecision": _suspects_of_decisions,
             "justice.criminalcase": _suspects_of_criminal_cases,
@@ -273,25 +265,17 @@ def build_offences(offence_ids: Sequence[int]) -> list[OffenceFact]:
     ]
 
 
-def _offences(object_ids: list[str]) -> set[int]:
-    return set(ids_of(object_ids))
-
-
 def _offences_of_criminal_cases(object_ids: list[str]) -> set[int]:
     return set(Offence.objects.filter(criminal_case_id__in=ids_of(object_ids)).values_list("pk", flat=True))
-
-
-def _all_offences() -> Iterable[int]:
-    return Offence.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
 
 
 OFFENCES = register_kind(
     FactKind(
         name="offences",
         model=OffenceFact,
-        all_sources=_all_offences,
+        all_sources=all_ids(Offence),
         build=build_offences,
-        watches={"justice.offence": _offences, "justice.criminalcase": _offences_of_criminal_cases},
+        watches={"justice.offence": same_ids, "justice.criminalcase": _offences_of_criminal_cases},
     )
 )
 
@@ -330,20 +314,12 @@ def build_incidents(incident_ids: Sequence[int]) -> list[IncidentFact]:
     ]
 
 
-def _incidents(object_ids: list[str]) -> set[int]:
-    return set(ids_of(object_ids))
-
-
-def _all_incidents() -> Iterable[int]:
-    return SmugglingIncident.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
-
-
 INCIDENTS = register_kind(
     FactKind(
         name="incidents",
         model=IncidentFact,
-        all_sources=_all_incidents,
+        all_sources=all_ids(SmugglingIncident),
         build=build_incidents,
-        watches={"justice.smugglingincident": _incidents},
+        watches={"justice.smugglingincident": same_ids},
     )
 )

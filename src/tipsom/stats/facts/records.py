@@ -15,7 +15,7 @@ referral received from abroad; else the case's owner)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from tipsom.helpline.models import Contact
 from tipsom.referrals.models import Referral, State, Transfer
-from tipsom.stats.facts.engine import FactKind, ids_of, register_kind
+from tipsom.stats.facts.engine import FactKind, all_ids, ids_of, register_kind, same_ids
 from tipsom.stats.models import ContactFact, ReferralFact
 
 
@@ -77,21 +77,13 @@ def build_contacts(contact_ids: Sequence[int]) -> list[ContactFact]:
     return facts
 
 
-def _contacts(object_ids: list[str]) -> set[int]:
-    return set(ids_of(object_ids))
-
-
-def _all_contacts() -> Iterable[int]:
-    return Contact.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
-
-
 CONTACTS = register_kind(
     FactKind(
         name="contacts",
         model=ContactFact,
-        all_sources=_all_contacts,
+        all_sources=all_ids(Contact),
         build=build_contacts,
-        watches={"helpline.contact": _contacts},
+        watches={"helpline.contact": same_ids},
     )
 )
 
@@ -177,15 +169,11 @@ def _referrals_of_transfers(object_ids: list[str]) -> set[int]:
     return set(Referral.objects.filter(case_id__in=cases).values_list("pk", flat=True))
 
 
-def _all_referrals() -> Iterable[int]:
-    return Referral.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
-
-
 REFERRALS = register_kind(
     FactKind(
         name="referrals",
         model=ReferralFact,
-        all_sources=_all_referrals,
+        all_sources=all_ids(Referral),
         build=build_referrals,
         watches={
             "referrals.referral": _referrals,

@@ -30,7 +30,7 @@ from tipsom.matching.models import CandidatePair
 from tipsom.people.models import Person
 from tipsom.referrals.models import Referral, State, Transfer
 from tipsom.stats.facts import cube
-from tipsom.stats.facts.engine import FactKind, count_first, ids_of, register_kind
+from tipsom.stats.facts.engine import FactKind, all_ids, count_first, ids_of, register_kind, same_ids
 from tipsom.stats.models import (
     SEX_FEMALE,
     SEX_MALE,
@@ -253,10 +253,6 @@ def settle(members: list[Any]) -> None:
 
 
 # --- What a change touches -----------------------------------------------------------------------------------------
-def _cases(object_ids: list[str]) -> set[int]:
-    return set(ids_of(object_ids))
-
-
 def _cases_of_persons(object_ids: list[str]) -> set[int]:
     persons = ids_of(object_ids)
     found = set(Case.objects.filter(person_id__in=persons).values_list("pk", flat=True))
@@ -304,10 +300,6 @@ def _cases_of_organizations(object_ids: list[str]) -> set[int]:
     return set(Case.objects.filter(owner_organization_id__in=ids_of(object_ids)).values_list("pk", flat=True))
 
 
-def all_sources() -> Iterable[int]:
-    return Case.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=20_000)
-
-
 def _watches() -> dict[str, Any]:
     from tipsom.cases.models import (
         Assessment,
@@ -319,7 +311,7 @@ def _watches() -> dict[str, Any]:
     )
 
     watches: dict[str, Any] = {
-        "cases.case": _cases,
+        "cases.case": same_ids,
         "people.person": _cases_of_persons,
         "matching.candidatepair": _cases_of_pairs,
         "matching.personmerge": _cases_of_merges,
@@ -339,7 +331,7 @@ KIND = register_kind(
     FactKind(
         name="victims",
         model=VictimFact,
-        all_sources=all_sources,
+        all_sources=all_ids(Case),
         build=build,
         watches=_watches(),
         unit_fields=("country", "person_cluster", "year"),
