@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tipsom.helpline",
     "tipsom.intake",
     "tipsom.stats",
+    "tipsom.programme",
     "tipsom.notifications",
     "tipsom.demo",
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("helpline/", include("tipsom.helpline.urls")),
     path("intake/", include("tipsom.intake.urls")),
     path("stats/", include("tipsom.stats.urls")),
+    path("programme/", include("tipsom.programme.urls")),
     path("notifications/", include("tipsom.notifications.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

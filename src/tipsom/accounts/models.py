@@ -13,12 +13,13 @@ from tipsom.core.permissions import ACTIONS, SCOPES, RestrictedQuerySet
 
 
 class ObjectPermission(models.Model):
-    """Allows `actions` on records of `object_types` within `scope` (own records, my organization, national)."""
+    """Allows `actions` on records of `object_types` within `scope` (own, my organization, national, all countries)."""
 
     class Scope(models.TextChoices):
         OWN = "own", _("Own records")
         ORGANIZATION = "organization", _("My organization")
         NATIONAL = "national", _("National")
+        GLOBAL = "global", _("All countries")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)

@@ -106,6 +106,14 @@ SEEDED_ROLE_TEXT = {
         _("Registry reviewer"),
         _("Reviews possible duplicate persons registered by several agencies, merges them and undoes merges."),
     ),
+    "programme_manager": (
+        _("Programme manager"),
+        _("Follows the programme in every country: activities, indicators, grants and reports; never case identities."),
+    ),
+    "implementing_partner": (
+        _("Implementing partner"),
+        _("Reports its own activities, training rosters, grant reports and expenditure."),
+    ),
 }
 
 # Translated descriptions of the seeded permissions.
@@ -165,4 +173,17 @@ SEEDED_PERMISSION_TEXT = {
     "stats.htcds.national": _("Export the country's cases in HTCDS, without identities"),
     "stats.htcds.organization": _("Export my organization's cases in HTCDS, without identities"),
     "stats.identities.organization": _("Include the identities of my organization's persons in an HTCDS export"),
+    "programme.view.national": _("See the country's programme: activities, participants, indicators and grants"),
+    "programme.edit.national": _(
+        "Record the country's activities, participants, indicator values and grants, and submit them for review"
+    ),
+    "programme.reveal.national": _("Reveal the names of the country's training participants"),
+    "programme.approve.national": _(
+        "Approve or return the country's indicator values and grant reports, and release tranches"
+    ),
+    "programme.view.global": _("See every country's programme data (never case identities)"),
+    "programme.framework.global": _("Shape the results framework: outcomes, outputs and indicators"),
+    "programme.partner.organization": _("Report my organization's activities, rosters, grant reports and expenditure"),
+    "programme.grants.organization": _("See my organization's grants and the programme's results framework"),
+    "programme.roster.organization": _("Reveal the names on my organization's training rosters"),
 }

@@ -32,13 +32,21 @@ ACTIONS = ("view", "add", "change", "delete", "reveal", "export", "approve")
 SCOPE_OWN = "own"
 SCOPE_ORGANIZATION = "organization"
 SCOPE_NATIONAL = "national"
-SCOPES = (SCOPE_OWN, SCOPE_ORGANIZATION, SCOPE_NATIONAL)
+# Every country's records, for a programme that spans countries (the programme manager). Only a model that names
+# this scope in its permission_scopes (with `every_record`) can be read this way: victims' records never do.
+SCOPE_GLOBAL = "global"
+SCOPES = (SCOPE_OWN, SCOPE_ORGANIZATION, SCOPE_NATIONAL, SCOPE_GLOBAL)
 # The widest scope first: a user holding it needs no narrower filter.
-_SCOPE_ORDER = {SCOPE_NATIONAL: 0, SCOPE_ORGANIZATION: 1, SCOPE_OWN: 2}
+_SCOPE_ORDER = {SCOPE_GLOBAL: -1, SCOPE_NATIONAL: 0, SCOPE_ORGANIZATION: 1, SCOPE_OWN: 2}
 # Where a user object keeps its grants once computed (forget_grants drops them after a change of roles).
 _GRANTS_CACHE = "_tipsom_grants"
 
 M = TypeVar("M", bound=models.Model)
+
+
+def every_record(_value: Any) -> Q:
+    """The `global` scope's condition: no condition at all."""
+    return Q()
 
 
 def object_type(model: type[models.Model] | models.Model) -> str:
@@ -81,6 +89,8 @@ def user_can(user: User | AnonymousUser, action: str, model: type[models.Model])
 def _scope_value(user: User, scope: str) -> Any:
     if scope == SCOPE_OWN:
         return user.pk
+    if scope == SCOPE_GLOBAL:
+        return True
     if user.organization_id is None:
         return None
     if scope == SCOPE_ORGANIZATION:
@@ -105,7 +115,7 @@ def scope_filter(user: User | AnonymousUser, action: str, model: type[models.Mod
         if path is None or value is None:
             continue
         clause = path(value) if callable(path) else Q(**{path: value})
-        if scope == SCOPE_NATIONAL:
+        if scope in (SCOPE_GLOBAL, SCOPE_NATIONAL):
             return clause
         condition = clause if condition is None else condition | clause
     return condition
@@ -114,6 +124,8 @@ def scope_filter(user: User | AnonymousUser, action: str, model: type[models.Mod
 def scope_allows_organization(user: User, action: str, model: type[models.Model], organization: Any) -> bool:
     """For records not written yet: may the user `action` a record that `organization` would own?"""
     for scope in user_scopes(user, action, model):
+        if scope == SCOPE_GLOBAL and SCOPE_GLOBAL in getattr(model, "permission_scopes", {}):
+            return True
         if scope == SCOPE_NATIONAL and user.organization and organization.country == user.organization.country:
             return True
         if scope in (SCOPE_ORGANIZATION, SCOPE_OWN) and organization.pk == user.organization_id:

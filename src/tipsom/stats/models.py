@@ -114,11 +114,14 @@ class VictimFact(FactBase):
     data_source = models.CharField(max_length=16, choices=DataSource.choices, default=DataSource.CASE_MANAGEMENT)
     referrals = models.PositiveSmallIntegerField(default=0)
     referrals_accepted = models.PositiveSmallIntegerField(default=0)
+    # The user who recorded the case: the programme's impact view counts the identifications of trained users.
+    identified_by = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["country", "counted", "year"], name="victimfact_count"),
             models.Index(fields=["person_cluster", "year"], name="victimfact_unit"),
+            models.Index(fields=["country", "identified_on"], name="victimfact_country_day"),
         ]
 
 

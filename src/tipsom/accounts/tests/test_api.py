@@ -203,7 +203,7 @@ def test_only_a_token_request_can_log_a_token_out(db: Any) -> None:
 
 
 def test_other_users_tokens_are_untouched_by_logout(db: Any) -> None:
-    first, second = make_user(roles=("me_officer",)), make_user(roles=("me_officer",))
+    first, second = make_user(roles=("national_rapporteur",)), make_user(roles=("national_rapporteur",))
     token = _token_for(first).json()["token"]
     _token_for(second)
     assert _token_client(token).post(reverse("api:auth-logout")).status_code == 204
@@ -220,7 +220,7 @@ def test_bad_tokens_are_401(db: Any, header: str) -> None:
 
 
 def test_wrong_password_is_refused_counted_and_audited(db: Any) -> None:
-    user = make_user(roles=("me_officer",))
+    user = make_user(roles=("national_rapporteur",))
     response = Client().post(
         reverse("api:auth-token"), {"username": user.username, "password": "wrong"}, content_type="application/json"
     )
@@ -234,7 +234,7 @@ def test_wrong_password_is_refused_counted_and_audited(db: Any) -> None:
 def test_locked_account_gets_no_token_even_with_the_right_password(db: Any, settings: Any) -> None:
     settings.TIPSOM_LOGIN_FREE_FAILURES = 0
     settings.TIPSOM_LOGIN_LOCKOUT_FAILURES = 2
-    user = make_user(roles=("me_officer",))
+    user = make_user(roles=("national_rapporteur",))
     for _ in range(2):
         Client().post(
             reverse("api:auth-token"),
@@ -249,7 +249,7 @@ def test_locked_account_gets_no_token_even_with_the_right_password(db: Any, sett
 
 
 def test_inactive_user_gets_no_token(db: Any) -> None:
-    user = make_user(roles=("me_officer",), is_active=False)
+    user = make_user(roles=("national_rapporteur",), is_active=False)
     response = _token_for(user)
     assert response.status_code == 400 and response.json()["code"] == "invalid_credentials"
     assert not AuthToken.objects.filter(user=user).exists()
@@ -296,7 +296,7 @@ def test_token_requests_are_throttled(db: Any, settings: Any) -> None:
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth_token": "3/min"},
     }
-    user = make_user(roles=("me_officer",))
+    user = make_user(roles=("national_rapporteur",))
     assert [_token_for(user).status_code for _ in range(3)] == [200, 200, 200]
     response = _token_for(user)
     assert response.status_code == 429

@@ -48,7 +48,7 @@ def _code(device: TOTPDevice) -> str:
 @pytest.fixture
 def operator(organization: Any) -> User:
     """A helpline operator: a role that does not need the second factor."""
-    return make_user(organization, roles=("me_officer",), username="ana.operadora", full_name="Ana Operadora")
+    return make_user(organization, roles=("national_rapporteur",), username="ana.operadora", full_name="Ana Operadora")
 
 
 @pytest.fixture
@@ -382,7 +382,7 @@ def test_language_switcher_ignores_unknown_languages_and_foreign_next(client):
 
 
 def test_preferred_language_applies_at_sign_in(client, organization):
-    make_user(organization, roles=("me_officer",), username="joao", preferred_language="pt")
+    make_user(organization, roles=("national_rapporteur",), username="joao", preferred_language="pt")
     response = _login(client, "joao")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt"
     assert '<html lang="pt" dir="ltr">' in client.get("/").content.decode()

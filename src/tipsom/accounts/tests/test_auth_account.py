@@ -29,7 +29,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def member(organization: Any) -> User:
-    return make_user(organization, roles=("me_officer",), username="carla", full_name="Carla Lima")
+    return make_user(organization, roles=("national_rapporteur",), username="carla", full_name="Carla Lima")
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_profile_shows_own_account(member_client, member, organization):
     response = member_client.get(reverse("accounts:profile"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Carla Lima" in html and organization.name in html and "M&amp;E officer" in html
+    assert "Carla Lima" in html and organization.name in html and "National rapporteur" in html
     assert "Password only" in html
     assert "Other One" not in html and "Another Agency" not in html
     assert "You have no API tokens." in html
@@ -71,7 +71,7 @@ def test_profile_shows_own_account(member_client, member, organization):
 def test_profile_shows_two_step_state(organization):
     manager = make_user(organization, roles=("case_manager",))
     assert "Two-step sign-in is on" in sign_in(Client(), manager).get(reverse("accounts:profile")).content.decode()
-    operator = make_user(organization, roles=("me_officer",))
+    operator = make_user(organization, roles=("national_rapporteur",))
     assert "Password only" in sign_in(Client(), operator).get(reverse("accounts:profile")).content.decode()
 
 
@@ -103,7 +103,7 @@ def test_token_revoke_removes_own_token(member_client, member):
 
 
 def test_token_revoke_of_someone_elses_token_is_not_found(member_client, organization):
-    colleague = make_user(organization, roles=("me_officer",))
+    colleague = make_user(organization, roles=("national_rapporteur",))
     instance, _token = AuthToken.objects.create(user=colleague)
     response = member_client.post(reverse("accounts:token_revoke", kwargs={"token_key": instance.token_key}))
     assert response.status_code == 404
@@ -183,7 +183,7 @@ def test_a_session_without_a_required_second_factor_is_ended(organization):
     from tipsom.accounts.models import Role
     from tipsom.audit.models import AuditEvent
 
-    user = make_user(organization, roles=("me_officer",))
+    user = make_user(organization, roles=("national_rapporteur",))
     client = sign_in(Client(), user)
     assert client.get(reverse("home")).status_code == 200
     user.roles.add(Role.objects.get(slug="case_manager"))

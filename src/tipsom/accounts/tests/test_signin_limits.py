@@ -45,7 +45,7 @@ def _no_api_rate_limit(settings: Any) -> None:
 
 @pytest.fixture
 def operator(organization: Any) -> Any:
-    return make_user(organization, roles=("me_officer",), username="ana.operadora")
+    return make_user(organization, roles=("national_rapporteur",), username="ana.operadora")
 
 
 @pytest.mark.parametrize("door", [WEB, API])

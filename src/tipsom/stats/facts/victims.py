@@ -128,6 +128,7 @@ def build(case_ids: Sequence[int]) -> list[VictimFact]:
         .values(
             "pk",
             "person_id",
+            "created_by_id",
             "owner_organization_id",
             "owner_organization__type",
             "country",
@@ -209,6 +210,7 @@ def build(case_ids: Sequence[int]) -> list[VictimFact]:
                 person_cluster=clusters.get(survivor, survivor),
                 counted=True,
                 identified_on=identified,
+                identified_by=case["created_by_id"],
                 case_type=case["case_type"],
                 trafficking_status=case["trafficking_status"] or "",
                 case_status=case["status"] or "",

@@ -1,0 +1,5 @@
+"""The programme API: activities."""
+
+from typing import Any
+
+paths: list[Any] = []

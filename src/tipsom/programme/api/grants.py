@@ -1,0 +1,5 @@
+"""The programme API: grants."""
+
+from typing import Any
+
+paths: list[Any] = []

@@ -1,0 +1,5 @@
+"""The programme API: impact."""
+
+from typing import Any
+
+paths: list[Any] = []

@@ -1,0 +1,5 @@
+"""The programme API: participants and rosters."""
+
+from typing import Any
+
+paths: list[Any] = []

@@ -1,0 +1,5 @@
+"""The programme API: reports."""
+
+from typing import Any
+
+paths: list[Any] = []

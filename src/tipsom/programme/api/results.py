@@ -1,0 +1,5 @@
+"""The programme API: results."""
+
+from typing import Any
+
+paths: list[Any] = []

@@ -1,0 +1,5 @@
+"""The programme's impact pages."""
+
+from typing import Any
+
+urlpatterns: list[Any] = []
