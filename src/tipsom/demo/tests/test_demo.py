@@ -39,6 +39,8 @@ SEEDED_ROLES = {
     "case_supervisor",
     "judiciary_liaison",
     "national_rapporteur",
+    "programme_manager",
+    "implementing_partner",
 }
 TWO_PER_COUNTRY = ("case_manager", "frontline_identifier", "case_supervisor")
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -169,7 +171,7 @@ def test_command_loads_everything_audited_as_a_command():
     out = io.StringIO()
     call_command("demo", "--cases-per-country", "0", stdout=out)
     assert Organization.objects.count() == 117
-    assert User.objects.count() == 234
+    assert User.objects.count() == 260
     for slug in SEEDED_ROLES:
         expected = 26 if slug in TWO_PER_COUNTRY else 13
         assert Role.objects.get(slug=slug).users.count() == expected, slug
@@ -188,7 +190,7 @@ def test_command_loads_everything_audited_as_a_command():
     # country's system administrator (the referrals app's demo seeder, referrals/demo.py).
     assert actions == {
         "organization.create": 117,
-        "user.create": 234,
+        "user.create": 260,
         "demo.load": 1,
         "service.create": 182,
         "pathway.create": 52,
@@ -204,7 +206,7 @@ def test_command_loads_everything_audited_as_a_command():
     assert event.changes["phone"] == "[identifying]" and spec.phone not in str(event.changes)
 
     text = out.getvalue()
-    assert "organizations 117 created" in text and "users 234 created" in text and "Cases: 0 created" in text
+    assert "organizations 117 created" in text and "users 260 created" in text and "Cases: 0 created" in text
     assert "Referral mechanism: services 182 created; referrals 0 created" in text
     assert "br.shelter.case" in text and "Casa Abrigo Nova Esperança (demo)" in text
     assert DEMO_PASSWORD in text and "co.shelter.case" in text
@@ -224,7 +226,7 @@ def test_second_run_creates_nothing_and_changes_nothing():
     assert (_snapshot(), Organization.objects.count(), AuditEvent.objects.count()) == before
     assert Organization.objects.get(pk=renamed.pk).name == "Renamed by an administrator"
     assert User.objects.filter(pk=mine.pk).exists()
-    assert "organizations 0 created, 117 already there; users 0 created, 234 already there" in out.getvalue()
+    assert "organizations 0 created, 117 already there; users 0 created, 260 already there" in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -233,10 +235,10 @@ def test_fills_in_only_what_is_missing():
     existing = make_organization("CO", code="co-shelter", name="Hogar real")
     report = demo_load(cases_per_country=0)
     assert (report.organizations_created, report.organizations_existing) == (116, 1)
-    assert (report.users_created, report.users_existing) == (233, 1)
+    assert (report.users_created, report.users_existing) == (259, 1)
     assert User.objects.get(pk=taken.pk).organization.code == "elsewhere"  # a username match is left alone
     assert User.objects.get(username="co.shelter.case").organization == existing
-    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 233
+    assert Counter(AuditEvent.objects.values_list("action", flat=True))["user.create"] == 259
 
 
 @pytest.mark.django_db
@@ -297,7 +299,7 @@ def test_every_registered_seeder_runs_in_order_with_the_options():
     assert isinstance(options, DemoOptions)
     assert (options.seed, options.cases_per_country) == (7, 0)
     assert options.users["br.shelter.case"].organization == options.organizations["br-shelter"]
-    assert len(options.organizations) == 117 and len(options.users) == 234
+    assert len(options.organizations) == 117 and len(options.users) == 260
     lines = out.getvalue().splitlines()
     assert lines[1:4] == [lines[1], "Probe: seeded.", lines[3]]
     assert lines[1].startswith("Cases: 0 created") and lines[3].startswith("Referral mechanism:")
