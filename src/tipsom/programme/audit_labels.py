@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS: dict[str, Any] = {
     "programme.participant.reveal": _("Participant's name revealed"),
+    "programme.activity.create": _("Activity recorded"),
+    "programme.activity.update": _("Activity changed"),
+    "programme.followup.create": _("Follow-up action added"),
+    "programme.followup.update": _("Follow-up action changed"),
 }
 
 

@@ -1,13 +1,14 @@
-"""The programme's activities pages (placeholder until the activities work lands)."""
+"""The programme's activities pages: the list, one activity, recording and changing one, its follow-up actions."""
 
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from tipsom.programme.views import activities
 
-def _placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=404)
-
-
-urlpatterns: list[Any] = [path("", _placeholder, name="activities")]
+urlpatterns = [
+    path("", activities.activity_list_view, name="activities"),
+    path("activities/new/", activities.activity_create_view, name="activity_create"),
+    path("activities/<int:pk>/", activities.activity_detail_view, name="activity"),
+    path("activities/<int:pk>/edit/", activities.activity_edit_view, name="activity_edit"),
+    path("activities/<int:pk>/follow-ups/", activities.follow_up_add_view, name="follow_up_add"),
+    path("follow-ups/<int:pk>/", activities.follow_up_update_view, name="follow_up_update"),
+]

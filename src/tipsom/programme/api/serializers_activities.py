@@ -1,0 +1,206 @@
+"""The payloads of the activities API: what an activity and a follow-up action read like, and the shapes of what a
+client sends (the values are checked by programme.services.activities, so a bad one gets the same message as on
+the screen). Names start with Programme/Activity so they do not collide in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tipsom.core.api.serializers import StrictInputSerializer
+from tipsom.programme.models import Activity, FollowUpAction
+from tipsom.programme.selectors.activities import is_overdue, participant_counts
+
+ACTIVITY_COLUMNS = [
+    "id",
+    "reference",
+    "country",
+    "owner_organization",
+    "kind",
+    "title",
+    "description",
+    "pillar",
+    "four_ps",
+    "start_date",
+    "end_date",
+    "regions",
+    "places",
+    "partners",
+    "topics",
+    "target_groups",
+    "currency",
+    "budget",
+    "cost",
+    "participants_total",
+    "participants_women",
+    "participants_men",
+    "participants_by_sector",
+    "channels",
+    "people_reached",
+    "materials",
+    "materials_count",
+    "countries",
+    "agreements",
+    "version",
+]
+
+
+class ActivityListSerializer(serializers.ModelSerializer):
+    """An activity as recorded (no field of it names a person)."""
+
+    class Meta:
+        model = Activity
+        fields = ACTIVITY_COLUMNS
+        read_only_fields = fields
+
+
+class ActivityParticipantCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    women = serializers.IntegerField()
+    men = serializers.IntegerField()
+    other = serializers.IntegerField()
+    by_sector = serializers.DictField(child=serializers.IntegerField())
+    from_roster = serializers.BooleanField(
+        help_text=_lazy("true: counted from the roster; false: the counts recorded.")
+    )
+
+
+class ActivityDetailSerializer(ActivityListSerializer):
+    """One activity with its implementing organizations and who took part."""
+
+    implementing_organizations: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    participant_counts = serializers.SerializerMethodField()
+
+    class Meta(ActivityListSerializer.Meta):
+        fields = [*ACTIVITY_COLUMNS, "implementing_organizations", "participant_counts"]
+        read_only_fields = fields
+
+    @extend_schema_field(ActivityParticipantCountsSerializer)
+    def get_participant_counts(self, activity: Activity) -> dict[str, Any]:
+        counts = participant_counts(activity)
+        return ActivityParticipantCountsSerializer(counts).data
+
+
+class _AsGiven(serializers.Field):
+    """A value handed to the service as the client sent it, for the service's own message on a bad one."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class ActivityDateField(_AsGiven):
+    """A date, YYYY-MM-DD."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ActivityCountField(_AsGiven):
+    """A whole number, 0 or more, or null."""
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class ActivityAmountField(_AsGiven):
+    """An amount, 0 or more, as a JSON number or a string."""
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=60)))
+class ActivityCodesField(_AsGiven):
+    """A list of codes."""
+
+
+@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+class ActivityIdsField(_AsGiven):
+    """A list of record ids."""
+
+
+@extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+class ActivitySectorCountsField(_AsGiven):
+    """{sector code: participants}."""
+
+
+def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, trim_whitespace=False, help_text=help_text
+    )
+
+
+class ActivityFieldsSerializer(StrictInputSerializer):
+    owner_organization = serializers.IntegerField(
+        required=False,
+        help_text=_lazy(
+            "Create only: the reporting organization (yours by default; a national M&E officer may "
+            "name one of the country's)."
+        ),
+    )
+    kind = _text(24, _lazy("training, workshop, meeting, conference, campaign, technical_assistance, ..."))
+    title = _text(300)
+    description = _text(10_000)
+    pillar = ActivityCountField(required=False, help_text=_lazy("1 to 6."))
+    four_ps = ActivityCodesField(required=False, help_text=_lazy("prevention, protection, prosecution, partnership."))
+    start_date = ActivityDateField(required=False, help_text=_lazy("Required to record an activity."))
+    end_date = ActivityDateField(required=False, allow_null=True, help_text=_lazy("The start date when empty."))
+    regions = ActivityCodesField(required=False, help_text=_lazy("ISO 3166-2 codes of the activity's country."))
+    places = _text(500)
+    implementing_organizations = ActivityIdsField(required=False, help_text=_lazy("Organizations of the country."))
+    partners = _text(500)
+    topics = ActivityCodesField(required=False)
+    target_groups = ActivityCodesField(required=False, help_text=_lazy("Sector codes."))
+    currency = _text(3, _lazy("ISO 4217."))
+    budget = ActivityAmountField(required=False, allow_null=True)
+    cost = ActivityAmountField(required=False, allow_null=True)
+    participants_total = ActivityCountField(required=False, allow_null=True)
+    participants_women = ActivityCountField(required=False, allow_null=True)
+    participants_men = ActivityCountField(required=False, allow_null=True)
+    participants_by_sector = ActivitySectorCountsField(required=False)
+    channels = ActivityCodesField(required=False, help_text=_lazy("Awareness campaigns only."))
+    people_reached = ActivityCountField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
+    materials = _text(10_000, _lazy("Awareness campaigns only."))
+    materials_count = ActivityCountField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
+    countries = ActivityCodesField(required=False, help_text=_lazy("Meetings, conferences and study visits only."))
+    agreements = _text(10_000, _lazy("Meetings, conferences and study visits only."))
+
+
+class ActivityUpdateSerializer(ActivityFieldsSerializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text=_lazy("The `version` you read; a stale one answers 409 and changes nothing.")
+    )
+
+
+class ProgrammeFollowUpSerializer(serializers.ModelSerializer):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FollowUpAction
+        fields = [
+            "id",
+            "activity",
+            "description",
+            "owner_name",
+            "owner_country",
+            "due_on",
+            "status",
+            "done_on",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, action: FollowUpAction) -> bool:
+        return is_overdue(action)
+
+
+class ProgrammeFollowUpFieldsSerializer(StrictInputSerializer):
+    description = _text(4000)
+    owner_name = _text(200)
+    owner_country = _text(2, _lazy("ISO 3166-1 alpha-2."))
+    due_on = ActivityDateField(required=False, help_text=_lazy("Required to add an action."))
+    status = _text(10, _lazy("open, done or dropped."))
+    done_on = ActivityDateField(required=False, allow_null=True, help_text=_lazy("Today when done and not given."))
