@@ -47,6 +47,7 @@ import secrets
 import sys
 import time
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ import numpy as np  # noqa: E402
 import pycountry  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from tipsom import programme  # noqa: E402
 from tipsom.accounts.models import Role, User  # noqa: E402
 from tipsom.accounts.services import user_create  # noqa: E402
 from tipsom.audit.models import AuditEvent  # noqa: E402
@@ -70,7 +72,16 @@ from tipsom.core import crypto  # noqa: E402
 from tipsom.demo.services import demo_config  # noqa: E402
 from tipsom.organizations.models import Organization  # noqa: E402
 from tipsom.people.keys import name_keys  # noqa: E402
-from tipsom.programme.models import Activity, Attendance, Participant  # noqa: E402
+from tipsom.programme.models import (  # noqa: E402
+    Activity,
+    Attendance,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorPeriod,
+    Participant,
+    ResultNode,
+)
+from tipsom.programme.testing import make_grant  # noqa: E402
 from tipsom.stats.facts import engine  # noqa: E402
 from tipsom.stats.facts.cube import cube_rebuild  # noqa: E402
 from tipsom.stats.facts.victims import age_band  # noqa: E402
@@ -353,7 +364,7 @@ class Rosters:
 
     def activity(
         self, country: str, kind: str, start: dt.date, regions: list[str], owner: int, seats: int,
-        title: str, sectors: list[str] | None = None, topics: list[str] | None = None,
+        title: str, sectors: list[str] | None = None, topics: list[str] | None = None, implementing: bool = True,
     ) -> int:  # fmt: skip
         rng = self.rng
         pk = self.activity_id
@@ -388,7 +399,7 @@ class Rosters:
             row.update(participants_total=total, participants_women=women, participants_men=total - women)
             row["participants_by_sector"] = {rng.choice(self.sector_names): total}
         self.activities.add(row)
-        if rng.random() < 0.3:
+        if implementing and rng.random() < 0.3:
             self.implementing.add({"id": self.link_id, "activity_id": pk, "organization_id": owner})
             self.link_id += 1
         return pk
@@ -431,6 +442,62 @@ class Rosters:
                 writer.flush()
 
 
+def framework(codes: list[str], rng: random.Random) -> dict[str, int]:
+    """The demo's results framework (its results and indicators, from programme/data/demo_programme.json), a
+    baseline for every country and a period for every country and year of the activities: computed indicators'
+    periods open (computed when read, as the benchmark measures), entered ones approved and locked up to 2024."""
+    spec = json.loads((Path(programme.__file__).parent / "data" / "demo_programme.json").read_text())["framework"]
+    nodes: dict[str, ResultNode] = {}
+    for position, node in enumerate(spec["nodes"]):
+        nodes[node["code"]] = ResultNode.objects.create(
+            code=node["code"], level=node["level"], title=node["title"], pillar=node.get("pillar"),
+            parent=nodes.get(node.get("parent", "")), position=position,
+        )  # fmt: skip
+    baselines, periods = [], []
+    for position, item in enumerate(spec["indicators"]):
+        indicator = Indicator.objects.create(
+            node=nodes[item["node"]], code=item["code"], title=item["title"], source=item["source"],
+            source_key=item.get("source_key", ""), unit=item.get("unit", ""), measure=item.get("measure", "1"),
+            numerator_label=item.get("numerator_label", ""), denominator_label=item.get("denominator_label", ""),
+            factor=item.get("factor", 1), disaggregations=item.get("disaggregations", []), position=position,
+        )  # fmt: skip
+        low, high = item.get("baseline", [0, 0])
+        for code in codes:
+            baseline = rng.uniform(low, high)
+            baselines.append(IndicatorBaseline(indicator=indicator, country=code, year=2020, value=round(baseline, 2)))
+            for year in range(FIRST_ACTIVITY.year, LAST_ACTIVITY.year + 1):
+                target_low, target_high = item.get("target", [baseline * 1.1, baseline * 1.5 + 1])
+                entered = item["source"] == "manual"
+                approved = entered and year < 2025
+                periods.append(
+                    IndicatorPeriod(
+                        indicator=indicator, country=code, period_start=dt.date(year, 1, 1),
+                        period_end=dt.date(year, 12, 31), target=round(rng.uniform(target_low, target_high), 2),
+                        numerator=rng.randint(0, 3) if entered else None, actual=rng.randint(0, 3) if entered else None,
+                        status="approved" if approved else ("submitted" if entered else "draft"), locked=approved,
+                    )
+                )  # fmt: skip
+    IndicatorBaseline.objects.bulk_create(baselines)
+    IndicatorPeriod.objects.bulk_create(periods, batch_size=2_000)
+    return {"results": len(nodes), "indicators": len(spec["indicators"]), "periods": len(periods)}
+
+
+def grants(national: dict[str, dict[str, Organization]], rng: random.Random) -> int:
+    """Grants of the coordination to the NGO and the shelter of every country, four a year (programme.testing)."""
+    made = 0
+    for bodies in national.values():
+        for year in range(FIRST_ACTIVITY.year, LAST_ACTIVITY.year + 1):
+            for n in range(4):
+                make_grant(
+                    bodies["coordination"], bodies["ngo" if n % 2 else "shelter"],
+                    title=f"Direct assistance {year}-{n}",
+                    amount=Decimal(rng.randrange(20_000, 120_000, 1_000)), start_date=dt.date(year, 1 + 3 * n, 1),
+                    end_date=dt.date(year + 1, 3 * n + 1, 1) - dt.timedelta(days=1),
+                )  # fmt: skip
+                made += 1
+    return made
+
+
 def generate(scale: float, fixture_path: Path) -> None:
     started = time.monotonic()
     rng = random.Random(SEED)  # noqa: S311 (synthetic data, reproducible on purpose)
@@ -452,13 +519,17 @@ def generate(scale: float, fixture_path: Path) -> None:
     rosters = Rosters(countries, local, staff, SEED + 2)
     codes = [c["code"] for c in countries]
     regions = {code: regions_of(code) for code in codes}
+    # Ten of the showcase country's regions (not the group's) no activity ever reaches: the comparison units.
+    group_regions = {g["region"] for g in group}
+    untrained = sorted(rng.sample([r for r in regions[SHOWCASE] if r not in group_regions], GROUP_SIZE))
+    regions[SHOWCASE] = [r for r in regions[SHOWCASE] if r not in untrained]
     group_ids = []
     owner = national[SHOWCASE]["coordination"].pk
     for g in group:
         pk = rosters.activity(
             SHOWCASE, "training", g["start"], [g["region"]], owner, 30,
             f"Family defenders: identifying child victims ({g['region']})", ["family_defenders"],
-            ["identification", "child_victims"],
+            ["identification", "child_victims"], implementing=False,
         )  # fmt: skip
         # The region's family defenders, from its child protection office (most linked to their user account).
         end = g["start"] + dt.timedelta(days=1)
@@ -507,6 +578,8 @@ def generate(scale: float, fixture_path: Path) -> None:
     generate_work.key_indexes_restore(restore)
     print(f"activities and rosters: {time.monotonic() - started:.0f}s; the cube", flush=True)
 
+    framework_rows = framework(codes, rng)
+    framework_rows["grants"] = grants(national, rng)
     cube_rows = cube_rebuild()
     newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for kind in engine.kinds():  # the facts were written in bulk: every kind up to date with the audit log
@@ -521,6 +594,7 @@ def generate(scale: float, fixture_path: Path) -> None:
         "group": {
             "activities": group_ids,
             "regions": [g["region"] for g in group],
+            "untrained_regions": untrained,
             "organizations": [g["organization"] for g in group],
             "starts": [g["start"].isoformat() for g in group],
             "effect": EFFECT,
@@ -535,6 +609,7 @@ def generate(scale: float, fixture_path: Path) -> None:
             "participants_linked_to_users": Participant.objects.filter(user__isnull=False).count(),
             "victim_facts": fact_summary["rows"],
             "cube": cube_rows,
+            **framework_rows,
         },
         "seconds": round(time.monotonic() - started, 1),
     }
