@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo serve test test-postgres lint messages constraints clean-venv
+.PHONY: setup demo serve test test-postgres lint messages constraints clean-venv iati-schema
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] >= (3, 11), "tipsom needs Python 3.11 or newer"'
@@ -38,8 +38,16 @@ lint: setup
 	$(BIN)/tipsom makemigrations --check --dry-run
 	$(BIN)/tipsom check
 
+# The official IATI 2.03 schemas, for the tests that validate the IATI file: from the IATI's own pyIATI
+# distribution on PyPI (MIT) into var/iati/2.03/ (never copied into the repository); skipped when present.
+IATI_SCHEMA := var/iati/2.03/iati-activities-schema.xsd
+iati-schema: $(IATI_SCHEMA)
+$(IATI_SCHEMA): | setup
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: pyIATI==0.4.1 -d var/iati/
+	$(BIN)/python scripts/extract_iati_schema.py var/iati/pyIATI-0.4.1.tar.gz var/iati/2.03
+
 # Runs on SQLite; with TIPSOM_TEST_DATABASE_URL set (postgres://...), on PostgreSQL.
-test: lint
+test: lint iati-schema
 	$(BIN)/pytest -n 2 --dist loadfile -q -rs
 
 messages: setup

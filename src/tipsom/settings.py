@@ -233,6 +233,13 @@ TIPSOM_IMPORT_MAX_BYTES = env_int("TIPSOM_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Statistics (issue 15): a published count below this is withheld ("<5" at 5; tipsom.core.disclosure).
 TIPSOM_SMALL_CELL = env_int("TIPSOM_SMALL_CELL", 5)
 
+# Programme (issue 16): the IATI organisation identifier (and name) that reports the programme's activity file
+# (UNODC's by default: XM-DAC-41110); the file's activities are "<identifier>-GLOACT-<country>".
+TIPSOM_IATI_REPORTING_ORG = os.environ.get("TIPSOM_IATI_REPORTING_ORG", "") or "XM-DAC-41110"
+TIPSOM_IATI_REPORTING_ORG_NAME = (
+    os.environ.get("TIPSOM_IATI_REPORTING_ORG_NAME", "") or "United Nations Office on Drugs and Crime"
+)
+
 # Cases (issue 4). Which case decisions wait for a supervisor: "actual_victim", "closure", both or neither.
 TIPSOM_CASE_APPROVALS = env_list("TIPSOM_CASE_APPROVALS", ["actual_victim", "closure"])
 # Attachments: the largest file accepted, and the types accepted (checked against the file's own bytes).

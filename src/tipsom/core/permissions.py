@@ -157,3 +157,26 @@ def require_permission(user: User, action: str, model: type[models.Model]) -> No
     """For screens and endpoints without a single record: no permission answers NotFound too."""
     if not user_can(user, action, model):
         raise NotFound()
+
+
+class _SystemGrants(dict[tuple[str, str], set[str]]):
+    """The grants of system_reader: one scope for reading (`actions`) every object type."""
+
+    def __init__(self, scope: str, actions: tuple[str, ...]) -> None:
+        super().__init__()
+        self.scope, self.actions = scope, actions
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:
+        return {self.scope} if key[1] in self.actions else default
+
+
+def system_reader(
+    organization: Any, scope: str = SCOPE_NATIONAL, actions: tuple[str, ...] = ("view", "export")
+) -> User:
+    """A user object (never saved) for a command that reads as the system: `scope` (national: `organization`'s
+    country; global: every country, of the models that take it) for `actions` on every object type, and nothing
+    else. The command's audit events name no actor."""
+    user_model = apps.get_model("accounts", "User")
+    user = user_model(username="system", organization=organization, is_active=True)
+    setattr(user, _GRANTS_CACHE, _SystemGrants(scope, actions))
+    return user

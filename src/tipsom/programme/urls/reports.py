@@ -1,13 +1,12 @@
-"""The programme's reports pages (placeholder until the reports work lands)."""
+"""The donor report's pages under /programme/report/: the screen and its downloads (XLSX, PDF, IATI XML)."""
 
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from tipsom.programme.views.reports import report_iati_view, report_pdf_view, report_view, report_xlsx_view
 
-def _placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=404)
-
-
-urlpatterns: list[Any] = [path("", _placeholder, name="report")]
+urlpatterns = [
+    path("", report_view, name="report"),
+    path("xlsx/", report_xlsx_view, name="report_xlsx"),
+    path("pdf/", report_pdf_view, name="report_pdf"),
+    path("iati/", report_iati_view, name="report_iati"),
+]
