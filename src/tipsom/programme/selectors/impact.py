@@ -44,12 +44,6 @@ MIN_MONTHS, MAX_MONTHS = 1, 60
 DEFAULT_MONTHS = 12
 # Fewer treated units than this and the interval understates the uncertainty (the bootstrap cannot vary them).
 FEW_TREATED_UNITS = 5
-METHOD = (
-    "Callaway-Sant'Anna style difference-in-differences: ATT(g) per cohort g (month of first training) against "
-    "never-treated units, base = mean of the months before, the training month left out, weighted by cohort size; "
-    "95%% percentile interval from a stratified cluster bootstrap over units (%(draws)d draws, fixed seed)."
-)
-
 TREATED, COMPARISON = "treated", "comparison"
 BEFORE, AFTER, TOTAL = "before", "after", "total"
 
@@ -107,6 +101,7 @@ class ImpactResult:
     months_before: int = DEFAULT_MONTHS
     months_after: int = DEFAULT_MONTHS
     count_displays: dict[str, dict[str, str]] = field(default_factory=dict)
+    count_statuses: dict[str, dict[str, str]] = field(default_factory=dict)
     rows: list[MonthRow] = field(default_factory=list)
     cohorts: list[dict[str, Any]] = field(default_factory=list)  # month, units, effect
     pre_trend_flag: bool = False  # the placebo's interval leaves out zero: the trends were not parallel
@@ -134,6 +129,7 @@ class CampaignEffect:
     caveat: str
     rows: list[MonthRow] = field(default_factory=list)
     total_displays: dict[str, dict[str, str]] = field(default_factory=dict)
+    total_statuses: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     threshold: int = 5
 
@@ -303,6 +299,15 @@ def _published(protected: Protected, key: Any) -> tuple[int | None, str, str]:
 
 
 # --- Impact ---------------------------------------------------------------------------------------------------
+def impact_method() -> str:
+    return _(
+        "Callaway-Sant'Anna style difference-in-differences: an effect for each group of units first trained in the "
+        "same month, against the units never trained, from the mean of the months before to each month after (the "
+        "training month left out), averaged over the months after and weighted by the number of units; 95%% "
+        "percentile interval from a bootstrap over units (%(draws)d draws, fixed seed)."
+    ) % {"draws": DRAWS}
+
+
 def impact_caveat() -> str:
     return _(
         "What this estimate means: the change in cases identified per unit and month after the training, minus the "
@@ -397,12 +402,14 @@ def impact_analysis(
     protected = protect(cells, relations, threshold=threshold)
     counts: dict[str, dict[str, int | None]] = {}
     count_displays: dict[str, dict[str, str]] = {}
+    count_statuses: dict[str, dict[str, str]] = {}
     for group in (TREATED, COMPARISON):
-        counts[group], count_displays[group] = {}, {}
+        counts[group], count_displays[group], count_statuses[group] = {}, {}, {}
         for period in (BEFORE, AFTER, TOTAL):
-            value, display, _status = _published(protected, (group, period))
+            value, display, status = _published(protected, (group, period))
             counts[group][period] = value
             count_displays[group][period] = display
+            count_statuses[group][period] = status
     sizes = {TREATED: n_treated, COMPARISON: len(comparison_sorted)}
     series: dict[str, list[float | None]] = {TREATED: [], COMPARISON: []}
     rows = []
@@ -485,7 +492,7 @@ def impact_analysis(
         pre_trend_ci=(placebo.low, placebo.high)
         if placebo is not None and placebo.low is not None and placebo.high is not None
         else None,
-        method=METHOD % {"draws": DRAWS},
+        method=impact_method(),
         caveat=impact_caveat(),
         withheld=withheld,
         activities=[
@@ -495,6 +502,7 @@ def impact_analysis(
         months_before=before,
         months_after=after,
         count_displays=count_displays,
+        count_statuses=count_statuses,
         rows=rows,
         cohorts=cohort_rows,
         pre_trend_flag=pre_trend_flag,
@@ -570,13 +578,15 @@ def campaign_effect(*, user: User, activity_id: int, months_around: int | None =
     phase_months = {phase: phases.count(phase) for phase in (BEFORE, DURING, AFTER)}
     totals: dict[str, dict[str, int | None]] = {}
     total_displays: dict[str, dict[str, str]] = {}
+    total_statuses: dict[str, dict[str, str]] = {}
     means: dict[str, dict[str, float | None]] = {}
     published_series: dict[str, list[int | None]] = {}
     for measure in (CONTACTS, IDENTIFICATIONS):
-        totals[measure], total_displays[measure], means[measure] = {}, {}, {}
+        totals[measure], total_displays[measure], total_statuses[measure], means[measure] = {}, {}, {}, {}
         for phase in (BEFORE, DURING, AFTER):
-            value, display, _status = _published(protected, (measure, phase))
+            value, display, status = _published(protected, (measure, phase))
             totals[measure][phase], total_displays[measure][phase] = value, display
+            total_statuses[measure][phase] = status
             months = phase_months[phase]
             means[measure][phase] = round(value / months, 2) if value is not None and months else None
         published_series[measure] = [protected.value((measure, column)) for column in range(width)]
@@ -604,6 +614,7 @@ def campaign_effect(*, user: User, activity_id: int, months_around: int | None =
         caveat=campaign_caveat(),
         rows=rows,
         total_displays=total_displays,
+        total_statuses=total_statuses,
         notes=notes,
         threshold=threshold,
     )

@@ -20,46 +20,18 @@ from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.programme.models import Activity, ActivityType
 from tipsom.programme.selectors.impact import campaign_effect, impact_analysis
-from tipsom.programme.testing import make_activity, make_attendance, make_participant
-from tipsom.programme.testing_impact import make_contact_facts, make_victim_facts
+from tipsom.programme.testing import make_activity
+from tipsom.programme.testing_impact import TRAINING, ImpactWorld, make_contact_facts, months
 from tipsom.stats.models import VictimFact
 
+World = ImpactWorld
+
 pytestmark = pytest.mark.django_db
-
-TRAINING = datetime.date(2022, 6, 15)
-
-
-def months(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    out, day = [], first
-    while day <= last:
-        out.append(day)
-        day = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return out
-
-
-class World:
-    def __init__(self) -> None:
-        self.office = make_organization("BR", region="BR-DF", name="Ministry office")
-        self.officer = make_user(self.office, roles=("me_officer",))
-        self.sp = make_organization("BR", region="BR-SP", name="SP police")
-        self.rj = make_organization("BR", region="BR-RJ", name="RJ NGO")
-        self.mg = make_organization("BR", region="BR-MG", name="MG police")
-        self.ba = make_organization("BR", region="BR-BA", name="BA NGO")
-        self.trainee = make_user(self.sp, roles=("frontline_identifier",))
-        self.other_recorder = make_user(self.rj, roles=("frontline_identifier",))
-        for month in months(datetime.date(2021, 6, 1), datetime.date(2023, 6, 1)):
-            day = month.replace(day=10)
-            make_victim_facts(self.sp, day, 6 + (4 if month > TRAINING else 0), identified_by=self.trainee.pk)
-            make_victim_facts(self.rj, day, 5, identified_by=self.other_recorder.pk)
-            make_victim_facts(self.mg, day, 8, identified_by=self.other_recorder.pk)
-            make_victim_facts(self.ba, day, 1)
-        self.training = make_activity(self.office, regions=["BR-SP"], start_date=TRAINING, end_date=TRAINING)
-        make_attendance(self.training, make_participant("BR", organization=self.sp, user=self.trainee))
 
 
 @pytest.fixture
 def world(db: Any) -> World:
-    return World()
+    return ImpactWorld()
 
 
 def analyse(world: World, **fields: Any) -> Any:

@@ -1,5 +1,10 @@
-"""The programme's impact pages."""
+"""The programme's impact pages: training and detection, and an awareness campaign's effect."""
 
-from typing import Any
+from django.urls import path
 
-urlpatterns: list[Any] = []
+from tipsom.programme.views import impact
+
+urlpatterns = [
+    path("", impact.impact_view, name="impact"),
+    path("campaign/<int:pk>/", impact.campaign_effect_view, name="campaign_effect"),
+]
