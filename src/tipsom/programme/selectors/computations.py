@@ -88,7 +88,8 @@ def _activities(country: str, start: date, end: date) -> Any:
 
 
 def _activities_link(country: str, start: date, end: date, **extra: str) -> str:
-    query = {"country": country, "from": start.isoformat(), "to": end.isoformat(), **extra}
+    """The activities list filtered to the country and the period's (first) year, and the type where one."""
+    query = {"country": country, "year": str(start.year), **extra}
     return f"{reverse('programme:activities')}?{urlencode(query)}"
 
 
@@ -243,7 +244,7 @@ COMPUTATIONS: dict[str, Computation] = {
             _("Practitioners trained (distinct participants of trainings, workshops and study visits)"),
             ACTIVITIES,
             practitioners_trained,
-            _activity_links(kind="learning"),
+            _activity_links(),
         ),
         Computation("activities_held", _("Activities held"), ACTIVITIES, activities_held, _activity_links()),
         Computation(

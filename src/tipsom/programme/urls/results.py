@@ -1,13 +1,18 @@
-"""The programme's results pages (placeholder until the results work lands)."""
+"""The results framework pages under /programme/results/."""
 
-from typing import Any
+from django.urls import URLPattern, path
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from tipsom.programme.views import results
 
-
-def _placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(status=404)
-
-
-urlpatterns: list[Any] = [path("", _placeholder, name="results")]
+urlpatterns: list[URLPattern] = [
+    path("", results.results_view, name="results"),
+    path("indicators/<int:indicator_pk>/value/", results.period_edit_view, name="results_period_edit"),
+    path("indicators/<int:indicator_pk>/baseline/", results.baseline_view, name="results_baseline"),
+    path("values/<int:pk>/submit/", results.period_submit_view, name="results_period_submit"),
+    path("values/<int:pk>/review/", results.period_review_view, name="results_period_review"),
+    path("values/<int:pk>/evidence/", results.period_evidence_view, name="results_period_evidence"),
+    path("framework/results/new/", results.node_create_view, name="results_node_create"),
+    path("framework/results/<int:pk>/", results.node_edit_view, name="results_node_edit"),
+    path("framework/indicators/new/", results.indicator_create_view, name="results_indicator_create"),
+    path("framework/indicators/<int:pk>/", results.indicator_edit_view, name="results_indicator_edit"),
+]
