@@ -36,6 +36,7 @@ ACTIONS: dict[str, Any] = {
     "programme.grantreport.submit": _("Grant report submitted"),
     "programme.grantreport.approve": _("Grant report approved"),
     "programme.grantreport.return": _("Grant report returned"),
+    "programme.grantreport.document": _("Grant report's document downloaded"),
     "programme.transaction.create": _("Grant transaction recorded"),
     "programme.report.export": _("Donor report exported"),
     "programme.iati.export": _("IATI activity file exported"),

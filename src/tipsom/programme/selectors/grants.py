@@ -252,9 +252,9 @@ def count_published(value: int) -> str:
 
 
 # --- widgets ------------------------------------------------------------------------------------------------------
-def reports_due(*, user: User, within_days: int = 60, limit: int = 10) -> tuple[list[GrantReport], int]:
+def reports_due(*, user: User, within_days: int = 60, limit: int = 10) -> list[GrantReport]:
     """The open reports of the user's grants (the grantee's) falling due within `within_days` or overdue, the
-    earliest first, and how many there are."""
+    earliest first (one query)."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
     reports = (
         GrantReport.objects.restrict(user, "change")
@@ -262,15 +262,15 @@ def reports_due(*, user: User, within_days: int = 60, limit: int = 10) -> tuple[
         .select_related("grant")
         .order_by("due_on", "pk")
     )
-    return list(reports[:limit]), reports.count()
+    return list(reports[:limit])
 
 
-def reports_to_review(*, user: User, limit: int = 10) -> tuple[list[GrantReport], int]:
-    """The submitted reports the user may approve, the longest waiting first, and how many there are."""
+def reports_to_review(*, user: User, limit: int = 10) -> list[GrantReport]:
+    """The submitted reports the user may approve, the longest waiting first (one query)."""
     reports = (
         GrantReport.objects.restrict(user, "approve")
         .filter(status=ReviewStatus.SUBMITTED)
         .select_related("grant", "grant__grantee")
         .order_by("submitted_on", "pk")
     )
-    return list(reports[:limit]), reports.count()
+    return list(reports[:limit])

@@ -305,7 +305,7 @@ def test_report_review_rules(people: GrantPeople) -> None:
     grant_report_submit(actor=people.partner, report_id=report.pk, narrative="First quarter, with numbers.")
     approved = grant_report_approve(actor=people.coordinator, report_id=report.pk, comment="Thank you.")
     assert approved.status == ReviewStatus.APPROVED and approved.reviewed_by == people.coordinator
-    assert approved.document.name.endswith(".pdf")
+    assert str(approved.document.name).endswith(".pdf")
     error = _refused(grant_report_approve, actor=people.coordinator, report_id=report.pk)
     assert error.code == "report_approved"
     actions = list(
@@ -360,7 +360,11 @@ def test_a_disbursement_on_a_tranche_stays_within_it(people: GrantPeople) -> Non
 def test_expenditure_stays_within_what_was_disbursed(people: GrantPeople) -> None:
     _release_first(people)
     _disburse(people, "5000")
-    spend = {"grant_id": people.grant.pk, "transaction_type": TransactionType.EXPENDITURE, "date": D(2019, 3, 1)}
+    spend: dict[str, Any] = {
+        "grant_id": people.grant.pk,
+        "transaction_type": TransactionType.EXPENDITURE,
+        "date": D(2019, 3, 1),
+    }
     transaction_record(actor=people.partner, amount=Decimal("4000"), **spend)
     error = _refused(transaction_record, actor=people.partner, amount=Decimal("1000.01"), **spend)
     assert "beyond the" in error.extra["fields"]["amount"]
@@ -392,7 +396,11 @@ def test_bad_transactions_are_refused(people: GrantPeople, fields: dict[str, Any
 
 
 def test_commitments_add_up_to_the_grant_at_most(people: GrantPeople) -> None:
-    commit = {"actor": people.officer, "grant_id": people.grant.pk, "transaction_type": TransactionType.COMMITMENT}
+    commit: dict[str, Any] = {
+        "actor": people.officer,
+        "grant_id": people.grant.pk,
+        "transaction_type": TransactionType.COMMITMENT,
+    }
     transaction_record(date=D(2019, 1, 1), amount=Decimal("30000"), **commit)
     error = _refused(transaction_record, date=D(2019, 1, 2), amount=Decimal("1"), **commit)
     assert "beyond the grant" in error.extra["fields"]["amount"]
