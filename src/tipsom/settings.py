@@ -403,6 +403,7 @@ SPECTACULAR_SETTINGS = {
         "HelplineContactTypeEnum": "tipsom.helpline.models.ContactType",
         "HelplineUrgencyEnum": "tipsom.helpline.models.Urgency",
         "HelplineContactStatusEnum": "tipsom.helpline.models.ContactStatus",
+        "ActivityTypeEnum": "tipsom.programme.models.choices.ActivityType",
     },
 }
 

@@ -208,7 +208,10 @@ def test_notifications_widget(home_org: Any, case_manager: Any) -> None:
 def test_roles_without_case_work_see_no_work_widgets(home_org: Any, role: str, others: list[str]) -> None:
     # The M&E officer's home shows the national statistics (issue 15), and no case work.
     user = make_user(home_org, roles=(role,))
-    assert _widgets(_home(user)) == ["notifications", *others]
+    widgets = _widgets(_home(user))
+    # The programme's widgets (issue 16) are the M&E officer's own work, not case work.
+    assert [name for name in widgets if not name.startswith("programme_")] == ["notifications", *others]
+    assert ("programme_follow_ups_due" in widgets) == (role == "me_officer")
 
 
 def test_an_investigator_sees_the_justice_work_but_no_victim_case_work(home_org: Any) -> None:

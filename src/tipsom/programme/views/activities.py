@@ -192,7 +192,7 @@ def activity_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             except NotFound:
                 raise
             except ApplicationError as error:
-                form_add_application_error(form, error)
+                _place_errors(form, error)
                 status = error.status_code
             else:
                 messages.success(request, _("The activity was recorded."))
@@ -221,7 +221,7 @@ def activity_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             except NotFound:
                 raise
             except ApplicationError as error:
-                form_add_application_error(form, error)
+                _place_errors(form, error)
                 status = error.status_code
             else:
                 messages.success(request, _("The activity was saved."))
@@ -229,6 +229,15 @@ def activity_edit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         else:
             status = 400
     return render(request, "programme/activities/form.html", _form_context(form, activity, status), status=status)
+
+
+def _place_errors(form: Any, error: ApplicationError) -> None:
+    """The service's field errors at their fields; those of no field of the form (the counts by sector are several
+    fields) above it, with their own words."""
+    fields = dict(error.extra.get("fields") or {})
+    for name in [name for name in fields if name not in form.fields]:
+        form.add_error(None, str(fields.pop(name)))
+    form_add_application_error(form, ApplicationError(error.code, error.message, {"fields": fields}))
 
 
 def _form_context(form: ActivityForm, activity: Activity | None, status: int = 200) -> dict[str, Any]:
@@ -252,7 +261,7 @@ def follow_up_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         except NotFound:
             raise
         except ApplicationError as error:
-            form_add_application_error(form, error)
+            _place_errors(form, error)
             return _detail_page(request, activity, follow_up_form=form, status=error.status_code)
         messages.success(request, _("The follow-up action was added."))
         return redirect(reverse("programme:activity", args=[activity.pk]) + "#follow-ups")
