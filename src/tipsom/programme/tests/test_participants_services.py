@@ -199,10 +199,11 @@ def test_update_and_remove(officer: Any, activity: Any) -> None:
 
 
 def test_a_partner_changes_only_its_own_rosters_and_a_manager_none(org: Any, activity: Any) -> None:
-    partner = make_user(make_organization("CO"), roles=("implementing_partner",))
+    partner_org = make_organization("CO")
+    partner = make_user(partner_org, roles=("implementing_partner",))
     with pytest.raises(NotFound):
         attendance_add(actor=partner, activity_id=activity.pk, participant=person())
-    own = make_activity(partner.organization)
+    own = make_activity(partner_org)
     assert attendance_add(actor=partner, activity_id=own.pk, participant=person()).activity == own
     manager = make_user(make_organization("GB"), roles=("programme_manager",))
     with pytest.raises(NotFound):
