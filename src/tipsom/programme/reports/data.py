@@ -241,7 +241,7 @@ def report_parameters(
         if chosen not in Pillar.values:
             errors["pillar"] = _("The pillar is a number from 1 to 6.")
     if errors:
-        raise ApplicationError("invalid", _("The report cannot be made."), {"errors": errors})
+        raise ApplicationError("invalid", _("The report cannot be made."), {"fields": errors})
     assert first is not None and last is not None
     return ReportParameters(country=code, start=first, end=last, pillar=chosen)
 
@@ -262,7 +262,7 @@ def check_format(value: str) -> str:
         raise ApplicationError(
             "invalid",
             _("Unknown format %(format)s: give xlsx or pdf.") % {"format": value},
-            {"errors": {"format": _("Give xlsx or pdf.")}},
+            {"fields": {"format": _("Give xlsx or pdf.")}},
         )
     return format
 

@@ -121,4 +121,4 @@ def test_small_counts_of_victims_assisted_are_withheld(data: ReportData) -> None
 def test_bad_parameters_are_refused_with_the_field(data: ReportData, fields: dict, field: str) -> None:
     with pytest.raises(ApplicationError) as caught:
         report_parameters(**fields)
-    assert field in caught.value.extra["errors"]
+    assert field in caught.value.extra["fields"]

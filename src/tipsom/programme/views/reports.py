@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tipsom.core.errors import ApplicationError, NotFound
-from tipsom.core.forms import form_add_application_error
 from tipsom.core.http import AuthenticatedHttpRequest
 from tipsom.core.locale_names import country_name
 from tipsom.core.permissions import require_permission
 from tipsom.programme.models import Activity, Pillar
 from tipsom.programme.reports.data import ReportParameters, donor_report, report_countries, report_parameters
 from tipsom.programme.reports.exports import ReportFile, donor_report_export, iati_export
+
+FORM_FIELDS = {"from": "start", "to": "end"}  # report_parameters names the dates as the command and the API do
 
 
 class ReportForm(forms.Form):
@@ -64,7 +65,9 @@ def _parameters(
             countries=countries,
         )
     except ApplicationError as error:
-        form_add_application_error(form, error)
+        for name, message in error.extra.get("fields", {}).items():
+            field = FORM_FIELDS.get(name, name)
+            form.add_error(field if field in form.fields else None, message)
         return form, None, error
     return form, parameters, None
 
