@@ -21,7 +21,10 @@
 # referrals, BENCH_STATS_JUSTICE offences and BENCH_STATS_HELPLINE contacts (default a fifth of BENCH_SCALE each) and bench/generate_stats.py's merged and confirmed duplicates, all in "tipsom_bench_stats" and
 # bench/var/stats/sqlite/; the facts' rebuild and refresh, the dashboard panels and GLOTIP tables against DuckDB, the
 # CTDC and synthetic exports; results in stats.json and stats.md.
-#   BENCH_SUITES="cases home referrals justice match_check matching helpline intake stats" (any of them; "home" alone
+# The programme benchmark (issue 16, bench/run_programme.py): BENCH_PROGRAMME (default BENCH_SCALE / 1,000,000) of
+# 100,000 activities, 2,000,000 attendances and 1,000,000 victim facts in "tipsom_bench_programme" and
+# bench/var/programme/sqlite/; the results framework, the impact view and the donor report; results in programme.json.
+#   BENCH_SUITES="cases home referrals justice match_check matching helpline intake stats programme" (any of them; "home" alone
 #   generates the case database if needed)
 set -eu
 cd "$(dirname "$0")/.."
@@ -32,7 +35,7 @@ BIN=$PWD/.venv/bin
 VAR=$PWD/bench/var
 export TIPSOM_KEYRING_FILE="$VAR/keyring.json"
 export TIPSOM_ENV=development
-SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline intake stats}
+SUITES=${BENCH_SUITES:-cases home referrals justice match_check matching helpline intake stats programme}
 has() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # PostgreSQL's stock random_page_cost (4) prices a random page read as a disk seek; with the data in memory or on
@@ -318,6 +321,50 @@ if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
     mkdir -p "$RESULTS"
     "$BIN/python" bench/run_stats.py report "$VAR/stats/postgresql/run.json" "$VAR/stats/sqlite/run.json" \
         --json "$RESULTS/stats.json" --md "$RESULTS/stats.md"
+fi
+fi
+
+# --- The programme benchmark (issue 16): the results framework, the impact view and the donor report --------------
+if has programme; then
+PROGRAMME=${BENCH_PROGRAMME:-$(awk "BEGIN { print $SCALE / 1000000 }")}
+for backend in $BACKENDS; do
+    dir="$VAR/programme/$backend"
+    mkdir -p "$dir"
+    export TIPSOM_VAR_DIR="$dir"
+    case $backend in
+        postgresql) export TIPSOM_DATABASE_URL="$PG/tipsom_bench_programme" ;;
+        sqlite) export TIPSOM_DATABASE_URL="sqlite:///$dir/tipsom.sqlite3" ;;
+        *) echo "unknown backend $backend (postgresql, sqlite)" >&2; exit 2 ;;
+    esac
+    fixture="$dir/fixture.json"
+    if [ "${BENCH_REUSE:-0}" = 1 ] && [ -f "$fixture" ] && \
+        "$BIN/python" -c "import json,sys; sys.exit(json.load(open('$fixture'))['scale'] != $PROGRAMME)"; then
+        echo "== programme, $backend: reusing the generated database (scale $PROGRAMME)"
+        "$BIN/tipsom" migrate --noinput >/dev/null
+    else
+        echo "== programme, $backend: fresh database, scale $PROGRAMME"
+        rm -f "$fixture" "$dir/tipsom.sqlite3" "$dir/tipsom.sqlite3-wal" "$dir/tipsom.sqlite3-shm"
+        [ "$backend" = postgresql ] && "$BIN/python" - "$PG" <<'PY'
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as db:
+    db.execute("DROP DATABASE IF EXISTS tipsom_bench_programme WITH (FORCE)")
+    db.execute("CREATE DATABASE tipsom_bench_programme")
+PY
+        "$BIN/tipsom" keys init
+        "$BIN/tipsom" migrate --noinput >/dev/null
+        "$BIN/python" bench/generate_programme.py --scale "$PROGRAMME" --fixture "$fixture"
+    fi
+    "$BIN/tipsom" createcachetable
+    [ "${BENCH_GENERATE_ONLY:-0}" = 1 ] && continue
+    [ "$backend" = postgresql ] && pg_tune tipsom_bench_programme
+    "$BIN/tipsom" collectstatic --noinput --verbosity 0  # the pages serve the hashed static files
+    "$BIN/python" bench/run_programme.py measure --fixture "$fixture" --out "$dir/run.json"
+done
+if [ "${BENCH_GENERATE_ONLY:-0}" != 1 ]; then
+    if [ "$PROGRAMME" = 1 ]; then RESULTS=bench/results; else RESULTS=$VAR/results; fi
+    mkdir -p "$RESULTS"
+    "$BIN/python" bench/run_programme.py report "$VAR/programme/postgresql/run.json" \
+        "$VAR/programme/sqlite/run.json" --json "$RESULTS/programme.json" --md "$RESULTS/programme.md"
 fi
 fi
 
