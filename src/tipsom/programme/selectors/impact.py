@@ -30,6 +30,7 @@ from django.db.models import Count, F, Max, Min
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tipsom.accounts.models import User
 from tipsom.core.disclosure import Protected, protect, small_cell, sums
@@ -457,9 +458,12 @@ def impact_analysis(
         )
     if estimate is not None and n_treated < FEW_TREATED_UNITS:
         notes.append(
-            _(
+            ngettext(
+                "Only %(count)d trained unit: the interval takes account of the variation among the comparison "
+                "units only and understates the uncertainty.",
                 "Only %(count)d trained units: the interval takes account of the variation among the comparison "
-                "units only and understates the uncertainty."
+                "units only and understates the uncertainty.",
+                n_treated,
             )
             % {"count": n_treated}
         )

@@ -92,6 +92,9 @@ def impact_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         chosen, bad_ids = [], error
     data = request.GET.copy()
     data.setlist("activities", [str(pk) for pk in chosen])
+    for name, default in (("before", DEFAULT_MONTHS), ("after", DEFAULT_MONTHS), ("unit", "region")):
+        if name not in data:
+            data[name] = str(default)  # "?activities=3" alone: the defaults
     form = ImpactForm(data if submitted else None, activity_choices=_activity_choices(request, chosen))
     context: dict[str, Any] = {"form": form, "section": "impact", "result": None}
     if not submitted:
