@@ -48,7 +48,9 @@ def test_the_page_without_a_choice_shows_the_form(world: ImpactWorld, client: Cl
 
 def test_the_page_shows_the_estimate_the_chart_and_the_counts(world: ImpactWorld, client: Client) -> None:
     url = reverse("programme:impact")
-    response = client.get(url, {"activities": world.training.pk, "before": 12, "after": 12, "unit": "organization"})
+    response = client.get(
+        url, {"activities": str(world.training.pk), "before": 12, "after": 12, "unit": "organization"}
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert 'data-estimate="4.0"' in content
@@ -73,13 +75,13 @@ def test_withheld_counts_are_marks_on_the_page_and_null_in_the_api(world: Impact
     from tipsom.stats.models import VictimFact
 
     VictimFact.objects.filter(organization__in=[world.rj, world.mg]).delete()
-    response = client.get(reverse("programme:impact"), {"activities": world.training.pk, "unit": "organization"})
+    response = client.get(reverse("programme:impact"), {"activities": str(world.training.pk), "unit": "organization"})
     assert response.status_code == 200, response.content.decode()[-3000:]
     content = response.content.decode()
     assert 'data-status="primary"' in content and "&lt;5" in content
     chart = chart_data(response.content)
     assert chart["series"][1]["data"] == [None] * 25
-    body = client.get(reverse("api:programme-impact"), {"activities": world.training.pk, "unit": "organization"})
+    body = client.get(reverse("api:programme-impact"), {"activities": str(world.training.pk), "unit": "organization"})
     rows = body.json()["rows"]
     assert {row["values"]["comparison"] for row in rows} == {None}
     assert {row["displays"]["comparison"] for row in rows} <= {"<5", ".."}
