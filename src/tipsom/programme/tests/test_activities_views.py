@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tipsom.accounts.testing import AccessCase, make_user, organization_of, sign_in
@@ -242,12 +242,9 @@ def test_an_me_officer_records_the_icbf_workshops_for_an_organization_of_the_cou
     page = client.get(response["Location"]).content.decode()
     assert "125 participants (counts recorded, no roster): 102 women, 23 men." in page
     assert "Family defenders" in page
-    try:
-        impact = reverse("programme:impact") + f"?activities={activity.pk}"
-    except NoReverseMatch:
-        impact = ""
-    if impact:
-        assert impact in page
+    assert f'href="{reverse("programme:impact")}?activities={activity.pk}"' in page
+    assert reverse("programme:roster", kwargs={"pk": activity.pk}) in page
+    assert "around the campaign" not in page
 
 
 @pytest.mark.parametrize(
@@ -304,10 +301,8 @@ def test_the_detail_counts_the_roster_and_flags_overdue_follow_ups() -> None:
     assert 'data-from-roster="yes"' in html
     assert f'data-follow-up="{late.pk}" class="follow-up-overdue"' in html and "overdue" in html
     assert "Add a follow-up action" in html and "A joint team." in html
-    try:
-        assert reverse("programme:roster", kwargs={"pk": meeting.pk}) in html
-    except NoReverseMatch:
-        pass
+    assert reverse("programme:roster", kwargs={"pk": meeting.pk}) in html
+    assert "Impact on detection" not in html
     # Bad input on the follow-up form: shown, nothing saved.
     response = client.post(
         reverse("programme:follow_up_add", args=[meeting.pk]), {"description": "x", "owner_name": ""}
@@ -338,3 +333,13 @@ def test_home_widgets_for_the_me_officer_and_the_partner() -> None:
     assert 'data-widget="programme_my_activities"' in html and meeting.reference in html
     assert 'data-widget="programme_follow_ups_due"' not in html
     assert organization_of(partner) == ngo
+
+
+def test_a_campaign_links_to_its_effect_on_contacts_and_identifications() -> None:
+    org = make_organization("KG")
+    campaign = make_activity(org, kind=ActivityType.CAMPAIGN, title="100 Days", channels=["radio"], people_reached=9000)
+    html = _client(make_user(org, roles=("me_officer",))).get(reverse("programme:activity", args=[campaign.pk]))
+    page = html.content.decode()
+    assert reverse("programme:campaign_effect", kwargs={"pk": campaign.pk}) in page
+    assert "Helpline contacts and identifications around the campaign" in page and "Radio" in page
+    assert "Impact on detection" not in page and "Follow-up actions" not in page

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -98,14 +98,6 @@ def activity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "programme/activities/list.html", context, status=200 if valid else 400)
 
 
-def _url(name: str, query: str = "", **kwargs: Any) -> str:
-    """A link to a screen another part of the programme brings; "" while it does not exist yet."""
-    try:
-        return reverse(name, kwargs=kwargs) + query
-    except NoReverseMatch:
-        return ""
-
-
 @require_GET
 def activity_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(user=request.user, activity_id=pk)
@@ -138,11 +130,13 @@ def _detail_page(
         "channels": _labels(Channel, activity.channels),
         "is_campaign": activity.kind == ActivityType.CAMPAIGN,
         "is_cooperation": cooperation,
-        "roster_url": _url("programme:roster", pk=activity.pk),
-        "campaign_effect_url": _url("programme:campaign_effect", pk=activity.pk)
+        "roster_url": reverse("programme:roster", kwargs={"pk": activity.pk}),
+        "campaign_effect_url": reverse("programme:campaign_effect", kwargs={"pk": activity.pk})
         if activity.kind == ActivityType.CAMPAIGN
         else "",
-        "impact_url": _url("programme:impact", f"?activities={activity.pk}") if activity.kind in LEARNING_TYPES else "",
+        "impact_url": reverse("programme:impact") + f"?activities={activity.pk}"
+        if activity.kind in LEARNING_TYPES
+        else "",
         "follow_ups": [
             {"action": action, "overdue": selectors.is_overdue(action), "form": _status_form(action)}
             for action in follow_ups
