@@ -49,7 +49,7 @@ def test_the_page_without_a_choice_shows_the_form(world: ImpactWorld, client: Cl
 def test_the_page_shows_the_estimate_the_chart_and_the_counts(world: ImpactWorld, client: Client) -> None:
     url = reverse("programme:impact")
     response = client.get(
-        url, {"activities": str(world.training.pk), "before": 12, "after": 12, "unit": "organization"}
+        url, {"activities": str(world.training.pk), "before": "12", "after": "12", "unit": "organization"}
     )
     assert response.status_code == 200
     content = response.content.decode()
