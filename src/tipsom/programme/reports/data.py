@@ -88,20 +88,33 @@ class Section:
         return [*self.rows, self.total] if self.total is not None else list(self.rows)
 
     def display_rows(self) -> list[dict[str, Any]]:
-        """The rows as the screen writes them: each cell's text, whether it is a number, whether withheld."""
+        """The rows as the screen writes them: each cell's text, whether it is a number, withheld, the chart's row
+        label or one of its values (stats/charts.js draws the chart from those, a withheld value as a gap)."""
+        labels = self.chart.label_column if self.chart is not None else None
+        values = self.chart.value_columns if self.chart is not None else ()
         shown = []
         for index, row in enumerate(self.all_rows):
-            strong = index in self.heading_rows or (self.total is not None and index == len(self.rows))
+            total = self.total is not None and index == len(self.rows)
             cells = [
                 {
                     "text": cell_text(cell, column),
                     "numeric": column.numeric,
                     "withheld": isinstance(cell, Withheld),
+                    "label": position == labels,
+                    "value": position in values,
+                    "number": cell if isinstance(cell, int | Decimal) and not isinstance(cell, bool) else None,
                 }
-                for cell, column in zip(row, self.columns, strict=True)
+                for position, (cell, column) in enumerate(zip(row, self.columns, strict=True))
             ]
-            shown.append({"cells": cells, "strong": strong})
+            shown.append({"cells": cells, "heading": index in self.heading_rows, "total": total, "key": index})
         return shown
+
+    def header(self) -> list[dict[str, Any]]:
+        values = self.chart.value_columns if self.chart is not None else ()
+        return [
+            {"label": column.label, "numeric": column.numeric, "key": f"c{position}" if position in values else ""}
+            for position, column in enumerate(self.columns)
+        ]
 
     def chart_rows(self) -> list[list[Cell]]:
         return [row for index, row in enumerate(self.rows) if index not in self.heading_rows]

@@ -53,6 +53,8 @@ class TestReportScreen(ReportAccess):
     def check_permitted(self, response: Any, obj: Any) -> None:
         assert b"Training by" not in response.content  # the report counts; it names no activity but campaigns
         assert b'data-section="activities"' in response.content
+        assert b'data-panel="activities" data-chart="bar"' in response.content  # charts.js draws it from the table
+        assert b'<td class="text-end" data-value="40">40</td>' in response.content
         assert response.context["report"].section("activities").total[3] == 40
 
 
