@@ -164,3 +164,24 @@ def test_api_import_errors_name_the_lines(world: dict[str, Any]) -> None:
         (3, "satisfaction"),
     }
     assert Attendance.objects.count() == 2
+
+
+def test_the_roster_page_and_api_do_not_query_per_row(world: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    activity = world["activity"]
+    urls = [reverse("programme:roster", args=[activity.pk]), reverse("api:programme-roster", args=[activity.pk])]
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert world["client"].get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    for number in range(4):
+        make_attendance(activity, make_participant("CO", organization=world["org"], region="CO-ANT"), pre_score=number)
+    assert counts() == before
