@@ -302,6 +302,7 @@ def donor_report(*, user: User, parameters: ReportParameters, today: datetime.da
         _campaigns_section(activities),
         _cooperation_section(user, activities, today),
         _grants_section(user, parameters),
+        _impact_section(user, activities),
     ]
     sections.insert(0, _summary_section(sections))
     return DonorReport(
@@ -613,6 +614,50 @@ def _grants_section(user: User, parameters: ReportParameters) -> Section:
     )
 
 
+def _impact_section(user: User, activities: list[Activity]) -> Section:
+    """The impact estimate of the period's learning activities (trainings, workshops, study visits) on the
+    identifications in the regions they reached (programme.selectors.impact), or why there is none."""
+    from tipsom.programme.models import LEARNING_TYPES
+    from tipsom.programme.selectors.impact import AFTER, BEFORE, COMPARISON, TREATED, impact_analysis
+
+    section = Section(
+        key="impact",
+        title=_("Impact of the period's trainings on identifications"),
+        columns=[Column(_("Figure")), Column(_("Value"), numeric=True, decimals=2)],
+    )
+    learning = [activity.pk for activity in activities if activity.kind in LEARNING_TYPES]
+    if not learning:
+        section.notes.append(_("No training in the period."))
+        return section
+    try:
+        result = impact_analysis(user=user, activity_ids=learning)
+    except (ApplicationError, NotFound) as error:
+        message = getattr(error, "message", "") or str(error)
+        section.notes.append(_("No estimate: %(reason)s") % {"reason": message})
+        return section
+    labels = {
+        (TREATED, BEFORE): _("Cases in the trained regions, before"),
+        (TREATED, AFTER): _("Cases in the trained regions, after"),
+        (COMPARISON, BEFORE): _("Cases in the comparison regions, before"),
+        (COMPARISON, AFTER): _("Cases in the comparison regions, after"),
+    }
+    for (group, period), label in labels.items():
+        value = result.counts.get(group, {}).get(period)
+        status = result.count_statuses.get(group, {}).get(period, "")
+        display = result.count_displays.get(group, {}).get(period, "..")
+        section.rows.append([label, Withheld(display) if status or value is None else int(value)])
+    for label, number in (
+        (_("Estimate (cases per region and month)"), result.estimate),
+        (_("Confidence interval, low"), result.ci_low),
+        (_("Confidence interval, high"), result.ci_high),
+    ):
+        section.rows.append([label, Decimal(str(round(number, 2))) if number is not None else None])
+    section.rows.append([_("Trained regions"), len(result.treated)])
+    section.rows.append([_("Comparison regions"), len(result.comparison)])
+    section.notes.extend(str(note) for note in [result.method, result.caveat, *result.notes] if note)
+    return section
+
+
 def _summary_section(sections: list[Section]) -> Section:
     by_key = {section.key: section for section in sections}
     activities, sexes = by_key["activities"], by_key["sex"]
@@ -635,5 +680,5 @@ def _summary_section(sections: list[Section]) -> Section:
 
 
 # For the schema of the API and the words of the screens.
-SECTION_KEYS = ("summary", "activities", "sex", "sector", "framework", "campaigns", "cooperation", "grants")
+SECTION_KEYS = ("summary", "activities", "sex", "sector", "framework", "campaigns", "cooperation", "grants", "impact")
 FORMAT_LABELS = {"xlsx": gettext_lazy("Spreadsheet (XLSX)"), "pdf": gettext_lazy("PDF")}

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tipsom.core.errors import ApplicationError
+from tipsom.organizations.testing import make_organization
 from tipsom.programme.reports.data import DonorReport, Withheld, cell_text, donor_report, report_parameters
 from tipsom.programme.reports.pdf import report_pdf_bytes
 from tipsom.programme.reports.xlsx import report_xlsx_bytes
@@ -122,3 +123,30 @@ def test_bad_parameters_are_refused_with_the_field(data: ReportData, fields: dic
     with pytest.raises(ApplicationError) as caught:
         report_parameters(**fields)
     assert field in caught.value.extra["fields"]
+
+
+def test_the_impact_section_says_why_there_is_no_estimate(data: ReportData) -> None:
+    impact = _report(data).section("impact")
+    assert impact.rows == []
+    assert "region" in impact.notes[0]  # the period's training names no region to compare
+
+
+def test_the_impact_section_with_regions(data: ReportData) -> None:
+    from tipsom.programme.testing_impact import make_victim_facts
+
+    data.training.regions = ["BR-SP"]
+    data.training.save()
+    trained = make_organization("BR", region="BR-SP")
+    untrained = make_organization("BR", region="BR-RJ")
+    for month in range(30):  # 2018-01 to 2020-06: the window of 12 months around March 2019 and more
+        day = datetime.date(2018 + month // 12, month % 12 + 1, 15)
+        make_victim_facts(trained, day, 6 if day >= datetime.date(2019, 3, 1) else 3)
+        make_victim_facts(untrained, day, 3)
+    report = _report(data)
+    impact = {row[0]: row[1] for row in report.section("impact").rows}
+    assert impact["Cases in the trained regions, before"] == 36  # 12 months of 3
+    assert impact["Cases in the trained regions, after"] == 72
+    assert impact["Trained regions"] == 1 and impact["Comparison regions"] == 1
+    assert isinstance(impact["Estimate (cases per region and month)"], Decimal)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf_bytes(report))).pages)
+    assert cell_text(impact["Estimate (cases per region and month)"]) in " ".join(text.split())
