@@ -401,28 +401,19 @@ class GrantReportSubmitView(APIView):
 
 
 @extend_schema(tags=["programme"])
-class GrantReportApproveView(APIView):
+class GrantReportReviewView(APIView):
+    """The coordinator's review of a submitted report: approve (a comment is optional) or return for revision
+    (with a comment)."""
+
     request: AuthenticatedRequest
+    approve = True
 
     @extend_schema(request=GrantReviewSerializer, responses={200: GrantReportSerializer})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        """The coordinator approves a submitted report."""
         access_by_id(GrantReport, request.user, pk, "approve")
-        data = validated(GrantReviewSerializer, request.data)
-        report = services.grant_report_approve(actor=request.user, report_id=pk, comment=data.get("comment", ""))
-        return Response(GrantReportSerializer(report).data)
-
-
-@extend_schema(tags=["programme"])
-class GrantReportReturnView(APIView):
-    request: AuthenticatedRequest
-
-    @extend_schema(request=GrantReviewSerializer, responses={200: GrantReportSerializer})
-    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        """The coordinator returns a submitted report for revision, with a comment."""
-        access_by_id(GrantReport, request.user, pk, "approve")
-        data = validated(GrantReviewSerializer, request.data)
-        report = services.grant_report_return(actor=request.user, report_id=pk, comment=data.get("comment", ""))
+        comment = validated(GrantReviewSerializer, request.data).get("comment", "")
+        review = services.grant_report_approve if self.approve else services.grant_report_return
+        report = review(actor=request.user, report_id=pk, comment=comment)
         return Response(GrantReportSerializer(report).data)
 
 
@@ -440,12 +431,12 @@ paths: list[Any] = [
     ),
     path(
         "programme/grant-reports/<int:pk>/approve/",
-        GrantReportApproveView.as_view(),
+        GrantReportReviewView.as_view(approve=True),
         name="programme-grant-report-approve",
     ),
     path(
         "programme/grant-reports/<int:pk>/return/",
-        GrantReportReturnView.as_view(),
+        GrantReportReviewView.as_view(approve=False),
         name="programme-grant-report-return",
     ),
 ]
