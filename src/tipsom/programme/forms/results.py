@@ -22,6 +22,7 @@ from tipsom.programme.models import (
     ResultNode,
 )
 from tipsom.programme.selectors.computations import computation_choices
+from tipsom.programme.selectors.results import dimension_label
 from tipsom.programme.services.results import DIMENSIONS, FACTORS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -100,7 +101,7 @@ class IndicatorPeriodForm(forms.Form):
                 del self.fields["denominator"]
             for dimension in indicator.disaggregations or DISAGGREGATIONS:
                 self.fields[f"by_{dimension}"] = forms.CharField(
-                    label=_("By %(name)s") % {"name": dimension},
+                    label=_("By %(name)s") % {"name": dimension_label(dimension)},
                     required=False,
                     max_length=2000,
                     help_text=_("category=number, separated by commas, e.g. female=12, male=8."),
@@ -201,7 +202,7 @@ class IndicatorForm(forms.Form):
     disaggregations = forms.MultipleChoiceField(
         label=_("Breakdowns"),
         required=False,
-        choices=[(name, name) for name in DIMENSIONS],
+        choices=[(name, dimension_label(name)) for name in DIMENSIONS],
         widget=forms.CheckboxSelectMultiple,
     )
     position = forms.IntegerField(label=_("Order"), min_value=0, max_value=30000, required=False)

@@ -12,9 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from tipsom.accounts.models import User
 from tipsom.core.errors import NotFound
 from tipsom.core.permissions import SCOPE_GLOBAL, SCOPE_NATIONAL, user_scopes
+from tipsom.organizations import geography
 from tipsom.programme.models import (
     Indicator,
     IndicatorBaseline,
@@ -43,6 +46,18 @@ class IndicatorRow:
     marks: dict[str, str] = field(default_factory=dict)  # "numerator"/"denominator" → "<5" or ".." when withheld
     computed: bool = False  # figures computed now (not entered, not frozen)
     link: str = ""  # where a computed figure comes from
+    country: str = ""
+
+    def breakdowns(self) -> list[tuple[str, list[tuple[str, Any]]]]:
+        """The breakdowns with their names as shown: [(dimension, [(category, value)])]."""
+        return [
+            (
+                dimension_label(dimension),
+                [(category_label(dimension, key, self.country), v) for key, v in values.items()],
+            )
+            for dimension, values in self.disaggregated.items()
+            if isinstance(values, dict)
+        ]
 
     @property
     def progress(self) -> Decimal | None:
@@ -55,6 +70,41 @@ class IndicatorRow:
             wanted = self.baseline_value - self.target
             return (moved * 100 / wanted).quantize(Decimal("0.1"))
         return (self.actual * 100 / self.target).quantize(Decimal("0.1"))
+
+
+def dimension_label(dimension: str) -> str:
+    labels = {
+        "sex": _("sex"),
+        "sector": _("sector"),
+        "region": _("region"),
+        "organization_type": _("organization type"),
+        "type": _("type of activity"),
+        "pillar": _("pillar"),
+        "channel": _("channel"),
+    }
+    return str(labels.get(dimension, dimension))
+
+
+def category_label(dimension: str, key: str, country: str) -> str:
+    """A breakdown's category as shown (its code where no label is known)."""
+    from tipsom.helpline.models import Channel
+    from tipsom.organizations.models import OrganizationType
+    from tipsom.programme.models import ActivityType, ParticipantSex, Pillar, Sector
+    from tipsom.stats.models import Sex
+
+    if key == "unknown" or key == "":
+        return str(_("not stated"))
+    choices: dict[str, Any] = {
+        "sex": {**dict(ParticipantSex.choices), **dict(Sex.choices)},
+        "sector": dict(Sector.choices),
+        "organization_type": dict(OrganizationType.choices),
+        "type": dict(ActivityType.choices),
+        "pillar": {str(value): label for value, label in Pillar.choices},
+        "channel": dict(Channel.choices),
+    }
+    if dimension == "region" and country:
+        return geography.region_name(country, key)
+    return str(choices.get(dimension, {}).get(key, key))
 
 
 @dataclass
@@ -200,6 +250,7 @@ def indicator_row(
         status=period.status if period else ReviewStatus.DRAFT,
         locked=bool(period and period.locked),
         period=period,
+        country=country,
         **figures,
     )
 

@@ -4,7 +4,7 @@ implementing partner sees the framework and no value."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from django.core.files.base import ContentFile
@@ -30,7 +30,7 @@ class _National(AccessCase):
     permitted_role = "me_officer"
     unpermitted_role = "frontline_identifier"
     scope = "national"
-    model = IndicatorPeriod
+    model: ClassVar[type[models.Model] | None] = IndicatorPeriod
 
 
 class _Shared:
@@ -191,7 +191,7 @@ class _Framework(AccessCase):
     permitted_role = "programme_manager"
     unpermitted_role = "me_officer"
     scope = "organization"
-    model = ResultNode
+    model: ClassVar[type[models.Model] | None] = ResultNode
 
 
 class TestNodeCreate(_Framework):
@@ -283,7 +283,7 @@ class TestApiNodes(AccessCase):
     url_name = "api:programme-result-nodes"
     permitted_role = "implementing_partner"
     unpermitted_role = "frontline_identifier"
-    model = ResultNode
+    model: ClassVar[type[models.Model] | None] = ResultNode
 
     def make_object(self, organization: Organization) -> models.Model | None:
         make_node(code="OC3")
@@ -403,7 +403,7 @@ class TestApiBaselines(_National):
         return {"indicator": obj.pk, "country": "BR", "year": 2017, "value": "12.5"}  # type: ignore[union-attr]
 
     def check_permitted(self, response: Any, obj: models.Model | None) -> None:
-        assert IndicatorBaseline.objects.get(indicator=obj).value == 12.5
+        assert IndicatorBaseline.objects.get(indicator_id=obj.pk).value == 12.5  # type: ignore[union-attr]
 
 
 class TestApiPeriodSave(_National):

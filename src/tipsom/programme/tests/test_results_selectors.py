@@ -173,3 +173,14 @@ def test_every_computation_runs_on_an_empty_database() -> None:
         raw = computation.compute("BR", *YEAR)
         assert isinstance(raw, Computed), key
         assert publish(computation, raw).numerator in (0, None), key
+
+
+def test_breakdowns_are_shown_with_their_names() -> None:
+    organization = make_organization("BR")
+    make_attendance(make_activity(organization), make_participant("BR", sector=Sector.POLICE, region="BR-SP"))
+    indicator = make_indicator(source=IndicatorSource.ACTIVITIES, source_key="practitioners_trained")
+    user = make_user(organization, roles=("me_officer",))
+    row = _row(framework_table(user=user, country="BR", period_start=YEAR[0], period_end=YEAR[1]), indicator)
+    shown = dict(row.breakdowns())
+    assert ("Police", 1) in shown["sector"] and ("Woman", 1) in shown["sex"]
+    assert shown["region"][0][0] == "São Paulo"

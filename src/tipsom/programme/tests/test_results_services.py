@@ -99,7 +99,7 @@ def test_the_manager_shapes_the_framework(manager: Any) -> None:
 def test_framework_bad_input(manager: Any) -> None:
     node = make_node(code="OC9")
     child = make_node(ResultLevel.OUTPUT, parent=node)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"level": "outcome", "code": "OC9", "title": "x"}, "code"),
         ({"level": "nothing", "code": "X1", "title": "x"}, "level"),
         ({"level": "outcome", "code": "X2", "title": "x", "pillar": 9}, "pillar"),
@@ -111,7 +111,7 @@ def test_framework_bad_input(manager: Any) -> None:
     with pytest.raises(ApplicationError) as caught:
         services.result_node_update(actor=manager, node_id=node.pk, data={"parent": child.pk})
     assert "parent" in caught.value.extra["fields"]
-    indicator_cases = [
+    indicator_cases: list[tuple[dict[str, Any], str]] = [
         ({"source": "statistics", "source_key": "nothing"}, "source_key"),
         ({"source": "activities", "source_key": "victims_identified"}, "source_key"),
         ({"source": "manual", "source_key": "victims_identified"}, "source_key"),
@@ -274,7 +274,7 @@ def test_evidence_types_and_size(officer: Any, settings: Any) -> None:
     assert evidence_kind(b"MZ\x90\x00") == ""
     indicator = make_indicator()
     period = _save(officer, indicator, {"actual": 3, "evidence": SimpleUploadedFile("list.xlsx", _office("xlsx"))})
-    assert period.evidence.name.endswith(".xlsx")
+    assert str(period.evidence.name).endswith(".xlsx")
     error = _refused(
         "invalid", lambda: _save(officer, make_indicator(), {"actual": 3, "evidence": b"#!/bin/sh\nrm -rf /"})
     )
