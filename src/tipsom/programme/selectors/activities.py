@@ -55,6 +55,18 @@ def activity_totals(queryset: QuerySet[Activity]) -> dict[str, int]:
     return {"activities": activities, "participants": int(on_rosters + aggregate)}
 
 
+def participants_of(activities: list[Activity]) -> dict[int, int | None]:
+    """{activity id: its participants}: the roster's people where it has a roster, its aggregate total otherwise
+    (None when neither is recorded); one query for a page of activities."""
+    on_rosters = dict(
+        Attendance.objects.filter(activity__in=[activity.pk for activity in activities])
+        .values_list("activity")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {activity.pk: on_rosters.get(activity.pk, activity.participants_total) for activity in activities}
+
+
 def participant_counts(activity: Activity) -> ParticipantCounts:
     """Who took part in `activity`: counted from its roster (Attendance rows, by sex and sector) where it has
     one, else its aggregate counts."""

@@ -154,6 +154,8 @@ def test_the_list_filters_and_totals() -> None:
     assert response.status_code == 200
     assert _references(html) == {workshop.reference, campaign.reference, rostered.reference}
     assert 'data-total="activities">3<' in html and 'data-total="participants">128<' in html
+    # The rostered activity counts its 3 people on the roster, not the 99 recorded.
+    assert re.search(rf"{rostered.reference}</a>.*?data-label=\"Participants\">3</td>", html, re.S)
     for query, expected in (
         ({"kind": "campaign"}, {campaign.reference}),
         ({"year": "2018"}, {workshop.reference, rostered.reference}),

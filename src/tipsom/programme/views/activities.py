@@ -83,12 +83,13 @@ def activity_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     valid = is_valid(filterset)
     chosen = filterset.qs if valid else activities.none()
     listing = list_page(request, chosen, SORTS, count=valid)
+    participants = selectors.participants_of(listing.page.items)
     context = {
         "filter": filterset,
         "listing": listing,
         "page": listing.page,
         "order": _order_text(listing.sort),
-        "rows": listing.page.items,
+        "rows": [{"activity": activity, "participants": participants[activity.pk]} for activity in listing.page.items],
         "totals": selectors.activity_totals(chosen) if valid else None,
         "show_organization": several_organizations(listing.page.items),
         "show_country": every_country,
