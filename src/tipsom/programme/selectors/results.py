@@ -185,6 +185,14 @@ def frozen(period: IndicatorPeriod) -> Computed:
     )
 
 
+def _named(indicator: Indicator, raw: Computed) -> Computed:
+    """The breakdowns the indicator names (all the computation gives when it names none)."""
+    if not indicator.disaggregations:
+        return raw
+    kept = {name: values for name, values in raw.disaggregated.items() if name in indicator.disaggregations}
+    return Computed(numerator=raw.numerator, denominator=raw.denominator, disaggregated=kept)
+
+
 def _computed_row(
     indicator: Indicator,
     period: IndicatorPeriod | None,
@@ -225,11 +233,12 @@ def indicator_row(
     if computation is not None:
         link = computation.link(country, period_start, period_end)
         if period is not None and period.locked:
-            figures = _computed_row(indicator, period, publish(computation, frozen(period)), computed=False, link=link)
+            shown = _named(indicator, frozen(period))
+            figures = _computed_row(indicator, period, publish(computation, shown), computed=False, link=link)
         else:
             if indicator.source_key not in cache:
                 cache[indicator.source_key] = computation.compute(country, period_start, period_end)
-            raw = cache[indicator.source_key]
+            raw = _named(indicator, cache[indicator.source_key])
             figures = _computed_row(indicator, period, publish(computation, raw), computed=True, link=link)
     else:
         figures = {

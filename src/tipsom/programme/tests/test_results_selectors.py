@@ -91,6 +91,10 @@ def test_victims_identified_small_cells_are_protected() -> None:
     assert row.disaggregated["sex"]["F"] == ".."
     assert row.disaggregated["region"]["BR-RJ"] == "<5"
     assert not isinstance(row.disaggregated["region"]["BR-SP"], int)
+    # An indicator that names its breakdowns shows only those.
+    by_sex = make_indicator(source=IndicatorSource.STATISTICS, source_key="victims_identified", disaggregations=["sex"])
+    row = _row(framework_table(user=user, country="BR", period_start=YEAR[0], period_end=YEAR[1]), by_sex)
+    assert list(row.disaggregated) == ["sex"] and row.disaggregated["sex"]["M"] == "<5"
 
 
 def test_a_small_total_is_withheld() -> None:
