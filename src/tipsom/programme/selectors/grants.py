@@ -236,10 +236,10 @@ def victims_published(grant: Grant) -> VictimsAssisted:
         {"cases": counts["cases"], "children": counts["children"], "adults": counts["adults"]},
         [disclosure.sums("cases", ["children", "adults"])],
     )
-    persons = disclosure.protect({"persons": counts["persons"]})
+    persons = count_published(counts["persons"])
     return VictimsAssisted(
         cases=cases.display("cases"),
-        persons=persons.display("persons"),
+        persons=persons,
         children=cases.display("children"),
         adults=cases.display("adults"),
         small_cell=cases.threshold,
@@ -247,8 +247,10 @@ def victims_published(grant: Grant) -> VictimsAssisted:
 
 
 def count_published(value: int) -> str:
-    """One count as it may be shown ("<5" when small)."""
-    return disclosure.protect({"n": value}).display("n")
+    """One count on its own as it may be shown: what disclosure.protect gives for a lone cell (no relation, so no
+    complement), "<5" from 1 to the threshold - 1, without its solver (a list shows one per row)."""
+    threshold = disclosure.small_cell()
+    return f"<{threshold}" if 0 < value < threshold else str(value)
 
 
 # --- widgets ------------------------------------------------------------------------------------------------------

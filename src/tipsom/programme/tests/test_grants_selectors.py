@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 
 from tipsom.accounts.testing import make_user
 from tipsom.cases.testing import make_case
+from tipsom.core import disclosure
 from tipsom.organizations.testing import make_organization
 from tipsom.people.models import Person
 from tipsom.programme.models.choices import TransactionType
 from tipsom.programme.selectors.grants import (
+    count_published,
     grant_list,
     grant_summaries,
     grant_summary,
@@ -102,6 +105,14 @@ def test_a_small_number_of_victims_shows_under_five(people: GrantPeople) -> None
     shown = victims_published(people.grant)
     assert shown.cases == "<5" and shown.persons == "<5"
     assert grant_summary(people.grant).victims_cases == 1
+
+
+@pytest.mark.parametrize("threshold", [5, 10])
+def test_a_lone_count_is_shown_as_disclosure_protects_it(settings: Any, threshold: int) -> None:
+    settings.TIPSOM_SMALL_CELL = threshold
+    for value in (0, 1, threshold - 1, threshold, 40):
+        assert count_published(value) == disclosure.protect({"n": value}).display("n")
+    assert count_published(1) == f"<{threshold}"
 
 
 def test_list_scope_and_filters(people: GrantPeople) -> None:
