@@ -1,6 +1,7 @@
 """Grant screens and API as their users meet them: recording a grant with a generated schedule, the Release button
 disabled with its reason, the report's submission and review, a disbursement beyond the released tranche refused
-on the screen and through the API (nothing saved), the list's filters and OVERDUE flag, and the home widgets."""
+on the screen and through the API (nothing saved), the list's filters, OVERDUE flag and query count, a stale edit,
+and the home widgets."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tipsom.accounts.testing import sign_in
@@ -181,3 +184,35 @@ def test_transaction_type_choice_of_the_partner_is_expenditure(people: GrantPeop
     text = page.content.decode()
     assert f'value="{TransactionType.EXPENDITURE.value}"' in text
     assert f'value="{TransactionType.DISBURSEMENT.value}"' not in text
+
+
+def test_the_list_costs_the_same_queries_for_more_grants(people: GrantPeople) -> None:
+    client = _client(people.officer)
+    client.get(reverse("programme:grants"))  # warm up the session and the user's grants
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("programme:grants")).status_code == 200
+    for _index in range(4):
+        make_grant(people.office, people.ngo)
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(reverse("programme:grants")).status_code == 200
+    assert len(more) == len(few)
+
+
+def test_a_stale_edit_is_refused_and_says_so(people: GrantPeople) -> None:
+    url = reverse("programme:grant_edit", args=[people.grant.pk])
+    data = {
+        "title": "Changed",
+        "grantee": people.ngo.pk,
+        "amount": "30000",
+        "currency": "USD",
+        "start_date": "2019-01-01",
+        "end_date": "2019-12-31",
+        "version": "1",
+    }
+    client = _client(people.officer)
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, {**data, "title": "Stale"})
+    assert response.status_code == 409
+    assert "Nothing was saved" in response.content.decode()
+    people.grant.refresh_from_db()
+    assert people.grant.title == "Changed" and people.grant.version == 2
