@@ -82,6 +82,8 @@ COVERAGE = (
     ("equipment", 6),
 )
 LEARNING = {str(kind) for kind in LEARNING_TYPES}
+# Fewer cases per country than this (`tipsom demo --cases-per-country N`) is a small demo: fewer synthetic activities.
+SMALL_DEMO = 20
 SUMMARY_ORDER = (
     "activities",
     "participants",
@@ -315,7 +317,7 @@ def _month_name(config: dict[str, Any], month: int) -> str:
 
 
 def _synthetic_activities(  # noqa: C901, PLR0915
-    staff: Staff, activities: Activities, roster: Roster, seed: int, countries: list[str]
+    staff: Staff, activities: Activities, roster: Roster, seed: int, countries: list[str], *, small: bool = False
 ) -> None:
     """A few dozen invented activities of the country, 2017 to 2020: every type and pillar, some with rosters
     drawn from one pool of people (so that some attend several). In the country of the ICBF effect, none is held
@@ -346,7 +348,11 @@ def _synthetic_activities(  # noqa: C901, PLR0915
     first, last = _day(config["from"]), _day(config["until"])
     weights = {kind: spec["weight"] for kind, spec in config["kinds"].items()}
     with_roster = 0
-    for index in range(config["per_country"]):
+    # A small demo (a few cases per country, as the tests load it): one activity of each type and pillar.
+    count, rosters = (
+        (len(COVERAGE), config["small_with_roster"]) if small else (config["per_country"], config["with_roster"])
+    )
+    for index in range(count):
         if index < len(COVERAGE):
             kind, pillar = COVERAGE[index]
         else:
@@ -384,7 +390,7 @@ def _synthetic_activities(  # noqa: C901, PLR0915
         }
         data["cost"] = f"{Decimal(data['budget']) * Decimal(rng.randint(70, 105)) / 100:.2f}"
         learning = kind in LEARNING
-        roster_here = learning and with_roster < config["with_roster"] and index % 2 == 0
+        roster_here = learning and with_roster < rosters and index % 2 == 0
         if kind in ("meeting", "conference", "study_visit"):
             neighbours = sorted(set(countries) - {staff.code})
             data["countries"] = sorted({staff.code, *rng.sample(neighbours, min(len(neighbours), rng.randint(1, 3)))})
@@ -761,12 +767,14 @@ def programme_load(options: Any) -> ProgrammeReport:
     manager = next(iter(staffs.values())).user("programme")
     indicators = _framework(manager, rows)
     today = options.now.date()
+    small = options.cases_per_country is not None and options.cases_per_country < SMALL_DEMO
     for code, staff in staffs.items():
         rng = random.Random(f"{options.seed}:programme-rosters:{code}")  # noqa: S311
         roster = Roster(code, rng)
         activities = Activities(staff, rows)
         _seed_activities(staff, activities, roster, rng)
-        _synthetic_activities(staff, activities, roster, options.seed, [c["code"] for c in options.countries])
+        codes = [c["code"] for c in options.countries]
+        _synthetic_activities(staff, activities, roster, options.seed, codes, small=small)
         rows["participants"] += len(roster.ids)
         _values(staff, indicators, options.seed, rows)
         _grants(staff, today, rows)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from tipsom.audit.models import AuditEvent
 from tipsom.cases.models import Case
 from tipsom.demo.services import demo_load, demo_options
-from tipsom.programme.demo import effect_plan, programme_config, programme_load, seed, workshop_months
+from tipsom.programme.demo import COVERAGE, effect_plan, programme_config, programme_load, seed, workshop_months
 from tipsom.programme.models import (
     Activity,
     ActivityType,
@@ -133,11 +133,11 @@ def _check_cartagena():
 def _check_every_country():
     for code in GLO_ACT:
         activities = Activity.objects.filter(country=code)
-        assert activities.count() >= 20, code
+        assert activities.count() >= len(COVERAGE), code  # a small demo: one of each type and pillar
         assert set(activities.values_list("kind", flat=True)) == set(ActivityType.values), code
         assert set(activities.values_list("pillar", flat=True)) == set(Pillar.values), code
         years = {day.year for day in activities.values_list("start_date", flat=True)}
-        assert years <= {2017, 2018, 2019, 2020} and len(years) >= 3, code
+        assert years <= {2017, 2018, 2019, 2020} and len(years) >= 2, code
         assert Attendance.objects.filter(activity__country=code).exists(), code
     # A person on several rosters is one participant.
     several = Counter(Attendance.objects.values_list("participant_id", flat=True))
