@@ -40,6 +40,7 @@ ACTIONS: dict[str, Any] = {
     "programme.transaction.create": _("Grant transaction recorded"),
     "programme.report.export": _("Donor report exported"),
     "programme.iati.export": _("IATI activity file exported"),
+    "demo.programme": _("Demo programme cases loaded"),
 }
 
 
