@@ -4,6 +4,7 @@ implementing partner sees the framework and no value."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 import pytest
@@ -530,3 +531,30 @@ def test_a_computed_figure_links_to_its_source() -> None:
     assert response.status_code == 200
     assert reverse("programme:activities").encode() + b"?country=BR" in response.content
     assert reverse("stats:dashboard").encode() + b"?year_from=2018" in response.content
+
+
+@pytest.mark.django_db
+def test_the_page_shows_breakdowns_and_withheld_counts() -> None:
+    from tipsom.programme.testing import make_activity, make_attendance, make_participant
+    from tipsom.stats.models import VictimFact
+
+    brazil = make_organization("BR")
+    make_attendance(make_activity(brazil), make_participant("BR", sector="police"))
+    for number in range(3):
+        VictimFact.objects.create(
+            country="BR",
+            organization=brazil,
+            year=2018,
+            source_id=number + 1,
+            person_cluster=number + 1,
+            counted=True,
+            identified_on=datetime.date(2018, 3, 1),
+            case_type="tip",
+        )
+    make_indicator(source="activities", source_key="practitioners_trained", title="Trained")
+    make_indicator(source="statistics", source_key="victims_identified", title="Identified")
+    officer = make_user(brazil, roles=("me_officer",))
+    response = sign_in(Client(), officer).get(reverse("programme:results"), {"year": "2018"})
+    assert response.status_code == 200
+    assert b"Police" in response.content  # the breakdown, with its name
+    assert b"&lt;5" in response.content  # three victims: withheld, never shown as 3
