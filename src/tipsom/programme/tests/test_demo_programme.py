@@ -101,7 +101,7 @@ def _check_icbf():
     assert set(defenders.values_list("region", flat=True)) == ICBF_REGIONS
     assert set(defenders.values_list("organization__code", flat=True)) == {"co-child"}
     linked = defenders.get(user__isnull=False)  # the demo's family defender took the Medellín workshop
-    assert (linked.user.username, linked.region) == ("co.child", "CO-ANT")
+    assert linked.user is not None and (linked.user.username, linked.region) == ("co.child", "CO-ANT")
 
 
 def _check_other_seeds():
@@ -111,7 +111,7 @@ def _check_other_seeds():
     mali = Activity.objects.get(country="ML", title__startswith="Joint training workshop")
     assert mali.participants_total == 28 and set(mali.participants_by_sector) == {"government", "civil_society"}
     morocco = Activity.objects.get(country="MA", title__contains="Law 27-14")
-    assert morocco.participants_total > 100 and morocco.pillar == Pillar.LEGISLATION
+    assert (morocco.participants_total or 0) > 100 and morocco.pillar == Pillar.LEGISLATION
     campaign = Activity.objects.get(country="KG", title="100 Days against Trafficking in Persons")
     assert campaign.kind == ActivityType.CAMPAIGN and campaign.start_date == date(2017, 7, 30)
     assert (campaign.end_date - campaign.start_date).days == 99
