@@ -26,6 +26,7 @@ ACTIONS: dict[str, Any] = {
     "programme.period.submit": _("Indicator value submitted"),
     "programme.period.approve": _("Indicator value approved"),
     "programme.period.return": _("Indicator value returned"),
+    "programme.period.evidence": _("Indicator value's evidence downloaded"),
     "programme.activity.create": _("Activity recorded"),
     "programme.activity.update": _("Activity changed"),
     "programme.followup.create": _("Follow-up action added"),

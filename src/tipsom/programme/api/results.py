@@ -384,7 +384,7 @@ def period_json(period: IndicatorPeriod) -> dict[str, Any]:
         "disaggregated": row.disaggregated,
         "withheld": row.withheld,
         "comment": period.comment,
-        "evidence": bool(period.evidence),
+        "evidence": bool(period.evidence_sha256),
         "status": period.status,
         "locked": period.locked,
         "review_comment": period.review_comment,

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager, every_record
 from tipsom.programme.models.choices import IndicatorSource, Measure, ResultLevel, ReviewStatus
 
@@ -105,7 +106,13 @@ class IndicatorPeriod(models.Model):
     actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=4, null=True, blank=True)
     disaggregated = models.JSONField(_("by sex, sector and region"), default=dict, blank=True)
     comment = models.TextField(_("comment"), blank=True)
-    evidence = models.FileField(_("evidence"), upload_to="programme/evidence/%Y/", blank=True)
+    # The evidence (an attendance list may name people): name and content encrypted at rest like a case's
+    # attachment, the content as base64 inside the encrypted text; type and size read from the bytes on upload.
+    evidence_name = EncryptedTextField(_("evidence"), blank=True)
+    evidence_type = models.CharField(_("evidence type"), max_length=80, blank=True)
+    evidence_size = models.PositiveIntegerField(_("evidence size in bytes"), null=True, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    evidence_content = EncryptedTextField(blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     locked = models.BooleanField(_("locked"), default=False)
     submitted_by = models.ForeignKey(

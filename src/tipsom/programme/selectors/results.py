@@ -271,9 +271,9 @@ def framework_table(*, user: User, country: str, period_start: date, period_end:
         raise NotFound()
     periods = {
         period.indicator_id: period
-        for period in IndicatorPeriod.objects.restrict(user, "view").filter(
-            country=country, period_start=period_start, period_end=period_end
-        )
+        for period in IndicatorPeriod.objects.restrict(user, "view")
+        .filter(country=country, period_start=period_start, period_end=period_end)
+        .defer("evidence_content")  # decrypted only to download it
     }
     baselines = {
         baseline.indicator_id: baseline
@@ -308,6 +308,7 @@ def periods_awaiting_approval(*, user: User, limit: int = 10) -> list[IndicatorP
         IndicatorPeriod.objects.restrict(user, "approve")
         .filter(status=ReviewStatus.SUBMITTED)
         .select_related("indicator")
+        .defer("evidence_content")
         .order_by("submitted_at", "pk")[:limit]
     )
 
@@ -318,5 +319,6 @@ def periods_returned(*, user: User, limit: int = 10) -> list[IndicatorPeriod]:
         IndicatorPeriod.objects.restrict(user, "change")
         .filter(status=ReviewStatus.RETURNED)
         .select_related("indicator")
+        .defer("evidence_content")
         .order_by("-reviewed_at", "pk")[:limit]
     )

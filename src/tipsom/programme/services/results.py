@@ -15,6 +15,8 @@ actual and breakdowns) into it: a later change of the activities or the cases no
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import zipfile
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,7 +24,6 @@ from io import BytesIO
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,8 +73,14 @@ INDICATOR_FIELDS = (
 )
 PERIOD_FIELDS = ("target", "numerator", "denominator", "actual", "disaggregated", "comment", "evidence")
 FIGURES = ("numerator", "denominator", "actual", "disaggregated")
-# The evidence: the file's own bytes decide its type (never its name).
-EVIDENCE_TYPES = {"pdf": "PDF", "png": "PNG", "jpg": "JPEG", "xlsx": "XLSX", "docx": "DOCX"}
+# The evidence: the file's own bytes decide its type (never its name); it is stored with this media type.
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def _refuse(code: str, message: str, field: str | None = None) -> ApplicationError:
@@ -124,12 +131,16 @@ def evidence_kind(content: bytes) -> str:
     return ""
 
 
-def evidence(errors: check.Errors, value: Any) -> ContentFile | None:
-    """The evidence (an uploaded file or bytes): PDF, XLSX, DOCX, PNG or JPEG, at most the attachment size."""
+def evidence(errors: check.Errors, value: Any) -> dict[str, Any] | None:
+    """The evidence (an uploaded file or bytes): PDF, XLSX, DOCX, PNG or JPEG, at most the attachment size. Returns
+    the period's evidence columns: the file's name (its extension from its type), media type, size, SHA-256 and
+    content as base64 (name and content are encrypted at rest by their fields)."""
     if value in (None, b"", ""):
         return None
     name = getattr(value, "name", "") or "evidence"
     content = value.read() if hasattr(value, "read") else value
+    if isinstance(content, (bytearray, memoryview)):
+        content = bytes(content)
     if not isinstance(content, bytes):
         errors["evidence"] = _("Give the evidence as a file.")
         return None
@@ -145,7 +156,13 @@ def evidence(errors: check.Errors, value: Any) -> ContentFile | None:
         errors["evidence"] = _("This type of file is not accepted (PDF, XLSX, DOCX, PNG or JPEG).")
         return None
     stem = "".join(char for char in str(name).rsplit(".", 1)[0] if char.isalnum() or char in "-_")[:40]
-    return ContentFile(content, name=f"{stem or 'evidence'}.{kind}")
+    return {
+        "evidence_name": f"{stem or 'evidence'}.{kind}",
+        "evidence_type": EVIDENCE_TYPES[kind],
+        "evidence_size": len(content),
+        "evidence_sha256": hashlib.sha256(content).hexdigest(),
+        "evidence_content": base64.b64encode(content).decode("ascii"),
+    }
 
 
 def _may_in_country(user: User, action: str, model: type[Any], country: str) -> bool:
@@ -517,6 +534,7 @@ def indicator_period_save(
     period = (
         IndicatorPeriod.objects.select_for_update()
         .filter(indicator=indicator, country=country, period_start=start, period_end=end)
+        .defer("evidence_content")
         .first()
     )
     if not _may_in_country(actor, "change" if period else "add", IndicatorPeriod, country):
@@ -548,16 +566,15 @@ def indicator_period_save(
         period = IndicatorPeriod(
             indicator=indicator, country=country, period_start=start, period_end=end, created_by=actor
         )
-        for name, value in values.items():
+        for name, value in {**values, **(upload or {})}.items():
             setattr(period, name, value)
-        if upload is not None:
-            period.evidence.save(upload.name or "evidence", upload, save=False)
         period.save()
         changed = sorted(values)
     else:
-        if upload is not None:
-            period.evidence.save(upload.name or "evidence", upload, save=False)
-        update = check.model_update(period, values, force=upload is not None, also_save=["evidence"] if upload else [])
+        # The new file replaces the one before (set, not compared: the old content is not even read).
+        for name, value in (upload or {}).items():
+            setattr(period, name, value)
+        update = check.model_update(period, values, force=upload is not None, also_save=list(upload or ()))
         changed = update.fields
     audit_record(
         actor=actor,
@@ -575,8 +592,25 @@ def indicator_period_save(
 
 
 def _period_for(actor: User, period_id: Any, action: str) -> IndicatorPeriod:
-    found = access_by_id(IndicatorPeriod, actor, period_id, action)
-    return IndicatorPeriod.objects.select_for_update().select_related("indicator").get(pk=found.pk)
+    found = access_by_id(IndicatorPeriod, actor, period_id, action, IndicatorPeriod.objects.defer("evidence_content"))
+    return (
+        IndicatorPeriod.objects.select_for_update()
+        .select_related("indicator")
+        .defer("evidence_content")
+        .get(pk=found.pk)
+    )
+
+
+@transaction.atomic
+def indicator_period_evidence_open(*, actor: User, period_id: Any) -> tuple[IndicatorPeriod, bytes]:
+    """The period's evidence decrypted, for whoever may read the period; NotFound when it has none. Every download
+    is audited (the evidence may name people)."""
+    period = access_by_id(IndicatorPeriod, actor, period_id, "view")
+    if not period.evidence_content:
+        raise NotFound()
+    content = base64.b64decode(period.evidence_content)
+    audit_record(actor=actor, action="programme.period.evidence", target=period, changes={"country": period.country})
+    return period, content
 
 
 @transaction.atomic

@@ -8,15 +8,17 @@ import datetime
 from typing import Any, ClassVar
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import models
 from django.test import Client
 from django.urls import reverse
 
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
+from tipsom.audit.models import AuditEvent
+from tipsom.core import validation as check
 from tipsom.organizations.models import Organization
 from tipsom.organizations.testing import make_organization
 from tipsom.programme.models import Indicator, IndicatorBaseline, IndicatorPeriod, ResultNode, ReviewStatus
+from tipsom.programme.services.results import evidence
 from tipsom.programme.testing import make_indicator, make_node, make_period
 
 YEAR = {"country": "BR", "year": "2018"}
@@ -177,15 +179,15 @@ class TestEvidence(_PeriodScreen):
     url_name = "programme:results_period_evidence"
 
     def make_object(self, organization: Organization) -> models.Model | None:
-        period = _period(organization)
-        period.evidence.save("proof.pdf", ContentFile(b"%PDF-1.4 proof"), save=True)
-        return period
+        return _period(organization, **(evidence(check.Errors(), b"%PDF-1.4 proof") or {}))
 
     def url_kwargs(self, obj: models.Model | None) -> dict[str, Any]:
         return {"pk": obj.pk}  # type: ignore[union-attr]
 
     def check_permitted(self, response: Any, obj: models.Model | None) -> None:
-        assert response.content.startswith(b"%PDF") and response["Content-Type"] == "application/pdf"
+        assert response.content == b"%PDF-1.4 proof" and response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == 'attachment; filename="evidence.pdf"'
+        assert AuditEvent.objects.filter(action="programme.period.evidence", object_id=str(obj.pk)).count() == 1  # type: ignore[union-attr]
 
 
 class _Framework(AccessCase):

@@ -3,7 +3,9 @@ input a clear error that saves nothing."""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import io
 import zipfile
 from decimal import Decimal
@@ -15,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
+from tipsom.core.testing import database_bytes
 from tipsom.organizations.testing import make_organization
 from tipsom.programme.models import (
     Indicator,
@@ -273,14 +276,70 @@ def test_evidence_types_and_size(officer: Any, settings: Any) -> None:
     assert evidence_kind(_office("xlsx")) == "xlsx" and evidence_kind(_office("docx")) == "docx"
     assert evidence_kind(b"MZ\x90\x00") == ""
     indicator = make_indicator()
-    period = _save(officer, indicator, {"actual": 3, "evidence": SimpleUploadedFile("list.xlsx", _office("xlsx"))})
-    assert str(period.evidence.name).endswith(".xlsx")
+    sheet = _office("xlsx")
+    period = _save(officer, indicator, {"actual": 3, "evidence": SimpleUploadedFile("list.pdf", sheet)})
+    period = IndicatorPeriod.objects.get(pk=period.pk)
+    assert period.evidence_name == "list.xlsx"  # the extension from the bytes, never from the name
+    assert period.evidence_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert period.evidence_size == len(sheet) and period.evidence_sha256 == hashlib.sha256(sheet).hexdigest()
+    assert base64.b64decode(period.evidence_content) == sheet
     error = _refused(
         "invalid", lambda: _save(officer, make_indicator(), {"actual": 3, "evidence": b"#!/bin/sh\nrm -rf /"})
     )
     assert "evidence" in error.extra["fields"]
+    # A refused file leaves the evidence before untouched; a good one replaces it (the version moves on).
+    _refused("invalid", lambda: _save(officer, indicator, {"evidence": b"MZ\x90\x00"}, version=period.version))
+    assert IndicatorPeriod.objects.get(pk=period.pk).evidence_sha256 == hashlib.sha256(sheet).hexdigest()
+    _save(officer, indicator, {"evidence": b"%PDF-1.4 new"}, version=period.version)
+    replaced = IndicatorPeriod.objects.get(pk=period.pk)
+    assert (replaced.evidence_name, replaced.evidence_type, replaced.evidence_size) == (
+        "evidence.pdf",
+        "application/pdf",
+        12,
+    )
+    assert replaced.version == period.version + 1 and replaced.actual == 3
     settings.TIPSOM_ATTACHMENT_MAX_BYTES = 16
     error = _refused(
         "invalid", lambda: _save(officer, make_indicator(), {"actual": 3, "evidence": b"%PDF-" + b"x" * 40})
     )
     assert "too big" in error.extra["fields"]["evidence"]
+
+
+def test_evidence_download_is_audited(officer: Any, coordinator: Any, manager: Any) -> None:
+    indicator = make_indicator()
+    period = _save(officer, indicator, {"actual": 3})
+    with pytest.raises(NotFound):  # no evidence yet
+        services.indicator_period_evidence_open(actor=officer, period_id=period.pk)
+    _save(
+        officer, indicator, {"evidence": SimpleUploadedFile("roster.pdf", b"%PDF-1.4 roster")}, version=period.version
+    )
+    for reader in (officer, coordinator, manager):
+        found, content = services.indicator_period_evidence_open(actor=reader, period_id=period.pk)
+        assert content == b"%PDF-1.4 roster" and found.evidence_name == "roster.pdf"
+    events = AuditEvent.objects.filter(action="programme.period.evidence", object_id=str(period.pk))
+    assert sorted(events.values_list("actor_id", flat=True)) == sorted([officer.pk, coordinator.pk, manager.pk])
+    partner = make_user(make_organization("BR"), roles=("implementing_partner",))
+    for stranger in (partner, make_user(make_organization("CO"), roles=("me_officer",))):
+        with pytest.raises(NotFound):
+            services.indicator_period_evidence_open(actor=stranger, period_id=period.pk)
+    assert events.count() == 3
+
+
+# An attendance list as evidence: its name and its bytes are encrypted at rest.
+EVIDENCE_SECRET = b"%PDF-1.4\nLista de presenca: Wenceslau Tibiricazinho, Zoraide Quixabeirense\n%%EOF\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_evidence_is_encrypted_at_rest(tmp_path: Any) -> None:
+    officer = make_user(make_organization("BR"), roles=("me_officer",))
+    period = _save(
+        officer,
+        make_indicator(),
+        {"actual": 3, "evidence": SimpleUploadedFile("presenca-Quixabeirense.pdf", EVIDENCE_SECRET)},
+    )
+
+    raw = database_bytes(tmp_path)
+
+    assert period.evidence_sha256.encode() in raw, "the scan must see the period's plain columns"
+    assert b"Tibiricazinho" not in raw and b"Quixabeirense" not in raw
+    assert EVIDENCE_SECRET not in raw and base64.b64encode(EVIDENCE_SECRET) not in raw

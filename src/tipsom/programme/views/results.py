@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,14 +35,6 @@ from tipsom.programme.models import Indicator, IndicatorBaseline, IndicatorPerio
 from tipsom.programme.selectors import results as selectors
 from tipsom.programme.selectors.computations import COMPUTATIONS
 from tipsom.programme.services import results as services
-
-EVIDENCE_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def _period_query(country: str, start: date, end: date) -> str:
@@ -128,9 +121,11 @@ def period_edit_view(request: AuthenticatedHttpRequest, indicator_pk: int) -> Ht
     require_permission(request.user, "change", IndicatorPeriod)
     indicator = access_by_id(Indicator, request.user, indicator_pk, "view")
     country, start, end = _period_from_query(request)
-    period = IndicatorPeriod.objects.filter(
-        indicator=indicator, country=country, period_start=start, period_end=end
-    ).first()
+    period = (
+        IndicatorPeriod.objects.filter(indicator=indicator, country=country, period_start=start, period_end=end)
+        .defer("evidence_content")
+        .first()
+    )
     initial: dict[str, Any] = {}
     if period is not None:
         initial = {name: getattr(period, name) for name in ("target", "numerator", "denominator", "actual", "comment")}
@@ -226,15 +221,10 @@ def period_review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_GET
 def period_evidence_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    period = access_by_id(IndicatorPeriod, request.user, pk, "view")
-    if not period.evidence:
-        raise Http404()
-    name = str(period.evidence.name).rsplit("/", 1)[-1]
-    with period.evidence.open("rb") as handle:
-        content = handle.read()
-    kind = name.rsplit(".", 1)[-1].lower()
-    response = HttpResponse(content, content_type=EVIDENCE_CONTENT_TYPES.get(kind, "application/octet-stream"))
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    """The period's evidence, decrypted, as a download (audited by the service)."""
+    period, content = services.indicator_period_evidence_open(actor=request.user, period_id=pk)
+    response = HttpResponse(content, content_type=period.evidence_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, period.evidence_name or "evidence")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
