@@ -8,7 +8,7 @@ Impact. The treated units of a group of learning activities of one country (trai
   (stats.VictimFact.identified_by).
 A unit's first training date is the start of the first chosen activity that reached it; its month is the unit's
 cohort. The comparison units are the country's other units of the same kind that recorded at least one
-identification (at any time) and that no learning activity of the country (chosen or not, seen by this user or
+identification in the months shown and that no learning activity of the country (chosen or not, seen by this user or
 not: only whether a unit was trained is used) reached up to the end of the window. The outcome is every victim
 fact of the unit's cases identified in a month (`counted` or not: a second registration of a person is still an
 identification made). The estimate is programme.estimators.staggered_did.
@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Max, Min
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db import connection
+from django.db.models import Count, F, Max, Min, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -43,6 +44,7 @@ from tipsom.stats.models import ContactFact, VictimFact
 UNITS = ("region", "organization", "user")
 MIN_MONTHS, MAX_MONTHS = 1, 60
 DEFAULT_MONTHS = 12
+MAX_ACTIVITIES = 2000  # a year of a large country's learning activities (the donor report passes them all)
 # Fewer treated units than this and the interval understates the uncertainty (the bootstrap cannot vary them).
 FEW_TREATED_UNITS = 5
 TREATED, COMPARISON = "treated", "comparison"
@@ -171,8 +173,8 @@ def parse_activity_ids(values: Iterable[str]) -> list[int]:
 def _learning_activities(user: User, activity_ids: list[int]) -> list[Activity]:
     if not activity_ids:
         raise _invalid("activities", _("Choose at least one training, workshop or study visit."))
-    if len(activity_ids) > 200:
-        raise _invalid("activities", _("Choose at most 200 activities."))
+    if len(activity_ids) > MAX_ACTIVITIES:
+        raise _invalid("activities", _("Choose at most %(count)d activities.") % {"count": MAX_ACTIVITIES})
     activities = list(Activity.objects.restrict(user).filter(pk__in=activity_ids).order_by("start_date", "pk"))
     if len(activities) != len(set(activity_ids)):
         raise NotFound()
@@ -216,9 +218,9 @@ def _first_trainings(user: User, unit: str, activities: list[Activity]) -> dict[
         through = Activity.implementing_organizations.through.objects.filter(activity_id__in=starts)
         for activity_id, organization_id in through.values_list("activity_id", "organization_id"):
             reached(organization_id, starts[activity_id])
-        pairs = attendances.values_list("activity_id", "participant__organization_id").distinct()
+        pairs = attendances.values_list("activity_id", "participant__organization_id").order_by().distinct()
     else:
-        pairs = attendances.values_list("activity_id", "participant__user_id").distinct()
+        pairs = attendances.values_list("activity_id", "participant__user_id").order_by().distinct()
     for activity_id, key in pairs:
         reached(key, starts[activity_id])
     return first
@@ -233,10 +235,10 @@ def _trained_by_then(country: str, unit: str, last_day: datetime.date) -> set[An
     attendances = Attendance.objects.filter(activity__in=learning)
     if unit == "organization":
         through = Activity.implementing_organizations.through.objects.filter(activity__in=learning)
-        trained = set(through.values_list("organization_id", flat=True).distinct())
-        trained |= set(attendances.values_list("participant__organization_id", flat=True).distinct())
+        trained = set(through.values_list("organization_id", flat=True).order_by().distinct())
+        trained |= set(attendances.values_list("participant__organization_id", flat=True).order_by().distinct())
     else:
-        trained = set(attendances.values_list("participant__user_id", flat=True).distinct())
+        trained = set(attendances.values_list("participant__user_id", flat=True).order_by().distinct())
     trained.discard(None)
     return trained
 
@@ -262,6 +264,22 @@ def _available_months(country: str) -> tuple[int, int] | None:
     return (first, last) if last >= first else None
 
 
+def count_by_month(facts: QuerySet[VictimFact], *fields: str) -> list[dict[str, Any]]:
+    """Victim facts counted per `fields` and month of identification, each row with its month's index ("index").
+    PostgreSQL extracts the year and month natively; SQLite would call a Python function for every row, so there the
+    month is the first seven characters of the stored ISO date (a plain string operation in SQLite)."""
+    if connection.vendor == "sqlite":
+        keyed = facts.annotate(fact_month=Substr("identified_on", 1, 7))
+        out = []
+        for row in keyed.values(*fields, "fact_month").annotate(n=Count("pk")).order_by():
+            year, month = str(row.pop("fact_month")).split("-")
+            out.append({**row, "index": int(year) * 12 + int(month) - 1})
+        return out
+    extracted = facts.annotate(fact_year=ExtractYear("identified_on"), fact_month=ExtractMonth("identified_on"))
+    rows = extracted.values(*fields, "fact_year", "fact_month").annotate(n=Count("pk")).order_by()
+    return [{**row, "index": row["fact_year"] * 12 + row["fact_month"] - 1} for row in rows]
+
+
 def _victim_panel(country: str, unit: str, first: int, last: int) -> dict[Any, dict[int, int]]:
     """Identifications per unit and month (the month's column from `first`), every fact of a case counted."""
     column = FACT_FIELD[unit]
@@ -272,23 +290,10 @@ def _victim_panel(country: str, unit: str, first: int, last: int) -> dict[Any, d
         facts = facts.exclude(region="")
     elif unit == "user":
         facts = facts.filter(identified_by__isnull=False)
-    rows = (
-        facts.annotate(fact_year=ExtractYear("identified_on"), fact_month=ExtractMonth("identified_on"))
-        .values(column, "fact_year", "fact_month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     panel: dict[Any, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        index = row["fact_year"] * 12 + row["fact_month"] - 1 - first
-        panel[row[column]][index] = row["n"]
+    for row in count_by_month(facts, column):
+        panel[row[column]][row["index"] - first] = row["n"]
     return panel
-
-
-def _units_with_cases(country: str, unit: str) -> set[Any]:
-    column = FACT_FIELD[unit]
-    values = VictimFact.objects.filter(country=country).values_list(column, flat=True).distinct().order_by()
-    return {value for value in values if value not in (None, "")}
 
 
 def _published(protected: Protected, key: Any) -> tuple[int | None, str, str]:
@@ -371,11 +376,12 @@ def impact_analysis(
             },
         )
     trained = _trained_by_then(country, unit, month_end(end))
-    comparison_keys = _units_with_cases(country, unit) - trained - set(cohort_of)
-    treated_keys = sorted(cohort_of, key=str)
-    comparison_sorted = sorted(comparison_keys, key=str)
     width = end - start + 1
     panel = _victim_panel(country, unit, start, end)
+    # The comparison: the units of the kind that identified someone in the months shown, never trained by then.
+    comparison_keys = set(panel) - trained - set(cohort_of)
+    treated_keys = sorted(cohort_of, key=str)
+    comparison_sorted = sorted(comparison_keys, key=str)
     outcomes = np.zeros((len(treated_keys) + len(comparison_sorted), width))
     for row, key in enumerate([*treated_keys, *comparison_sorted]):
         for column, n in panel.get(key, {}).items():
@@ -658,10 +664,4 @@ def _identifications_by_month(country: str, regions: list[str], first: int, last
     )
     if regions:
         facts = facts.filter(region__in=regions)
-    rows = (
-        facts.annotate(fact_year=ExtractYear("identified_on"), fact_month=ExtractMonth("identified_on"))
-        .values("fact_year", "fact_month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row["fact_year"] * 12 + row["fact_month"] - 1 - first: row["n"] for row in rows}
+    return {row["index"] - first: row["n"] for row in count_by_month(facts)}
