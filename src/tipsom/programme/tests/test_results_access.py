@@ -8,8 +8,10 @@ import datetime
 from typing import Any, ClassVar
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from tipsom.accounts.testing import AccessCase, make_user, sign_in
@@ -22,6 +24,7 @@ from tipsom.programme.services.results import evidence
 from tipsom.programme.testing import make_indicator, make_node, make_period
 
 YEAR = {"country": "BR", "year": "2018"}
+PNG = b"\x89PNG\r\n\x1a\n scan"
 
 
 def _period(organization: Organization, **fields: Any) -> IndicatorPeriod:
@@ -560,3 +563,28 @@ def test_the_page_shows_breakdowns_and_withheld_counts() -> None:
     assert response.status_code == 200
     assert b"Police" in response.content  # the breakdown, with its name
     assert b"&lt;5" in response.content  # three victims: withheld, never shown as 3
+
+
+@pytest.mark.django_db
+def test_evidence_uploaded_on_the_screen_and_the_api_is_downloaded_as_given() -> None:
+    officer = make_user(make_organization("BR"), roles=("me_officer",))
+    indicator = make_indicator(title="Evidence indicator")
+    client = sign_in(Client(), officer)
+    url = reverse("programme:results_period_edit", args=[indicator.pk]) + "?country=BR&year=2018"
+    upload = SimpleUploadedFile("Lista presença.pdf", b"%PDF-1.4 lista", content_type="text/plain")
+    assert client.post(url, {"actual": "4", "evidence": upload}).status_code == 302
+    period = IndicatorPeriod.objects.get(indicator=indicator)
+    page = client.get(reverse("programme:results"), YEAR)
+    assert reverse("programme:results_period_evidence", args=[period.pk]).encode() in page.content
+    download = client.get(reverse("programme:results_period_evidence", args=[period.pk]))
+    assert download.content == b"%PDF-1.4 lista" and download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == "attachment; filename*=utf-8''Listapresen%C3%A7a.pdf"
+    response = client.patch(
+        reverse("api:programme-indicator-period", args=[period.pk]),
+        encode_multipart(BOUNDARY, {"evidence": SimpleUploadedFile("scan.png", PNG), "version": period.version}),
+        content_type=MULTIPART_CONTENT,
+    )
+    assert response.status_code == 200 and response.json()["evidence"] is True
+    download = client.get(reverse("programme:results_period_evidence", args=[period.pk]))
+    assert download.content == PNG and download["Content-Type"] == "image/png"
+    assert download["Content-Disposition"] == 'attachment; filename="scan.png"'
