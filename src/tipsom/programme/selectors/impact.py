@@ -163,7 +163,7 @@ def parse_activity_ids(values: Iterable[str]) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit() or len(part) > 12:
+            if not (part.isascii() and part.isdigit()) or len(part) > 10 or int(part) > 2_147_483_647:
                 raise _invalid("activities", _("“%(value)s” is not an activity number.") % {"value": part[:20]})
             if int(part) not in ids:
                 ids.append(int(part))

@@ -115,6 +115,8 @@ def test_bad_requests_on_the_page(world: ImpactWorld, client: Client, query: dic
     ("query", "code", "field"),
     [
         ({"activities": ""}, "invalid", "activities"),
+        ({"activities": "99999999999"}, "invalid", "activities"),
+        ({"activities": "٣"}, "invalid", "activities"),
         ({"before": "x"}, "invalid", "before"),
         ({"after": "0"}, "invalid", "after"),
         ({"unit": "village"}, "invalid", "unit"),
