@@ -140,6 +140,11 @@ def month_of(index: int) -> tuple[int, int]:
     return FIRST_MONTH[0] + year, month + 1
 
 
+def season_factor(month: int) -> float:
+    """Every organization's rate in month `month` (from January 2020) times this: a season and a slow rise."""
+    return 1 + 0.12 * math.sin(2 * math.pi * month / 12) + 0.004 * month
+
+
 def month_index(day: dt.date) -> int:
     return (day.year - FIRST_MONTH[0]) * 12 + day.month - FIRST_MONTH[1]
 
@@ -248,7 +253,7 @@ def facts(
     nprng = np.random.default_rng(seed)
     rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible on purpose)
     target = 1_000_000 * scale
-    season = [1 + 0.12 * math.sin(2 * math.pi * m / 12) + 0.004 * m for m in range(MONTHS)]
+    season = [season_factor(m) for m in range(MONTHS)]
     # Countries equal: each organization's weight normalised within its country.
     by_country: dict[str, float] = defaultdict(float)
     for o in info.values():
