@@ -587,8 +587,8 @@ def generate(scale: float, fixture_path: Path) -> None:
     framework_rows["grants"] = grants(national, rng)
     cube_rows = cube_rebuild()
     newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for kind in engine.kinds():  # the facts were written in bulk: every kind up to date with the audit log
-        FactState.objects.update_or_create(kind=kind.name, defaults={"watermark": newest})
+    for fact_kind in engine.kinds():  # the facts were written in bulk: every kind up to date with the audit log
+        FactState.objects.update_or_create(kind=fact_kind.name, defaults={"watermark": newest})
     finish(started)
     fixture = {
         "scale": scale,
