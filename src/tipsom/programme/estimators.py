@@ -19,10 +19,10 @@ adoption).
 The pre-trend check is the same estimator on the before months alone, as if every cohort had been trained half way
 through its before period (a placebo): under parallel trends it is near zero.
 
-The 95% interval is a percentile bootstrap over units (clusters: each unit's months move together), drawn within
-each cohort and within the comparison group so that group sizes stay fixed, 999 draws, a fixed seed, so the same
-data always give the same interval. With one treated unit the treated side does not vary in the bootstrap and the
-interval understates the uncertainty: the caller says so."""
+The 95% interval is a percentile bootstrap over units (clusters: each unit's months move together): the trained
+units drawn with replacement among themselves (each with its cohort, so a cohort of one unit varies too), the
+comparison units among themselves, 999 draws, a fixed seed, so the same data always give the same interval. With
+one trained unit the trained side cannot vary and the interval understates the uncertainty: the caller says so."""
 
 from __future__ import annotations
 
@@ -96,15 +96,22 @@ def staggered_did(
     )
     value = float(weights @ effects)
     rng = np.random.default_rng(seed)
-    # The comparison units are drawn once per bootstrap sample and used for every cohort (as in the data).
+    # The comparison units, drawn with replacement, serve every cohort (as in the data): their mean change per cohort.
     controls = np.column_stack(control_changes)  # (comparison units, cohorts)
     n_controls = controls.shape[0]
     control_draws = rng.multinomial(n_controls, np.full(n_controls, 1.0 / n_controls), size=draws)
-    boot = -(control_draws @ controls / n_controls) @ weights  # (draws,)
-    for weight, changes in zip(weights, treated_changes, strict=True):
-        size = len(changes)
-        counts = rng.multinomial(size, np.full(size, 1.0 / size), size=draws)
-        boot = boot + weight * (counts @ changes / size)
+    control_means = control_draws @ controls / n_controls  # (draws, cohorts)
+    # The trained units are drawn together, each with its cohort: a cohort of one unit varies too, and the cohorts'
+    # weights vary with the draw as their sizes would. The effect is then the drawn units' mean change minus the mean
+    # of their cohorts' comparison changes.
+    changes = np.concatenate(treated_changes)
+    member = np.repeat(np.arange(len(groups)), [len(c) for c in treated_changes])
+    n_treated = len(changes)
+    treated_draws = rng.multinomial(n_treated, np.full(n_treated, 1.0 / n_treated), size=draws)  # (draws, units)
+    per_cohort = np.zeros((n_treated, len(groups)))
+    per_cohort[np.arange(n_treated), member] = 1.0
+    drawn_cohorts = treated_draws @ per_cohort  # (draws, cohorts): how many units of each cohort were drawn
+    boot = (treated_draws @ changes - (drawn_cohorts * control_means).sum(axis=1)) / n_treated
     tail = (1.0 - LEVEL) / 2.0
     low, high = np.quantile(boot, [tail, 1.0 - tail])
     return Estimate(

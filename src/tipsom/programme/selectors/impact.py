@@ -467,8 +467,7 @@ def impact_analysis(
             ngettext(
                 "Only %(count)d trained unit: the interval takes account of the variation among the comparison "
                 "units only and understates the uncertainty.",
-                "Only %(count)d trained units: the interval takes account of the variation among the comparison "
-                "units only and understates the uncertainty.",
+                "Only %(count)d trained units: with so few, the interval understates the uncertainty.",
                 n_treated,
             )
             % {"count": n_treated}

@@ -114,3 +114,15 @@ def test_nothing_to_estimate() -> None:
     assert staggered_did(outcomes, np.array([4, -1, -1]), 1, 2, placebo=True) is NO_ESTIMATE  # one month before
     with pytest.raises(ValueError, match="outside the panel"):
         staggered_did(outcomes, np.array([1, -1, -1]), 3, 2)
+
+
+def test_one_unit_cohorts_still_vary_in_the_interval() -> None:
+    # Two trained units in different months, gaining 2 and 6 a month; the comparison units do not change. The
+    # trained units are drawn together, so the interval spans their disagreement instead of collapsing to 4.
+    outcomes = np.full((5, 12), 3.0)
+    outcomes[0, 5:] += 2.0  # trained in column 4
+    outcomes[1, 7:] += 6.0  # trained in column 6
+    estimate = staggered_did(outcomes, np.array([4, 6, -1, -1, -1]), 3, 3)
+    assert estimate.value == pytest.approx(4.0)
+    assert estimate.cohorts == {4: pytest.approx(2.0), 6: pytest.approx(6.0)}
+    assert estimate.low == pytest.approx(2.0) and estimate.high == pytest.approx(6.0)
