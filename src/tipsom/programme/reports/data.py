@@ -34,7 +34,7 @@ from tipsom.programme.models import (
     ReviewStatus,
     Sector,
 )
-from tipsom.programme.selectors.activities import participant_counts
+from tipsom.programme.selectors.activities import participant_counts_many
 from tipsom.programme.selectors.grants import grant_summaries
 from tipsom.programme.selectors.results import framework_table
 
@@ -294,7 +294,7 @@ def donor_report(*, user: User, parameters: ReportParameters, today: datetime.da
     )
     if parameters.pillar:
         activities = [activity for activity in activities if activity.pillar == parameters.pillar]
-    counts = {activity.pk: participant_counts(activity) for activity in activities}
+    counts = participant_counts_many(activities)
     sections = [
         _activities_section(activities, counts),
         *_participant_sections(activities, counts),

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,7 @@ from tipsom.programme.models import ActionStatus, Activity, Attendance, FollowUp
 
 DUE_DAYS = 30  # "due soon": within a month
 LATEST = 5  # the activities on a partner's home page
+IDS_PER_QUERY = 2000  # activity ids in one IN list (under SQLite's and PostgreSQL's limits on parameters)
 
 
 @dataclass(frozen=True)
@@ -57,31 +60,48 @@ def activity_totals(queryset: QuerySet[Activity]) -> dict[str, int]:
 
 def participants_of(activities: list[Activity]) -> dict[int, int | None]:
     """{activity id: its participants}: the roster's people where it has a roster, its aggregate total otherwise
-    (None when neither is recorded); one query for a page of activities."""
-    on_rosters = dict(
-        Attendance.objects.filter(activity__in=[activity.pk for activity in activities])
-        .values_list("activity")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    return {activity.pk: on_rosters.get(activity.pk, activity.participants_total) for activity in activities}
+    (None when neither is recorded); counted as participant_counts_many counts them, in one query for a page."""
+    counts = participant_counts_many(activities)
+    return {
+        activity.pk: counts[activity.pk].total
+        if counts[activity.pk].from_roster or activity.participants_total is not None
+        else None
+        for activity in activities
+    }
 
 
 def participant_counts(activity: Activity) -> ParticipantCounts:
     """Who took part in `activity`: counted from its roster (Attendance rows, by sex and sector) where it has
     one, else its aggregate counts."""
-    rows = list(
-        Attendance.objects.filter(activity=activity)
-        .values("participant__sex", "participant__sector")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+    return participant_counts_many([activity])[activity.pk]
+
+
+def participant_counts_many(activities: Iterable[Activity]) -> dict[int, ParticipantCounts]:
+    """{activity id: who took part}, for each of `activities`: counted from its roster (Attendance rows, by sex and
+    sector) where it has one, else from the aggregate counts recorded on it. One GROUP BY query per
+    IDS_PER_QUERY activities, whatever the number of attendances."""
+    activities = list(activities)
+    rows: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    ids = [activity.pk for activity in activities]
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        grouped = (
+            Attendance.objects.filter(activity__in=ids[start : start + IDS_PER_QUERY])
+            .values_list("activity", "participant__sex", "participant__sector")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for activity_id, sex, sector, count in grouped:
+            rows[activity_id].append((sex, sector, count))
+    return {activity.pk: _counts(activity, rows.get(activity.pk, [])) for activity in activities}
+
+
+def _counts(activity: Activity, rows: list[tuple[str, str, int]]) -> ParticipantCounts:
     if rows:
         by_sex: dict[str, int] = {}
         by_sector: dict[str, int] = {}
-        for row in rows:
-            by_sex[row["participant__sex"]] = by_sex.get(row["participant__sex"], 0) + row["count"]
-            by_sector[row["participant__sector"]] = by_sector.get(row["participant__sector"], 0) + row["count"]
+        for sex, sector, count in rows:
+            by_sex[sex] = by_sex.get(sex, 0) + count
+            by_sector[sector] = by_sector.get(sector, 0) + count
         total = sum(by_sex.values())
         women, men = by_sex.get(ParticipantSex.FEMALE, 0), by_sex.get(ParticipantSex.MALE, 0)
         return ParticipantCounts(
