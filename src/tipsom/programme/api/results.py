@@ -75,7 +75,11 @@ class ProgrammeResultsRowSerializer(serializers.Serializer):
     denominator = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     actual = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     progress = serializers.DecimalField(
-        max_digits=20, decimal_places=1, allow_null=True, help_text=_lazy("The actual as a % of the target.")
+        max_digits=20,
+        decimal_places=1,
+        allow_null=True,
+        # xgettext:no-python-format
+        help_text=_lazy("The actual as a % of the target."),
     )
     status = serializers.CharField()
     locked = serializers.BooleanField()

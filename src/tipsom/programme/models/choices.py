@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityType(models.TextChoices):
@@ -38,7 +39,7 @@ class Pillar(models.IntegerChoices):
 class FourP(models.TextChoices):
     PREVENTION = "prevention", _("Prevention")
     PROTECTION = "protection", _("Protection")
-    PROSECUTION = "prosecution", _("Prosecution")
+    PROSECUTION = "prosecution", pgettext_lazy("the 4Ps", "Prosecution")
     PARTNERSHIP = "partnership", _("Partnership")
 
 
@@ -103,7 +104,7 @@ class Channel(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up action", "Open")
     DONE = "done", _("Done")
     DROPPED = "dropped", _("Dropped")
 
@@ -111,9 +112,9 @@ class ActionStatus(models.TextChoices):
 class ResultLevel(models.TextChoices):
     """IATI's result types: 1 output, 2 outcome, 3 impact."""
 
-    IMPACT = "impact", _("Impact")
-    OUTCOME = "outcome", _("Outcome")
-    OUTPUT = "output", _("Output")
+    IMPACT = "impact", pgettext_lazy("result level", "Impact")
+    OUTCOME = "outcome", pgettext_lazy("result level", "Outcome")
+    OUTPUT = "output", pgettext_lazy("result level", "Output")
 
 
 IATI_RESULT_TYPE = {ResultLevel.OUTPUT: "1", ResultLevel.OUTCOME: "2", ResultLevel.IMPACT: "3"}

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from tipsom.accounts.models import User
 from tipsom.core.disclosure import protect
@@ -448,7 +448,7 @@ def _framework_section(user: User, parameters: ReportParameters) -> Section:
                     row.indicator.code,
                     row.indicator.title,
                     row.indicator.unit,
-                    row.baseline_year,
+                    str(row.baseline_year) if row.baseline_year else None,  # a year, not a number to group
                     _decimal(row.baseline_value),
                     _decimal(row.target),
                     actual,
@@ -462,7 +462,7 @@ def _framework_section(user: User, parameters: ReportParameters) -> Section:
             Column(_("Code")),
             Column(_("Result or indicator")),
             Column(_("Level or unit")),
-            Column(_("Baseline year"), numeric=True),
+            Column(_("Baseline year")),
             Column(_("Baseline"), numeric=True, decimals=2),
             Column(_("Target"), numeric=True, decimals=2),
             Column(_("Actual"), numeric=True, decimals=2),
@@ -546,7 +546,7 @@ def _cooperation_section(user: User, activities: list[Activity], today: datetime
             Column(_("Date")),
             Column(_("Countries")),
             Column(_("Follow-up actions"), numeric=True),
-            Column(_("Open"), numeric=True),
+            Column(pgettext("follow-up action", "Open"), numeric=True),
             Column(_("Overdue"), numeric=True),
         ],
         rows=rows,

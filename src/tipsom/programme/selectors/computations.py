@@ -267,6 +267,7 @@ COMPUTATIONS: dict[str, Computation] = {
         ),
         Computation(
             "referrals_within_time",
+            # xgettext:no-python-format
             _("Referrals answered within the response time (% of referrals answered)"),
             STATISTICS,
             referrals_within_time,
