@@ -54,6 +54,8 @@ class GrantReportSerializer(serializers.ModelSerializer):
             "submitted_on",
             "narrative",
             "has_document",
+            "document_type",
+            "document_size",
             "reviewed_at",
             "review_comment",
             "overdue",
@@ -65,7 +67,7 @@ class GrantReportSerializer(serializers.ModelSerializer):
         return selectors.report_is_overdue(report)
 
     def get_has_document(self, report: GrantReport) -> bool:
-        return bool(report.document)
+        return report.has_document
 
 
 class GrantTransactionSerializer(serializers.ModelSerializer):
@@ -246,7 +248,9 @@ class GrantReleaseSerializer(StrictInputSerializer):
 class GrantReportSubmitSerializer(StrictInputSerializer):
     narrative = serializers.CharField(allow_blank=True, trim_whitespace=False)
     document = serializers.CharField(
-        required=False, allow_blank=True, help_text=_lazy("The document (PDF, JPEG or PNG) in base64.")
+        required=False,
+        allow_blank=True,
+        help_text=_lazy("The document (PDF, XLSX, DOCX, PNG or JPEG) in base64."),
     )
 
 

@@ -169,7 +169,7 @@ class TrancheReleaseForm(forms.Form):
 
 class GrantReportSubmitForm(forms.Form):
     narrative = forms.CharField(label=_("Narrative"), widget=forms.Textarea(attrs={"rows": 6}))
-    document = forms.FileField(label=_("Document"), required=False, help_text=_("PDF, JPEG or PNG."))
+    document = forms.FileField(label=_("Document"), required=False, help_text=_("PDF, XLSX, DOCX, PNG or JPEG."))
 
 
 class GrantReportReviewForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tipsom.core.fields import EncryptedTextField
 from tipsom.core.permissions import RestrictedManager, every_record
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
 
@@ -114,7 +115,13 @@ class GrantReport(models.Model):
     due_on = models.DateField(_("due on"))
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     narrative = models.TextField(_("narrative"), blank=True)
-    document = models.FileField(_("document"), upload_to="programme/grant-reports/%Y/", blank=True)
+    # The document may name the victims assisted: its name and content are encrypted at rest, like a case's
+    # attachment (the content as base64 inside the encrypted text, so key rotation re-encrypts it too).
+    document_name = EncryptedTextField(_("document name"), blank=True)
+    document_type = models.CharField(_("document type"), max_length=80, blank=True)
+    document_size = models.PositiveIntegerField(_("document size in bytes"), null=True, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    document_content = EncryptedTextField(blank=True, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -138,6 +145,10 @@ class GrantReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant_id} report {self.number}"
+
+    @property
+    def has_document(self) -> bool:
+        return bool(self.document_sha256)
 
 
 class GrantTransaction(models.Model):

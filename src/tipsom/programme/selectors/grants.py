@@ -197,7 +197,8 @@ def grant_transactions(*, user: User, grant: Grant) -> list[TransactionRow]:
 
 
 def grant_reports(*, user: User, grant: Grant) -> list[GrantReport]:
-    return list(GrantReport.objects.restrict(user, "view").filter(grant=grant).select_related("reviewed_by"))
+    reports = GrantReport.objects.restrict(user, "view").filter(grant=grant).select_related("reviewed_by")
+    return list(reports.defer("document_content"))  # the file is decrypted only to download it
 
 
 def grant_tranches(*, user: User, grant: Grant) -> list[Tranche]:
@@ -262,6 +263,7 @@ def reports_due(*, user: User, within_days: int = 60, limit: int = 10) -> list[G
         GrantReport.objects.restrict(user, "change")
         .filter(status__in=OPEN_STATUSES, due_on__lte=horizon)
         .select_related("grant")
+        .defer("document_content")
         .order_by("due_on", "pk")
     )
     return list(reports[:limit])
@@ -273,6 +275,7 @@ def reports_to_review(*, user: User, limit: int = 10) -> list[GrantReport]:
         GrantReport.objects.restrict(user, "approve")
         .filter(status=ReviewStatus.SUBMITTED)
         .select_related("grant", "grant__grantee")
+        .defer("document_content")
         .order_by("submitted_on", "pk")
     )
     return list(reports[:limit])

@@ -21,7 +21,9 @@ Rules (each refused with a clear error, nothing saved):
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +32,6 @@ from typing import Any
 
 import pycountry
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -39,7 +40,6 @@ from django.utils.translation import gettext_noop
 
 from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record, describe_changes
-from tipsom.cases.services.work import attachment_type
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import (
@@ -54,6 +54,7 @@ from tipsom.core.permissions import (
 from tipsom.organizations.models import Organization, OrganizationType
 from tipsom.programme.models import Activity, Grant, GrantReport, GrantTransaction, Tranche
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
+from tipsom.programme.services.results import EVIDENCE_TYPES, evidence_kind
 
 STALE = gettext_noop("Someone else changed this grant after you opened it. Reload it and apply your change again.")
 # Civil society that assists victims directly: the kinds of organization a grant may go to.
@@ -492,35 +493,51 @@ def tranche_release(*, actor: User, tranche_id: int, released_on: date | None = 
 
 
 # --- reports ------------------------------------------------------------------------------------------------------
-def _document(errors: check.Errors, document: Any) -> ContentFile | None:
-    """The report's file (an uploaded file or bytes): a type the country accepts, at most the attachment size."""
+@dataclass(frozen=True)
+class ReportDocument:
+    """A checked report document: its name (with the extension of its real type), MIME type and bytes."""
+
+    name: str
+    content_type: str
+    content: bytes
+
+
+def _document(errors: check.Errors, document: Any) -> ReportDocument | None:
+    """The report's file (an uploaded file or bytes): PDF, XLSX, DOCX, PNG or JPEG, read from its bytes by the results
+    evidence check, at most the attachment size."""
     if document in (None, b"", ""):
         return None
     name = getattr(document, "name", "") or "report"
     content = document.read() if hasattr(document, "read") else document
+    if isinstance(content, (bytearray, memoryview)):
+        content = bytes(content)
     if not isinstance(content, bytes):
         errors["document"] = _("Give the document as a file.")
         return None
     limit = settings.TIPSOM_ATTACHMENT_MAX_BYTES
-    content_type = attachment_type(content)
+    kind = evidence_kind(content)
     if len(content) > limit:
         errors["document"] = _("The file is too big: %(size)d KB, at most %(limit)d KB.") % {
             "size": len(content) // 1024,
             "limit": limit // 1024,
         }
-    elif content_type not in settings.TIPSOM_ATTACHMENT_TYPES:
-        errors["document"] = _("This type of file is not accepted (PDF, JPEG or PNG).")
+    elif kind not in EVIDENCE_TYPES:
+        errors["document"] = _("This type of file is not accepted (PDF, XLSX, DOCX, PNG or JPEG).")
     else:
-        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(content_type, "bin")
         stem = "".join(char for char in str(name).rsplit(".", 1)[0] if char.isalnum() or char in "-_")[:40]
-        return ContentFile(content, name=f"{stem or 'report'}.{extension}")
+        return ReportDocument(f"{stem or 'report'}.{kind}", EVIDENCE_TYPES[kind], content)
     return None
 
 
+# The columns a new document writes. The content (a few MB to decrypt) is read only to download it: deferred elsewhere.
+DOCUMENT_FIELDS = ("document_name", "document_type", "document_size", "document_sha256", "document_content")
+
+
 def _locked_report(actor: User, report_id: Any, action: str) -> GrantReport:
-    report = access_by_id(GrantReport, actor, report_id, action)
+    report = access_by_id(GrantReport, actor, report_id, action, queryset=GrantReport.objects.defer("document_content"))
     _locked_grant(actor, report.grant_id)
-    return GrantReport.objects.select_for_update().select_related("grant").get(pk=report.pk)
+    reports = GrantReport.objects.select_for_update().select_related("grant").defer("document_content")
+    return reports.get(pk=report.pk)
 
 
 @transaction.atomic
@@ -544,17 +561,41 @@ def grant_report_submit(*, actor: User, report_id: int, narrative: str, document
     report.version += 1
     fields = ["narrative", "status", "submitted_on", "version"]
     if upload is not None:
-        report.document.save(upload.name or "report.pdf", upload, save=False)
-        fields.append("document")
+        report.document_name = upload.name
+        report.document_type = upload.content_type
+        report.document_size = len(upload.content)
+        report.document_sha256 = hashlib.sha256(upload.content).hexdigest()
+        report.document_content = base64.b64encode(upload.content).decode("ascii")
+        fields.extend(DOCUMENT_FIELDS)
     report.save(update_fields=fields)
+    changes: dict[str, Any] = {"grant": report.grant_id, "number": report.number, "document": report.has_document}
+    if upload is not None:
+        changes.update(document_type=upload.content_type, document_size=len(upload.content))
     audit_record(
         actor=actor,
         action="programme.grantreport.submit",
         target=report,
         organization=report.grant.owner_organization_id,
-        changes={"grant": report.grant_id, "number": report.number, "document": bool(report.document)},
+        changes=changes,
     )
     return report
+
+
+@transaction.atomic
+def grant_report_document_open(*, actor: User, report_id: Any) -> tuple[GrantReport, bytes]:
+    """The report's document decrypted, to whoever may see the report; every download is audited."""
+    report = access_by_id(GrantReport, actor, report_id, "view", queryset=GrantReport.objects.select_related("grant"))
+    if not report.has_document:
+        raise NotFound()
+    content = base64.b64decode(report.document_content)
+    audit_record(
+        actor=actor,
+        action="programme.grantreport.document",
+        target=report,
+        organization=report.grant.owner_organization_id,
+        changes={"grant": report.grant_id, "number": report.number},
+    )
+    return report, content
 
 
 def _review(actor: User, report_id: Any, status: str, comment: str, *, required: bool) -> GrantReport:

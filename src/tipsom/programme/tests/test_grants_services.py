@@ -3,21 +3,29 @@ review, the transactions and their limits, who may do what, and that every refus
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from tipsom.accounts.testing import make_user
 from tipsom.audit.models import AuditEvent
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
+from tipsom.core.testing import database_bytes
 from tipsom.organizations.testing import make_organization
 from tipsom.programme.models import Grant, GrantReport, GrantTransaction, Tranche
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
 from tipsom.programme.services.grants import (
     grant_create,
     grant_report_approve,
+    grant_report_document_open,
     grant_report_return,
     grant_report_submit,
     grant_schedule,
@@ -30,11 +38,6 @@ from tipsom.programme.testing_grants import GrantPeople, make_grant_people
 pytestmark = pytest.mark.django_db
 D = datetime.date
 PDF = b"%PDF-1.4\n%test report\n"
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path  # the report documents
 
 
 @pytest.fixture
@@ -305,7 +308,9 @@ def test_report_review_rules(people: GrantPeople) -> None:
     grant_report_submit(actor=people.partner, report_id=report.pk, narrative="First quarter, with numbers.")
     approved = grant_report_approve(actor=people.coordinator, report_id=report.pk, comment="Thank you.")
     assert approved.status == ReviewStatus.APPROVED and approved.reviewed_by == people.coordinator
-    assert str(approved.document.name).endswith(".pdf")
+    # The document of the first submission is kept by the second, made without one.
+    assert approved.document_name == "report.pdf" and approved.document_type == "application/pdf"
+    assert approved.document_size == len(PDF) and approved.document_sha256 == hashlib.sha256(PDF).hexdigest()
     error = _refused(grant_report_approve, actor=people.coordinator, report_id=report.pk)
     assert error.code == "report_approved"
     actions = list(
@@ -427,3 +432,88 @@ def test_the_partner_records_no_disbursement_and_only_for_its_own_grant(people: 
             amount=Decimal("10"),
         )
     assert not GrantTransaction.objects.exists()
+
+
+# --- the report's document, encrypted at rest ---------------------------------------------------------------------
+SECRET_NAME = "relatorio-Wanderleia-Quispecondori.pdf"
+SECRET_TEXT = b"Atendida Zebulonia Esperancinha, abrigo da rua Clotildes 17"
+
+
+@pytest.mark.django_db(transaction=True)  # the raw scan copies SQLite's pages: none may be held by a transaction
+def test_report_document_is_encrypted_at_rest_and_opened_decrypted_with_an_audit(
+    people: GrantPeople, tmp_path: Any
+) -> None:
+    content = b"%PDF-1.4\n" + SECRET_TEXT + b"\n%%EOF\n"
+    report = people.grant.reports.get(number=1)
+    upload = SimpleUploadedFile(SECRET_NAME, content, content_type="text/plain")  # the type sent is not believed
+    grant_report_submit(actor=people.partner, report_id=report.pk, narrative="First quarter.", document=upload)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT document_name, document_type, document_size, document_content FROM programme_grantreport"
+            " WHERE id = %s",
+            [report.pk],
+        )
+        name, content_type, size, stored = cursor.fetchone()
+    assert content_type == "application/pdf" and size == len(content)
+    for column in (name, stored):
+        assert column.startswith("enc1:")
+        assert "Wanderleia" not in column and "Zebulonia" not in column
+        assert base64.b64encode(content).decode("ascii") not in column
+    raw = database_bytes(tmp_path)
+    assert people.grant.reference.encode() in raw, "the scan must see plain columns, or it proves nothing"
+    for secret in (SECRET_TEXT, b"Zebulonia", b"Wanderleia", base64.b64encode(content)[:24]):
+        assert secret not in raw, secret
+
+    opened, data = grant_report_document_open(actor=people.coordinator, report_id=report.pk)
+    assert data == content and opened.document_name == "relatorio-Wanderleia-Quispecondori.pdf"
+    assert opened.document_sha256 == hashlib.sha256(content).hexdigest()
+    event = AuditEvent.objects.get(action="programme.grantreport.document")
+    assert event.actor == people.coordinator and event.object_id == str(report.pk)
+
+
+def test_report_document_is_opened_only_when_there_is_one_and_to_who_sees_the_report(people: GrantPeople) -> None:
+    report = people.grant.reports.get(number=1)
+    with pytest.raises(NotFound):
+        grant_report_document_open(actor=people.coordinator, report_id=report.pk)
+    grant_report_submit(actor=people.partner, report_id=report.pk, narrative="First quarter.", document=PDF)
+    stranger = make_user(make_organization("CO"), roles=("me_officer",))
+    with pytest.raises(NotFound):
+        grant_report_document_open(actor=stranger, report_id=report.pk)
+    assert not AuditEvent.objects.filter(action="programme.grantreport.document").exists()
+
+
+def _office_file(part: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<x/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [
+        (_office_file("word/document.xml"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (_office_file("xl/workbook.xml"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 16, "image/png"),
+    ],
+)
+def test_report_document_type_is_read_from_its_bytes(people: GrantPeople, content: bytes, kind: str) -> None:
+    report = people.grant.reports.get(number=1)
+    upload = SimpleUploadedFile("report.pdf", content)
+    submitted = grant_report_submit(actor=people.partner, report_id=report.pk, narrative="Q1.", document=upload)
+    assert submitted.document_type == kind
+    assert submitted.document_name.rsplit(".", 1)[-1] in ("docx", "xlsx", "png")
+
+
+def test_report_document_refused_when_too_big_or_of_another_type(people: GrantPeople, settings: Any) -> None:
+    report = people.grant.reports.get(number=1)
+    settings.TIPSOM_ATTACHMENT_MAX_BYTES = 64
+    for document in (PDF + b"0" * 64, _office_file("other.xml"), b"<html><script>", "not a file"):
+        error = _refused(
+            grant_report_submit, actor=people.partner, report_id=report.pk, narrative="Q1.", document=document
+        )
+        assert set(error.extra["fields"]) == {"document"}
+    report.refresh_from_db()
+    assert report.status == ReviewStatus.DRAFT and not report.has_document and report.document_content == ""

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tipsom.accounts.testing import sign_in
+from tipsom.audit.models import AuditEvent
 from tipsom.programme.grant_widgets import grant_reports_due_widget, grant_reports_to_review_widget
 from tipsom.programme.models import Grant, GrantTransaction
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
@@ -25,11 +26,6 @@ from tipsom.programme.testing import make_grant
 from tipsom.programme.testing_grants import GrantPeople, make_grant_people
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -140,7 +136,16 @@ def test_report_submitted_with_a_document_then_approved_on_the_screens(people: G
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == ReviewStatus.SUBMITTED and report.document
+    assert report.status == ReviewStatus.SUBMITTED and report.has_document and report.document_name == "q1.pdf"
+    page = _client(people.coordinator).get(reverse("programme:grant", args=[people.grant.pk])).content.decode()
+    assert reverse("programme:grant_report_document", args=[report.pk]) in page
+    # The coordinator downloads it: the decrypted bytes, the type read on upload, as an attachment; audited.
+    response = _client(people.coordinator).get(reverse("programme:grant_report_document", args=[report.pk]))
+    assert response.status_code == 200 and response.content == b"%PDF-1.4 first quarter"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="q1.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert AuditEvent.objects.filter(action="programme.grantreport.document", actor=people.coordinator).count() == 1
     response = _client(people.coordinator).post(reverse("programme:grant_report_approve", args=[report.pk]), {})
     assert response.status_code == 302
     report.refresh_from_db()

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tipsom.audit.services import audit_record
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.forms import edit_view, form_add_application_error
 from tipsom.core.http import AuthenticatedHttpRequest
@@ -201,7 +202,8 @@ def grant_report_return_view(request: AuthenticatedHttpRequest, pk: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 def grant_report_submit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = access_by_id(GrantReport, request.user, pk, "change", queryset=GrantReport.objects.select_related("grant"))
+    reports = GrantReport.objects.select_related("grant").defer("document_content")
+    report = access_by_id(GrantReport, request.user, pk, "change", queryset=reports)
     form = GrantReportSubmitForm(request.POST or None, request.FILES or None, initial={"narrative": report.narrative})
     status = 200
     if request.method == "POST":
@@ -227,16 +229,16 @@ def grant_report_submit_view(request: AuthenticatedHttpRequest, pk: int) -> Http
     return render(request, "programme/grants/report_form.html", context, status=status)
 
 
+@never_cache
 @require_GET
-def grant_report_document_view(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """The report's document, to whoever may see the report (audited as an export)."""
-    report = access_by_id(GrantReport, request.user, pk, "view")
-    if not report.document:
-        raise NotFound()
-    audit_record(actor=request.user, action="programme.grantreport.document", target=report)
-    extension = str(report.document.name or "").rsplit(".", 1)[-1]
-    name = f"{report.grant.reference}-report-{report.number}.{extension}"
-    return FileResponse(report.document.open("rb"), as_attachment=True, filename=name)
+def grant_report_document_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The report's document decrypted, to whoever may see the report; the service audits every download."""
+    report, content = services.grant_report_document_open(actor=request.user, report_id=pk)
+    response = HttpResponse(content, content_type=report.document_type or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, report.document_name or "report")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
