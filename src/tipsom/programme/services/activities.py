@@ -18,13 +18,11 @@ The reference is the country's next of the start date's year, e.g. CO-ACT-2018-0
 
 from __future__ import annotations
 
-import zlib
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 import pycountry
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -48,6 +46,7 @@ from tipsom.programme.models import (
     Sector,
     Topic,
 )
+from tipsom.programme.services.references import reference_next
 
 STALE = gettext_noop("Someone else changed this activity after you opened it. Reload it and apply your change again.")
 REFERENCE_KIND = "ACT"
@@ -271,23 +270,10 @@ def _rules(errors: check.Errors, values: dict[str, Any]) -> None:
                     )
 
 
-def _lock_references(country: str, year: int) -> None:
-    """Serialize the numbering of a country's year: PostgreSQL holds an advisory lock until the transaction ends
-    (SQLite lets one writer at a time anyway); the unique constraint is the last guard."""
-    if connection.vendor == "postgresql":
-        key = zlib.crc32(f"programme.activity:{country}:{year}".encode())
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
 def activity_reference_next(country: str, year: int) -> str:
     """The next activity reference of a country and year, e.g. CO-ACT-2018-000012 (the highest so far plus one,
     taken under a lock held until the transaction ends)."""
-    _lock_references(country, year)
-    prefix = f"{country}-{REFERENCE_KIND}-{year}-"
-    last = Activity.objects.filter(country=country, reference__startswith=prefix).aggregate(last=Max("reference"))
-    number = int(str(last["last"]).rsplit("-", 1)[1]) + 1 if last["last"] else 1
-    return f"{prefix}{number:06d}"
+    return reference_next(Activity, kind=REFERENCE_KIND, country=country, year=year, digits=6)
 
 
 # --- activities -----------------------------------------------------------------------------------------------------

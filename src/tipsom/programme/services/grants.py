@@ -54,6 +54,7 @@ from tipsom.core.permissions import (
 from tipsom.organizations.models import Organization, OrganizationType
 from tipsom.programme.models import Activity, Grant, GrantReport, GrantTransaction, Tranche
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
+from tipsom.programme.services.references import reference_next
 from tipsom.programme.services.results import EVIDENCE_TYPES, evidence_kind
 
 STALE = gettext_noop("Someone else changed this grant after you opened it. Reload it and apply your change again.")
@@ -311,18 +312,9 @@ def _write_schedule(grant: Grant, tranches: list[dict[str, Any]], reports: list[
 
 
 def _reference(country: str, year: int) -> str:
-    """The next reference of the country's grants of a year, e.g. CO-GR-2026-0001 (the grants of the country and
-    year are locked while it is taken)."""
-    prefix = f"{country}-GR-{year}-"
-    taken = list(
-        Grant.objects.select_for_update()
-        .filter(country=country, reference__startswith=prefix)
-        .values_list("reference", flat=True)
-    )
-    last = max(
-        (int(reference.rsplit("-", 1)[1]) for reference in taken if reference.rsplit("-", 1)[1].isdigit()), default=0
-    )
-    return f"{prefix}{last + 1:04d}"
+    """The next reference of the country's grants of a year, e.g. CO-GR-2026-0001 (under the numbering lock held
+    until the transaction ends)."""
+    return reference_next(Grant, kind="GR", country=country, year=year, digits=4)
 
 
 @transaction.atomic
