@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,6 +16,44 @@ def validated(serializer: type[serializers.Serializer], data: Any, **kwargs: Any
     payload = serializer(data=data, **kwargs)
     payload.is_valid(raise_exception=True)
     return dict(payload.validated_data)
+
+
+@extend_schema_field(OpenApiTypes.ANY)
+class AsGivenField(serializers.Field):
+    """A value handed to the service as the client sent it, so that the service checks it and names the field in
+    its own message on a bad one (a serializer only shapes the payload). Subclass it with @extend_schema_field
+    for a value of a known type; these below are the common ones."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class AsGivenDateField(AsGivenField):
+    """A date, YYYY-MM-DD."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class AsGivenIntegerField(AsGivenField):
+    """A whole number, or a record's id (or null where the field allows it)."""
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class AsGivenDecimalField(AsGivenField):
+    """A decimal number (an amount), as a JSON number or a string."""
+
+
+@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=60)))
+class AsGivenCodesField(AsGivenField):
+    """A list of codes."""
+
+
+@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+class AsGivenIdsField(AsGivenField):
+    """A list of record ids."""
 
 
 class StrictInputSerializer(serializers.Serializer):

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +17,15 @@ from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
-from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.api.serializers import (
+    AsGivenCodesField,
+    AsGivenDateField,
+    AsGivenDecimalField,
+    AsGivenField,
+    AsGivenIntegerField,
+    StrictInputSerializer,
+    validated,
+)
 from tipsom.core.errors import ApplicationError
 from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import require_permission
@@ -100,41 +107,6 @@ class IncidentDetailSerializer(IncidentListSerializer):
 
 
 # --- Writing: shapes only, the service checks the values --------------------------------------------------------
-class _AsGiven(serializers.Field):
-    """A value handed to the service as the client sent it, for the service's own message on a bad one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class DayField(_AsGiven):
-    """A date, YYYY-MM-DD."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class CountField(_AsGiven):
-    """A whole number of people (0 or more; the migrants involved 1 or more)."""
-
-
-@extend_schema_field(OpenApiTypes.DECIMAL)
-class NumberField(_AsGiven):
-    """A decimal number, as a JSON number or a string."""
-
-
-@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=60)))
-class CodesField(_AsGiven):
-    """A list of codes."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class RecordField(_AsGiven):
-    """A record's id, or null."""
-
-
 @extend_schema_field(
     {
         "type": "array",
@@ -149,7 +121,7 @@ class RecordField(_AsGiven):
         },
     }
 )
-class BreakdownField(_AsGiven):
+class BreakdownField(AsGivenField):
     """The migrants as rows of {sex, age_group, citizenship, count}."""
 
 
@@ -160,31 +132,33 @@ def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
 
 
 class IncidentFieldsSerializer(StrictInputSerializer):
-    occurred_on = DayField(required=False, help_text=_lazy("YYYY-MM-DD, not in the future."))
+    occurred_on = AsGivenDateField(required=False, help_text=_lazy("YYYY-MM-DD, not in the future."))
     location_type = _text(20, _lazy("border_crossing, sea, river, desert, mountains, vehicle, train, ..."))
     incident_country = _text(2, _lazy("ISO 3166-1 alpha-2."))
     region = _text(10, _lazy("ISO 3166-2."))
     place = _text(200)
-    latitude = NumberField(required=False, allow_null=True, help_text=_lazy("-90 to 90; with the longitude."))
-    longitude = NumberField(required=False, allow_null=True, help_text=_lazy("-180 to 180; with the latitude."))
+    latitude = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("-90 to 90; with the longitude."))
+    longitude = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("-180 to 180; with the latitude."))
     route = _text(100)
-    origin_countries = CodesField(required=False)
-    transit_countries = CodesField(required=False)
+    origin_countries = AsGivenCodesField(required=False)
+    transit_countries = AsGivenCodesField(required=False)
     destination_country = _text(2)
     transport_mode = _text(12)
-    migrants_total = CountField(required=False, help_text=_lazy("Required to record an incident."))
-    dead = CountField(required=False, allow_null=True)
-    missing = CountField(required=False, allow_null=True, help_text=_lazy("The minimum estimated missing."))
-    injured = CountField(required=False, allow_null=True, help_text=_lazy("Among the survivors."))
-    survivors = CountField(required=False, allow_null=True)
+    migrants_total = AsGivenIntegerField(required=False, help_text=_lazy("Required to record an incident."))
+    dead = AsGivenIntegerField(required=False, allow_null=True)
+    missing = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("The minimum estimated missing."))
+    injured = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Among the survivors."))
+    survivors = AsGivenIntegerField(required=False, allow_null=True)
     cause_of_death = _text(20)
-    aggravating_circumstances = CodesField(required=False, help_text=_lazy("“death” is added when someone died."))
-    fee_per_migrant = NumberField(required=False, allow_null=True)
+    aggravating_circumstances = AsGivenCodesField(
+        required=False, help_text=_lazy("“death” is added when someone died.")
+    )
+    fee_per_migrant = AsGivenDecimalField(required=False, allow_null=True)
     fee_currency = _text(3, _lazy("ISO 4217."))
     information_source = _text(200)
-    criminal_case = RecordField(required=False, allow_null=True, help_text=_lazy("A criminal case id."))
-    smugglers = CodesField(required=False, help_text=_lazy("Suspect ids of the criminal case."))
-    cases = CodesField(required=False, help_text=_lazy("Case numbers of SOM victim cases of the country."))
+    criminal_case = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("A criminal case id."))
+    smugglers = AsGivenCodesField(required=False, help_text=_lazy("Suspect ids of the criminal case."))
+    cases = AsGivenCodesField(required=False, help_text=_lazy("Case numbers of SOM victim cases of the country."))
     migrants = BreakdownField(required=False, help_text=_lazy("They must add up to the migrants involved."))
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -20,7 +19,14 @@ from rest_framework.views import APIView
 
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
-from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.api.serializers import (
+    AsGivenDateField,
+    AsGivenDecimalField,
+    AsGivenField,
+    AsGivenIntegerField,
+    StrictInputSerializer,
+    validated,
+)
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import access_by_id, require_permission
@@ -158,31 +164,6 @@ class GrantDetailSerializer(GrantListSerializer):
 
 
 # --- Writing: shapes only, the service checks the values ----------------------------------------------------------
-class _AsGiven(serializers.Field):
-    """A value handed to the service as the client sent it, for the service's own message on a bad one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class GrantDayField(_AsGiven):
-    """A date, YYYY-MM-DD."""
-
-
-@extend_schema_field(OpenApiTypes.DECIMAL)
-class GrantAmountField(_AsGiven):
-    """An amount more than 0, to the cent, as a JSON number or a string."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class GrantRecordField(_AsGiven):
-    """A record's id, or null."""
-
-
 @extend_schema_field(
     {
         "type": "array",
@@ -196,7 +177,7 @@ class GrantRecordField(_AsGiven):
         },
     }
 )
-class GrantTranchesField(_AsGiven):
+class GrantTranchesField(AsGivenField):
     """The tranches: {number (default: the position), amount, planned_on}; they add up to the grant."""
 
 
@@ -214,7 +195,7 @@ class GrantTranchesField(_AsGiven):
         },
     }
 )
-class GrantReportsField(_AsGiven):
+class GrantReportsField(AsGivenField):
     """The reporting periods: {number, period_start, period_end, due_on}; one for every tranche but the last."""
 
 
@@ -225,12 +206,12 @@ def _text(max_length: int) -> serializers.CharField:
 class GrantFieldsSerializer(StrictInputSerializer):
     title = _text(300)
     purpose = _text(4000)
-    grantee = GrantRecordField(required=False, help_text=_lazy("An NGO-like organization of the country (id)."))
+    grantee = AsGivenIntegerField(required=False, help_text=_lazy("An NGO-like organization of the country (id)."))
     currency = _text(3)
-    amount = GrantAmountField(required=False)
-    start_date = GrantDayField(required=False)
-    end_date = GrantDayField(required=False)
-    activity = GrantRecordField(required=False, allow_null=True)
+    amount = AsGivenDecimalField(required=False)
+    start_date = AsGivenDateField(required=False)
+    end_date = AsGivenDateField(required=False)
+    activity = AsGivenIntegerField(required=False, allow_null=True)
     tranches = GrantTranchesField(required=False)
     reports = GrantReportsField(required=False)
 
@@ -242,7 +223,7 @@ class GrantUpdateSerializer(GrantFieldsSerializer):
 
 
 class GrantReleaseSerializer(StrictInputSerializer):
-    released_on = GrantDayField(required=False, allow_null=True, help_text=_lazy("Default: today."))
+    released_on = AsGivenDateField(required=False, allow_null=True, help_text=_lazy("Default: today."))
 
 
 class GrantReportSubmitSerializer(StrictInputSerializer):
@@ -260,9 +241,9 @@ class GrantReviewSerializer(StrictInputSerializer):
 
 class GrantTransactionFieldsSerializer(StrictInputSerializer):
     transaction_type = serializers.CharField(help_text=_lazy("IATI: 2 commitment, 3 disbursement, 4 expenditure."))
-    date = GrantDayField()
-    amount = GrantAmountField()
-    tranche = GrantRecordField(required=False, allow_null=True)
+    date = AsGivenDateField()
+    amount = AsGivenDecimalField()
+    tranche = AsGivenIntegerField(required=False, allow_null=True)
     description = _text(500)
 
 

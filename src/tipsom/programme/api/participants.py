@@ -8,14 +8,18 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.api.serializers import (
+    AsGivenDateField,
+    AsGivenDecimalField,
+    StrictInputSerializer,
+    validated,
+)
 from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.masking import mask
 from tipsom.intake.files import too_large_error
@@ -96,36 +100,18 @@ class RosterImportAnswerSerializer(serializers.Serializer):
 
 
 # --- Writing: shapes only -----------------------------------------------------------------------------------------
-class _AsGiven(serializers.Field):
-    """A value handed to the service as sent, for the service's own message on a bad one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field(OpenApiTypes.DECIMAL)
-class RosterNumberField(_AsGiven):
-    """A number, as a JSON number or a string."""
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class RosterDayField(_AsGiven):
-    """A date, YYYY-MM-DD."""
-
-
 def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
     return serializers.CharField(max_length=max_length, required=False, allow_blank=True, help_text=help_text)
 
 
 class RosterScoresSerializer(StrictInputSerializer):
-    pre_score = RosterNumberField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
-    post_score = RosterNumberField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
-    post_test_on = RosterDayField(required=False, allow_null=True, help_text=_lazy("Not before the activity's start."))
-    satisfaction = RosterNumberField(required=False, allow_null=True, help_text=_lazy("1 to 5."))
-    attendance_percent = RosterNumberField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
+    pre_score = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
+    post_score = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
+    post_test_on = AsGivenDateField(
+        required=False, allow_null=True, help_text=_lazy("Not before the activity's start.")
+    )
+    satisfaction = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("1 to 5."))
+    attendance_percent = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
 
 
 class RosterAddSerializer(RosterScoresSerializer):

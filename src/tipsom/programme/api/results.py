@@ -13,13 +13,13 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.api.serializers import AsGivenField, StrictInputSerializer, validated
 from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.permissions import access_by_id, require_permission
 from tipsom.programme.models import Indicator, IndicatorPeriod, ResultNode
@@ -197,42 +197,31 @@ class ProgrammeResultsView(APIView):
 
 
 # --- Writing ------------------------------------------------------------------------------------------------------
-@extend_schema_field(OpenApiTypes.ANY)
-class _AsGiven(serializers.Field):
-    """A value handed to the service as given (the service checks it and names the field in its error)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
 class ProgrammeResultNodeInputSerializer(StrictInputSerializer):
-    level = _AsGiven(required=False)
-    parent = _AsGiven(required=False, allow_null=True)  # type: ignore[assignment]  # a field, not Field.parent
-    code = _AsGiven(required=False)
-    title = _AsGiven(required=False)
-    description = _AsGiven(required=False)
-    pillar = _AsGiven(required=False, allow_null=True)
-    position = _AsGiven(required=False)
+    level = AsGivenField(required=False)
+    parent = AsGivenField(required=False, allow_null=True)  # type: ignore[assignment]  # a field, not Field.parent
+    code = AsGivenField(required=False)
+    title = AsGivenField(required=False)
+    description = AsGivenField(required=False)
+    pillar = AsGivenField(required=False, allow_null=True)
+    position = AsGivenField(required=False)
 
 
 class ProgrammeIndicatorInputSerializer(StrictInputSerializer):
-    node = _AsGiven(required=False)
-    code = _AsGiven(required=False)
-    title = _AsGiven(required=False)
-    description = _AsGiven(required=False)
-    measure = _AsGiven(required=False)
-    unit = _AsGiven(required=False)
-    ascending = _AsGiven(required=False)
-    numerator_label = _AsGiven(required=False)
-    denominator_label = _AsGiven(required=False)
-    factor = _AsGiven(required=False)
-    source = _AsGiven(required=False)  # type: ignore[assignment]  # a declared field, not Field.source
-    source_key = _AsGiven(required=False)
-    disaggregations = _AsGiven(required=False)
-    position = _AsGiven(required=False)
+    node = AsGivenField(required=False)
+    code = AsGivenField(required=False)
+    title = AsGivenField(required=False)
+    description = AsGivenField(required=False)
+    measure = AsGivenField(required=False)
+    unit = AsGivenField(required=False)
+    ascending = AsGivenField(required=False)
+    numerator_label = AsGivenField(required=False)
+    denominator_label = AsGivenField(required=False)
+    factor = AsGivenField(required=False)
+    source = AsGivenField(required=False)  # type: ignore[assignment]  # a declared field, not Field.source
+    source_key = AsGivenField(required=False)
+    disaggregations = AsGivenField(required=False)
+    position = AsGivenField(required=False)
 
 
 class ProgrammeResultNodesView(APIView):
@@ -308,8 +297,8 @@ class ProgrammeIndicatorView(APIView):
 class ProgrammeBaselineInputSerializer(StrictInputSerializer):
     indicator = serializers.IntegerField()
     country = serializers.CharField(max_length=2)
-    year = _AsGiven()
-    value = _AsGiven()
+    year = AsGivenField()
+    value = AsGivenField()
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -399,12 +388,12 @@ def period_json(period: IndicatorPeriod) -> dict[str, Any]:
 
 
 class ProgrammeIndicatorPeriodFieldsSerializer(StrictInputSerializer):
-    target = _AsGiven(required=False, allow_null=True)
-    numerator = _AsGiven(required=False, allow_null=True)
-    denominator = _AsGiven(required=False, allow_null=True)
-    actual = _AsGiven(required=False, allow_null=True)
-    disaggregated = _AsGiven(required=False, allow_null=True)
-    comment = _AsGiven(required=False)
+    target = AsGivenField(required=False, allow_null=True)
+    numerator = AsGivenField(required=False, allow_null=True)
+    denominator = AsGivenField(required=False, allow_null=True)
+    actual = AsGivenField(required=False, allow_null=True)
+    disaggregated = AsGivenField(required=False, allow_null=True)
+    comment = AsGivenField(required=False)
     evidence = serializers.FileField(required=False, help_text=_lazy("PDF, XLSX, DOCX, PNG or JPEG (multipart)."))
     version = serializers.IntegerField(required=False, help_text=_lazy("The version read; a stale one is 409."))
 
@@ -412,8 +401,8 @@ class ProgrammeIndicatorPeriodFieldsSerializer(StrictInputSerializer):
 class ProgrammeIndicatorPeriodInputSerializer(ProgrammeIndicatorPeriodFieldsSerializer):
     indicator = serializers.IntegerField()
     country = serializers.CharField(max_length=2)
-    period_start = _AsGiven()
-    period_end = _AsGiven()
+    period_start = AsGivenField()
+    period_end = AsGivenField()
 
 
 PERIOD_DATA = ("target", "numerator", "denominator", "actual", "disaggregated", "comment", "evidence")

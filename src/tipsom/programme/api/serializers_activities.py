@@ -7,11 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tipsom.core.api.serializers import StrictInputSerializer
+from tipsom.core.api.serializers import (
+    AsGivenCodesField,
+    AsGivenDateField,
+    AsGivenDecimalField,
+    AsGivenField,
+    AsGivenIdsField,
+    AsGivenIntegerField,
+    StrictInputSerializer,
+)
 from tipsom.programme.models import Activity, FollowUpAction
 from tipsom.programme.selectors.activities import is_overdue, participant_counts
 
@@ -87,43 +94,8 @@ class ActivityDetailSerializer(ActivityListSerializer):
         return ActivityParticipantCountsSerializer(counts).data
 
 
-class _AsGiven(serializers.Field):
-    """A value handed to the service as the client sent it, for the service's own message on a bad one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
-@extend_schema_field(OpenApiTypes.DATE)
-class ActivityDateField(_AsGiven):
-    """A date, YYYY-MM-DD."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class ActivityCountField(_AsGiven):
-    """A whole number, 0 or more, or null."""
-
-
-@extend_schema_field(OpenApiTypes.DECIMAL)
-class ActivityAmountField(_AsGiven):
-    """An amount, 0 or more, as a JSON number or a string."""
-
-
-@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=60)))
-class ActivityCodesField(_AsGiven):
-    """A list of codes."""
-
-
-@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
-class ActivityIdsField(_AsGiven):
-    """A list of record ids."""
-
-
 @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
-class ActivitySectorCountsField(_AsGiven):
+class ActivitySectorCountsField(AsGivenField):
     """{sector code: participants}."""
 
 
@@ -144,28 +116,28 @@ class ActivityFieldsSerializer(StrictInputSerializer):
     kind = _text(24, _lazy("training, workshop, meeting, conference, campaign, technical_assistance, ..."))
     title = _text(300)
     description = _text(10_000)
-    pillar = ActivityCountField(required=False, help_text=_lazy("1 to 6."))
-    four_ps = ActivityCodesField(required=False, help_text=_lazy("prevention, protection, prosecution, partnership."))
-    start_date = ActivityDateField(required=False, help_text=_lazy("Required to record an activity."))
-    end_date = ActivityDateField(required=False, allow_null=True, help_text=_lazy("The start date when empty."))
-    regions = ActivityCodesField(required=False, help_text=_lazy("ISO 3166-2 codes of the activity's country."))
+    pillar = AsGivenIntegerField(required=False, help_text=_lazy("1 to 6."))
+    four_ps = AsGivenCodesField(required=False, help_text=_lazy("prevention, protection, prosecution, partnership."))
+    start_date = AsGivenDateField(required=False, help_text=_lazy("Required to record an activity."))
+    end_date = AsGivenDateField(required=False, allow_null=True, help_text=_lazy("The start date when empty."))
+    regions = AsGivenCodesField(required=False, help_text=_lazy("ISO 3166-2 codes of the activity's country."))
     places = _text(500)
-    implementing_organizations = ActivityIdsField(required=False, help_text=_lazy("Organizations of the country."))
+    implementing_organizations = AsGivenIdsField(required=False, help_text=_lazy("Organizations of the country."))
     partners = _text(500)
-    topics = ActivityCodesField(required=False)
-    target_groups = ActivityCodesField(required=False, help_text=_lazy("Sector codes."))
+    topics = AsGivenCodesField(required=False)
+    target_groups = AsGivenCodesField(required=False, help_text=_lazy("Sector codes."))
     currency = _text(3, _lazy("ISO 4217."))
-    budget = ActivityAmountField(required=False, allow_null=True)
-    cost = ActivityAmountField(required=False, allow_null=True)
-    participants_total = ActivityCountField(required=False, allow_null=True)
-    participants_women = ActivityCountField(required=False, allow_null=True)
-    participants_men = ActivityCountField(required=False, allow_null=True)
+    budget = AsGivenDecimalField(required=False, allow_null=True)
+    cost = AsGivenDecimalField(required=False, allow_null=True)
+    participants_total = AsGivenIntegerField(required=False, allow_null=True)
+    participants_women = AsGivenIntegerField(required=False, allow_null=True)
+    participants_men = AsGivenIntegerField(required=False, allow_null=True)
     participants_by_sector = ActivitySectorCountsField(required=False)
-    channels = ActivityCodesField(required=False, help_text=_lazy("Awareness campaigns only."))
-    people_reached = ActivityCountField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
+    channels = AsGivenCodesField(required=False, help_text=_lazy("Awareness campaigns only."))
+    people_reached = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
     materials = _text(10_000, _lazy("Awareness campaigns only."))
-    materials_count = ActivityCountField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
-    countries = ActivityCodesField(required=False, help_text=_lazy("Meetings, conferences and study visits only."))
+    materials_count = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
+    countries = AsGivenCodesField(required=False, help_text=_lazy("Meetings, conferences and study visits only."))
     agreements = _text(10_000, _lazy("Meetings, conferences and study visits only."))
 
 
@@ -201,6 +173,6 @@ class ProgrammeFollowUpFieldsSerializer(StrictInputSerializer):
     description = _text(4000)
     owner_name = _text(200)
     owner_country = _text(2, _lazy("ISO 3166-1 alpha-2."))
-    due_on = ActivityDateField(required=False, help_text=_lazy("Required to add an action."))
+    due_on = AsGivenDateField(required=False, help_text=_lazy("Required to add an action."))
     status = _text(10, _lazy("open, done or dropped."))
-    done_on = ActivityDateField(required=False, allow_null=True, help_text=_lazy("Today when done and not given."))
+    done_on = AsGivenDateField(required=False, allow_null=True, help_text=_lazy("Today when done and not given."))
