@@ -478,27 +478,20 @@ class ProgrammeIndicatorPeriodSubmitView(APIView):
         return Response(ProgrammeIndicatorPeriodSerializer(period_json(period)).data)
 
 
-class ProgrammeIndicatorPeriodApproveView(APIView):
+class ProgrammeIndicatorPeriodReviewView(APIView):
+    """The coordinator's review of a submitted period: approve (a comment is optional) or return for revision
+    (with a comment)."""
+
     request: AuthenticatedRequest
+    approve = True  # as_view(approve=False) for the return
 
     @extend_schema(
         tags=["programme"], request=ProgrammeReviewSerializer, responses={200: ProgrammeIndicatorPeriodSerializer}
     )
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        data = validated(ProgrammeReviewSerializer, request.data)
-        period = services.indicator_period_approve(actor=request.user, period_id=pk, comment=data.get("comment", ""))
-        return Response(ProgrammeIndicatorPeriodSerializer(period_json(period)).data)
-
-
-class ProgrammeIndicatorPeriodReturnView(APIView):
-    request: AuthenticatedRequest
-
-    @extend_schema(
-        tags=["programme"], request=ProgrammeReviewSerializer, responses={200: ProgrammeIndicatorPeriodSerializer}
-    )
-    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        data = validated(ProgrammeReviewSerializer, request.data)
-        period = services.indicator_period_return(actor=request.user, period_id=pk, comment=data.get("comment", ""))
+        comment = validated(ProgrammeReviewSerializer, request.data).get("comment", "")
+        review = services.indicator_period_approve if self.approve else services.indicator_period_return
+        period = review(actor=request.user, period_id=pk, comment=comment)
         return Response(ProgrammeIndicatorPeriodSerializer(period_json(period)).data)
 
 
@@ -522,12 +515,12 @@ paths = [
     ),
     path(
         "programme/indicator-periods/<int:pk>/approve/",
-        ProgrammeIndicatorPeriodApproveView.as_view(),
+        ProgrammeIndicatorPeriodReviewView.as_view(approve=True),
         name="programme-indicator-period-approve",
     ),
     path(
         "programme/indicator-periods/<int:pk>/return/",
-        ProgrammeIndicatorPeriodReturnView.as_view(),
+        ProgrammeIndicatorPeriodReviewView.as_view(approve=False),
         name="programme-indicator-period-return",
     ),
 ]
