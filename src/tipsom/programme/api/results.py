@@ -31,30 +31,14 @@ from tipsom.programme.services import results as services
 class ProgrammeResultNodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResultNode
-        fields = ["id", "parent", "level", "code", "title", "description", "pillar", "position"]
+        fields = ["id", *services.NODE_FIELDS]
         read_only_fields = fields
 
 
 class ProgrammeIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = [
-            "id",
-            "node",
-            "code",
-            "title",
-            "description",
-            "measure",
-            "unit",
-            "ascending",
-            "numerator_label",
-            "denominator_label",
-            "factor",
-            "source",
-            "source_key",
-            "disaggregations",
-            "position",
-        ]
+        fields = ["id", *services.INDICATOR_FIELDS]
         read_only_fields = fields
 
 

@@ -21,39 +21,10 @@ from tipsom.core.api.serializers import (
 )
 from tipsom.programme.models import Activity, FollowUpAction
 from tipsom.programme.selectors.activities import is_overdue, participant_counts
+from tipsom.programme.services.activities import ACTIVITY_FIELDS, FOLLOW_UP_FIELDS
 
-ACTIVITY_COLUMNS = [
-    "id",
-    "reference",
-    "country",
-    "owner_organization",
-    "kind",
-    "title",
-    "description",
-    "pillar",
-    "four_ps",
-    "start_date",
-    "end_date",
-    "regions",
-    "places",
-    "partners",
-    "topics",
-    "target_groups",
-    "currency",
-    "budget",
-    "cost",
-    "participants_total",
-    "participants_women",
-    "participants_men",
-    "participants_by_sector",
-    "channels",
-    "people_reached",
-    "materials",
-    "materials_count",
-    "countries",
-    "agreements",
-    "version",
-]
+# What an activity reads like: its identity, the fields the service takes (in its order), the version.
+ACTIVITY_COLUMNS = ["id", "reference", "country", "owner_organization", *ACTIVITY_FIELDS, "version"]
 
 
 class ActivityListSerializer(serializers.ModelSerializer):
@@ -152,17 +123,7 @@ class ProgrammeFollowUpSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FollowUpAction
-        fields = [
-            "id",
-            "activity",
-            "description",
-            "owner_name",
-            "owner_country",
-            "due_on",
-            "status",
-            "done_on",
-            "overdue",
-        ]
+        fields = ["id", "activity", *FOLLOW_UP_FIELDS, "overdue"]
         read_only_fields = fields
 
     def get_overdue(self, action: FollowUpAction) -> bool:
