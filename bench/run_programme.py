@@ -39,16 +39,15 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
 import sys
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipsom.settings")
+
+from run_stats import commit, timed  # noqa: E402  (bench/run_stats.py: the warm timing with p50/p95 and the load)
 
 RUNS = 5
 REPORT_RUNS = 3
@@ -59,42 +58,6 @@ YEAR = 2024
 MONTHS = 12
 LEARNING = ("training", "workshop", "study_visit")
 TARGETS = {"framework_ms": 2000.0, "impact_ms": 2000.0, "report_ms": 30000.0}
-
-
-def commit() -> str:
-    import subprocess
-
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)  # noqa: S607
-    return done.stdout.strip()
-
-
-def load() -> float:
-    return round(os.getloadavg()[0], 2)
-
-
-def summary(times: list[float]) -> dict[str, Any]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return {
-        "runs": len(times),
-        "p50_ms": round(statistics.median(times) * 1000, 2),
-        "p95_ms": round(p95 * 1000, 2),
-        "min_ms": round(ordered[0] * 1000, 2),
-    }
-
-
-def timed(fn: Callable[[], Any], runs: int) -> tuple[dict[str, Any], Any]:
-    """Warm (one run first, not counted), then `runs` timed runs; the load average around them."""
-    result = fn()
-    before = load()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - started)
-    out = summary(times)
-    out["load_average"] = [before, load()]
-    return out, result
 
 
 # --- The raw driver ------------------------------------------------------------------------------------------------
