@@ -188,6 +188,18 @@ def codes(errors: Errors, field: str, list_name: str, value: Any) -> list[str]:
     return list(dict.fromkeys(value))
 
 
+def decimal_of(value: Any) -> Decimal | None:
+    """`value` as a finite Decimal: a number or its digits ("12.5", 12.5, 12); None for anything else (a word, a
+    boolean, a list, infinity, NaN). The one reading of a number that the checks below and the apps' own build on."""
+    if not isinstance(value, (int, float, str, Decimal)) or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 def whole_number(
     errors: Errors, field: str, value: Any, *, minimum: int = 0, maximum: int, required: bool = False
 ) -> int | None:
@@ -197,13 +209,8 @@ def whole_number(
         if required:
             errors[field] = _("This field is required.")
         return None
-    number: Decimal | None = None
-    if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite() or number != number.to_integral_value() or number < minimum:
+    number = decimal_of(value)
+    if number is None or number != number.to_integral_value() or number < minimum:
         errors[field] = _("Enter a whole number, %(minimum)d or more.") % {"minimum": minimum}
         return None
     if number > maximum:

@@ -105,3 +105,16 @@ def test_model_update_check_refuses_before_anything_is_saved() -> None:
     with pytest.raises(ApplicationError):
         validation.model_update(organization, {"name": "Other"}, check=refuse)
     assert Organization.objects.get(pk=organization.pk).name == "Abrigo Sol"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12.5", "12.5"), (" 7 ", "7"), (12, "12"), (2.5, "2.5"), ("1e3", "1E+3"), ("-1", "-1")],
+)
+def test_decimal_of_reads_a_number_or_its_digits(value: object, expected: str) -> None:
+    assert str(validation.decimal_of(value)) == expected
+
+
+@pytest.mark.parametrize("value", ["ten", "", True, False, None, [], {}, "inf", "-Infinity", "nan", "sNaN", "1,5"])
+def test_decimal_of_refuses_what_is_not_a_finite_number(value: object) -> None:
+    assert validation.decimal_of(value) is None

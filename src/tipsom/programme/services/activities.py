@@ -18,7 +18,7 @@ The reference is the country's next of the start date's year, e.g. CO-ACT-2018-0
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 import pycountry
@@ -115,13 +115,8 @@ def _regions(errors: check.Errors, value: Any, country: str) -> list[str]:
 def _amount(errors: check.Errors, field: str, value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
-    number: Decimal | None = None
-    if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite():
+    number = check.decimal_of(value)
+    if number is None:
         errors[field] = _("Enter an amount.")
         return None
     if number < 0:

@@ -27,7 +27,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 import pycountry
@@ -78,13 +78,8 @@ def amount_value(errors: check.Errors, field: str, value: Any, *, required: bool
         if required:
             errors[field] = _("This field is required.")
         return None
-    number: Decimal | None = None
-    if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite():
+    number = check.decimal_of(value)
+    if number is None:
         errors[field] = _("Enter an amount.")
         return None
     if number <= 0:

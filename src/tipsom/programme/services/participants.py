@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -69,13 +69,8 @@ def _score(errors: check.Errors, name: str, value: Any) -> Decimal | None:
     """A test score from 0 to 100, kept to two decimals."""
     if value is None or value == "":
         return None
-    number: Decimal | None = None
-    if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
-        try:
-            number = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite() or number < 0 or number > 100:
+    number = check.decimal_of(value.replace(",", ".") if isinstance(value, str) else value)  # 72,5 as 72.5
+    if number is None or number < 0 or number > 100:
         errors[name] = _("Enter a score from 0 to 100.")
         return None
     return number.quantize(SCORE_STEP, rounding=ROUND_HALF_EVEN)

@@ -19,7 +19,7 @@ import base64
 import hashlib
 import zipfile
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -92,13 +92,8 @@ def number(errors: check.Errors, field: str, value: Any, *, minimum: Decimal | N
     """A finite decimal (None when empty), at least `minimum`, at most MAX_VALUE, to 4 decimals."""
     if value is None or value == "":
         return None
-    result: Decimal | None = None
-    if isinstance(value, (int, float, str, Decimal)) and not isinstance(value, bool):
-        try:
-            result = Decimal(str(value).strip())
-        except InvalidOperation:
-            result = None
-    if result is None or not result.is_finite():
+    result = check.decimal_of(value)
+    if result is None:
         errors[field] = _("Enter a number.")
         return None
     if minimum is not None and result < minimum:
