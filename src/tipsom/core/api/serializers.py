@@ -18,6 +18,18 @@ def validated(serializer: type[serializers.Serializer], data: Any, **kwargs: Any
     return dict(payload.validated_data)
 
 
+def text_input(max_length: int, help_text: Any = "", *, trim_whitespace: bool = False) -> serializers.CharField:
+    """An optional text of a payload, blank allowed, kept as sent by default (the service applies the text rule,
+    core.validation, and trims)."""
+    return serializers.CharField(
+        max_length=max_length,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=trim_whitespace,
+        help_text=help_text,
+    )
+
+
 @extend_schema_field(OpenApiTypes.ANY)
 class AsGivenField(serializers.Field):
     """A value handed to the service as the client sent it, so that the service checks it and names the field in

@@ -24,6 +24,7 @@ from tipsom.core.api.serializers import (
     AsGivenField,
     AsGivenIntegerField,
     StrictInputSerializer,
+    text_input,
     validated,
 )
 from tipsom.core.errors import ApplicationError
@@ -125,37 +126,31 @@ class BreakdownField(AsGivenField):
     """The migrants as rows of {sex, age_group, citizenship, count}."""
 
 
-def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, trim_whitespace=False, help_text=help_text
-    )
-
-
 class IncidentFieldsSerializer(StrictInputSerializer):
     occurred_on = AsGivenDateField(required=False, help_text=_lazy("YYYY-MM-DD, not in the future."))
-    location_type = _text(20, _lazy("border_crossing, sea, river, desert, mountains, vehicle, train, ..."))
-    incident_country = _text(2, _lazy("ISO 3166-1 alpha-2."))
-    region = _text(10, _lazy("ISO 3166-2."))
-    place = _text(200)
+    location_type = text_input(20, _lazy("border_crossing, sea, river, desert, mountains, vehicle, train, ..."))
+    incident_country = text_input(2, _lazy("ISO 3166-1 alpha-2."))
+    region = text_input(10, _lazy("ISO 3166-2."))
+    place = text_input(200)
     latitude = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("-90 to 90; with the longitude."))
     longitude = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("-180 to 180; with the latitude."))
-    route = _text(100)
+    route = text_input(100)
     origin_countries = AsGivenCodesField(required=False)
     transit_countries = AsGivenCodesField(required=False)
-    destination_country = _text(2)
-    transport_mode = _text(12)
+    destination_country = text_input(2)
+    transport_mode = text_input(12)
     migrants_total = AsGivenIntegerField(required=False, help_text=_lazy("Required to record an incident."))
     dead = AsGivenIntegerField(required=False, allow_null=True)
     missing = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("The minimum estimated missing."))
     injured = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Among the survivors."))
     survivors = AsGivenIntegerField(required=False, allow_null=True)
-    cause_of_death = _text(20)
+    cause_of_death = text_input(20)
     aggravating_circumstances = AsGivenCodesField(
         required=False, help_text=_lazy("“death” is added when someone died.")
     )
     fee_per_migrant = AsGivenDecimalField(required=False, allow_null=True)
-    fee_currency = _text(3, _lazy("ISO 4217."))
-    information_source = _text(200)
+    fee_currency = text_input(3, _lazy("ISO 4217."))
+    information_source = text_input(200)
     criminal_case = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("A criminal case id."))
     smugglers = AsGivenCodesField(required=False, help_text=_lazy("Suspect ids of the criminal case."))
     cases = AsGivenCodesField(required=False, help_text=_lazy("Case numbers of SOM victim cases of the country."))

@@ -25,6 +25,7 @@ from tipsom.core.api.serializers import (
     AsGivenField,
     AsGivenIntegerField,
     StrictInputSerializer,
+    text_input,
     validated,
 )
 from tipsom.core.errors import ApplicationError, NotFound
@@ -199,15 +200,11 @@ class GrantReportsField(AsGivenField):
     """The reporting periods: {number, period_start, period_end, due_on}; one for every tranche but the last."""
 
 
-def _text(max_length: int) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, trim_whitespace=False)
-
-
 class GrantFieldsSerializer(StrictInputSerializer):
-    title = _text(300)
-    purpose = _text(4000)
+    title = text_input(300)
+    purpose = text_input(4000)
     grantee = AsGivenIntegerField(required=False, help_text=_lazy("An NGO-like organization of the country (id)."))
-    currency = _text(3)
+    currency = text_input(3)
     amount = AsGivenDecimalField(required=False)
     start_date = AsGivenDateField(required=False)
     end_date = AsGivenDateField(required=False)
@@ -244,7 +241,7 @@ class GrantTransactionFieldsSerializer(StrictInputSerializer):
     date = AsGivenDateField()
     amount = AsGivenDecimalField()
     tranche = AsGivenIntegerField(required=False, allow_null=True)
-    description = _text(500)
+    description = text_input(500)
 
 
 class GrantFilterQuerySerializer(serializers.Serializer):

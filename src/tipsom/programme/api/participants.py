@@ -18,6 +18,7 @@ from tipsom.core.api.serializers import (
     AsGivenDateField,
     AsGivenDecimalField,
     StrictInputSerializer,
+    text_input,
     validated,
 )
 from tipsom.core.http import AuthenticatedRequest
@@ -100,10 +101,6 @@ class RosterImportAnswerSerializer(serializers.Serializer):
 
 
 # --- Writing: shapes only -----------------------------------------------------------------------------------------
-def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, help_text=help_text)
-
-
 class RosterScoresSerializer(StrictInputSerializer):
     pre_score = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
     post_score = AsGivenDecimalField(required=False, allow_null=True, help_text=_lazy("0 to 100."))
@@ -118,14 +115,16 @@ class RosterAddSerializer(RosterScoresSerializer):
     """A person: `participant_id` of a known participant, or the details (found again by username or name)."""
 
     participant_id = serializers.IntegerField(required=False)
-    name = _text(200)
-    name_latin = _text(200)
-    sex = _text(8, _lazy("female, male, other, unknown."))
-    sector = _text(24, _lazy("police, prosecutors, judges, social_workers, family_defenders, ..."))
+    name = text_input(200, trim_whitespace=True)
+    name_latin = text_input(200, trim_whitespace=True)
+    sex = text_input(8, _lazy("female, male, other, unknown."), trim_whitespace=True)
+    sector = text_input(
+        24, _lazy("police, prosecutors, judges, social_workers, family_defenders, ..."), trim_whitespace=True
+    )
     organization_id = serializers.IntegerField(required=False, allow_null=True)
-    organization_name = _text(200)
-    region = _text(10, _lazy("ISO 3166-2."))
-    username = _text(150, _lazy("A tipsom user of the country."))
+    organization_name = text_input(200, trim_whitespace=True)
+    region = text_input(10, _lazy("ISO 3166-2."), trim_whitespace=True)
+    username = text_input(150, _lazy("A tipsom user of the country."), trim_whitespace=True)
 
 
 class RosterImportSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from tipsom.core.api.serializers import (
     AsGivenIdsField,
     AsGivenIntegerField,
     StrictInputSerializer,
+    text_input,
 )
 from tipsom.programme.models import Activity, FollowUpAction
 from tipsom.programme.selectors.activities import is_overdue, participant_counts
@@ -70,12 +71,6 @@ class ActivitySectorCountsField(AsGivenField):
     """{sector code: participants}."""
 
 
-def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, trim_whitespace=False, help_text=help_text
-    )
-
-
 class ActivityFieldsSerializer(StrictInputSerializer):
     owner_organization = serializers.IntegerField(
         required=False,
@@ -84,20 +79,20 @@ class ActivityFieldsSerializer(StrictInputSerializer):
             "name one of the country's)."
         ),
     )
-    kind = _text(24, _lazy("training, workshop, meeting, conference, campaign, technical_assistance, ..."))
-    title = _text(300)
-    description = _text(10_000)
+    kind = text_input(24, _lazy("training, workshop, meeting, conference, campaign, technical_assistance, ..."))
+    title = text_input(300)
+    description = text_input(10_000)
     pillar = AsGivenIntegerField(required=False, help_text=_lazy("1 to 6."))
     four_ps = AsGivenCodesField(required=False, help_text=_lazy("prevention, protection, prosecution, partnership."))
     start_date = AsGivenDateField(required=False, help_text=_lazy("Required to record an activity."))
     end_date = AsGivenDateField(required=False, allow_null=True, help_text=_lazy("The start date when empty."))
     regions = AsGivenCodesField(required=False, help_text=_lazy("ISO 3166-2 codes of the activity's country."))
-    places = _text(500)
+    places = text_input(500)
     implementing_organizations = AsGivenIdsField(required=False, help_text=_lazy("Organizations of the country."))
-    partners = _text(500)
+    partners = text_input(500)
     topics = AsGivenCodesField(required=False)
     target_groups = AsGivenCodesField(required=False, help_text=_lazy("Sector codes."))
-    currency = _text(3, _lazy("ISO 4217."))
+    currency = text_input(3, _lazy("ISO 4217."))
     budget = AsGivenDecimalField(required=False, allow_null=True)
     cost = AsGivenDecimalField(required=False, allow_null=True)
     participants_total = AsGivenIntegerField(required=False, allow_null=True)
@@ -106,10 +101,10 @@ class ActivityFieldsSerializer(StrictInputSerializer):
     participants_by_sector = ActivitySectorCountsField(required=False)
     channels = AsGivenCodesField(required=False, help_text=_lazy("Awareness campaigns only."))
     people_reached = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
-    materials = _text(10_000, _lazy("Awareness campaigns only."))
+    materials = text_input(10_000, _lazy("Awareness campaigns only."))
     materials_count = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Awareness campaigns only."))
     countries = AsGivenCodesField(required=False, help_text=_lazy("Meetings, conferences and study visits only."))
-    agreements = _text(10_000, _lazy("Meetings, conferences and study visits only."))
+    agreements = text_input(10_000, _lazy("Meetings, conferences and study visits only."))
 
 
 class ActivityUpdateSerializer(ActivityFieldsSerializer):
@@ -131,9 +126,9 @@ class ProgrammeFollowUpSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeFollowUpFieldsSerializer(StrictInputSerializer):
-    description = _text(4000)
-    owner_name = _text(200)
-    owner_country = _text(2, _lazy("ISO 3166-1 alpha-2."))
+    description = text_input(4000)
+    owner_name = text_input(200)
+    owner_country = text_input(2, _lazy("ISO 3166-1 alpha-2."))
     due_on = AsGivenDateField(required=False, help_text=_lazy("Required to add an action."))
-    status = _text(10, _lazy("open, done or dropped."))
+    status = text_input(10, _lazy("open, done or dropped."))
     done_on = AsGivenDateField(required=False, allow_null=True, help_text=_lazy("Today when done and not given."))
