@@ -47,7 +47,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tipsom.settings")
 
-from run_stats import commit, timed  # noqa: E402  (bench/run_stats.py: the warm timing with p50/p95 and the load)
+from run_stats import commit, signed_in_client, timed  # noqa: E402  (bench/run_stats.py: timing, the signed-in client)
 
 RUNS = 5
 REPORT_RUNS = 3
@@ -420,30 +420,6 @@ def measure_report(raw: Raw, users: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- 4. HTTP --------------------------------------------------------------------------------------------------------
-def signed_in_client(user: Any) -> Any:
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tipsom.accounts.services import user_requires_2fa
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    if user_requires_2fa(user):
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.create()
-    client = Client(HTTP_HOST="localhost")
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    return client
-
-
 def http_paths(fixture: dict[str, Any]) -> list[tuple[str, str]]:
     from django.urls import NoReverseMatch, reverse
 

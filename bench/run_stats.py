@@ -532,9 +532,8 @@ def measure_glotip(db: Any, scope: Any, country: str | None, label: str, year: i
     return entry
 
 
-def measure_http(fixture: dict[str, Any]) -> dict[str, Any]:
-    """GET /stats/ (every panel, the default filters) as the national coordinator, in process (Django's test client
-    with a signed-in session, second factor verified): one client, warm."""
+def signed_in_client(user: Any) -> Any:
+    """Django's test client with a session of `user` (second factor verified where the user needs one), in process."""
     from importlib import import_module
 
     from django.conf import settings
@@ -543,10 +542,8 @@ def measure_http(fixture: dict[str, Any]) -> dict[str, Any]:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tipsom.accounts.models import User
     from tipsom.accounts.services import user_requires_2fa
 
-    user = User.objects.get(pk=fixture["cases"]["users"]["national_coordinator"]["id"])
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -557,6 +554,16 @@ def measure_http(fixture: dict[str, Any]) -> dict[str, Any]:
     session.create()
     client = Client(HTTP_HOST="localhost")
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
+
+
+def measure_http(fixture: dict[str, Any]) -> dict[str, Any]:
+    """GET /stats/ (every panel, the default filters) as the national coordinator, in process (Django's test client
+    with a signed-in session, second factor verified): one client, warm."""
+    from tipsom.accounts.models import User
+
+    user = User.objects.get(pk=fixture["cases"]["users"]["national_coordinator"]["id"])
+    client = signed_in_client(user)
     out: dict[str, Any] = {}
     for name, path in (("dashboard", "/stats/"), ("glotip", f"/stats/glotip/?year={glotip_year()}")):
         response = client.get(path)
