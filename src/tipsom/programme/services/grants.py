@@ -161,6 +161,14 @@ def _numbered(errors: check.Errors, field: str, rows: Any, limit: int) -> list[d
     return [dict(row) for row in rows]
 
 
+def _unknown_fields(errors: check.Errors, prefix: str, row: Mapping[str, Any], allowed: tuple[str, ...]) -> bool:
+    """Whether the row (a tranche, a reporting period) names fields it may not; if so the error is on the row."""
+    unknown = sorted(set(row) - set(allowed))
+    if unknown:
+        errors[prefix] = _("Unknown fields: %s.") % ", ".join(str(name)[:40] for name in unknown)
+    return bool(unknown)
+
+
 def _check_numbers(errors: check.Errors, field: str, numbers: list[int | None]) -> None:
     if all(number is not None for number in numbers) and sorted(numbers) != list(range(1, len(numbers) + 1)):  # type: ignore[type-var]
         errors[field] = _("Number them 1, 2, 3 ... without gaps or repeats.")
@@ -178,9 +186,7 @@ def _tranche_values(errors: check.Errors, rows: Any, values: Mapping[str, Any]) 
     tranches: list[dict[str, Any]] = []
     for index, row in enumerate(given):
         prefix = f"tranches.{index}"
-        unknown = sorted(set(row) - set(TRANCHE_FIELDS))
-        if unknown:
-            errors[prefix] = _("Unknown fields: %s.") % ", ".join(str(name)[:40] for name in unknown)
+        if _unknown_fields(errors, prefix, row, TRANCHE_FIELDS):
             continue
         number = row.get("number", index + 1)
         tranche: dict[str, Any] = {
@@ -213,9 +219,7 @@ def _report_values(errors: check.Errors, rows: Any, values: Mapping[str, Any], t
     reports: list[dict[str, Any]] = []
     for index, row in enumerate(given):
         prefix = f"reports.{index}"
-        unknown = sorted(set(row) - set(REPORT_FIELDS))
-        if unknown:
-            errors[prefix] = _("Unknown fields: %s.") % ", ".join(str(name)[:40] for name in unknown)
+        if _unknown_fields(errors, prefix, row, REPORT_FIELDS):
             continue
         report: dict[str, Any] = {
             "number": check.whole_number(

@@ -188,6 +188,22 @@ def test_a_report_period_ending_before_it_starts_is_refused(people: GrantPeople)
     assert error.extra["fields"]["reports.1.period_end"] == "The reporting period ends before it starts."
 
 
+def test_a_tranche_or_report_naming_an_unknown_field_is_refused(people: GrantPeople) -> None:
+    tranches, reports = _schedule()
+    tranches[0] = {**tranches[0], "colour": "red"}
+    reports[1] = {**reports[1], "pages": 3, "author": "x"}
+    error = _refused(
+        grant_create,
+        actor=people.officer,
+        organization=people.office,
+        data=_data(people),
+        tranches=tranches,
+        reports=reports,
+    )
+    assert error.extra["fields"]["tranches.0"] == "Unknown fields: colour."
+    assert error.extra["fields"]["reports.1"] == "Unknown fields: author, pages."
+
+
 def test_a_report_is_needed_for_every_tranche_but_the_last(people: GrantPeople) -> None:
     tranches, reports = _schedule()
     error = _refused(
