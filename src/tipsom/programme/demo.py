@@ -258,6 +258,35 @@ def _seed_activities(staff: Staff, activities: Activities, roster: Roster, rng: 
         _icbf_workshops(staff, activities, roster, rng)
 
 
+def _helpline_campaign(staff: Staff, activities: Activities, now: Any) -> None:
+    """The awareness week whose peak the helpline's demo shows (Pakistan, a few weeks ago), as the programme's
+    campaign, so that its page has helpline contacts before, during and after it."""
+    from tipsom.helpline.demo import SHOWCASE, campaign_week, helpline_config
+
+    if staff.code != SHOWCASE:
+        return
+    spec = helpline_config()["pakistan"]["campaign"]
+    start, end = campaign_week(now, spec["weeks_ago"])
+    activities.create(
+        owner="helpline",
+        actor="me",
+        implementing=["helpline", "coordination"],
+        data={
+            "kind": "campaign",
+            "title": spec["name"],
+            "description": "A week of spots and posts with the helpline's number, on migrant smuggling and its risks.",
+            "pillar": 1,
+            "four_ps": ["prevention"],
+            "start_date": start,
+            "end_date": end,
+            "topics": ["som", "tip"],
+            "target_groups": ["civil_society", "media"],
+            "channels": ["television", "radio", "social_media", "sms"],
+            "people_reached": 250000,
+        },
+    )
+
+
 def _caceres_roster(staff: Staff, activity: Activity, spec: dict[str, Any], roster: Roster, rng: random.Random) -> None:
     regions = [region for region, count in spec["regions"].items() for _ in range(count)]
     rng.shuffle(regions)
@@ -773,6 +802,7 @@ def programme_load(options: Any) -> ProgrammeReport:
         roster = Roster(code, rng)
         activities = Activities(staff, rows)
         _seed_activities(staff, activities, roster, rng)
+        _helpline_campaign(staff, activities, options.now)
         codes = [c["code"] for c in options.countries]
         _synthetic_activities(staff, activities, roster, options.seed, codes, small=small)
         rows["participants"] += len(roster.ids)

@@ -28,7 +28,7 @@ def _sign_in(pg: Any, base_url: str, username: str) -> None:
 
 def test_lao_and_devanagari_names_use_the_shipped_fonts_and_urdu_is_right_to_left(live_server, page):
     lao = make_organization("LA", name="ສູນຊ່ວຍເຫຼືອແມ່ຍິງ", type="NGO", functions=["shelter"])
-    make_user(lao, roles=("me_officer",), username="somsak", full_name="सीता शर्मा")
+    make_user(lao, roles=("national_rapporteur",), username="somsak", full_name="सीता शर्मा")
     fonts: list[str] = []
 
     def record(response: Any) -> None:

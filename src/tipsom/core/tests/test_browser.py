@@ -82,7 +82,7 @@ def shelter_operator() -> Any:
     from tipsom.organizations.testing import make_organization
 
     shelter = make_organization("BR", name="Abrigo Esperança", type="NGO", functions=["shelter"], city="Manaus")
-    return make_user(shelter, roles=("me_officer",), username="lucia", full_name="Lúcia Pereira")
+    return make_user(shelter, roles=("national_rapporteur",), username="lucia", full_name="Lúcia Pereira")
 
 
 def _sign_in(page: Any, base_url: str, password: str) -> None:

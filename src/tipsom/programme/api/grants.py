@@ -264,6 +264,7 @@ class GrantListView(APIView):
     """Grants the user may see (a grantee: its own), most recently recorded first, paged by cursor."""
 
     request: AuthenticatedRequest  # past IsAuthenticated
+    pagination_class = KeysetPagination  # so that the schema describes the page (next, previous, results)
 
     @extend_schema(parameters=[GrantFilterQuerySerializer], responses={200: GrantListSerializer(many=True)})
     def get(self, request: AuthenticatedRequest) -> Response:
@@ -277,7 +278,7 @@ class GrantListView(APIView):
         if not form.is_valid():
             raise ApplicationError("invalid", _("Some fields are not valid."), {"fields": dict(form.errors)})
         grants = selectors.grant_list(user=request.user, **form.filters()).order_by("-pk")
-        paginator = KeysetPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(grants, request, view=self)
         return paginator.get_paginated_response(GrantListSerializer(page, many=True).data)
 

@@ -564,7 +564,13 @@ def campaign_effect(*, user: User, activity_id: int, months_around: int | None =
         end = last_complete_month()
         notes.append(_("The months after the campaign are fewer: the data end with the last complete month."))
     if end < start:
-        raise _invalid("activity", _("The campaign has not begun yet: there is nothing to show."))
+        if first > last_complete_month():
+            raise _invalid("activity", _("The campaign has not begun yet: there is nothing to show."))
+        raise _invalid(
+            "activity",
+            _("The data start in %(month)s, after the campaign and the months around it: there is nothing to show.")
+            % {"month": month_start(data_first).strftime("%Y-%m")},
+        )
     width = end - start + 1
     series = {
         CONTACTS: _contacts_by_month(country, regions, start, end),
