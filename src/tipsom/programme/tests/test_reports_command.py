@@ -50,6 +50,7 @@ def test_donor_report_of_one_pillar(data: ReportData, tmp_path: Path) -> None:
 
 def test_iati_of_a_country_and_of_all(data: ReportData, tmp_path: Path) -> None:
     make_activity(make_organization("CO"), start_date=datetime.date(2019, 2, 1), end_date=datetime.date(2019, 2, 2))
+    make_organization("PL")  # a partner abroad (for referrals), with no programme: not in the file
     one, every = tmp_path / "br.xml", tmp_path / "all.xml"
     call_command("report", "iati", "--country", "BR", *PERIOD, "--output", str(one))
     call_command("report", "iati", "--all", *PERIOD, "--output", str(every))

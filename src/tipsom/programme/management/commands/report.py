@@ -20,6 +20,7 @@ from tipsom.core.errors import ApplicationError
 from tipsom.core.management.base import Subcommands, SubcommandsCommand, TipsomCommand
 from tipsom.core.permissions import SCOPE_GLOBAL, system_reader
 from tipsom.organizations.models import Organization
+from tipsom.programme.models import Activity, Grant
 from tipsom.programme.reports.data import check_format, report_parameters
 from tipsom.programme.reports.exports import donor_report_export, iati_export, report_file_name
 
@@ -75,10 +76,15 @@ def _iati_arguments(parser: CommandParser) -> None:
 
 @subcommand("iati", "The programme's IATI 2.03 activity file (one activity per country) for a period.", _iati_arguments)
 def report_iati(command: TipsomCommand, options: dict[str, Any]) -> None:
-    countries = sorted(set(Organization.objects.values_list("country", flat=True)))
     if options.get("all"):
+        # Every country with a programme: an activity or a grant (an organization alone, say a partner abroad for
+        # referrals, is not a programme country).
+        countries = sorted(
+            set(Activity.objects.values_list("country", flat=True))
+            | set(Grant.objects.values_list("country", flat=True))
+        )
         if not countries:
-            raise ApplicationError("invalid", _("This deployment has no organization yet."))
+            raise ApplicationError("invalid", _("This deployment has no programme activity or grant yet."))
         parameters = report_parameters(country=countries[0], start=options["start"], end=options["end"])
         reader = system_reader(_organization(countries[0]), scope=SCOPE_GLOBAL)
     else:
