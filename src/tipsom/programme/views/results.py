@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tipsom.core.errors import ApplicationError, Conflict, NotFound
@@ -219,6 +220,7 @@ def period_review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     return redirect(_back(period.country, period.period_start, period.period_end))
 
 
+@never_cache
 @require_GET
 def period_evidence_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The period's evidence, decrypted, as a download (audited by the service)."""
@@ -226,6 +228,7 @@ def period_evidence_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     response = HttpResponse(content, content_type=period.evidence_type or "application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, period.evidence_name or "evidence")
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
