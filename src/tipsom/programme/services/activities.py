@@ -21,7 +21,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-import pycountry
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from tipsom.audit.services import audit_record, describe_changes
 from tipsom.core import validation as check
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import access_by_id, require_permission, scope_allows_organization
+from tipsom.justice.services.incidents import currency
 from tipsom.organizations import geography
 from tipsom.organizations.models import Organization
 from tipsom.programme.models import (
@@ -129,13 +129,10 @@ def _amount(errors: check.Errors, field: str, value: Any) -> Decimal | None:
 
 
 def _currency(errors: check.Errors, value: Any) -> str:
-    code = str(value or "").strip().upper()
-    if not code:
+    """An ISO 4217 code; US dollars when none is given."""
+    if not str(value or "").strip():
         return "USD"
-    if pycountry.currencies.get(alpha_3=code) is None:
-        errors["currency"] = _("Unknown currency (use ISO 4217, e.g. EUR).")
-        return ""
-    return code
+    return currency(errors, "currency", value)
 
 
 def _by_sector(errors: check.Errors, value: Any) -> dict[str, int]:

@@ -30,7 +30,6 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-import pycountry
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Sum
@@ -51,6 +50,7 @@ from tipsom.core.permissions import (
     scope_allows_organization,
     user_scopes,
 )
+from tipsom.justice.services.incidents import currency
 from tipsom.organizations.models import Organization, OrganizationType
 from tipsom.programme.models import Activity, Grant, GrantReport, GrantTransaction, Tranche
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
@@ -95,12 +95,10 @@ def amount_value(errors: check.Errors, field: str, value: Any, *, required: bool
 
 
 def _currency(errors: check.Errors, value: Any) -> str:
-    code = str(value or "").strip().upper()
-    if not code:
+    """An ISO 4217 code, required."""
+    code = currency(errors, "currency", value)
+    if not code and "currency" not in errors:
         errors["currency"] = _("This field is required.")
-    elif pycountry.currencies.get(alpha_3=code) is None:
-        errors["currency"] = _("Unknown currency (use ISO 4217, e.g. EUR).")
-        return ""
     return code
 
 
