@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from tipsom.core.errors import ApplicationError
 from tipsom.organizations.testing import make_organization
+from tipsom.programme.models import Grant
 from tipsom.programme.reports.data import DonorReport, Withheld, cell_text, donor_report, report_parameters
 from tipsom.programme.reports.pdf import report_pdf_bytes
 from tipsom.programme.reports.xlsx import report_xlsx_bytes
@@ -56,6 +57,12 @@ def test_a_pillar_keeps_its_activities_and_results_only(data: ReportData) -> Non
     assert report.section("activities").total == ["Total", "", 1, 125]
     assert report.section("framework").rows == []  # the framework's results are of pillar 3
     assert report.section("grants").rows == []  # the grant is linked to no activity of pillar 6
+
+
+def test_a_pillar_keeps_the_grants_of_its_activities(data: ReportData) -> None:
+    Grant.objects.filter(pk=data.grant.pk).update(activity=data.workshop)  # the workshop is of pillar 6
+    assert [row[0] for row in _report(data, pillar=6).section("grants").rows] == [data.grant.reference]
+    assert _report(data, pillar=3).section("grants").rows == []
 
 
 def test_xlsx_and_pdf_show_the_same_figures(data: ReportData) -> None:
