@@ -49,7 +49,9 @@ class GrantFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         country = user.organization.country if user.organization else ""
         if reads_every_country(user):
-            countries = sorted(Grant.objects.order_by().values_list("country", flat=True).distinct())
+            countries = sorted(
+                Grant.objects.restrict(user, "view").order_by().values_list("country", flat=True).distinct()
+            )
             form_choice_field(self, "country").choices = [
                 ("", "—"),
                 *[(code, geography.country_name(code)) for code in countries],
