@@ -123,7 +123,8 @@ def period_edit_view(request: AuthenticatedHttpRequest, indicator_pk: int) -> Ht
     indicator = access_by_id(Indicator, request.user, indicator_pk, "view")
     country, start, end = _period_from_query(request)
     period = (
-        IndicatorPeriod.objects.filter(indicator=indicator, country=country, period_start=start, period_end=end)
+        IndicatorPeriod.objects.restrict(request.user)
+        .filter(indicator=indicator, country=country, period_start=start, period_end=end)
         .defer("evidence_content")
         .first()
     )
