@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import base64
 import datetime
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -55,7 +53,7 @@ from tipsom.organizations.models import Organization, OrganizationType
 from tipsom.programme.models import Activity, Grant, GrantReport, GrantTransaction, Tranche
 from tipsom.programme.models.choices import ReviewStatus, TransactionType
 from tipsom.programme.services.references import reference_next
-from tipsom.programme.services.results import EVIDENCE_TYPES, evidence_kind
+from tipsom.programme.services.results import evidence
 
 STALE = gettext_noop("Someone else changed this grant after you opened it. Reload it and apply your change again.")
 # Civil society that assists victims directly: the kinds of organization a grant may go to.
@@ -482,46 +480,6 @@ def tranche_release(*, actor: User, tranche_id: int, released_on: date | None = 
 
 
 # --- reports ------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReportDocument:
-    """A checked report document: its name (with the extension of its real type), MIME type and bytes."""
-
-    name: str
-    content_type: str
-    content: bytes
-
-
-def _document(errors: check.Errors, document: Any) -> ReportDocument | None:
-    """The report's file (an uploaded file or bytes): PDF, XLSX, DOCX, PNG or JPEG, read from its bytes by the results
-    evidence check, at most the attachment size."""
-    if document in (None, b"", ""):
-        return None
-    name = getattr(document, "name", "") or "report"
-    content = document.read() if hasattr(document, "read") else document
-    if isinstance(content, (bytearray, memoryview)):
-        content = bytes(content)
-    if not isinstance(content, bytes):
-        errors["document"] = _("Give the document as a file.")
-        return None
-    limit = settings.TIPSOM_ATTACHMENT_MAX_BYTES
-    kind = evidence_kind(content)
-    if len(content) > limit:
-        errors["document"] = _("The file is too big: %(size)d KB, at most %(limit)d KB.") % {
-            "size": len(content) // 1024,
-            "limit": limit // 1024,
-        }
-    elif kind not in EVIDENCE_TYPES:
-        errors["document"] = _("This type of file is not accepted (PDF, XLSX, DOCX, PNG or JPEG).")
-    else:
-        stem = "".join(char for char in str(name).rsplit(".", 1)[0] if char.isalnum() or char in "-_")[:40]
-        return ReportDocument(f"{stem or 'report'}.{kind}", EVIDENCE_TYPES[kind], content)
-    return None
-
-
-# The columns a new document writes. The content (a few MB to decrypt) is read only to download it: deferred elsewhere.
-DOCUMENT_FIELDS = ("document_name", "document_type", "document_size", "document_sha256", "document_content")
-
-
 def _locked_report(actor: User, report_id: Any, action: str) -> GrantReport:
     report = access_by_id(GrantReport, actor, report_id, action, queryset=GrantReport.objects.defer("document_content"))
     _locked_grant(actor, report.grant_id)
@@ -542,24 +500,23 @@ def grant_report_submit(*, actor: User, report_id: int, narrative: str, document
         )
     errors = check.Errors()
     text = check.text(errors, "narrative", narrative, required=True)
-    upload = _document(errors, document)
+    upload = evidence(
+        errors, document, field="document", default_name="report", not_a_file=_("Give the document as a file.")
+    )
     errors.raise_if_any()
     report.narrative = text
     report.status = ReviewStatus.SUBMITTED
     report.submitted_on = timezone.localdate()
     report.version += 1
     fields = ["narrative", "status", "submitted_on", "version"]
-    if upload is not None:
-        report.document_name = upload.name
-        report.document_type = upload.content_type
-        report.document_size = len(upload.content)
-        report.document_sha256 = hashlib.sha256(upload.content).hexdigest()
-        report.document_content = base64.b64encode(upload.content).decode("ascii")
-        fields.extend(DOCUMENT_FIELDS)
+    # A new document's columns: name, type, size, SHA-256 and content (the content deferred wherever reports are read).
+    for name, value in (upload or {}).items():
+        setattr(report, name, value)
+        fields.append(name)
     report.save(update_fields=fields)
     changes: dict[str, Any] = {"grant": report.grant_id, "number": report.number, "document": report.has_document}
     if upload is not None:
-        changes.update(document_type=upload.content_type, document_size=len(upload.content))
+        changes.update(document_type=upload["document_type"], document_size=upload["document_size"])
     audit_record(
         actor=actor,
         action="programme.grantreport.submit",

@@ -126,37 +126,45 @@ def evidence_kind(content: bytes) -> str:
     return ""
 
 
-def evidence(errors: check.Errors, value: Any) -> dict[str, Any] | None:
+def evidence(
+    errors: check.Errors,
+    value: Any,
+    *,
+    field: str = "evidence",
+    default_name: str = "evidence",
+    not_a_file: str | None = None,
+) -> dict[str, Any] | None:
     """The evidence (an uploaded file or bytes): PDF, XLSX, DOCX, PNG or JPEG, at most the attachment size. Returns
     the period's evidence columns: the file's name (its extension from its type), media type, size, SHA-256 and
-    content as base64 (name and content are encrypted at rest by their fields)."""
+    content as base64 (name and content are encrypted at rest by their fields). `field` names the error and the
+    columns (`<field>_name`...): a grant report's document is checked and stored the same way."""
     if value in (None, b"", ""):
         return None
-    name = getattr(value, "name", "") or "evidence"
+    name = getattr(value, "name", "") or default_name
     content = value.read() if hasattr(value, "read") else value
     if isinstance(content, (bytearray, memoryview)):
         content = bytes(content)
     if not isinstance(content, bytes):
-        errors["evidence"] = _("Give the evidence as a file.")
+        errors[field] = not_a_file or _("Give the evidence as a file.")
         return None
     limit = settings.TIPSOM_ATTACHMENT_MAX_BYTES
     if len(content) > limit:
-        errors["evidence"] = _("The file is too big: %(size)d KB, at most %(limit)d KB.") % {
+        errors[field] = _("The file is too big: %(size)d KB, at most %(limit)d KB.") % {
             "size": len(content) // 1024,
             "limit": limit // 1024,
         }
         return None
     kind = evidence_kind(content)
     if not kind:
-        errors["evidence"] = _("This type of file is not accepted (PDF, XLSX, DOCX, PNG or JPEG).")
+        errors[field] = _("This type of file is not accepted (PDF, XLSX, DOCX, PNG or JPEG).")
         return None
     stem = "".join(char for char in str(name).rsplit(".", 1)[0] if char.isalnum() or char in "-_")[:40]
     return {
-        "evidence_name": f"{stem or 'evidence'}.{kind}",
-        "evidence_type": EVIDENCE_TYPES[kind],
-        "evidence_size": len(content),
-        "evidence_sha256": hashlib.sha256(content).hexdigest(),
-        "evidence_content": base64.b64encode(content).decode("ascii"),
+        f"{field}_name": f"{stem or default_name}.{kind}",
+        f"{field}_type": EVIDENCE_TYPES[kind],
+        f"{field}_size": len(content),
+        f"{field}_sha256": hashlib.sha256(content).hexdigest(),
+        f"{field}_content": base64.b64encode(content).decode("ascii"),
     }
 
 
