@@ -247,19 +247,6 @@ def activity_for_roster(actor: User, activity_id: Any) -> Activity:
     return access_by_id(Activity, actor, activity_id, "change")
 
 
-def _plain_value(value: Any) -> Any:
-    if isinstance(value, (Decimal, datetime.date)):
-        return str(value)
-    if isinstance(value, list):
-        return [_plain_value(item) for item in value]
-    return value
-
-
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    """Values for the audit log (JSON): numbers and dates as text."""
-    return {name: _plain_value(value) for name, value in values.items()}
-
-
 def _already_on_roster(participant: Participant) -> ApplicationError:
     return ApplicationError(
         "duplicate",
@@ -312,7 +299,7 @@ def attendance_add(
         action="programme.attendance.create",
         target=attendance,
         organization=activity.owner_organization_id,
-        changes={"activity": activity.pk, "participant": person.pk, **_plain(clean_scores)},
+        changes={"activity": activity.pk, "participant": person.pk, **describe_changes(attendance, list(clean_scores))},
     )
     return attendance
 
@@ -342,7 +329,7 @@ def attendance_update(*, actor: User, attendance_id: int, data: dict[str, Any]) 
             action="programme.attendance.update",
             target=attendance,
             organization=attendance.activity.owner_organization_id,
-            changes=_plain({name: [update.before[name], getattr(attendance, name)] for name in update.fields}),
+            changes=describe_changes(attendance, update.fields, update.before),
         )
     return attendance
 
