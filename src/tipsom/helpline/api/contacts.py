@@ -18,7 +18,14 @@ from rest_framework.response import Response
 
 from tipsom.core.api.pagination import KeysetPagination
 from tipsom.core.api.schema import error_responses
-from tipsom.core.api.serializers import StrictInputSerializer, validated
+from tipsom.core.api.serializers import (
+    AsGivenCodesField,
+    AsGivenField,
+    AsGivenIntegerField,
+    StrictInputSerializer,
+    text_input,
+    validated,
+)
 from tipsom.core.http import AuthenticatedRequest
 from tipsom.core.masking import MASKED
 from tipsom.core.permissions import require_permission
@@ -95,80 +102,56 @@ class ContactDetailSerializer(ContactListSerializer):
 
 
 # --- Writing: shapes only, the service checks the values --------------------------------------------------------
-class _AsGiven(serializers.Field):
-    """A value handed to the service as the client sent it, for the service's own message on a bad one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        return data
-
-    def to_representation(self, value: Any) -> Any:
-        return value
-
-
 @extend_schema_field(OpenApiTypes.DATETIME)
-class MomentField(_AsGiven):
+class MomentField(AsGivenField):
     """A date and time, ISO 8601."""
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class NumberField(_AsGiven):
-    """A whole number, or null."""
-
-
 @extend_schema_field(OpenApiTypes.BOOL)
-class FlagField(_AsGiven):
+class FlagField(AsGivenField):
     """true or false."""
 
 
-@extend_schema_field(serializers.ListField(child=serializers.CharField(max_length=60)))
-class CodesField(_AsGiven):
-    """A list of codes."""
-
-
 @extend_schema_field(OpenApiTypes.OBJECT)
-class ObjectField(_AsGiven):
+class ObjectField(AsGivenField):
     """An object, as the registration takes it."""
 
 
 @extend_schema_field(serializers.ListField(child=serializers.DictField()))
-class ObjectsField(_AsGiven):
+class ObjectsField(AsGivenField):
     """A list of objects."""
 
 
-def _text(max_length: int, help_text: Any = "") -> serializers.CharField:
-    return serializers.CharField(
-        max_length=max_length, required=False, allow_blank=True, trim_whitespace=False, help_text=help_text
-    )
-
-
 class ContactFieldsSerializer(StrictInputSerializer):
-    contact_type = _text(14, _lazy("victim, tip, information; silent, hang_up, wrong_number, prank."))
-    channel = _text(10, _lazy("phone (default), sms, whatsapp, chat, email, web_form, walk_in, letter."))
-    direction = _text(10, _lazy("incoming (default) or outgoing."))
+    contact_type = text_input(14, _lazy("victim, tip, information; silent, hang_up, wrong_number, prank."))
+    channel = text_input(10, _lazy("phone (default), sms, whatsapp, chat, email, web_form, walk_in, letter."))
+    direction = text_input(10, _lazy("incoming (default) or outgoing."))
     started_at = MomentField(required=False, help_text=_lazy("Now when not given."))
-    duration_seconds = NumberField(required=False, allow_null=True)
-    caller_role = _text(12, _lazy("self, family, third_party, anonymous (then no caller field is accepted)."))
-    language = _text(3, _lazy("ISO 639-2/3, one of the helpline's languages."))
-    caller_name = _text(300)
-    caller_number = _text(40)
-    caller_email = _text(254)
+    duration_seconds = AsGivenIntegerField(required=False, allow_null=True)
+    caller_role = text_input(12, _lazy("self, family, third_party, anonymous (then no caller field is accepted)."))
+    language = text_input(3, _lazy("ISO 639-2/3, one of the helpline's languages."))
+    caller_name = text_input(300)
+    caller_number = text_input(40)
+    caller_email = text_input(254)
     callback_consent = FlagField(required=False)
-    callback_number = _text(40, _lazy("The safe number; required with the consent to be contacted back."))
-    callback_safe_times = _text(300)
-    callback_code_word = _text(100)
+    callback_number = text_input(40, _lazy("The safe number; required with the consent to be contacted back."))
+    callback_safe_times = text_input(300)
+    callback_code_word = text_input(100)
     callback_no_message = FlagField(required=False)
-    subject_age_group = _text(8, _lazy("child, adult, unknown."))
-    subject_gender = _text(30, _lazy("prs_Gender code."))
-    subject_count = NumberField(required=False, allow_null=True)
-    region = _text(10, _lazy("ISO 3166-2."))
-    place = _text(300)
-    summary = _text(4000)
-    acts = CodesField(required=False, help_text=_lazy("recruitment, transportation, transfer, harbouring, receipt."))
-    means_of_control = CodesField(required=False, help_text=_lazy("vic_MethodsOfControl codes."))
-    exploitation_types = CodesField(required=False, help_text=_lazy("vic_TypeOfExploitation codes."))
-    industries = CodesField(required=False, help_text=_lazy("vic_ForcedLabourIndustry codes."))
-    urgency = _text(10, _lazy("emergency (immediate danger), urgent, routine."))
-    actions = CodesField(required=False, help_text=_lazy("information_given, referred_police."))
+    subject_age_group = text_input(8, _lazy("child, adult, unknown."))
+    subject_gender = text_input(30, _lazy("prs_Gender code."))
+    subject_count = AsGivenIntegerField(required=False, allow_null=True)
+    region = text_input(10, _lazy("ISO 3166-2."))
+    place = text_input(300)
+    summary = text_input(4000)
+    acts = AsGivenCodesField(
+        required=False, help_text=_lazy("recruitment, transportation, transfer, harbouring, receipt.")
+    )
+    means_of_control = AsGivenCodesField(required=False, help_text=_lazy("vic_MethodsOfControl codes."))
+    exploitation_types = AsGivenCodesField(required=False, help_text=_lazy("vic_TypeOfExploitation codes."))
+    industries = AsGivenCodesField(required=False, help_text=_lazy("vic_ForcedLabourIndustry codes."))
+    urgency = text_input(10, _lazy("emergency (immediate danger), urgent, routine."))
+    actions = AsGivenCodesField(required=False, help_text=_lazy("information_given, referred_police."))
 
 
 class ContactUpdateSerializer(ContactFieldsSerializer):
@@ -186,7 +169,9 @@ class CallerRevealSerializer(StrictInputSerializer):
 
 
 class AssignSerializer(StrictInputSerializer):
-    assignee = NumberField(required=True, allow_null=True, help_text=_lazy("A user id of the helpline, or null."))
+    assignee = AsGivenIntegerField(
+        required=True, allow_null=True, help_text=_lazy("A user id of the helpline, or null.")
+    )
     version = serializers.IntegerField(min_value=1, required=False)
 
 
@@ -201,25 +186,25 @@ class CaseLinkSerializer(StrictInputSerializer):
 
 class PromoteSerializer(StrictInputSerializer):
     person = ObjectField(required=False, help_text=_lazy("A new person, as POST /api/v1/people/ takes it."))
-    person_id = NumberField(required=False, allow_null=True, help_text=_lazy("Or a person already registered."))
+    person_id = AsGivenIntegerField(required=False, allow_null=True, help_text=_lazy("Or a person already registered."))
     case = ObjectField(required=False, help_text=_lazy("Case fields; the contact's type, day, region, categories."))
     screening = ObjectField(required=False, help_text=_lazy("Screening answers; the contact's by default."))
     consents = ObjectsField(
         required=True,
         help_text=_lazy("[{purpose, given, given_by, service_types}]; data_processing given is required."),
     )
-    notify_organization_id = NumberField(required=False, allow_null=True)
+    notify_organization_id = AsGivenIntegerField(required=False, allow_null=True)
     version = serializers.IntegerField(min_value=1, required=False)
 
 
 class ReferSerializer(StrictInputSerializer):
-    service_id = NumberField(required=True)
-    urgency = _text(10)
-    sections = CodesField(required=False)
-    message = _text(4000)
+    service_id = AsGivenIntegerField(required=True)
+    urgency = text_input(10)
+    sections = AsGivenCodesField(required=False)
+    message = text_input(4000)
     consent = ObjectField(required=False, allow_null=True, help_text=_lazy("{given_by, recorded_on, service_types}"))
-    consent_override = _text(1000)
-    warning_override = _text(1000)
+    consent_override = text_input(1000)
+    warning_override = text_input(1000)
 
 
 class CaseAnswerSerializer(serializers.Serializer):
