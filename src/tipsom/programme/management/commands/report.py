@@ -80,8 +80,8 @@ def report_iati(command: TipsomCommand, options: dict[str, Any]) -> None:
         # Every country with a programme: an activity or a grant (an organization alone, say a partner abroad for
         # referrals, is not a programme country).
         countries = sorted(
-            set(Activity.objects.values_list("country", flat=True))
-            | set(Grant.objects.values_list("country", flat=True))
+            set(Activity.objects.order_by().values_list("country", flat=True).distinct())
+            | set(Grant.objects.order_by().values_list("country", flat=True).distinct())
         )
         if not countries:
             raise ApplicationError("invalid", _("This deployment has no programme activity or grant yet."))
