@@ -38,6 +38,7 @@ from django.utils.translation import gettext_noop
 from tipsom.accounts.models import User
 from tipsom.audit.services import audit_record, describe_changes
 from tipsom.core import validation as check
+from tipsom.core.date_formats import format_date
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.permissions import (
     SCOPE_GLOBAL,
@@ -655,8 +656,8 @@ def transaction_record(
     day = check.a_date(errors, "date", date)
     if day is not None and "date" not in errors and not _within(day, grant.start_date, grant.end_date):
         errors["date"] = _("Date the transaction within the grant's dates (%(start)s to %(end)s).") % {
-            "start": grant.start_date.isoformat(),
-            "end": grant.end_date.isoformat(),
+            "start": format_date(grant.start_date),
+            "end": format_date(grant.end_date),
         }
     value = amount_value(errors, "amount", amount)
     text = check.line(errors, "description", description, max_length=500)

@@ -25,6 +25,7 @@ from tipsom.accounts.models import User
 from tipsom.audit.reveal import reveal_reason
 from tipsom.audit.services import audit_record, audit_records, describe_changes
 from tipsom.core import validation as check
+from tipsom.core.date_formats import format_date
 from tipsom.core.errors import ApplicationError, NotFound
 from tipsom.core.pdf import pdf_document
 from tipsom.core.permissions import access_by_id, require_permission
@@ -90,7 +91,7 @@ def scores_clean(errors: check.Errors, activity: Activity, data: dict[str, Any])
             required=False,
             not_before=activity.start_date,
             not_before_message=_("The post-test cannot be dated before the activity started (%(date)s).")
-            % {"date": activity.start_date.isoformat()},
+            % {"date": format_date(activity.start_date)},
         )
     if "satisfaction" in data:
         value = check.whole_number(errors, "satisfaction", data["satisfaction"], minimum=1, maximum=5)
@@ -553,7 +554,7 @@ def certificate_issue(*, actor: User, attendance_id: int) -> bytes:
         raise ApplicationError(
             "not_ended",
             _("A certificate is issued once the activity has ended (%(date)s).")
-            % {"date": activity.end_date.isoformat()},
+            % {"date": format_date(activity.end_date)},
         )
     first = not attendance.certificate_number
     if first:
