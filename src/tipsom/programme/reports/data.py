@@ -26,9 +26,11 @@ from tipsom.core.permissions import SCOPE_GLOBAL, user_scopes
 from tipsom.organizations.models import Organization
 from tipsom.programme.models import (
     COOPERATION_TYPES,
+    LEARNING_TYPES,
     ActionStatus,
     Activity,
     ActivityType,
+    Channel,
     FollowUpAction,
     Pillar,
     ReviewStatus,
@@ -506,8 +508,6 @@ def _campaigns_section(activities: list[Activity]) -> Section:
 
 
 def _channel_label(channel: str) -> str:
-    from tipsom.programme.models import Channel
-
     return str(Channel(channel).label) if channel in Channel.values else channel
 
 
@@ -616,7 +616,6 @@ def _grants_section(user: User, parameters: ReportParameters) -> Section:
 def _impact_section(user: User, activities: list[Activity]) -> Section:
     """The impact estimate of the period's learning activities (trainings, workshops, study visits) on the
     identifications in the regions they reached (programme.selectors.impact), or why there is none."""
-    from tipsom.programme.models import LEARNING_TYPES
     from tipsom.programme.selectors.impact import AFTER, BEFORE, COMPARISON, TREATED, impact_analysis
 
     section = Section(
